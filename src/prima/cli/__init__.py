@@ -1,0 +1,1 @@
+"""The ``prima`` command line."""

@@ -1,0 +1,253 @@
+"""Human-readable output of ``prima analyze``: rich tables, half-up rounding, decimal comma."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+from prima.metrics.gap import VERDICT_LABELS
+from prima.metrics.ipa import QUADRANTS
+from prima.metrics.rounding import format_number
+
+LABELS: dict[str, dict[str, str]] = {
+    "id": {
+        "n": "n",
+        "element": "Unsur",
+        "nrr": "NRR",
+        "nrr_weighted": "NRR tertimbang",
+        "converted": "Konversi",
+        "grade": "Mutu",
+        "performance": "Kinerja",
+        "ikm": "IKM",
+        "ikm_converted": "IKM konversi",
+        "item": "Butir",
+        "dimension": "Dimensi",
+        "expectation": "Harapan",
+        "perf": "Kinerja",
+        "gap": "Kesenjangan",
+        "ci": "IK 95%",
+        "verdict": "Penilaian",
+        "below": "< harapan",
+        "equal": "= harapan",
+        "above": "> harapan",
+        "overall": "Keseluruhan",
+        "importance": "Kepentingan",
+        "conformity": "Kesesuaian (%)",
+        "quadrant": "Kuadran",
+        "axis": "Garis silang",
+        "csi": "CSI",
+        "category": "Kategori",
+        "wf": "WF (%)",
+        "ws": "WS",
+        "mis": "MIS",
+        "mss": "MSS",
+        "nps": "NPS",
+        "promoters": "Promotor",
+        "passives": "Pasif",
+        "detractors": "Detraktor",
+        "alpha": "Alpha Cronbach",
+        "item_total": "r item-total terkoreksi",
+        "if_deleted": "Alpha jika butir dihapus",
+        "valid": "Valid",
+        "yes": "ya",
+        "no": "tidak",
+        "unweighted": "Skor SERVQUAL tak berbobot",
+        "weighted": "Skor SERVQUAL berbobot",
+        "population": "Populasi",
+        "method": "Metode",
+        "exact": "Nilai eksak",
+        "sample": "Sampel minimum",
+        "notes": "Catatan",
+        "rule": "Aturan",
+        "weakest": "Unsur terendah",
+    },
+    "en": {
+        "n": "n",
+        "element": "Element",
+        "nrr": "NRR",
+        "nrr_weighted": "Weighted NRR",
+        "converted": "Converted",
+        "grade": "Grade",
+        "performance": "Performance",
+        "ikm": "IKM",
+        "ikm_converted": "IKM converted",
+        "item": "Item",
+        "dimension": "Dimension",
+        "expectation": "Expectation",
+        "perf": "Performance",
+        "gap": "Gap",
+        "ci": "95% CI",
+        "verdict": "Verdict",
+        "below": "< expected",
+        "equal": "= expected",
+        "above": "> expected",
+        "overall": "Overall",
+        "importance": "Importance",
+        "conformity": "Conformity (%)",
+        "quadrant": "Quadrant",
+        "axis": "Crosshair",
+        "csi": "CSI",
+        "category": "Category",
+        "wf": "WF (%)",
+        "ws": "WS",
+        "mis": "MIS",
+        "mss": "MSS",
+        "nps": "NPS",
+        "promoters": "Promoters",
+        "passives": "Passives",
+        "detractors": "Detractors",
+        "alpha": "Cronbach's alpha",
+        "item_total": "Corrected item-total r",
+        "if_deleted": "Alpha if item deleted",
+        "valid": "Valid",
+        "yes": "yes",
+        "no": "no",
+        "unweighted": "Unweighted SERVQUAL score",
+        "weighted": "Weighted SERVQUAL score",
+        "population": "Population",
+        "method": "Method",
+        "exact": "Exact value",
+        "sample": "Minimum sample",
+        "notes": "Notes",
+        "rule": "Rule",
+        "weakest": "Weakest unsur",
+    },
+}
+
+
+def render(method: str, result: dict[str, Any], lang: str, console: Console | None = None) -> None:
+    console = console or Console()
+    t = LABELS[lang]
+
+    def num(value: Any, places: int = 2) -> str:
+        return format_number(value, places, lang)
+
+    def ci(row: dict[str, Any]) -> str:
+        if row.get("ci_low") is None:
+            return "-"
+        return f"{num(row['ci_low'])} .. {num(row['ci_high'])}"
+
+    if method == "ikm":
+        table = Table(
+            t["element"],
+            "",
+            t["n"],
+            t["nrr"],
+            t["nrr_weighted"],
+            t["converted"],
+            t["grade"],
+            t["performance"],
+        )
+        for column, e in result["elements"].items():
+            table.add_row(
+                column,
+                e.get("code") or "",
+                str(e["n"]),
+                num(e["nrr"], 3),
+                num(e["nrr_weighted"], 3),
+                num(e["nrr_converted"]),
+                e["grade"] or "-",
+                e["performance"] or "-",
+            )
+        console.print(table)
+        console.print(
+            f"{t['n']} = {result['n']}   {t['ikm']} = {num(result['ikm'], 3)}   "
+            f"{t['ikm_converted']} = {num(result['ikm_converted'])}   "
+            f"{t['grade']} = {result['grade'] or '-'}   {t['performance']} = {result['performance'] or '-'}"
+        )
+        if result.get("weakest"):
+            console.print(f"{t['weakest']}: {', '.join(result['weakest'])}")
+    elif method in ("gap", "servqual"):
+        groups = [("item", result.get("items", {})), ("dimension", result.get("dimensions", {}))]
+        if method == "gap":
+            groups.append(("overall", {t["overall"]: result["overall"]}))
+        for kind, rows in groups:
+            if not rows:
+                continue
+            table = Table(
+                t[kind],
+                t["n"],
+                t["expectation"],
+                t["perf"],
+                t["gap"],
+                t["ci"],
+                t["verdict"],
+                t["below"],
+                t["equal"],
+                t["above"],
+            )
+            for name, r in rows.items():
+                table.add_row(
+                    name,
+                    str(r["n"]),
+                    num(r["expectation"]),
+                    num(r["performance"]),
+                    num(r["gap"]),
+                    ci(r),
+                    VERDICT_LABELS[r["verdict"]][lang],
+                    num(r["below"], 1),
+                    num(r["equal"], 1),
+                    num(r["above"], 1),
+                )
+            console.print(table)
+        if method == "servqual":
+            console.print(
+                f"{t['unweighted']}: {num(result['unweighted'])}   {t['weighted']}: {num(result['weighted'])}"
+            )
+        else:
+            console.print(f"{t['rule']}: {result['verdict_rule']}")
+    elif method == "ipa":
+        axis = result["axis"]
+        console.print(
+            f"{t['axis']} ({axis['kind']}): {t['perf']} {num(axis['performance'])}, "
+            f"{t['importance']} {num(axis['importance'])}"
+        )
+        table = Table(t["item"], t["n"], t["importance"], t["perf"], t["conformity"], t["quadrant"])
+        for name, r in result["items"].items():
+            q = r["quadrant"]
+            label = f"{q} {QUADRANTS[q][lang]}{' *' if r['on_boundary'] else ''}" if q else "-"
+            table.add_row(
+                name,
+                str(r["n"]),
+                num(r["importance"]),
+                num(r["performance"]),
+                num(r["conformity"]),
+                label,
+            )
+        console.print(table)
+    elif method == "csi":
+        table = Table(t["item"], t["n"], t["mis"], t["mss"], t["wf"], t["ws"])
+        for name, r in result["items"].items():
+            table.add_row(
+                name, str(r["n"]), num(r["mis"]), num(r["mss"]), num(r["wf"]), num(r["ws"])
+            )
+        console.print(table)
+        category = result["category"] if lang == "id" else result["category_en"]
+        console.print(f"{t['csi']} = {num(result['csi'])}%   {t['category']}: {category or '-'}")
+    elif method == "nps":
+        console.print(
+            f"{t['n']} = {result['n']}   {t['promoters']} {num(result['promoters'], 1)}%   "
+            f"{t['passives']} {num(result['passives'], 1)}%   {t['detractors']} {num(result['detractors'], 1)}%"
+        )
+        console.print(
+            f"{t['nps']} = {num(result['nps'], 1)}   {t['ci']}: {num(result['ci_low'], 1)} .. {num(result['ci_high'], 1)}"
+        )
+    elif method == "alpha":
+        table = Table(t["item"], t["item_total"], t["if_deleted"], t["valid"])
+        for name, r in result["items"].items():
+            valid = "-" if r["valid"] is None else (t["yes"] if r["valid"] else t["no"])
+            table.add_row(name, num(r["item_total_r"], 3), num(r["alpha_if_deleted"], 3), valid)
+        console.print(table)
+        console.print(
+            f"{t['n']} = {result['n']}   k = {result['k']}   {t['alpha']} = {num(result['alpha'], 3)}   "
+            f"{t['ci']}: {num(result['ci_low'], 3)} .. {num(result['ci_high'], 3)}"
+        )
+    elif method == "sample-size":
+        console.print(
+            f"{t['population']} = {result['population']}   {t['method']}: {result['method']}   "
+            f"{t['exact']} = {num(result['exact'], 2)}   {t['sample']} = {result['sample']}"
+        )
+    for note in result.get("notes", []):
+        console.print(f"[dim]{t['notes']}: {note}[/dim]")

@@ -1,0 +1,187 @@
+"""Reading and validating instrument definitions (built-in names or JSON/YAML files)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+BUILTIN_PACKAGE = "prima.instruments.builtin"
+
+
+class InstrumentError(ValueError):
+    """An instrument name or file that cannot be used; the message names what and where."""
+
+    def __init__(self, message: str, *, source: str) -> None:
+        self.source = source
+        super().__init__(f"{source}: {message}")
+
+
+@dataclass(frozen=True)
+class Item:
+    id: str
+    dimension: str | None
+    text: dict[str, str]
+    column: str  # the answer column for single-answer items (IKM); defaults to the id
+    code: str | None = None  # stable code (e.g. SKM unsur "persyaratan")
+    options: dict[int, dict[str, str]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Instrument:
+    name: str
+    scale: tuple[int, int]
+    items: tuple[Item, ...]
+    kind: str = "paired"  # "ikm" (one answer per unsur), "paired" (harapan/kinerja), "quick"
+    title: dict[str, str] = field(default_factory=dict)
+    version: int = 1
+    standard: str | None = None  # IKM regulation: "skm2017" or "skm2004"
+    dimension_texts: dict[str, dict[str, str]] = field(default_factory=dict)
+    raw: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def item_ids(self) -> list[str]:
+        return [i.id for i in self.items]
+
+    def dimensions(self) -> dict[str, list[str]]:
+        """``{dimension: [item ids]}`` in the order the dimensions first appear."""
+        groups: dict[str, list[str]] = {}
+        for item in self.items:
+            if item.dimension:
+                groups.setdefault(item.dimension, []).append(item.id)
+        return groups
+
+
+def builtin_names() -> list[str]:
+    return sorted(
+        p.name.removesuffix(".json")
+        for p in resources.files(BUILTIN_PACKAGE).iterdir()
+        if p.name.endswith(".json")
+    )
+
+
+def load_instrument(name_or_path: str) -> Instrument:
+    """A built-in instrument by name, or an instrument file (``.json``, ``.yaml``, ``.yml``)."""
+    if name_or_path in builtin_names():
+        text = resources.files(BUILTIN_PACKAGE).joinpath(f"{name_or_path}.json").read_text("utf-8")
+        return parse_instrument(json.loads(text), source=name_or_path)
+    path = Path(name_or_path)
+    if not path.suffix and not path.exists():
+        raise InstrumentError(
+            f"unknown instrument; built-in instruments are {', '.join(builtin_names())}",
+            source=name_or_path,
+        )
+    try:
+        text = path.read_text("utf-8-sig")
+    except FileNotFoundError:
+        raise InstrumentError("file not found", source=name_or_path) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InstrumentError(f"cannot read the file ({exc})", source=name_or_path) from None
+    data: Any
+    try:
+        if path.suffix.lower() in (".yaml", ".yml"):
+            import yaml
+
+            data = yaml.safe_load(text)
+        else:
+            data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InstrumentError(
+            f"not valid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}",
+            source=name_or_path,
+        ) from None
+    except Exception as exc:  # yaml.YAMLError carries its own position
+        raise InstrumentError(f"not valid YAML: {exc}", source=name_or_path) from None
+    return parse_instrument(data, source=name_or_path)
+
+
+def _texts(value: Any, where: str, source: str) -> dict[str, str]:
+    if value is None:
+        return {}
+    if isinstance(value, str):
+        return {"id": value, "en": value}
+    if isinstance(value, dict) and all(isinstance(v, str) for v in value.values()):
+        return {str(k): v for k, v in value.items()}
+    raise InstrumentError(
+        f'{where}: text must be a string or {{"id": ..., "en": ...}}', source=source
+    )
+
+
+def parse_instrument(data: Any, *, source: str) -> Instrument:
+    """Validate a decoded instrument definition."""
+    if not isinstance(data, dict):
+        raise InstrumentError("an instrument must be an object", source=source)
+    name = data.get("name")
+    if not isinstance(name, str) or not name.strip():
+        raise InstrumentError('"name" is missing or empty', source=source)
+    scale = data.get("scale")
+    if (
+        not isinstance(scale, list)
+        or len(scale) != 2
+        or not all(isinstance(v, int) and not isinstance(v, bool) for v in scale)
+        or scale[0] >= scale[1]
+    ):
+        raise InstrumentError(
+            '"scale" must be [MIN, MAX] with whole numbers, MIN < MAX', source=source
+        )
+    raw_items = data.get("items")
+    if not isinstance(raw_items, list) or not raw_items:
+        raise InstrumentError('"items" must be a non-empty list', source=source)
+    items: list[Item] = []
+    seen: set[str] = set()
+    for pos, raw in enumerate(raw_items, start=1):
+        where = f"items[{pos}]"
+        if not isinstance(raw, dict):
+            raise InstrumentError(f"{where} must be an object", source=source)
+        item_id = raw.get("id")
+        if not isinstance(item_id, str) or not item_id.strip():
+            raise InstrumentError(f'{where}: "id" is missing', source=source)
+        if item_id in seen:
+            raise InstrumentError(f'{where}: duplicate id "{item_id}"', source=source)
+        seen.add(item_id)
+        dimension = raw.get("dimension")
+        if dimension is not None and not isinstance(dimension, str):
+            raise InstrumentError(f'{where}: "dimension" must be a string', source=source)
+        column = raw.get("column", item_id)
+        if not isinstance(column, str):
+            raise InstrumentError(f'{where}: "column" must be a string', source=source)
+        options: dict[int, dict[str, str]] = {}
+        for key, label in (raw.get("options") or {}).items():
+            try:
+                value = int(key)
+            except (TypeError, ValueError):
+                raise InstrumentError(
+                    f"{where}: option {key!r} is not a whole number", source=source
+                ) from None
+            options[value] = _texts(label, f"{where} option {key}", source)
+        items.append(
+            Item(
+                id=item_id,
+                dimension=dimension,
+                text=_texts(raw.get("text"), where, source),
+                column=column,
+                code=raw.get("code"),
+                options=options,
+            )
+        )
+    dimension_texts = {
+        str(d["id"]): _texts(d.get("text"), f"dimension {d.get('id')}", source)
+        for d in data.get("dimensions") or []
+        if isinstance(d, dict) and "id" in d
+    }
+    kind = data.get("kind", "paired")
+    if kind not in ("ikm", "paired", "quick"):
+        raise InstrumentError('"kind" must be "ikm", "paired" or "quick"', source=source)
+    return Instrument(
+        name=name,
+        scale=(scale[0], scale[1]),
+        items=tuple(items),
+        kind=kind,
+        title=_texts(data.get("title"), "title", source),
+        version=int(data.get("version", 1)),
+        standard=data.get("standard"),
+        dimension_texts=dimension_texts,
+        raw=data,
+    )

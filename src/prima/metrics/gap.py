@@ -1,0 +1,165 @@
+"""Performance vs expectation (*kinerja* vs *harapan*) and its verdict.
+
+Source: ``shared/domain/methods.md`` section 1 and ``concept.md`` (kinerja < harapan: tidak
+memuaskan; = : memuaskan; > : sangat memuaskan). Gap G = P - E per respondent; the mean gap
+gets a t-based 95% interval, and the verdict is decided with that interval (canonical rule):
+
+- upper bound < 0 -> ``tidak memuaskan``;
+- lower bound > 0 -> ``sangat memuaskan``;
+- otherwise -> ``memuaskan`` (the data cannot tell the gap from zero);
+- n < 2 -> ``data belum cukup`` (no interval, never a fall-back to comparing means).
+
+Published practice compares the two means exactly; with real data that removes the middle
+verdict, which is why Prima uses the interval and reports the rule beside the verdict.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from prima.metrics.intervals import mean_interval
+from prima.metrics.paired import Matrix, respondent_scores
+
+TIDAK_MEMUASKAN = "tidak memuaskan"
+MEMUASKAN = "memuaskan"
+SANGAT_MEMUASKAN = "sangat memuaskan"
+DATA_BELUM_CUKUP = "data belum cukup"
+
+VERDICT_LABELS = {
+    TIDAK_MEMUASKAN: {"id": "Tidak memuaskan", "en": "Not satisfying"},
+    MEMUASKAN: {"id": "Memuaskan", "en": "Satisfying"},
+    SANGAT_MEMUASKAN: {"id": "Sangat memuaskan", "en": "Very satisfying"},
+    DATA_BELUM_CUKUP: {"id": "Data belum cukup", "en": "Not enough data"},
+}
+
+VERDICT_RULE = (
+    "95% t interval of the mean gap (P - E): upper < 0 tidak memuaskan; lower > 0 sangat "
+    "memuaskan; otherwise memuaskan; n < 2 data belum cukup"
+)
+
+
+def verdict(ci_low: float | None, ci_high: float | None) -> str:
+    """The verdict decided by the interval of the mean gap (None: fewer than 2 respondents)."""
+    if ci_low is None or ci_high is None:
+        return DATA_BELUM_CUKUP
+    if ci_high < 0:
+        return TIDAK_MEMUASKAN
+    if ci_low > 0:
+        return SANGAT_MEMUASKAN
+    return MEMUASKAN
+
+
+@dataclass(frozen=True)
+class GapStats:
+    """Gap statistics of one item, dimension or the whole instrument."""
+
+    n: int
+    expectation: float | None
+    performance: float | None
+    gap: float | None
+    sd: float | None
+    ci_low: float | None
+    ci_high: float | None
+    verdict: str
+    below: float | None  # % of respondents whose own gap < 0
+    equal: float | None  # % with gap exactly 0
+    above: float | None  # % with gap > 0
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "n": self.n,
+            "expectation": self.expectation,
+            "performance": self.performance,
+            "gap": self.gap,
+            "sd": self.sd,
+            "ci_low": self.ci_low,
+            "ci_high": self.ci_high,
+            "verdict": self.verdict,
+            "below": self.below,
+            "equal": self.equal,
+            "above": self.above,
+        }
+
+
+def gap_stats(
+    expectation: NDArray[np.float64], performance: NDArray[np.float64], gap: NDArray[np.float64]
+) -> GapStats:
+    """Statistics of per-respondent scores (no NaN): means, mean gap, its interval, shares."""
+    n = int(gap.size)
+    if n == 0:
+        return GapStats(0, None, None, None, None, None, None, DATA_BELUM_CUKUP, None, None, None)
+    interval = mean_interval(gap)
+    return GapStats(
+        n=n,
+        expectation=float(expectation.mean()),
+        performance=float(performance.mean()),
+        gap=interval.mean,
+        sd=interval.sd,
+        ci_low=interval.ci_low,
+        ci_high=interval.ci_high,
+        verdict=verdict(interval.ci_low, interval.ci_high),
+        below=100.0 * int((gap < 0).sum()) / n,
+        equal=100.0 * int((gap == 0).sum()) / n,
+        above=100.0 * int((gap > 0).sum()) / n,
+    )
+
+
+def group_gap(expectation: Matrix, performance: Matrix, columns: list[int]) -> GapStats:
+    """Gap statistics of a group of items (one item, a dimension, or all items)."""
+    scores = respondent_scores(expectation, performance, columns)
+    return gap_stats(scores.expectation, scores.performance, scores.gap)
+
+
+@dataclass(frozen=True)
+class GapResult:
+    n: int
+    items: dict[str, GapStats]
+    dimensions: dict[str, GapStats]
+    overall: GapStats
+    notes: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "n": self.n,
+            "verdict_rule": VERDICT_RULE,
+            "items": {k: v.as_dict() for k, v in self.items.items()},
+            "dimensions": {k: v.as_dict() for k, v in self.dimensions.items()},
+            "overall": self.overall.as_dict(),
+            "notes": list(self.notes),
+        }
+
+
+def performance_gap(
+    expectation: Matrix,
+    performance: Matrix,
+    items: list[str],
+    dimensions: dict[str, list[str]] | None = None,
+) -> GapResult:
+    """Gaps per item, per dimension (``{dimension: [item ids]}``) and overall.
+
+    ``n`` is the number of respondents who answered at least one pair.
+
+    >>> e = np.array([[4.0], [4.0], [5.0]]); p = np.array([[2.0], [3.0], [3.0]])
+    >>> r = performance_gap(e, p, ["X1"])
+    >>> r.items["X1"].gap, r.items["X1"].verdict
+    (-1.6666666666666667, 'tidak memuaskan')
+    """
+    if expectation.shape[1] != len(items):
+        raise ValueError("one column per item expected")
+    index = {item: j for j, item in enumerate(items)}
+    notes: list[str] = []
+    item_stats = {item: group_gap(expectation, performance, [j]) for item, j in index.items()}
+    dim_stats: dict[str, GapStats] = {}
+    for dim, members in (dimensions or {}).items():
+        dim_stats[dim] = group_gap(expectation, performance, [index[m] for m in members])
+    if not dimensions:
+        notes.append("no instrument: items are not grouped into dimensions")
+    overall = group_gap(expectation, performance, list(range(len(items))))
+    for name, stats in [*item_stats.items(), *dim_stats.items()]:
+        if stats.verdict == DATA_BELUM_CUKUP:
+            notes.append(f"{name}: fewer than 2 respondents answered both sides, no interval")
+    return GapResult(overall.n, item_stats, dim_stats, overall, notes)

@@ -1,0 +1,44 @@
+"""Display rounding: half-up on the decimal value, as Indonesian publications print.
+
+``methods.md``: compute at full precision, compare on unrounded values, round only for display,
+half-up (3.385 prints as 3,39). A binary float such as 3.385 is stored as 3.38499999...,
+so the value is first snapped to 9 decimals (removing representation noise), then rounded
+half-up with :class:`decimal.Decimal`.
+"""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
+from fractions import Fraction
+
+_SNAP = Decimal("1e-9")
+
+
+def to_decimal(value: float | Fraction | int) -> Decimal:
+    """The exact decimal of a Fraction, or the float snapped to 9 decimals."""
+    if isinstance(value, Fraction):
+        return (Decimal(value.numerator) / Decimal(value.denominator)).quantize(
+            Decimal("1e-20"), ROUND_HALF_EVEN
+        )
+    return Decimal(repr(float(value))).quantize(_SNAP, ROUND_HALF_EVEN)
+
+
+def round_half_up(value: float | Fraction | int, places: int) -> Decimal:
+    """Round ``value`` half-up to ``places`` decimals.
+
+    >>> str(round_half_up(3.385, 2))
+    '3.39'
+    >>> str(round_half_up(Fraction(153215, 2000), 2))
+    '76.61'
+    """
+    return to_decimal(value).quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP)
+
+
+def format_number(value: float | Fraction | int | None, places: int, lang: str = "id") -> str:
+    """Half-up rounded text with the decimal comma in Bahasa Indonesia, a point in English."""
+    if value is None:
+        return "-"
+    text = f"{round_half_up(value, places):f}"
+    if text.startswith("-") and set(text[1:]) <= set("0."):
+        text = text[1:]  # never print "-0,00"
+    return text.replace(".", ",") if lang == "id" else text
