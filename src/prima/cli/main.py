@@ -39,6 +39,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="prima",
         description="Prima: pelayanan prima. Survei kepuasan, IKM dan analisis mutu layanan.",
+        epilog="Web platform: prima demo, prima serve, prima export responses, prima token create, "
+        "and every Django management command (prima migrate, prima createsuperuser, ...).",
     )
     parser.add_argument("--version", action="version", version=f"prima {__version__}")
     parser.add_argument(
@@ -126,7 +128,28 @@ def _fail(text: str) -> int:
     return EXIT_INPUT
 
 
+ANALYTICS_COMMANDS = {"analyze", "sample-size"}
+
+
+def _first_command(argv: list[str]) -> str | None:
+    skip = False
+    for arg in argv:
+        if skip:
+            skip = False
+        elif arg == "--lang":
+            skip = True
+        elif not arg.startswith("-"):
+            return arg
+    return None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    command = _first_command(argv)
+    if command is not None and command not in ANALYTICS_COMMANDS:
+        from prima.cli.web import run_django
+
+        return run_django(argv)
     args = build_parser().parse_args(argv)
     lang = language(args.lang)
     if args.command is None:

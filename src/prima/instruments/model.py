@@ -27,6 +27,8 @@ class Item:
     column: str  # the answer column for single-answer items (IKM); defaults to the id
     code: str | None = None  # stable code (e.g. SKM unsur "persyaratan")
     options: dict[int, dict[str, str]] = field(default_factory=dict)
+    scale: tuple[int, int] | None = None  # overrides the instrument's scale (quick form)
+    required: bool = True
 
 
 @dataclass(frozen=True)
@@ -109,6 +111,15 @@ def _texts(value: Any, where: str, source: str) -> dict[str, str]:
     )
 
 
+def _is_scale(value: Any) -> bool:
+    return (
+        isinstance(value, list | tuple)
+        and len(value) == 2
+        and all(isinstance(v, int) and not isinstance(v, bool) for v in value)
+        and value[0] < value[1]
+    )
+
+
 def parse_instrument(data: Any, *, source: str) -> Instrument:
     """Validate a decoded instrument definition."""
     if not isinstance(data, dict):
@@ -117,12 +128,7 @@ def parse_instrument(data: Any, *, source: str) -> Instrument:
     if not isinstance(name, str) or not name.strip():
         raise InstrumentError('"name" is missing or empty', source=source)
     scale = data.get("scale")
-    if (
-        not isinstance(scale, list)
-        or len(scale) != 2
-        or not all(isinstance(v, int) and not isinstance(v, bool) for v in scale)
-        or scale[0] >= scale[1]
-    ):
+    if not _is_scale(scale):
         raise InstrumentError(
             '"scale" must be [MIN, MAX] with whole numbers, MIN < MAX', source=source
         )
@@ -156,6 +162,9 @@ def parse_instrument(data: Any, *, source: str) -> Instrument:
                     f"{where}: option {key!r} is not a whole number", source=source
                 ) from None
             options[value] = _texts(label, f"{where} option {key}", source)
+        item_scale = raw.get("scale")
+        if item_scale is not None and not _is_scale(item_scale):
+            raise InstrumentError(f'{where}: "scale" must be [MIN, MAX]', source=source)
         items.append(
             Item(
                 id=item_id,
@@ -164,6 +173,8 @@ def parse_instrument(data: Any, *, source: str) -> Instrument:
                 column=column,
                 code=raw.get("code"),
                 options=options,
+                scale=(item_scale[0], item_scale[1]) if item_scale else None,
+                required=bool(raw.get("required", True)),
             )
         )
     dimension_texts = {

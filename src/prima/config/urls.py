@@ -1,0 +1,19 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.shortcuts import redirect
+from django.urls import include, path
+
+from prima.config.api import api
+from prima.organizations.manage_site import manage_site
+from prima.organizations.views import DemoLoginView
+
+urlpatterns = [
+    path("", lambda request: redirect("backoffice:home"), name="root"),
+    path("accounts/login/", DemoLoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("app/", include("prima.insights.urls")),
+    path("s/", include("prima.surveys.urls")),
+    path("api/", api.urls),
+    path("manage/", manage_site.urls),
+    path("admin/", admin.site.urls),
+]

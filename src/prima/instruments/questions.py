@@ -1,0 +1,144 @@
+"""The questions an instrument asks, keyed exactly like the columns ``prima analyze`` reads.
+
+- IKM instruments: one question per unsur, key = its column (``U1``..``U9``);
+- paired instruments: two per item, ``X.harapan`` (expectation) then ``X.kinerja`` (performance);
+- quick instruments: one per item, key = the item id (``csat``, ``nps``, ``kembali``).
+
+The same keys name the answers of a stored response, the columns of an export and the
+``questions`` of the public API, so every number can be recomputed from an export.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from prima.instruments.model import Instrument, Item
+
+EXPECTATION = "harapan"
+PERFORMANCE = "kinerja"
+
+SIDE_TEXT = {
+    EXPECTATION: {"id": "Harapan", "en": "Expectation"},
+    PERFORMANCE: {"id": "Kinerja (yang Anda alami)", "en": "Performance (what you experienced)"},
+}
+
+ERRORS = {
+    "unknown": {"id": "pertanyaan tidak dikenal", "en": "unknown question"},
+    "required": {"id": "wajib diisi", "en": "this answer is required"},
+    "not_integer": {"id": "jawaban harus berupa bilangan bulat", "en": "the answer must be a whole number"},
+    "out_of_range": {"id": "jawaban harus antara {min} dan {max}", "en": "the answer must be between {min} and {max}"},
+}
+
+
+@dataclass(frozen=True)
+class Question:
+    key: str
+    item: str
+    side: str | None  # "harapan" / "kinerja" for paired items
+    text: dict[str, str]
+    min: int
+    max: int
+    required: bool
+    options: dict[int, dict[str, str]] = field(default_factory=dict)
+    dimension: str | None = None
+    code: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "key": self.key,
+            "item": self.item,
+            "side": self.side,
+            "dimension": self.dimension,
+            "code": self.code,
+            "text": self.text,
+            "min": self.min,
+            "max": self.max,
+            "required": self.required,
+            "options": [{"value": v, "label": label} for v, label in sorted(self.options.items())],
+        }
+
+
+def _options(item: Item, low: int, high: int) -> dict[int, dict[str, str]]:
+    if item.options:
+        return dict(item.options)
+    return {v: {"id": str(v), "en": str(v)} for v in range(low, high + 1)}
+
+
+def questions(instrument: Instrument) -> list[Question]:
+    out: list[Question] = []
+    for item in instrument.items:
+        low, high = item.scale or instrument.scale
+        common = {
+            "item": item.id,
+            "min": low,
+            "max": high,
+            "required": item.required,
+            "options": _options(item, low, high),
+            "dimension": item.dimension,
+            "code": item.code,
+        }
+        if instrument.kind == "paired":
+            for side in (EXPECTATION, PERFORMANCE):
+                text = {
+                    lang: f"{SIDE_TEXT[side][lang]}: {item.text.get(lang) or item.text.get('id', item.id)}"
+                    for lang in ("id", "en")
+                }
+                out.append(Question(key=f"{item.id}.{side}", side=side, text=text, **common))  # type: ignore[arg-type]
+        else:
+            key = item.column if instrument.kind == "ikm" else item.id
+            out.append(Question(key=key, side=None, text=dict(item.text), **common))  # type: ignore[arg-type]
+    return out
+
+
+@dataclass
+class AnswerErrors:
+    """Validation errors per question key, each as a message key and its parameters."""
+
+    errors: dict[str, tuple[str, dict[str, Any]]] = field(default_factory=dict)
+
+    def add(self, key: str, code: str, **params: Any) -> None:
+        self.errors.setdefault(key, (code, params))
+
+    def __bool__(self) -> bool:
+        return bool(self.errors)
+
+    def messages(self, lang: str = "id") -> dict[str, str]:
+        lang = lang if lang in ("id", "en") else "id"
+        return {k: ERRORS[code][lang].format(**params) for k, (code, params) in self.errors.items()}
+
+
+def clean_answers(qs: list[Question], answers: dict[str, Any]) -> tuple[dict[str, int], AnswerErrors]:
+    """Validate answers ``{key: value}``; values may be ints or strings of digits (forms).
+
+    A blank (``None`` or ``""``) is "not answered"; it is an error only for a required question.
+    """
+    errors = AnswerErrors()
+    by_key = {q.key: q for q in qs}
+    clean: dict[str, int] = {}
+    for key in answers:
+        if key not in by_key:
+            errors.add(str(key), "unknown")
+    for q in qs:
+        raw = answers.get(q.key)
+        if raw is None or (isinstance(raw, str) and not raw.strip()):
+            if q.required:
+                errors.add(q.key, "required")
+            continue
+        value: int | None = None
+        if isinstance(raw, bool):
+            value = None
+        elif isinstance(raw, int):
+            value = raw
+        elif isinstance(raw, float) and raw.is_integer():
+            value = int(raw)
+        elif isinstance(raw, str) and raw.strip().lstrip("-").isdigit():
+            value = int(raw.strip())
+        if value is None:
+            errors.add(q.key, "not_integer")
+            continue
+        if not q.min <= value <= q.max:
+            errors.add(q.key, "out_of_range", min=q.min, max=q.max)
+            continue
+        clean[q.key] = value
+    return clean, errors

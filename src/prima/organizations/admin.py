@@ -1,0 +1,94 @@
+"""Management of organizations' units, services, staff and memberships (``/manage/``),
+and the platform operators' view of everything (``/admin/``, superusers only)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest
+
+from prima.organizations import services
+from prima.organizations.manage_site import TenantAdmin, admin_organizations, manage_site
+from prima.organizations.models import Membership, Organization, Service, StaffMember, Unit
+
+
+class UnitAdmin(TenantAdmin):
+    list_display = ("indented", "code", "population")
+    search_fields = ("name", "code")
+    fields = ("organization", "parent", "name", "code", "population")
+
+    @admin.display(description="Unit", ordering="path")
+    def indented(self, obj: Unit) -> str:
+        return "— " * obj.depth + obj.name
+
+    def save_model(self, request: HttpRequest, obj: Unit, form: Any, change: bool) -> None:
+        if obj.parent_id and obj.parent.organization_id != obj.organization_id:
+            raise ValueError("parent unit of another organization")
+        super().save_model(request, obj, form, change)
+        path = services.unit_path(obj)
+        if obj.path != path:
+            old = obj.path
+            Unit.objects.filter(pk=obj.pk).update(path=path)
+            if old:  # moved: rewrite the paths of its subtree
+                for child in Unit.objects.filter(path__startswith=old).exclude(pk=obj.pk):
+                    Unit.objects.filter(pk=child.pk).update(path=path + child.path[len(old):])
+
+
+class ServiceAdmin(TenantAdmin):
+    list_display = ("name", "unit", "active")
+    list_filter = ("active",)
+    search_fields = ("name",)
+
+
+class StaffAdmin(TenantAdmin):
+    list_display = ("name", "unit", "employee_number", "active")
+    search_fields = ("name", "employee_number")
+    exclude = ("user",)
+
+
+class MembershipAdmin(TenantAdmin):
+    list_display = ("user", "role", "unit")
+    list_filter = ("role",)
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name == "user":
+            orgs = admin_organizations(request)
+            kwargs["queryset"] = get_user_model().objects.filter(
+                Q(memberships__organization__in=orgs) | Q(memberships__isnull=True)
+            ).distinct()
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class OrganizationManageAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    fields = ("name", "kind")
+    list_display = ("name", "kind")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Organization]:
+        return admin_organizations(request)
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return manage_site.has_permission(request)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return manage_site.has_permission(request) and (obj is None or self.get_queryset(request).filter(pk=obj.pk).exists())
+
+    has_change_permission = has_view_permission
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+manage_site.register(Organization, OrganizationManageAdmin)
+manage_site.register(Unit, UnitAdmin)
+manage_site.register(Service, ServiceAdmin)
+manage_site.register(StaffMember, StaffAdmin)
+manage_site.register(Membership, MembershipAdmin)
+
+for model in (Organization, Unit, Service, StaffMember, Membership):
+    admin.site.register(model)

@@ -1,0 +1,26 @@
+"""Status and kind values of organizations and people."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class OrganizationKind(models.TextChoices):
+    GOVERNMENT = "government", _("Unit pemerintah")
+    HEALTH = "health", _("Kesehatan")
+    EDUCATION = "education", _("Pendidikan")
+    COMMERCIAL = "commercial", _("Komersial")
+    OTHER = "other", _("Lainnya")
+
+
+class Role(models.TextChoices):
+    """Roles per organization, strongest first; a role may be scoped to a unit subtree."""
+
+    ADMIN = "admin", _("Admin")
+    MANAGER = "manager", _("Manajer")
+    SUPERVISOR = "supervisor", _("Supervisor")
+    STAFF = "staff", _("Petugas")
+    VIEWER = "viewer", _("Pengamat")
+
+
+ROLES_THAT_SEE_RESULTS = (Role.ADMIN, Role.MANAGER, Role.SUPERVISOR, Role.VIEWER)
+ROLES_THAT_MANAGE = (Role.ADMIN,)

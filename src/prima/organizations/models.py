@@ -1,0 +1,155 @@
+"""Organizations (the tenants), their unit tree, services, staff, and who may do what.
+
+Everything a tenant owns carries an ``organization`` foreign key so that every query can be
+scoped by it. Units form a tree stored as a materialised path (``path``), so "this unit and
+everything under it" is one indexed ``path__startswith`` filter on SQLite and PostgreSQL alike.
+Later domains (complaints, employee surveys, staff audits) hang off the same Organization,
+Unit, StaffMember and Membership rows.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from prima.organizations.choices import OrganizationKind, Role
+
+PATH_STEP = 6  # digits per level of the materialised path
+
+
+class Organization(models.Model):
+    """A tenant: a government office, a hospital, a school, a bank, a shop chain."""
+
+    name = models.CharField(_("nama"), max_length=200)
+    slug = models.SlugField(_("kode"), max_length=60, unique=True)
+    kind = models.CharField(_("jenis"), max_length=20, choices=OrganizationKind.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("organisasi")
+        verbose_name_plural = _("organisasi")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Unit(models.Model):
+    """A unit of service (e.g. Dinas -> UPT -> loket); ``path`` is ``000001.000007.``."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="units")
+    parent = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="children")
+    name = models.CharField(_("nama"), max_length=200)
+    code = models.CharField(_("kode"), max_length=40, blank=True)
+    path = models.CharField(max_length=255, db_index=True, editable=False)
+    population = models.PositiveIntegerField(
+        _("jumlah pengguna layanan per tahun"), null=True, blank=True,
+        help_text=_("Untuk menghitung ukuran sampel minimum (Krejcie-Morgan)."),
+    )
+
+    class Meta:
+        verbose_name = _("unit")
+        verbose_name_plural = _("unit")
+        ordering = ["path"]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "code"], condition=~models.Q(code=""), name="unit_code_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def depth(self) -> int:
+        return self.path.count(".") - 1
+
+    def subtree(self) -> models.QuerySet[Unit]:
+        return Unit.objects.filter(organization_id=self.organization_id, path__startswith=self.path)
+
+
+class Service(models.Model):
+    """A kind of service (*jenis layanan*) offered by a unit."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="services")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="services")
+    name = models.CharField(_("nama"), max_length=200)
+    active = models.BooleanField(_("aktif"), default=True)
+
+    class Meta:
+        verbose_name = _("layanan")
+        verbose_name_plural = _("layanan")
+        ordering = ["unit__path", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class StaffMember(models.Model):
+    """A person who serves customers in a unit (may or may not have a user account)."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="staff")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="staff")
+    name = models.CharField(_("nama"), max_length=200)
+    employee_number = models.CharField(_("NIP / nomor pegawai"), max_length=40, blank=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
+    active = models.BooleanField(_("aktif"), default=True)
+
+    class Meta:
+        verbose_name = _("petugas")
+        verbose_name_plural = _("petugas")
+        ordering = ["unit__path", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Membership(models.Model):
+    """A user's role in an organization; ``unit`` limits it to that unit's subtree."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(_("peran"), max_length=20, choices=Role.choices)
+    unit = models.ForeignKey(
+        Unit, on_delete=models.CASCADE, null=True, blank=True,
+        help_text=_("Kosong: seluruh organisasi."),
+    )
+
+    class Meta:
+        verbose_name = _("keanggotaan")
+        verbose_name_plural = _("keanggotaan")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "organization", "role", "unit"], name="membership_unique")
+        ]
+
+    def __str__(self) -> str:
+        scope = self.unit.name if self.unit_id else self.organization.name
+        return f"{self.user} · {self.get_role_display()} · {scope}"
+
+
+class ApiToken(models.Model):
+    """A bearer token for the back-office API; only its SHA-256 is stored."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=100, blank=True)
+    prefix = models.CharField(max_length=8, db_index=True)
+    digest = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name = _("token API")
+        verbose_name_plural = _("token API")
+
+    @staticmethod
+    def hash(raw: str) -> str:
+        return hashlib.sha256(raw.encode("utf-8")).hexdigest()
+
+    @classmethod
+    def issue(cls, user: models.Model, name: str = "") -> tuple[ApiToken, str]:
+        raw = "prima_" + secrets.token_urlsafe(32)
+        token = cls.objects.create(user=user, name=name, prefix=raw[6:14], digest=cls.hash(raw))
+        return token, raw

@@ -1,0 +1,93 @@
+"""Management of instruments and surveys (``/manage/``)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django import forms
+from django.contrib import admin
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest
+
+from prima.instruments import InstrumentError
+from prima.instruments.model import parse_instrument
+from prima.organizations.manage_site import TenantAdmin, admin_organizations, manage_site
+from prima.surveys.models import Instrument, InstrumentVersion, Response, Survey
+from prima.surveys.services import instrument_revise
+
+
+class InstrumentForm(forms.ModelForm):  # type: ignore[type-arg]
+    definition = forms.CharField(widget=forms.Textarea(attrs={"rows": 24, "cols": 100}), help_text="JSON")
+
+    class Meta:
+        model = Instrument
+        fields = ("organization", "key", "title")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and self.instance.latest():
+            self.initial["definition"] = json.dumps(self.instance.latest().definition, ensure_ascii=False, indent=2)
+
+    def clean_definition(self) -> dict[str, Any]:
+        try:
+            data = json.loads(self.cleaned_data["definition"])
+            parse_instrument(data, source="definition")
+        except json.JSONDecodeError as exc:
+            raise forms.ValidationError(f"JSON tidak valid (baris {exc.lineno}, kolom {exc.colno}): {exc.msg}") from None
+        except InstrumentError as exc:
+            raise forms.ValidationError(str(exc)) from None
+        return data  # type: ignore[no-any-return]
+
+
+class InstrumentAdmin(TenantAdmin):
+    form = InstrumentForm
+    list_display = ("title", "key")
+
+    def save_model(self, request: HttpRequest, obj: Instrument, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        instrument_revise(instrument=obj, definition=form.cleaned_data["definition"])
+
+
+class SurveyAdmin(TenantAdmin):
+    list_display = ("title", "code", "status", "instrument_version")
+    list_filter = ("status",)
+    readonly_fields = ("code",)
+    fields = ("organization", "title", "code", "instrument_version", "units", "services", "status", "starts_on", "ends_on", "ask_profile")
+    filter_horizontal = ("units", "services")
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name == "instrument_version":
+            orgs = admin_organizations(request)
+            kwargs["queryset"] = InstrumentVersion.objects.filter(
+                Q(instrument__organization__in=orgs) | Q(instrument__organization__isnull=True)
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def save_model(self, request: HttpRequest, obj: Survey, form: Any, change: bool) -> None:
+        if not obj.channels:
+            obj.channels = ["web", "qr"]
+        super().save_model(request, obj, form, change)
+
+
+class ResponseAdmin(TenantAdmin):
+    list_display = ("id", "survey", "unit", "channel", "submitted_at")
+    list_filter = ("channel",)
+    readonly_fields = [f.name for f in Response._meta.fields]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Response]:
+        return super().get_queryset(request).select_related("survey", "unit")
+
+
+manage_site.register(Instrument, InstrumentAdmin)
+manage_site.register(Survey, SurveyAdmin)
+manage_site.register(Response, ResponseAdmin)
+
+for model in (Instrument, InstrumentVersion, Survey, Response):
+    admin.site.register(model)

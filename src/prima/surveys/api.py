@@ -1,0 +1,216 @@
+"""Survey API: the public definition and submission (kiosks, apps), and back-office reads."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Query, Router, Schema
+from ninja.errors import HttpError
+
+from prima.config.schemas import ErrorOut
+from prima.surveys.choices import Channel
+from prima.surveys.profile import profile_fields
+from prima.surveys.selectors import responses_for_user, survey_get_for_user, survey_get_public, surveys_for_user
+from prima.surveys.services import Submission, SubmissionError, response_submit
+
+public_router = Router(tags=["public"])
+router = Router(tags=["surveys"])
+
+
+def _auth() -> list:
+    from prima.config.api import TokenAuth
+
+    return [TokenAuth()]
+
+
+def _lang(request: HttpRequest) -> str:
+    lang = request.GET.get("lang") or request.headers.get("Accept-Language", "id")
+    return "en" if lang.lower().startswith("en") else "id"
+
+
+class OptionOut(Schema):
+    value: int
+    label: dict[str, str]
+
+
+class QuestionOut(Schema):
+    key: str
+    item: str
+    side: str | None
+    dimension: str | None
+    code: str | None
+    text: dict[str, str]
+    min: int
+    max: int
+    required: bool
+    options: list[OptionOut]
+
+
+class NamedOut(Schema):
+    id: int
+    name: str
+
+
+class SurveyDefinitionOut(Schema):
+    code: str
+    title: str
+    organization: str
+    open: bool
+    instrument: dict[str, Any]
+    units: list[NamedOut]
+    services: list[NamedOut]
+    questions: list[QuestionOut]
+    profile: list[dict[str, Any]]
+    languages: list[str]
+
+
+class SubmissionIn(Schema):
+    submission_id: str
+    answers: dict[str, Any]
+    context: str | None = None
+    unit: int | None = None
+    service: int | None = None
+    staff: int | None = None
+    profile: dict[str, Any] | None = None
+    suggestion: str | None = None
+    contact: dict[str, str] | None = None
+    consent: bool = False
+    channel: str | None = None
+
+
+class SubmissionOut(Schema):
+    id: int
+
+
+@public_router.get("/surveys/{code}", response={200: SurveyDefinitionOut, 404: ErrorOut})
+def survey_definition(request: HttpRequest, code: str) -> dict[str, Any]:
+    """What a kiosk or another app needs to render the survey."""
+    survey = survey_get_public(code)
+    version = survey.instrument_version
+    parsed = version.parsed
+    return {
+        "code": survey.code,
+        "title": survey.title,
+        "organization": survey.organization.name,
+        "open": survey.is_open(),
+        "instrument": {"name": parsed.name, "version": version.number, "kind": parsed.kind, "title": parsed.title},
+        "units": [{"id": u.pk, "name": u.name} for u in survey.units.all()],
+        "services": [{"id": s.pk, "name": s.name} for s in survey.services.all()],
+        "questions": [q.as_dict() for q in version.questions],
+        "profile": profile_fields(parsed) if survey.ask_profile else [],
+        "languages": ["id", "en"],
+    }
+
+
+PUBLIC_CHANNELS = {Channel.WEB, Channel.QR, Channel.KIOSK, Channel.API}
+
+
+@public_router.post(
+    "/surveys/{code}/responses",
+    response={200: SubmissionOut, 201: SubmissionOut, 400: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+)
+def survey_submit(request: HttpRequest, code: str, payload: SubmissionIn) -> tuple[int, dict[str, int]]:
+    """Store a response; the same ``submission_id`` again answers 200 with the first id."""
+    survey = survey_get_public(code)
+    lang = _lang(request)
+    channel = payload.channel or Channel.API
+    if channel not in PUBLIC_CHANNELS:
+        raise HttpError(422, f"channel: one of {', '.join(sorted(PUBLIC_CHANNELS))}")
+    submission = Submission(
+        submission_id=payload.submission_id,
+        answers=payload.answers,
+        context=payload.context,
+        unit_id=payload.unit,
+        service_id=payload.service,
+        staff_id=payload.staff,
+        profile=payload.profile or {},
+        suggestion=payload.suggestion or "",
+        contact=payload.contact or {},
+        consent=payload.consent,
+        channel=channel,
+    )
+    try:
+        response, created = response_submit(survey=survey, submission=submission, lang=lang)
+    except SubmissionError as exc:
+        status = 409 if "survey" in exc.errors else 400
+        return status, {"detail": "; ".join(f"{k}: {v}" for k, v in exc.errors.items()), "errors": exc.errors}  # type: ignore[return-value]
+    return (201 if created else 200), {"id": response.pk}
+
+
+class SurveyOut(Schema):
+    code: str
+    title: str
+    organization: str
+    instrument: str
+    instrument_version: int
+    status: str
+    open: bool
+    units: list[NamedOut]
+
+
+def _survey_out(survey: Any) -> dict[str, Any]:
+    return {
+        "code": survey.code,
+        "title": survey.title,
+        "organization": survey.organization.slug,
+        "instrument": survey.instrument_version.instrument.key,
+        "instrument_version": survey.instrument_version.number,
+        "status": survey.status,
+        "open": survey.is_open(),
+        "units": [{"id": u.pk, "name": u.name} for u in survey.units.all()],
+    }
+
+
+@router.get("/surveys", response={200: list[SurveyOut], 401: ErrorOut}, auth=_auth())
+def survey_list(request: HttpRequest) -> list[dict[str, Any]]:
+    return [_survey_out(s) for s in surveys_for_user(request.user).prefetch_related("units")]
+
+
+@router.get("/surveys/{code}", response={200: SurveyOut, 401: ErrorOut, 404: ErrorOut}, auth=_auth())
+def survey_detail(request: HttpRequest, code: str) -> dict[str, Any]:
+    return _survey_out(survey_get_for_user(request.user, code))
+
+
+class ResponseOut(Schema):
+    id: int
+    submission_id: str
+    submitted_at: datetime
+    unit: int
+    service: int | None
+    staff: int | None
+    channel: str
+    answers: dict[str, int]
+
+
+class ResponsePage(Schema):
+    count: int
+    items: list[ResponseOut]
+
+
+class PageQuery(Schema):
+    limit: int = 100
+    offset: int = 0
+
+
+@router.get("/surveys/{code}/responses", response={200: ResponsePage, 400: ErrorOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut}, auth=_auth())
+def response_list(request: HttpRequest, code: str, page: Query[PageQuery]) -> dict[str, Any]:
+    if not 1 <= page.limit <= 1000 or not 0 <= page.offset <= 10**12:
+        raise HttpError(400, "limit must be 1-1000 and offset >= 0")
+    survey = survey_get_for_user(request.user, code)
+    qs = responses_for_user(request.user, survey).order_by("id")
+    items = [
+        {
+            "id": r.pk,
+            "submission_id": str(r.submission_id),
+            "submitted_at": r.submitted_at,
+            "unit": r.unit_id,
+            "service": r.service_id,
+            "staff": r.staff_id,
+            "channel": r.channel,
+            "answers": r.answers,
+        }
+        for r in qs[page.offset : page.offset + page.limit]
+    ]
+    return {"count": qs.count(), "items": items}

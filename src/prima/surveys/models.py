@@ -1,0 +1,145 @@
+"""Instruments (versioned questionnaires), surveys and the responses they collect.
+
+An instrument version's ``definition`` is the JSON that :mod:`prima.instruments` reads; once a
+version has responses it is never edited in place (a change makes a new version), so old
+results keep their meaning. Responses store answers under the same keys as the columns of
+``prima analyze`` files (``U1``, ``X.harapan``, ``nps``...).
+"""
+
+from __future__ import annotations
+
+import secrets
+from functools import cached_property
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from prima.instruments import Instrument as InstrumentDefinition
+from prima.instruments.model import parse_instrument
+from prima.instruments.questions import Question, questions
+from prima.organizations.models import Organization, Service, StaffMember, Unit
+from prima.surveys.choices import Channel, SurveyStatus
+
+CODE_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no look-alikes (0/o, 1/l/i)
+
+
+def new_survey_code() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(8))
+
+
+class Instrument(models.Model):
+    """A questionnaire; built-in ones (``organization`` empty) are shared and read-only."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, null=True, blank=True, related_name="instruments")
+    key = models.SlugField(_("kode"), max_length=60)
+    title = models.CharField(_("judul"), max_length=200)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("instrumen")
+        verbose_name_plural = _("instrumen")
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "key"], name="instrument_key_unique"),
+            models.UniqueConstraint(fields=["key"], condition=models.Q(organization__isnull=True), name="builtin_key_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def builtin(self) -> bool:
+        return self.organization_id is None
+
+    def latest(self) -> InstrumentVersion:
+        return self.versions.order_by("-number").first()  # type: ignore[return-value]
+
+
+class InstrumentVersion(models.Model):
+    instrument = models.ForeignKey(Instrument, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    definition = models.JSONField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("versi instrumen")
+        verbose_name_plural = _("versi instrumen")
+        constraints = [models.UniqueConstraint(fields=["instrument", "number"], name="instrument_version_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.instrument} v{self.number}"
+
+    @cached_property
+    def parsed(self) -> InstrumentDefinition:
+        return parse_instrument(self.definition, source=str(self))
+
+    @cached_property
+    def questions(self) -> list[Question]:
+        return questions(self.parsed)
+
+    @property
+    def locked(self) -> bool:
+        return self.responses.exists()
+
+
+class Survey(models.Model):
+    """An instrument run for some units (and optionally services) over a period."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="surveys")
+    code = models.CharField(_("kode publik"), max_length=16, unique=True, default=new_survey_code)
+    title = models.CharField(_("judul"), max_length=200)
+    instrument_version = models.ForeignKey(InstrumentVersion, on_delete=models.PROTECT, related_name="surveys")
+    units = models.ManyToManyField(Unit, related_name="surveys", verbose_name=_("unit"))
+    services = models.ManyToManyField(Service, blank=True, related_name="surveys", verbose_name=_("layanan"))
+    channels = models.JSONField(_("kanal"), default=list)
+    status = models.CharField(_("status"), max_length=10, choices=SurveyStatus.choices, default=SurveyStatus.OPEN)
+    starts_on = models.DateField(_("mulai"), null=True, blank=True)
+    ends_on = models.DateField(_("selesai"), null=True, blank=True)
+    ask_profile = models.BooleanField(_("tanyakan profil responden"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("survei")
+        verbose_name_plural = _("survei")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def is_open(self, today: object | None = None) -> bool:
+        day = today or timezone.localdate()
+        if self.status != SurveyStatus.OPEN:
+            return False
+        if self.starts_on and day < self.starts_on:  # type: ignore[operator]
+            return False
+        return not (self.ends_on and day > self.ends_on)  # type: ignore[operator]
+
+
+class Response(models.Model):
+    """One respondent's answers, stored once per ``(survey, submission_id)``."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="responses")
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="responses")
+    instrument_version = models.ForeignKey(InstrumentVersion, on_delete=models.PROTECT, related_name="responses")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="responses")
+    service = models.ForeignKey(Service, on_delete=models.PROTECT, null=True, blank=True, related_name="responses")
+    staff = models.ForeignKey(StaffMember, on_delete=models.PROTECT, null=True, blank=True, related_name="responses")
+    channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.WEB)
+    submitted_at = models.DateTimeField(default=timezone.now)
+    submission_id = models.UUIDField()
+    answers = models.JSONField()
+    profile = models.JSONField(default=dict, blank=True)
+    suggestion = models.TextField(blank=True)
+    contact = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("tanggapan")
+        verbose_name_plural = _("tanggapan")
+        constraints = [models.UniqueConstraint(fields=["survey", "submission_id"], name="response_submission_unique")]
+        indexes = [
+            models.Index(fields=["survey", "submitted_at"], name="response_survey_time"),
+            models.Index(fields=["survey", "unit"], name="response_survey_unit"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.survey.code} #{self.pk}"

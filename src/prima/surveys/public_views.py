@@ -1,0 +1,137 @@
+"""The public survey page: mobile-first, Bahasa Indonesia with an English switch, no JavaScript
+needed. The link may carry a signed context (``?c=``) naming the unit, service and staff member."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
+
+from prima.surveys.choices import Channel
+from prima.surveys.context import BadContext, context_read
+from prima.surveys.page_text import page_text
+from prima.surveys.profile import profile_fields
+from prima.surveys.selectors import survey_get_public
+from prima.surveys.services import Submission, SubmissionError, response_submit
+
+
+def _lang(request: HttpRequest) -> str:
+    lang = request.GET.get("lang") or request.POST.get("lang") or "id"
+    return "en" if lang == "en" else "id"
+
+
+@require_http_methods(["GET", "POST"])
+def survey_page(request: HttpRequest, code: str) -> HttpResponse:
+    survey = survey_get_public(code)
+    lang = _lang(request)
+    token = request.GET.get("c") or request.POST.get("c") or ""
+    context = None
+    context_error = False
+    if token:
+        try:
+            context = context_read(token, survey_code=survey.code)
+        except BadContext:
+            context_error = True
+    errors: dict[str, str] = {}
+    values: dict[str, Any] = {}
+    if request.method == "POST" and survey.is_open():
+        post = request.POST
+        version = survey.instrument_version
+        answers = {q.key: post.get(q.key, "") for q in version.questions}
+        profile = {f["id"]: post.get(f"profile.{f['id']}", "") for f in profile_fields(version.parsed)} if survey.ask_profile else {}
+        unit_field = post.get("unit") or None
+        channel = (context.channel if context and context.channel in (Channel.QR, Channel.WEB) else Channel.WEB)
+        submission = Submission(
+            submission_id=post.get("submission_id", ""),
+            answers=answers,
+            context=token or None,
+            unit_id=int(unit_field) if unit_field and unit_field.isdigit() else None,
+            profile=profile,
+            suggestion=post.get("suggestion", ""),
+            contact={k: post.get(f"contact.{k}", "") for k in ("name", "phone", "email")},
+            consent=post.get("consent") == "on",
+            channel=channel,
+        )
+        try:
+            response_submit(survey=survey, submission=submission, lang=lang)
+        except SubmissionError as exc:
+            errors = exc.errors
+            values = dict(post.items())
+        else:
+            url = reverse("surveys:thanks", args=[survey.code])
+            return redirect(f"{url}?lang={lang}")
+    return render(
+        request,
+        "surveys/survey_page.html",
+        _page_context(survey, lang, token, context, context_error, errors, values),
+        status=400 if errors else 200,
+    )
+
+
+def _page_context(survey: Any, lang: str, token: str, context: Any, context_error: bool, errors: dict[str, str], values: dict[str, Any]) -> dict[str, Any]:
+    version = survey.instrument_version
+    parsed = version.parsed
+    questions = []
+    for q in version.questions:
+        questions.append(
+            {
+                "key": q.key,
+                "text": q.text.get(lang) or q.text.get("id"),
+                "required": q.required,
+                "options": [
+                    {"value": v, "label": label.get(lang) or label.get("id"), "checked": str(values.get(q.key)) == str(v)}
+                    for v, label in sorted(q.options.items())
+                ],
+                "error": errors.get(q.key),
+                "dimension": q.dimension,
+            }
+        )
+    units = list(survey.units.all())
+    needs_unit = (context is None or context.unit is None) and len(units) > 1
+    profile = []
+    if survey.ask_profile:
+        for f in profile_fields(parsed):
+            profile.append(
+                {
+                    "id": f["id"],
+                    "label": f["text"].get(lang) or f["text"].get("id"),
+                    "type": f["type"],
+                    "min": f.get("min"),
+                    "max": f.get("max"),
+                    "options": [{"value": k, "label": v.get(lang) or v.get("id"), "selected": values.get(f"profile.{f['id']}") == k} for k, v in (f.get("options") or {}).items()],
+                    "value": values.get(f"profile.{f['id']}", ""),
+                    "error": errors.get(f"profile.{f['id']}"),
+                }
+            )
+    other_errors = {k: v for k, v in errors.items() if k not in {q["key"] for q in questions} and not k.startswith("profile.")}
+    return {
+        "survey": survey,
+        "lang": lang,
+        "t": page_text(lang),
+        "title": parsed.title.get(lang) or survey.title,
+        "questions": questions,
+        "units": units,
+        "needs_unit": needs_unit,
+        "selected_unit": values.get("unit", ""),
+        "profile": profile,
+        "token": token,
+        "context_error": context_error,
+        "errors": errors,
+        "other_errors": other_errors,
+        "submission_id": values.get("submission_id") or str(uuid.uuid4()),
+        "suggestion": values.get("suggestion", ""),
+        "contact": {k: values.get(f"contact.{k}", "") for k in ("name", "phone", "email")},
+        "consent": values.get("consent") == "on",
+        "is_open": survey.is_open(),
+        "other_lang": "en" if lang == "id" else "id",
+    }
+
+
+def thanks_page(request: HttpRequest, code: str) -> HttpResponse:
+    survey = survey_get_public(code)
+    lang = _lang(request)
+    return render(request, "surveys/thanks.html", {"survey": survey, "lang": lang, "t": page_text(lang)})
