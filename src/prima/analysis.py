@@ -10,7 +10,7 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import Any
 
-from prima.cli.columns import (
+from prima.columns import (
     default_alpha_columns,
     discover_pairs,
     ikm_columns,
@@ -42,17 +42,30 @@ def _scale(method: str, scale: Scale | None, instrument: Instrument | None = Non
     return DEFAULT_SCALES.get(method, DEFAULT_SCALE)
 
 
-def report_ikm(table: Table, *, instrument: InstrumentRef = None, scale: Scale | None = None, weight: str = "exact") -> dict[str, Any]:
+def report_ikm(
+    table: Table,
+    *,
+    instrument: InstrumentRef = None,
+    scale: Scale | None = None,
+    weight: str = "exact",
+) -> dict[str, Any]:
     from prima.metrics.ikm import LEGACY_WEIGHTS, STANDARDS, ikm
 
     inst = _instrument(instrument) or load_instrument(ikm_columns(table))
     standard_name = inst.standard or {9: "skm2017", 14: "skm2004"}.get(len(inst.items))
     if standard_name not in STANDARDS:
-        raise InputError("instrument_kind", name=inst.name, kind="IKM needs 9 (2017) or 14 (2004) unsur")
+        raise InputError(
+            "instrument_kind", name=inst.name, kind="IKM needs 9 (2017) or 14 (2004) unsur"
+        )
     low, high = _scale("ikm", scale, inst)
     columns = [item.column for item in inst.items]
     answers = table.numbers(columns, low=low, high=high)
-    result = ikm(answers, columns, standard=STANDARDS[standard_name], weight=None if weight == "exact" else LEGACY_WEIGHTS[weight])
+    result = ikm(
+        answers,
+        columns,
+        standard=STANDARDS[standard_name],
+        weight=None if weight == "exact" else LEGACY_WEIGHTS[weight],
+    )
     out = result.as_dict()
     for item in inst.items:
         out["elements"][item.column]["code"] = item.code
@@ -60,7 +73,9 @@ def report_ikm(table: Table, *, instrument: InstrumentRef = None, scale: Scale |
     return {"method": "ikm", "instrument": inst.name, "scale": [low, high], **out}
 
 
-def _paired(table: Table, method: str, inst: Instrument | None, scale: Scale | None) -> tuple[Any, Scale, Any, Any]:
+def _paired(
+    table: Table, method: str, inst: Instrument | None, scale: Scale | None
+) -> tuple[Any, Scale, Any, Any]:
     pairs = instrument_pairs(table, inst) if inst else discover_pairs(table)
     low, high = _scale(method, scale, inst)
     e = table.numbers(pairs.expectation, low=low, high=high)
@@ -68,16 +83,25 @@ def _paired(table: Table, method: str, inst: Instrument | None, scale: Scale | N
     return pairs, (low, high), e, p
 
 
-def report_gap(table: Table, *, instrument: InstrumentRef = None, scale: Scale | None = None) -> dict[str, Any]:
+def report_gap(
+    table: Table, *, instrument: InstrumentRef = None, scale: Scale | None = None
+) -> dict[str, Any]:
     from prima.metrics.gap import performance_gap
 
     inst = _instrument(instrument)
     pairs, used, e, p = _paired(table, "gap", inst, scale)
     result = performance_gap(e, p, pairs.items, inst.dimensions() if inst else None)
-    return {"method": "gap", "instrument": inst.name if inst else None, "scale": list(used), **result.as_dict()}
+    return {
+        "method": "gap",
+        "instrument": inst.name if inst else None,
+        "scale": list(used),
+        **result.as_dict(),
+    }
 
 
-def report_servqual(table: Table, *, instrument: InstrumentRef = None, scale: Scale | None = None) -> dict[str, Any]:
+def report_servqual(
+    table: Table, *, instrument: InstrumentRef = None, scale: Scale | None = None
+) -> dict[str, Any]:
     from prima.metrics.servqual import WeightsError, servqual
 
     inst = _instrument(instrument) or load_instrument("servqual")
@@ -104,7 +128,13 @@ def report_servqual(table: Table, *, instrument: InstrumentRef = None, scale: Sc
     return {"method": "servqual", "instrument": inst.name, "scale": list(used), **result.as_dict()}
 
 
-def report_ipa(table: Table, *, instrument: InstrumentRef = None, scale: Scale | None = None, axis: str = "mean") -> dict[str, Any]:
+def report_ipa(
+    table: Table,
+    *,
+    instrument: InstrumentRef = None,
+    scale: Scale | None = None,
+    axis: str = "mean",
+) -> dict[str, Any]:
     from prima.metrics.ipa import ipa
 
     inst = _instrument(instrument)
@@ -113,7 +143,9 @@ def report_ipa(table: Table, *, instrument: InstrumentRef = None, scale: Scale |
     return {"method": "ipa", "scale": list(used), **result.as_dict()}
 
 
-def report_csi(table: Table, *, instrument: InstrumentRef = None, scale: Scale | None = None) -> dict[str, Any]:
+def report_csi(
+    table: Table, *, instrument: InstrumentRef = None, scale: Scale | None = None
+) -> dict[str, Any]:
     from prima.metrics.csi import csi
 
     inst = _instrument(instrument)
@@ -121,7 +153,13 @@ def report_csi(table: Table, *, instrument: InstrumentRef = None, scale: Scale |
     return {"method": "csi", "scale": list(used), **csi(e, p, pairs.items, top=used[1]).as_dict()}
 
 
-def report_nps(table: Table, *, column: str = "nps", scale: Scale | None = None, interval: str = "adjusted-wald") -> dict[str, Any]:
+def report_nps(
+    table: Table,
+    *,
+    column: str = "nps",
+    scale: Scale | None = None,
+    interval: str = "adjusted-wald",
+) -> dict[str, Any]:
     from prima.metrics.nps import nps
 
     low, high = _scale("nps", scale)
@@ -129,7 +167,9 @@ def report_nps(table: Table, *, column: str = "nps", scale: Scale | None = None,
     return {"method": "nps", "column": column, **nps(scores, method=interval).as_dict()}  # type: ignore[arg-type]
 
 
-def report_alpha(table: Table, *, items: list[str] | None = None, scale: Scale | None = None) -> dict[str, Any]:
+def report_alpha(
+    table: Table, *, items: list[str] | None = None, scale: Scale | None = None
+) -> dict[str, Any]:
     from prima.metrics.reliability import reliability
 
     columns = resolve_item_columns(table, items) if items else default_alpha_columns(table)

@@ -289,7 +289,11 @@ def _chunks(raw: bytes, start: int) -> list[tuple[int, int]]:
 
 
 def _split(chunk: NDArray[np.uint8], delimiter: int, ncols: int) -> NDArray[np.intp]:
-    """Separator positions as rows x ncols; raises _NotSimple for ragged rows or blank lines."""
+    """Separator positions as rows x ncols.
+
+    Raises _NotSimple for ragged rows, blank lines and rows of blank cells only (the full
+    parser skips those, as it skips blank rows of a spreadsheet).
+    """
     newline = chunk == NEWLINE
     seps = np.flatnonzero(newline | (chunk == delimiter))
     if seps.size % ncols:
@@ -297,6 +301,11 @@ def _split(chunk: NDArray[np.uint8], delimiter: int, ncols: int) -> NDArray[np.i
     grid = seps.reshape(-1, ncols)
     # every line has ncols fields exactly when the newlines are the last separator of each row
     if int(np.count_nonzero(newline)) != grid.shape[0] or not newline[grid[:, -1]].all():
+        raise _NotSimple
+    ends = grid[:, -1]
+    length = ends - np.concatenate(([0], ends[:-1] + 1))
+    length -= (length > 0) & (chunk[np.maximum(ends - 1, 0)] == CR)
+    if bool((length == ncols - 1).any()):  # nothing but the separators: a blank row
         raise _NotSimple
     return grid
 
@@ -306,6 +315,7 @@ def _fmt(value: float) -> str:
 
 
 def _clip(text: str, limit: int = 40) -> str:
+    text = " ".join(text.split())  # one line: a cell may hold line breaks
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
@@ -368,15 +378,18 @@ def _read_csv_slow(raw: bytes, source: str, delimiter: str) -> Table:
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     rows: list[list[Any]] = []
     numbers: list[int] = []
+    number = 0  # the spreadsheet row of the last record read (a quoted cell may span lines)
     try:
         header = [h.strip() for h in next(reader)]
+        number = 1
         for row in reader:
+            number += 1
             if not any(cell.strip() for cell in row):
                 continue  # blank line
             rows.append([cell if cell.strip() else None for cell in row])
-            numbers.append(reader.line_num)
+            numbers.append(number)
     except csv.Error as exc:
-        raise InputError("bad_csv", file=source, row=reader.line_num, detail=str(exc)) from None
+        raise InputError("bad_csv", file=source, row=number + 1, detail=str(exc)) from None
     if not rows:
         raise InputError("no_rows", file=source)
     return Table(

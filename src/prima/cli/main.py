@@ -10,13 +10,20 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, NoReturn
 
 from prima import __version__
 from prima.messages import language
 
 METHODS = ("ikm", "gap", "servqual", "ipa", "csi", "nps", "alpha")
 EXIT_INPUT = 2
+
+
+class _Parser(argparse.ArgumentParser):
+    """Usage errors as one line, like every other input error (exit status 2)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_INPUT, f"prima: error: {self.prog}: {message}\n")
 
 
 def _common(p: argparse.ArgumentParser, method: str) -> None:
@@ -36,7 +43,7 @@ def _common(p: argparse.ArgumentParser, method: str) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="prima",
         description="Prima: pelayanan prima. Survei kepuasan, IKM dan analisis mutu layanan.",
         epilog="Web platform: prima demo, prima serve, prima export responses, prima token create, "
@@ -46,10 +53,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--lang", choices=("id", "en"), help="language of messages and tables (PRIMA_LANG)"
     )
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     analyze = commands.add_parser("analyze", help="analyse a file of survey answers")
-    methods = analyze.add_subparsers(dest="method", metavar="METHOD", required=True)
+    methods = analyze.add_subparsers(dest="method", metavar="METHOD", required=True, parser_class=_Parser)
 
     p = methods.add_parser(
         "ikm", help="Indeks Kepuasan Masyarakat (PermenPAN-RB 14/2017, KepMenPAN 25/2004)"

@@ -59,8 +59,17 @@ def responses_in_scope(
 
 def answers_table(survey: Survey, responses: QuerySet[Response]) -> Table:
     keys = [q.key for q in survey.instrument_version.questions]
-    rows = [[answers.get(k) for k in keys] for answers in responses.values_list("answers", flat=True).iterator(chunk_size=5000)]
-    return Table(f"survey {survey.code}", keys, len(rows), _rows=rows, _row_numbers=list(range(2, len(rows) + 2)))
+    rows = [
+        [answers.get(k) for k in keys]
+        for answers in responses.values_list("answers", flat=True).iterator(chunk_size=5000)
+    ]
+    return Table(
+        f"survey {survey.code}",
+        keys,
+        len(rows),
+        _rows=rows,
+        _row_numbers=list(range(2, len(rows) + 2)),
+    )
 
 
 def survey_results(
@@ -73,7 +82,9 @@ def survey_results(
 ) -> dict[str, Any]:
     """``{"n": ..., "<method>": <the object prima analyze <method> --json prints>, ...}``."""
     instrument = survey.instrument_version.parsed
-    table = answers_table(survey, responses_in_scope(survey, unit=unit, service=service, period=period, scope=scope))
+    table = answers_table(
+        survey, responses_in_scope(survey, unit=unit, service=service, period=period, scope=scope)
+    )
     out: dict[str, Any] = {
         "survey": survey.code,
         "instrument": {"name": instrument.name, "version": survey.instrument_version.number},

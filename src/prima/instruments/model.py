@@ -94,8 +94,11 @@ def load_instrument(name_or_path: str) -> Instrument:
             f"not valid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}",
             source=name_or_path,
         ) from None
-    except Exception as exc:  # yaml.YAMLError carries its own position
-        raise InstrumentError(f"not valid YAML: {exc}", source=name_or_path) from None
+    except Exception as exc:  # yaml.YAMLError: report its position on one line
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
+        problem = getattr(exc, "problem", None) or type(exc).__name__
+        raise InstrumentError(f"not valid YAML{where}: {problem}", source=name_or_path) from None
     return parse_instrument(data, source=name_or_path)
 
 

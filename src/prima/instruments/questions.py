@@ -26,8 +26,14 @@ SIDE_TEXT = {
 ERRORS = {
     "unknown": {"id": "pertanyaan tidak dikenal", "en": "unknown question"},
     "required": {"id": "wajib diisi", "en": "this answer is required"},
-    "not_integer": {"id": "jawaban harus berupa bilangan bulat", "en": "the answer must be a whole number"},
-    "out_of_range": {"id": "jawaban harus antara {min} dan {max}", "en": "the answer must be between {min} and {max}"},
+    "not_integer": {
+        "id": "jawaban harus berupa bilangan bulat",
+        "en": "the answer must be a whole number",
+    },
+    "out_of_range": {
+        "id": "jawaban harus antara {min} dan {max}",
+        "en": "the answer must be between {min} and {max}",
+    },
 }
 
 
@@ -108,7 +114,9 @@ class AnswerErrors:
         return {k: ERRORS[code][lang].format(**params) for k, (code, params) in self.errors.items()}
 
 
-def clean_answers(qs: list[Question], answers: dict[str, Any]) -> tuple[dict[str, int], AnswerErrors]:
+def clean_answers(
+    qs: list[Question], answers: dict[str, Any]
+) -> tuple[dict[str, int], AnswerErrors]:
     """Validate answers ``{key: value}``; values may be ints or strings of digits (forms).
 
     A blank (``None`` or ``""``) is "not answered"; it is an error only for a required question.
