@@ -131,7 +131,7 @@ def parse_instrument(data: Any, *, source: str) -> Instrument:
     if not isinstance(name, str) or not name.strip():
         raise InstrumentError('"name" is missing or empty', source=source)
     scale = data.get("scale")
-    if not _is_scale(scale):
+    if not _is_scale(scale) or scale is None:
         raise InstrumentError(
             '"scale" must be [MIN, MAX] with whole numbers, MIN < MAX', source=source
         )
@@ -190,7 +190,7 @@ def parse_instrument(data: Any, *, source: str) -> Instrument:
         raise InstrumentError('"kind" must be "ikm", "paired" or "quick"', source=source)
     return Instrument(
         name=name,
-        scale=(scale[0], scale[1]),
+        scale=(int(scale[0]), int(scale[1])),
         items=tuple(items),
         kind=kind,
         title=_texts(data.get("title"), "title", source),
