@@ -77,13 +77,13 @@ def nps_from_counts(
     half = Z95 * math.sqrt(variance / n_adj)
     low = max(-100.0, 100.0 * (p - d - half))
     high = min(100.0, 100.0 * (p - d + half))
-    pct = 100.0 / n
+    # 100 x count / n, not count x (100 / n): 11 x (100 / 11) is 100.00000000000001
     return NpsResult(
         n,
-        promoters * pct,
-        passives * pct,
-        detractors * pct,
-        (promoters - detractors) * pct,
+        100.0 * promoters / n,
+        100.0 * passives / n,
+        100.0 * detractors / n,
+        100.0 * (promoters - detractors) / n,
         low,
         high,
         method,

@@ -8,7 +8,7 @@ half-up with :class:`decimal.Decimal`.
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal, localcontext
 from fractions import Fraction
 
 _SNAP = Decimal("1e-9")
@@ -17,10 +17,12 @@ _SNAP = Decimal("1e-9")
 def to_decimal(value: float | Fraction | int) -> Decimal:
     """The exact decimal of a Fraction, or the float snapped to 9 decimals."""
     if isinstance(value, Fraction):
-        return (Decimal(value.numerator) / Decimal(value.denominator)).quantize(
-            Decimal("1e-20"), ROUND_HALF_EVEN
-        )
-    return Decimal(repr(float(value))).quantize(_SNAP, ROUND_HALF_EVEN)
+        # exact integer arithmetic: no context precision limit (1e8 used to raise)
+        return Decimal(f"{round(value * 10**20)}E-20")
+    parsed = Decimal(repr(float(value)))
+    with localcontext() as ctx:
+        ctx.prec = max(ctx.prec, parsed.adjusted() + 11)
+        return parsed.quantize(_SNAP, ROUND_HALF_EVEN)
 
 
 def round_half_up(value: float | Fraction | int, places: int) -> Decimal:
@@ -31,7 +33,10 @@ def round_half_up(value: float | Fraction | int, places: int) -> Decimal:
     >>> str(round_half_up(Fraction(153215, 2000), 2))
     '76.61'
     """
-    return to_decimal(value).quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP)
+    exact = to_decimal(value)
+    with localcontext() as ctx:
+        ctx.prec = max(ctx.prec, exact.adjusted() + places + 2)
+        return exact.quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP)
 
 
 def format_number(value: float | Fraction | int | None, places: int, lang: str = "id") -> str:
