@@ -59,9 +59,12 @@ def responses_in_scope(
 
 def answers_table(survey: Survey, responses: QuerySet[Response]) -> Table:
     keys = [q.key for q in survey.instrument_version.questions]
+    # in id order, as ``prima export`` writes them: float sums then agree to the last bit
     rows = [
         [answers.get(k) for k in keys]
-        for answers in responses.values_list("answers", flat=True).iterator(chunk_size=5000)
+        for answers in responses.order_by("pk")
+        .values_list("answers", flat=True)
+        .iterator(chunk_size=5000)
     ]
     return Table(
         f"survey {survey.code}",

@@ -1,0 +1,234 @@
+"""A survey's responses as a table: ``prima export responses`` now, a web download later.
+
+One row per response, in the order the results are computed (by id), with the columns
+
+    id, submission_id, submitted_at, unit, service, staff, channel,
+    unit_name, service_name, staff_name,
+    <one column per question key, exactly as ``prima analyze`` reads them>,
+    profile.<field>..., suggestion
+
+The question keys come from :mod:`prima.instruments.questions` (``U1``..``U9`` for SKM,
+``X.harapan`` / ``X.kinerja`` for paired items, ``csat`` / ``nps`` / ``kembali`` for the quick
+form), so ``prima analyze`` on an export gives the numbers that the results page and the API
+show for the same responses. Contact details are not exported.
+
+Text that a person typed (suggestions, names) and that a spreadsheet would run as a formula
+(starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return) is prefixed with a single
+quote, in CSV and XLSX alike.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import tempfile
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+from typing import IO, Any
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from prima.surveys.models import Response, Survey
+from prima.surveys.profile import profile_fields
+
+META_COLUMNS = ["id", "submission_id", "submitted_at", "unit", "service", "staff", "channel"]
+NAME_COLUMNS = ["unit_name", "service_name", "staff_name"]
+SUGGESTION_COLUMN = "suggestion"
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+FORMATS = ("csv", "xlsx")
+CHUNK_SIZE = 2000
+
+_FIELDS = (
+    "id",
+    "submission_id",
+    "submitted_at",
+    "unit_id",
+    "service_id",
+    "staff_id",
+    "channel",
+    "unit__name",
+    "service__name",
+    "staff__name",
+    "answers",
+    "profile",
+    "suggestion",
+)
+
+
+def neutralise(value: Any) -> Any:
+    """A text cell that a spreadsheet would read as a formula gets a leading ``'``.
+
+    >>> neutralise("=HYPERLINK(1)"), neutralise("- ruang tunggu panas"), neutralise("Baik"), neutralise(3)
+    ("'=HYPERLINK(1)", "'- ruang tunggu panas", 'Baik', 3)
+    """
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def answer_keys(survey: Survey) -> list[str]:
+    return [q.key for q in survey.instrument_version.questions]
+
+
+def profile_keys(survey: Survey) -> list[str]:
+    return [f["id"] for f in profile_fields(survey.instrument_version.parsed)]
+
+
+def export_columns(survey: Survey) -> list[str]:
+    """The header row."""
+    return [
+        *META_COLUMNS,
+        *NAME_COLUMNS,
+        *answer_keys(survey),
+        *(f"profile.{k}" for k in profile_keys(survey)),
+        SUGGESTION_COLUMN,
+    ]
+
+
+def export_queryset(
+    survey: Survey, responses: QuerySet[Response] | None = None
+) -> QuerySet[Response]:
+    """``responses`` (default: all of the survey's), limited to the survey, ordered by id.
+
+    A caller that must scope the rows (a manager's unit subtree) passes its own queryset.
+    """
+    qs = Response.objects.all() if responses is None else responses
+    return qs.filter(survey=survey).order_by("pk")
+
+
+def export_rows(
+    survey: Survey, responses: QuerySet[Response] | None = None, *, chunk_size: int = CHUNK_SIZE
+) -> Iterator[list[Any]]:
+    """The data rows (without the header), streamed from the database.
+
+    Values: ids and answers as ``int`` (``None`` when blank), ``submitted_at`` as an aware
+    datetime in the site's time zone, text neutralised against formula injection.
+    """
+    answers_at = answer_keys(survey)
+    profile_at = profile_keys(survey)
+    tz = timezone.get_current_timezone()
+    rows = export_queryset(survey, responses).values_list(*_FIELDS)
+    for (
+        pk,
+        submission_id,
+        submitted_at,
+        unit_id,
+        service_id,
+        staff_id,
+        channel,
+        unit_name,
+        service_name,
+        staff_name,
+        answers,
+        profile,
+        suggestion,
+    ) in rows.iterator(chunk_size=chunk_size):
+        answers = answers if isinstance(answers, dict) else {}
+        profile = profile if isinstance(profile, dict) else {}
+        yield [
+            pk,
+            str(submission_id),
+            timezone.localtime(submitted_at, tz),
+            unit_id,
+            service_id,
+            staff_id,
+            neutralise(channel),
+            neutralise(unit_name),
+            neutralise(service_name),
+            neutralise(staff_name),
+            *(answers.get(k) for k in answers_at),
+            *(neutralise(profile.get(k)) for k in profile_at),
+            neutralise(suggestion or None),
+        ]
+
+
+def _csv_cell(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.isoformat(timespec="seconds")
+    return value
+
+
+def write_csv(survey: Survey, stream: IO[str], responses: QuerySet[Response] | None = None) -> int:
+    """Write UTF-8 text CSV (comma, header first) to ``stream``; returns the number of rows."""
+    writer = csv.writer(stream, lineterminator="\n")
+    writer.writerow(export_columns(survey))
+    n = 0
+    for row in export_rows(survey, responses):
+        writer.writerow([_csv_cell(v) for v in row])
+        n += 1
+    return n
+
+
+def write_xlsx(
+    survey: Survey, target: str | Path | IO[bytes], responses: QuerySet[Response] | None = None
+) -> int:
+    """Write an XLSX workbook (openpyxl write-only): the responses on the first sheet, the
+    survey's description on a second. Returns the number of rows."""
+    from openpyxl import Workbook
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    def cell(value: Any) -> Any:
+        if isinstance(value, datetime):
+            return value.replace(tzinfo=None)  # local wall time; Excel has no time zones
+        if isinstance(value, str):
+            return ILLEGAL_CHARACTERS_RE.sub("", value)
+        return value
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("responses")
+    sheet.append(export_columns(survey))
+    n = 0
+    for row in export_rows(survey, responses):
+        sheet.append([cell(v) for v in row])
+        n += 1
+    info = book.create_sheet("survey")
+    version = survey.instrument_version
+    for key, value in (
+        ("code", survey.code),
+        ("title", survey.title),
+        ("organization", survey.organization.name),
+        ("instrument", version.instrument.key),
+        ("instrument_version", version.number),
+        ("responses", n),
+        ("exported_at", timezone.localtime().replace(tzinfo=None, microsecond=0)),
+    ):
+        info.append([key, cell(neutralise(value))])
+    book.save(target)
+    return n
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def export_to_path(
+    survey: Survey,
+    path: str | Path,
+    *,
+    fmt: str = "csv",
+    responses: QuerySet[Response] | None = None,
+) -> int:
+    """Write the export to ``path`` atomically (a temporary file renamed into place)."""
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown format {fmt!r}; use csv or xlsx")
+    target = Path(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+    try:
+        if fmt == "csv":
+            with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+                n = write_csv(survey, fh, responses)
+        else:
+            with os.fdopen(fd, "wb") as fh:
+                n = write_xlsx(survey, fh, responses)
+        os.chmod(tmp, 0o666 & ~_umask())  # as an ordinary new file (mkstemp makes 0600)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return n

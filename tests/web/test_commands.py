@@ -1,0 +1,570 @@
+"""The commands of issue 3 section 8: ``prima demo``, ``serve``, ``export responses``, ``token create``.
+
+The key property: ``prima analyze`` on ``prima export`` of a survey gives exactly the numbers of
+the results view (:func:`prima.insights.results.survey_results`).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import itertools
+import json
+import os
+import re
+import signal
+import socket
+import sqlite3
+import stat
+import subprocess
+import sys
+import time
+import urllib.request
+import uuid
+from datetime import date
+from pathlib import Path
+
+import openpyxl
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import CommandError, call_command
+from django.db import transaction
+from django.test import Client
+
+from prima.cli.main import main
+from prima.config import server
+from prima.insights.periods import parse_period
+from prima.insights.results import survey_results
+from prima.instruments.questions import clean_answers
+from prima.organizations import services as org
+from prima.organizations.access import organizations_of, units_visible_to
+from prima.organizations.choices import OrganizationKind, Role
+from prima.organizations.models import Membership, Organization, StaffMember, Unit
+from prima.surveys import demo_data
+from prima.surveys import services as srv
+from prima.surveys.export import export_columns, export_to_path, neutralise
+from prima.surveys.models import Instrument, InstrumentVersion, Response, Survey
+
+PRIMA = Path(sys.executable).with_name("prima")
+TODAY = date(2026, 9, 17)  # a fixed day: the in-process demo is the same on every run
+PASSWORD = "demo-test-password-1"
+SURVEY_LINE = re.compile(r"^Survey: (\S+) (http://127\.0\.0\.1:(\d+)/s/(\S+)/)$")
+
+
+# -- fixtures ---------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    """The demo, loaded once for this module inside a transaction that is rolled back."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        result = demo_data.demo_load(password=PASSWORD, today=TODAY)
+        yield result
+        transaction.set_rollback(True)
+
+
+def _survey(key: str) -> Survey:
+    return Survey.objects.get(
+        organization__slug__in=[demo_data.DINAS_SLUG, demo_data.BANK_SLUG],
+        instrument_version__instrument__key=key,
+    )
+
+
+def _analyze(capsys: pytest.CaptureFixture[str], *argv: str) -> dict:
+    capsys.readouterr()
+    assert main(["analyze", *argv, "--json"]) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+def _password_ok(username: str, password: str) -> bool:
+    return get_user_model().objects.get(username=username).check_password(password)
+
+
+def _subprocess_env(data_dir: Path) -> dict[str, str]:
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("DATABASE_URL", "PRIMA_DEMO", "PRIMA_DEMO_PASSWORD", "PRIMA_PRODUCTION")
+    }
+    env["PRIMA_DATA_DIR"] = str(data_dir)
+    return env
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait_for(url: str, proc: subprocess.Popen, seconds: float = 30) -> str:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise AssertionError(f"server exited with {proc.returncode}: {proc.stdout.read()}")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as r:
+                return r.read().decode("utf-8")
+        except OSError:
+            time.sleep(0.2)
+    raise AssertionError(f"no answer from {url}")
+
+
+def _stop(proc: subprocess.Popen, sig: int) -> int:
+    proc.send_signal(sig)
+    try:
+        return proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+        raise
+
+
+# -- the demo data ----------------------------------------------------------------------------
+def test_demo_organization_tree_people_and_surveys(demo, db):
+    assert demo.created
+    dinas = Organization.objects.get(slug=demo_data.DINAS_SLUG)
+    bank = Organization.objects.get(slug=demo_data.BANK_SLUG)
+    assert (dinas.name, dinas.kind) == ("Dinas Kesehatan Kota Harapan", OrganizationKind.GOVERNMENT)
+    assert (bank.name, bank.kind) == ("Bank Sejahtera", OrganizationKind.COMMERCIAL)
+    root = Unit.objects.get(organization=dinas, parent=None)
+    upts = list(root.children.order_by("name"))
+    assert [u.name for u in upts] == [
+        "UPT Puskesmas Mekarsari",
+        "UPT Puskesmas Sukamaju",
+        "UPT Puskesmas Tanjung",
+    ]
+    for upt in upts:
+        counters = {c.name for c in upt.children.all()}
+        assert {"Loket Pendaftaran", "Poli Umum", "Apotek"} <= counters
+        assert upt.services.count() >= 3
+        assert upt.population
+    assert StaffMember.objects.filter(organization=dinas).count() == 12
+    assert all(len(s.employee_number) == 18 for s in StaffMember.objects.filter(organization=dinas))
+
+    skm, a6, quick = _survey("skm2017"), _survey("a6"), _survey("quick")
+    assert [s.code for s in demo.surveys] == [skm.code, a6.code, quick.code]
+    assert set(skm.units.all()) == set(upts) == set(a6.units.all())
+    assert quick.organization == bank
+    assert all(s.is_open() for s in demo.surveys)
+
+    # users: the admin sees the whole Dinas and nothing of the bank; the manager one UPT
+    admin = Membership.objects.get(user__username="admin")
+    assert (admin.organization, admin.role, admin.unit) == (dinas, Role.ADMIN, None)
+    manager = Membership.objects.get(user__username="manajer.sukamaju")
+    assert (manager.role, manager.unit.name) == (Role.MANAGER, "UPT Puskesmas Sukamaju")
+    assert Membership.objects.get(user__username="pengamat").role == Role.VIEWER
+    assert list(organizations_of(admin.user)) == [dinas]
+    visible = set(units_visible_to(manager.user, dinas))
+    assert visible == set(manager.unit.subtree())
+    assert root not in visible
+    assert _password_ok("admin", PASSWORD)
+
+
+def test_demo_responses_are_realistic_and_valid(demo, db):
+    rows = list(Response.objects.select_related("survey", "unit", "staff__unit"))
+    versions = {v.pk: v for v in InstrumentVersion.objects.select_related("instrument")}
+    assert demo.responses == len(rows)
+    assert 2000 <= len(rows) <= 5000  # a few thousand
+    first_day = date(2026, 4, 1)
+    by_survey: dict[str, list[Response]] = {}
+    for r in rows:
+        version = versions[r.instrument_version_id]
+        assert r.survey.instrument_version_id == version.pk
+        by_survey.setdefault(version.instrument.key, []).append(r)
+        clean, errors = clean_answers(version.questions, r.answers)
+        assert not errors
+        assert clean == r.answers
+        assert set(r.answers) == {q.key for q in version.questions}
+        assert first_day <= r.submitted_at.date() < TODAY
+        assert r.channel in ("web", "qr")
+        assert r.unit.organization_id == r.organization_id == r.survey.organization_id
+        if r.staff is not None:
+            assert r.staff.unit.path.startswith(r.unit.path) or r.unit.path.startswith(
+                r.staff.unit.path
+            )
+    assert set(by_survey) == {"skm2017", "a6", "quick"}
+    skm = by_survey["skm2017"]
+    assert len(skm) >= 1500
+    assert len(by_survey["a6"]) >= 500
+    assert {r.submitted_at.month for r in skm} == {4, 5, 6, 7, 8, 9}
+    with_profile = [r for r in skm if {"sex", "education", "occupation"} <= set(r.profile)]
+    assert len(with_profile) == len(skm)
+    assert sum("age" in r.profile for r in skm) > 0.9 * len(skm)
+    assert 0.1 * len(skm) < sum(bool(r.suggestion) for r in skm) < 0.35 * len(skm)
+    assert 0.1 * len(skm) < sum(r.staff_id is not None for r in skm) < 0.6 * len(skm)
+    assert {r.channel for r in skm} == {"web", "qr"}
+    assert all(not r.profile for r in by_survey["a6"] + by_survey["quick"])
+    # answers spread over the whole scale (not all 3s)
+    values = [v for r in skm for v in r.answers.values()]
+    assert {values.count(v) > 0.02 * len(values) for v in (2, 3, 4)} == {True}
+
+
+def test_one_unit_slips_month_by_month(demo, db):
+    skm = _survey("skm2017")
+    months = ["2026-04", "2026-05", "2026-06", "2026-07", "2026-08", "2026-09"]
+
+    def trend(name: str) -> list[float]:
+        unit = Unit.objects.get(name=name)
+        out = []
+        for month in months:
+            result = survey_results(skm, unit=unit, period=parse_period(month))
+            assert result["responses"] >= 30
+            out.append(result["ikm"]["ikm_converted"])
+        return out
+
+    slipping = trend(demo_data.SLIPPING_UNIT)
+    assert all(b < a for a, b in itertools.pairwise(slipping)), slipping
+    assert slipping[0] - slipping[-1] > 10
+    steady = trend("UPT Puskesmas Mekarsari")
+    assert max(steady) - min(steady) < 4, steady
+
+
+def test_demo_load_is_idempotent(demo, db):
+    before = (Organization.objects.count(), Unit.objects.count(), Response.objects.count())
+    again = demo_data.demo_load(password="another-password-2", today=date(2026, 9, 20))
+    assert not again.created
+    assert again.responses == demo.responses
+    assert [s.code for s in again.surveys] == [s.code for s in demo.surveys]
+    assert (Organization.objects.count(), Unit.objects.count(), Response.objects.count()) == before
+    assert _password_ok("admin", PASSWORD)  # password unchanged
+
+
+def test_demo_command_prints_login_and_survey_lines(demo, db, settings, tmp_path):
+    settings.DATA_DIR = tmp_path
+    out = io.StringIO()
+    call_command("demo", "--no-serve", "--port", "8123", stdout=out)
+    text = out.getvalue()
+    password = (tmp_path / "demo-password").read_text("utf-8").strip()
+    assert stat.S_IMODE((tmp_path / "demo-password").stat().st_mode) == 0o600
+    assert "Login: http://127.0.0.1:8123/accounts/login/" in text
+    assert "Username: admin" in text
+    assert f"Password: {password}" in text
+    lines = [m for m in map(SURVEY_LINE.match, text.splitlines()) if m]
+    assert [m[1] for m in lines] == [s.code for s in demo.surveys]
+    assert all(m[3] == "8123" and m[4] == m[1] for m in lines)
+    # a new password file (a fresh data folder) gives the demo users that password
+    assert _password_ok("admin", password)
+    assert _password_ok("manajer.sukamaju", password)
+
+
+def test_demo_subprocess_prints_survey_lines_and_is_idempotent(tmp_path):
+    data = tmp_path / "data"
+    env = _subprocess_env(data)
+    started = time.monotonic()
+    first = subprocess.run(
+        [str(PRIMA), "demo", "--no-serve"],
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    elapsed = time.monotonic() - started
+    assert first.returncode == 0, first.stderr
+    assert "Traceback" not in first.stderr
+    lines = [SURVEY_LINE.match(line) for line in first.stdout.splitlines()]
+    surveys = [m for m in lines if m]
+    assert len(surveys) == 3, first.stdout
+    assert all(m[3] == "8000" for m in surveys)
+    assert elapsed < 60
+    password = (data / "demo-password").read_text("utf-8").strip()
+    assert f"Password: {password}" in first.stdout
+    assert stat.S_IMODE((data / "demo-password").stat().st_mode) == 0o600
+
+    def counts() -> tuple[int, ...]:
+        with sqlite3.connect(data / "prima.sqlite3") as db:
+            return tuple(
+                db.execute(f"select count(*) from {t}").fetchone()[0]
+                for t in (
+                    "organizations_organization",
+                    "organizations_unit",
+                    "organizations_staffmember",
+                    "surveys_survey",
+                    "surveys_response",
+                    "auth_user",
+                )
+            )
+
+    before = counts()
+    assert 2000 <= before[4] <= 5000
+    second = subprocess.run(
+        [str(PRIMA), "demo", "--no-serve"],
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert second.returncode == 0, second.stderr
+    assert [line for line in second.stdout.splitlines() if line.startswith("Survey:")] == [
+        m[0] for m in surveys
+    ]
+    assert counts() == before
+    assert f"Password: {password}" in second.stdout
+
+    # the export of the same data folder, to stdout, and an unknown code
+    code = surveys[0][1]
+    exported = subprocess.run(
+        [str(PRIMA), "export", "responses", "--survey", code],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert exported.returncode == 0, exported.stderr
+    header = exported.stdout.splitlines()[0].split(",")
+    assert header[:7] == [
+        "id",
+        "submission_id",
+        "submitted_at",
+        "unit",
+        "service",
+        "staff",
+        "channel",
+    ]
+    assert len(exported.stdout.splitlines()) > 1000
+    missing = subprocess.run(
+        [str(PRIMA), "export", "responses", "--survey", "tidak-ada"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert missing.returncode != 0
+    assert "tidak-ada" in missing.stderr
+    assert "Traceback" not in missing.stderr
+
+
+@pytest.mark.slow
+def test_demo_serves_in_demo_mode(tmp_path):
+    """The server that ``prima demo`` starts shows the demo login; Ctrl-C stops it."""
+    data = tmp_path / "data"
+    port = _free_port()
+    proc = subprocess.Popen(
+        [str(PRIMA), "demo", "--port", str(port)],
+        env=_subprocess_env(data),
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        page = _wait_for(f"http://127.0.0.1:{port}/accounts/login/", proc, 90)
+        password = (data / "demo-password").read_text("utf-8").strip()
+        assert password in page
+        assert "admin" in page
+        css = _wait_for(f"http://127.0.0.1:{port}/static/prima/public.css", proc)
+        assert css
+    finally:
+        code = _stop(proc, signal.SIGINT)
+    output = proc.stdout.read()
+    assert re.search(rf"^Survey: \S+ http://127\.0\.0\.1:{port}/s/\S+/$", output, re.M), output
+    assert code in (0, 1, -signal.SIGINT)  # Django's server exits on Ctrl-C
+
+
+# -- export round trip ------------------------------------------------------------------------
+def test_export_csv_round_trip_ikm(demo, db, tmp_path, capsys):
+    survey = _survey("skm2017")
+    path = tmp_path / "skm.csv"
+    call_command(
+        "export", "responses", "--survey", survey.code, "--output", str(path), stdout=io.StringIO()
+    )
+    expected = survey_results(survey)
+    assert _analyze(capsys, "ikm", str(path)) == expected["ikm"]
+    with path.open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.reader(fh))
+    assert rows[0] == export_columns(survey)
+    assert len(rows) - 1 == expected["responses"] == survey.responses.count()
+    assert rows[0][:7] == [
+        "id",
+        "submission_id",
+        "submitted_at",
+        "unit",
+        "service",
+        "staff",
+        "channel",
+    ]
+    assert [f"U{i}" for i in range(1, 10)] == [h for h in rows[0] if re.fullmatch(r"U\d+", h)]
+    assert {"profile.age", "profile.sex", "profile.education", "profile.occupation"} <= set(rows[0])
+
+
+def test_export_round_trip_gap_csv_and_xlsx(demo, db, tmp_path, capsys):
+    survey = _survey("a6")
+    expected = survey_results(survey)
+    for fmt in ("csv", "xlsx"):
+        path = tmp_path / f"a6.{fmt}"
+        call_command(
+            "export",
+            "responses",
+            survey=survey.code,
+            format=fmt,
+            output=str(path),
+            stdout=io.StringIO(),
+        )
+        assert _analyze(capsys, "gap", str(path), "--instrument", "a6") == expected["gap"], fmt
+        assert _analyze(capsys, "ipa", str(path), "--instrument", "a6") == expected["ipa"], fmt
+    header = [
+        c.value for c in next(openpyxl.load_workbook(tmp_path / "a6.xlsx").active.iter_rows())
+    ]
+    assert "ABL1.harapan" in header
+    assert "ACC4.kinerja" in header
+
+
+def test_export_round_trip_per_unit_and_quick(demo, db, tmp_path, capsys):
+    skm = _survey("skm2017")
+    unit = Unit.objects.get(name=demo_data.SLIPPING_UNIT)
+    path = tmp_path / "tanjung.xlsx"
+    scoped = Response.objects.filter(unit__path__startswith=unit.path)
+    export_to_path(skm, path, fmt="xlsx", responses=scoped)
+    assert _analyze(capsys, "ikm", str(path)) == survey_results(skm, unit=unit)["ikm"]
+
+    quick = _survey("quick")
+    out = io.StringIO()
+    call_command("export", "responses", survey=quick.code, stdout=out)  # CSV on stdout
+    path = tmp_path / "quick.csv"
+    path.write_text(out.getvalue(), "utf-8")
+    assert out.getvalue().splitlines()[0].split(",")[10:13] == ["csat", "nps", "kembali"]
+    assert _analyze(capsys, "nps", str(path)) == survey_results(quick)["nps"]
+
+
+def test_export_unknown_survey_and_bad_arguments(db):
+    with pytest.raises(CommandError, match="tidak-ada"):
+        call_command("export", "responses", survey="tidak-ada")
+    with pytest.raises(CommandError):
+        call_command("export", "responses")  # --survey is required
+    with pytest.raises(CommandError):
+        call_command("export", "surveys", survey="x")
+
+
+# -- formula injection ------------------------------------------------------------------------
+@pytest.fixture
+def hostile(db):
+    """A small survey whose names and suggestions start like spreadsheet formulas."""
+    organization = org.organization_create(name="=Org", slug="hostile", kind=OrganizationKind.OTHER)
+    unit = org.unit_create(organization=organization, name='=HYPERLINK("http://x")')
+    service = org.service_create(unit=unit, name="+Layanan 62")
+    staff = org.staff_create(unit=unit, name="@petugas")
+    survey = srv.survey_create(
+        organization=organization,
+        title="Uji",
+        instrument=Instrument.objects.get(key="skm2017"),
+        units=[unit],
+    )
+    texts = ["=1+2", "+62 812 3456", "-5 bintang", "@SUM(A1:A2)", "Baik sekali", ""]
+    for i, text in enumerate(texts):
+        srv.response_submit(
+            survey=survey,
+            submission=srv.Submission(
+                submission_id=uuid.uuid4(),
+                answers={f"U{k}": 1 + (i + k) % 4 for k in range(1, 10)},
+                service_id=service.pk,
+                staff_id=staff.pk,
+                suggestion=text,
+                profile={"sex": "P", "age": 30},
+            ),
+        )
+    Response.objects.filter(survey=survey, suggestion="Baik sekali").update(suggestion="\tTab")
+    return survey
+
+
+def test_formula_injection_is_neutralised_in_csv_and_xlsx(hostile, tmp_path, capsys):
+    assert neutralise("\rx") == "'\rx"
+    assert neutralise("x=1") == "x=1"
+    assert neutralise(None) is None
+    csv_path, xlsx_path = tmp_path / "h.csv", tmp_path / "h.xlsx"
+    export_to_path(hostile, csv_path)
+    export_to_path(hostile, xlsx_path, fmt="xlsx")
+    with csv_path.open(encoding="utf-8", newline="") as fh:
+        csv_rows = list(csv.DictReader(fh))
+    sheet = openpyxl.load_workbook(xlsx_path).worksheets[0]
+    cells = list(sheet.iter_rows())
+    header = [c.value for c in cells[0]]
+    xlsx_rows = [dict(zip(header, row, strict=True)) for row in cells[1:]]
+    expected_suggestions = ["'=1+2", "'+62 812 3456", "'-5 bintang", "'@SUM(A1:A2)", "'\tTab", ""]
+    assert [r["suggestion"] for r in csv_rows] == expected_suggestions
+    assert [(c["suggestion"].value or "") for c in xlsx_rows] == expected_suggestions
+    for row in csv_rows:
+        assert row["unit_name"] == '\'=HYPERLINK("http://x")'
+        assert row["service_name"] == "'+Layanan 62"
+        assert row["staff_name"] == "'@petugas"
+        assert row["profile.sex"] == "P"
+        assert row["profile.age"] == "30"
+    for row in xlsx_rows:
+        for key in ("unit_name", "service_name", "staff_name", "suggestion"):
+            assert row[key].data_type in ("s", "n"), key  # text, never a formula ("f")
+        assert row["unit_name"].value.startswith("'=")
+        assert row["U1"].data_type == "n"
+    # the answers are untouched: the analysis still gives the results' numbers
+    assert _analyze(capsys, "ikm", str(csv_path)) == survey_results(hostile)["ikm"]
+    assert _analyze(capsys, "ikm", str(xlsx_path)) == survey_results(hostile)["ikm"]
+
+
+# -- tokens -----------------------------------------------------------------------------------
+def test_token_create_last_word_authenticates(db):
+    organization = org.organization_create(
+        name="Dinas Uji", slug="uji", kind=OrganizationKind.GOVERNMENT
+    )
+    unit = org.unit_create(organization=organization, name="UPT Uji")
+    survey = srv.survey_create(
+        organization=organization,
+        title="SKM",
+        instrument=Instrument.objects.get(key="skm2017"),
+        units=[unit],
+    )
+    user = org.user_create(username="budi", password="kata-sandi-panjang-9")
+    org.membership_grant(user=user, organization=organization, role=Role.ADMIN)
+    out = io.StringIO()
+    call_command("token", "create", "--user", "budi", "--name", "kios", stdout=out)
+    token = out.getvalue().split()[-1]
+    assert token.startswith("prima_")
+    r = Client().get("/api/v1/surveys", HTTP_AUTHORIZATION=f"Bearer {token}")
+    assert r.status_code == 200, r.content
+    assert [s["code"] for s in r.json()] == [survey.code]
+    assert (
+        Client().get("/api/v1/surveys", HTTP_AUTHORIZATION="Bearer prima_salah").status_code == 401
+    )
+    assert user.api_tokens.get().name == "kios"
+    with pytest.raises(CommandError, match="tidak-ada"):
+        call_command("token", "create", user="tidak-ada")
+
+
+# -- serve ------------------------------------------------------------------------------------
+def test_serve_execs_gunicorn(monkeypatch, settings, tmp_path):
+    settings.STATIC_ROOT = tmp_path / "static"
+    calls = []
+    monkeypatch.setattr(server, "exec_server", lambda argv, env: calls.append((argv, env)))
+    call_command("serve", "--port", "8181", "--workers", "3", "--host", "0.0.0.0")
+    ((argv, env),) = calls
+    assert argv[:4] == [sys.executable, "-m", "gunicorn", "prima.config.wsgi:application"]
+    assert argv[argv.index("--bind") + 1] == "0.0.0.0:8181"
+    assert argv[argv.index("--workers") + 1] == "3"
+    assert env["DJANGO_SETTINGS_MODULE"] == "prima.config.settings"
+    assert (tmp_path / "static" / "prima" / "app.css").exists()  # collected
+    assert not server.static_needs_collect()
+    call_command("serve")
+    assert calls[1][0][calls[1][0].index("--bind") + 1] == "127.0.0.1:8000"
+    assert calls[1][0][calls[1][0].index("--workers") + 1] == "2"
+    assert server.bind_address("::1", 80) == "[::1]:80"
+    with pytest.raises(CommandError):
+        call_command("serve", "--workers", "0")
+
+
+@pytest.mark.slow
+def test_serve_runs_gunicorn_until_terminated(tmp_path):
+    data = tmp_path / "data"
+    port = _free_port()
+    proc = subprocess.Popen(
+        [str(PRIMA), "serve", "--port", str(port), "--workers", "1", "--migrate"],
+        env=_subprocess_env(data),
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        page = _wait_for(f"http://127.0.0.1:{port}/accounts/login/", proc, 90)
+        assert "password" in page.lower()
+        assert "Mode demo" not in page  # no demo login outside demo mode
+        assert _wait_for(f"http://127.0.0.1:{port}/static/prima/app.css", proc)
+    finally:
+        code = _stop(proc, signal.SIGTERM)
+    assert code == 0, proc.stdout.read()
+    assert (data / "prima.sqlite3").exists()
