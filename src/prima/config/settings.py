@@ -32,7 +32,9 @@ def _secret_key() -> str:
     if PRODUCTION:
         from django.core.exceptions import ImproperlyConfigured
 
-        raise ImproperlyConfigured("PRIMA_SECRET_KEY (or PRIMA_SECRET_KEY_FILE) must be set in production")
+        raise ImproperlyConfigured(
+            "PRIMA_SECRET_KEY (or PRIMA_SECRET_KEY_FILE) must be set in production"
+        )
     path = DATA_DIR / "secret-key"
     if not path.exists():
         DATA_DIR.mkdir(parents=True, exist_ok=True)
@@ -93,7 +95,9 @@ TEMPLATES = [
 ]
 
 _sqlite_default = f"sqlite:///{DATA_DIR / 'prima.sqlite3'}"
-DATABASES = {"default": dj_database_url.parse(env("DATABASE_URL", _sqlite_default), conn_max_age=60)}
+DATABASES = {
+    "default": dj_database_url.parse(env("DATABASE_URL", _sqlite_default), conn_max_age=60)
+}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {
@@ -132,8 +136,10 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]  # prima/static: the site's own CSS (no app owns it)
 STATIC_ROOT = DATA_DIR / "static"
-STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise expects it; collectstatic fills it in production
+# WhiteNoise expects the folder; collectstatic fills it in production
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
