@@ -9,6 +9,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.text import slugify
 from django.views.decorators.http import require_http_methods
 
 from prima.surveys.choices import Channel
@@ -42,14 +43,24 @@ def survey_page(request: HttpRequest, code: str) -> HttpResponse:
         post = request.POST
         version = survey.instrument_version
         answers = {q.key: post.get(q.key, "") for q in version.questions}
-        profile = {f["id"]: post.get(f"profile.{f['id']}", "") for f in profile_fields(version.parsed)} if survey.ask_profile else {}
+        profile = (
+            {f["id"]: post.get(f"profile.{f['id']}", "") for f in profile_fields(version.parsed)}
+            if survey.ask_profile
+            else {}
+        )
         unit_field = post.get("unit") or None
-        channel = (context.channel if context and context.channel in (Channel.QR, Channel.WEB) else Channel.WEB)
+        channel = (
+            context.channel
+            if context and context.channel in (Channel.QR, Channel.WEB)
+            else Channel.WEB
+        )
         submission = Submission(
             submission_id=post.get("submission_id", ""),
             answers=answers,
             context=token or None,
-            unit_id=int(unit_field) if unit_field and unit_field.isdigit() else None,
+            unit_id=int(unit_field)
+            if unit_field and unit_field.isascii() and unit_field.isdigit()
+            else None,
             profile=profile,
             suggestion=post.get("suggestion", ""),
             contact={k: post.get(f"contact.{k}", "") for k in ("name", "phone", "email")},
@@ -72,18 +83,34 @@ def survey_page(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
-def _page_context(survey: Any, lang: str, token: str, context: Any, context_error: bool, errors: dict[str, str], values: dict[str, Any]) -> dict[str, Any]:
+def _page_context(
+    survey: Any,
+    lang: str,
+    token: str,
+    context: Any,
+    context_error: bool,
+    errors: dict[str, str],
+    values: dict[str, Any],
+) -> dict[str, Any]:
     version = survey.instrument_version
     parsed = version.parsed
     questions = []
-    for q in version.questions:
+    for number, q in enumerate(version.questions, start=1):
+        slug = slugify(q.key)
         questions.append(
             {
                 "key": q.key,
+                "slug": slug,
+                "number": number,
                 "text": q.text.get(lang) or q.text.get("id"),
                 "required": q.required,
                 "options": [
-                    {"value": v, "label": label.get(lang) or label.get("id"), "checked": str(values.get(q.key)) == str(v)}
+                    {
+                        "id": f"q-{slug}-{v}",
+                        "value": v,
+                        "label": label.get(lang) or label.get("id"),
+                        "checked": str(values.get(q.key)) == str(v),
+                    }
                     for v, label in sorted(q.options.items())
                 ],
                 "error": errors.get(q.key),
@@ -102,16 +129,28 @@ def _page_context(survey: Any, lang: str, token: str, context: Any, context_erro
                     "type": f["type"],
                     "min": f.get("min"),
                     "max": f.get("max"),
-                    "options": [{"value": k, "label": v.get(lang) or v.get("id"), "selected": values.get(f"profile.{f['id']}") == k} for k, v in (f.get("options") or {}).items()],
+                    "options": [
+                        {
+                            "value": k,
+                            "label": v.get(lang) or v.get("id"),
+                            "selected": values.get(f"profile.{f['id']}") == k,
+                        }
+                        for k, v in (f.get("options") or {}).items()
+                    ],
                     "value": values.get(f"profile.{f['id']}", ""),
                     "error": errors.get(f"profile.{f['id']}"),
                 }
             )
-    other_errors = {k: v for k, v in errors.items() if k not in {q["key"] for q in questions} and not k.startswith("profile.")}
+    other_errors = {
+        k: v
+        for k, v in errors.items()
+        if k not in {q["key"] for q in questions} and not k.startswith("profile.")
+    }
+    t = page_text(lang)
     return {
         "survey": survey,
         "lang": lang,
-        "t": page_text(lang),
+        "t": t,
         "title": parsed.title.get(lang) or survey.title,
         "questions": questions,
         "units": units,
@@ -121,6 +160,7 @@ def _page_context(survey: Any, lang: str, token: str, context: Any, context_erro
         "token": token,
         "context_error": context_error,
         "errors": errors,
+        "error_list": _error_list(errors, questions, profile, needs_unit, t),
         "other_errors": other_errors,
         "submission_id": values.get("submission_id") or str(uuid.uuid4()),
         "suggestion": values.get("suggestion", ""),
@@ -131,7 +171,38 @@ def _page_context(survey: Any, lang: str, token: str, context: Any, context_erro
     }
 
 
+def _error_list(
+    errors: dict[str, str],
+    questions: list[dict[str, Any]],
+    profile: list[dict[str, Any]],
+    needs_unit: bool,
+    t: dict[str, str],
+) -> list[dict[str, str]]:
+    """The error summary in page order: each entry names its field in the respondent's words
+    (``Pertanyaan 5``, ``Umur (tahun)``) and links to the control that fixes it."""
+    fields: list[tuple[str, str, str]] = []  # (error key, label, anchor)
+    if needs_unit:
+        fields.append(("unit", t["unit_short"], "unit"))
+    for q in questions:
+        anchor = q["options"][0]["id"] if q["options"] else f"f-{q['slug']}"
+        fields.append((q["key"], f"{t['question']} {q['number']}", anchor))
+    fields += [(f"profile.{f['id']}", f["label"], f"p-{f['id']}") for f in profile]
+    fields.append(("suggestion", t["suggestion_short"], "suggestion"))
+    fields.append(("contact", t["contact_short"], "consent"))
+    fields += [(f"contact.{k}", t[k], f"c-{k}") for k in ("name", "phone", "email")]
+    out = [
+        {"label": label, "href": f"#{anchor}", "message": errors[key]}
+        for key, label, anchor in fields
+        if key in errors
+    ]
+    known = {key for key, _label, _anchor in fields}
+    out += [{"label": "", "href": "", "message": m} for k, m in errors.items() if k not in known]
+    return out
+
+
 def thanks_page(request: HttpRequest, code: str) -> HttpResponse:
     survey = survey_get_public(code)
     lang = _lang(request)
-    return render(request, "surveys/thanks.html", {"survey": survey, "lang": lang, "t": page_text(lang)})
+    return render(
+        request, "surveys/thanks.html", {"survey": survey, "lang": lang, "t": page_text(lang)}
+    )
