@@ -1,9 +1,24 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from prima.insights import views
+from prima.surveys import poster_views
 
 app_name = "backoffice"
 urlpatterns = [
     path("", views.home, name="home"),
     path("surveys/<str:code>/", views.survey_results_page, name="results"),
+    # QR codes and posters (prima.surveys.poster_views): /app/surveys/<code>/qr/<unit>.svg|png,
+    # /app/surveys/<code>/poster/<unit>-a4.pdf|-a5.pdf and poster/semua-a4.pdf (all units)
+    path("surveys/<str:code>/qr/<int:unit_id>.svg", poster_views.qr_svg, name="qr_svg"),
+    path("surveys/<str:code>/qr/<int:unit_id>.png", poster_views.qr_png, name="qr_png"),
+    re_path(
+        r"^surveys/(?P<code>[^/]+)/poster/(?P<unit_id>[0-9]+)-(?P<size>a4|a5)\.pdf$",
+        poster_views.poster,
+        name="poster",
+    ),
+    re_path(
+        r"^surveys/(?P<code>[^/]+)/poster/semua-(?P<size>a4|a5)\.pdf$",
+        poster_views.posters_all,
+        name="posters_all",
+    ),
 ]
