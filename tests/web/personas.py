@@ -63,25 +63,44 @@ def skm_answers(**overrides: int) -> dict[str, int]:
 
 
 def submit(survey: Survey, answers: dict[str, Any], *, unit: Unit | None = None, **extra: Any):
-    sub = srv.Submission(submission_id=uuid.uuid4(), answers=answers, unit_id=unit.pk if unit else None, **extra)
+    sub = srv.Submission(
+        submission_id=uuid.uuid4(), answers=answers, unit_id=unit.pk if unit else None, **extra
+    )
     return srv.response_submit(survey=survey, submission=sub)[0]
 
 
 def build_world() -> World:
-    alpha = org.organization_create(name="Dinas Alpha", slug="alpha", kind=OrganizationKind.GOVERNMENT)
+    alpha = org.organization_create(
+        name="Dinas Alpha", slug="alpha", kind=OrganizationKind.GOVERNMENT
+    )
     beta = org.organization_create(name="Bank Beta", slug="beta", kind=OrganizationKind.COMMERCIAL)
     dinas = org.unit_create(organization=alpha, name="Dinas Alpha Pusat", code="DA")
-    upt1 = org.unit_create(organization=alpha, name="UPT Alpha Satu", parent=dinas, code="U1", population=1200)
+    upt1 = org.unit_create(
+        organization=alpha, name="UPT Alpha Satu", parent=dinas, code="U1", population=1200
+    )
     upt2 = org.unit_create(organization=alpha, name="UPT Alpha Dua", parent=dinas, code="U2")
     loket1 = org.unit_create(organization=alpha, name="Loket Satu", parent=upt1, code="L1")
     bank_unit = org.unit_create(organization=beta, name="Cabang Beta", code="CB")
     service1 = org.service_create(unit=upt1, name="Pendaftaran")
     staff1 = org.staff_create(unit=loket1, name="Siti Petugas")
     skm = srv.survey_create(
-        organization=alpha, title="SKM Alpha 2026", instrument=Instrument.objects.get(key="skm2017"), units=[upt1, upt2]
+        organization=alpha,
+        title="SKM Alpha 2026",
+        instrument=Instrument.objects.get(key="skm2017"),
+        units=[upt1, upt2],
     )
-    a6 = srv.survey_create(organization=alpha, title="A6 Alpha", instrument=Instrument.objects.get(key="a6"), units=[upt1])
-    quick = srv.survey_create(organization=beta, title="Quick Beta", instrument=Instrument.objects.get(key="quick"), units=[bank_unit])
+    a6 = srv.survey_create(
+        organization=alpha,
+        title="A6 Alpha",
+        instrument=Instrument.objects.get(key="a6"),
+        units=[upt1],
+    )
+    quick = srv.survey_create(
+        organization=beta,
+        title="Quick Beta",
+        instrument=Instrument.objects.get(key="quick"),
+        units=[bank_unit],
+    )
     users = {}
     for name in ("alice", "bob", "victor", "charlie", "mallory"):
         users[name] = org.user_create(username=name, password=PASSWORD)
@@ -93,4 +112,69 @@ def build_world() -> World:
     submit(skm, skm_answers(U1=4, U3=2), unit=loket1)
     submit(skm, skm_answers(U1=1, U9=4), unit=upt2)
     submit(quick, {"csat": 5, "nps": 9, "kembali": 1})
-    return World(alpha, beta, dinas, upt1, upt2, loket1, bank_unit, service1, staff1, skm, a6, quick, users)
+    return World(
+        alpha, beta, dinas, upt1, upt2, loket1, bank_unit, service1, staff1, skm, a6, quick, users
+    )
+
+
+# -- private data of Dinas Alpha and the strings that must never leak (isolation/security tests) --
+ALPHA_SUGGESTION = "Saran rahasia Alpha: antrean loket 7f3k"
+ALPHA_CONTACT = {
+    "name": "Budi Rahasia Alpha",
+    "phone": "0812-7777-3141",
+    "email": "budi.rahasia@alpha.example",
+}
+ALPHA_INSTRUMENT_TITLE = "Kuesioner Internal Alpha"
+
+
+@dataclass
+class Markers:
+    """Strings of Dinas Alpha: ``definition`` may appear on its public survey pages,
+    ``private`` never outside the organization."""
+
+    definition: list[str]
+    private: list[str]
+
+    @property
+    def all(self) -> list[str]:
+        return [*self.definition, *self.private]
+
+
+def add_alpha_private_data(world: World) -> Markers:
+    """A response with a suggestion and contact details, and an organization-owned instrument."""
+    submit(
+        world.skm,
+        skm_answers(U5=2),
+        unit=world.loket1,
+        service_id=world.service1.pk,
+        staff_id=world.staff1.pk,
+        suggestion=ALPHA_SUGGESTION,
+        contact=ALPHA_CONTACT,
+        consent=True,
+    )
+    srv.instrument_copy(
+        source=Instrument.objects.get(key="quick"),
+        organization=world.alpha,
+        key="internal-alpha",
+        title=ALPHA_INSTRUMENT_TITLE,
+    )
+    return Markers(
+        definition=[
+            world.alpha.name,
+            world.skm.title,
+            world.a6.title,
+            world.upt1.name,
+            world.upt2.name,
+        ],
+        private=[
+            world.dinas.name,
+            world.loket1.name,
+            world.service1.name,
+            world.staff1.name,
+            ALPHA_SUGGESTION,
+            *ALPHA_CONTACT.values(),
+            ALPHA_INSTRUMENT_TITLE,
+            "alice",
+            "victor",
+        ],
+    )

@@ -25,4 +25,6 @@ def test_results_page(world):
     assert r.status_code == 200
     assert b"response-count" in r.content
     assert world.client("charlie").get(f"/app/surveys/{world.skm.code}/").status_code == 404
-    assert json.loads(world.client(None).get("/api/openapi.json").content)["openapi"].startswith("3")
+    assert json.loads(world.client(None).get("/api/openapi.json").content)["openapi"].startswith(
+        "3"
+    )

@@ -56,7 +56,9 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     analyze = commands.add_parser("analyze", help="analyse a file of survey answers")
-    methods = analyze.add_subparsers(dest="method", metavar="METHOD", required=True, parser_class=_Parser)
+    methods = analyze.add_subparsers(
+        dest="method", metavar="METHOD", required=True, parser_class=_Parser
+    )
 
     p = methods.add_parser(
         "ikm", help="Indeks Kepuasan Masyarakat (PermenPAN-RB 14/2017, KepMenPAN 25/2004)"

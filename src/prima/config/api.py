@@ -17,12 +17,17 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer
 
+from prima.config.schemas import FieldError
 from prima.organizations.models import ApiToken
 
 
 class TokenAuth(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> Any:
-        row = ApiToken.objects.select_related("user").filter(digest=ApiToken.hash(token), revoked=False).first()
+        row = (
+            ApiToken.objects.select_related("user")
+            .filter(digest=ApiToken.hash(token), revoked=False)
+            .first()
+        )
         if row is None or not row.user.is_active:
             return None
         ApiToken.objects.filter(pk=row.pk).update(last_used_at=timezone.now())
@@ -48,23 +53,30 @@ def _field(loc: list[Any]) -> str:
 @api.exception_handler(NinjaValidationError)
 def validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
     errors = {_field(list(e.get("loc", []))): str(e.get("msg", "invalid")) for e in exc.errors}
-    return api.create_response(request, {"detail": "invalid request", "errors": errors}, status=422)
+    detail = "; ".join(f"{k}: {v}" for k, v in errors.items()) or "invalid request"
+    return api.create_response(request, {"detail": detail, "errors": errors}, status=422)
 
 
 @api.exception_handler(AuthenticationError)
 def auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
-    return api.create_response(request, {"detail": "authentication required", "errors": {}}, status=401)
+    return api.create_response(
+        request, {"detail": "authentication required", "errors": {}}, status=401
+    )
 
 
 @api.exception_handler(HttpError)
 def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
-    return api.create_response(request, {"detail": str(exc), "errors": {}}, status=exc.status_code)
+    errors = {exc.field: exc.reason} if isinstance(exc, FieldError) else {}
+    return api.create_response(
+        request, {"detail": str(exc), "errors": errors}, status=exc.status_code
+    )
 
 
 def _register() -> None:
     from prima.insights.api import router as insights_router
     from prima.organizations.api import router as organizations_router
-    from prima.surveys.api import public_router, router as surveys_router
+    from prima.surveys.api import public_router
+    from prima.surveys.api import router as surveys_router
 
     api.add_router("/v1/public", public_router)
     api.add_router("/v1", organizations_router)

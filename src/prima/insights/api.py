@@ -6,9 +6,8 @@ from typing import Any
 
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
-from ninja.errors import HttpError
 
-from prima.config.schemas import ErrorOut
+from prima.config.schemas import ErrorOut, FieldError
 from prima.insights.periods import parse_period
 from prima.insights.results import survey_results
 from prima.organizations.access import units_visible_to
@@ -41,17 +40,19 @@ def results(request: HttpRequest, code: str, filters: Query[ResultsQuery]) -> di
     survey = survey_get_for_user(request.user, code)
     scope = response_scope(request.user, survey)
     unit = service = period = None
+    visible = units_visible_to(request.user, survey.organization)
+    # a unit or service outside the user's scope is "not found", like one that does not exist
     if filters.unit is not None:
-        unit = units_visible_to(request.user, survey.organization).filter(pk=filters.unit).first()
+        unit = visible.filter(pk=filters.unit).first()
         if unit is None:
-            raise HttpError(400, "unit: unknown unit")
+            raise FieldError(404, "unit", "unknown unit")
     if filters.service is not None:
-        service = Service.objects.filter(pk=filters.service, organization=survey.organization).first()
+        service = Service.objects.filter(pk=filters.service, unit__in=visible).first()
         if service is None:
-            raise HttpError(400, "service: unknown service")
+            raise FieldError(404, "service", "unknown service")
     if filters.period:
         try:
             period = parse_period(filters.period)
         except ValueError as exc:
-            raise HttpError(400, f"period: {exc}") from None
+            raise FieldError(400, "period", str(exc)) from None
     return survey_results(survey, unit=unit, service=service, period=period, scope=scope)

@@ -9,7 +9,9 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-_PATTERN = re.compile(r"^(?P<year>\d{4})(?:-(?:(?P<half>[Ss][12])|(?P<quarter>[Qq][1-4])|(?P<month>\d{2})))?$")
+_PATTERN = re.compile(
+    r"^(?P<year>\d{4})(?:-(?:(?P<half>[Ss][12])|(?P<quarter>[Qq][1-4])|(?P<month>\d{2})))?$"
+)
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 
@@ -33,8 +33,8 @@ def survey_results_page(request: HttpRequest, code: str) -> HttpResponse:
     unit_param = request.GET.get("unit", "")
     if unit_param:
         unit = next((u for u in units if str(u.pk) == unit_param), None)
-        if unit is None:
-            errors.append("Unit tidak dikenal.")
+        if unit is None:  # unknown or outside the user's scope: not found, like another tenant's
+            raise Http404("unit")
     period = None
     period_param = request.GET.get("period", "").strip()
     if period_param:

@@ -10,10 +10,15 @@ The same keys name the answers of a stored response, the columns of an export an
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from prima.instruments.model import Instrument, Item
+
+WHOLE_NUMBER = re.compile(
+    r"-?[0-9]+"
+)  # ASCII digits only: int() refuses "²", which isdigit() accepts
 
 EXPECTATION = "harapan"
 PERFORMANCE = "kinerja"
@@ -140,7 +145,7 @@ def clean_answers(
             value = raw
         elif isinstance(raw, float) and raw.is_integer():
             value = int(raw)
-        elif isinstance(raw, str) and raw.strip().lstrip("-").isdigit():
+        elif isinstance(raw, str) and WHOLE_NUMBER.fullmatch(raw.strip()):
             value = int(raw.strip())
         if value is None:
             errors.add(q.key, "not_integer")

@@ -20,19 +20,29 @@ from prima.organizations.models import Membership, Organization, Unit
 User = AbstractBaseUser | AnonymousUser
 
 
-def memberships_of(user: User, roles: Iterable[str] = ROLES_THAT_SEE_RESULTS) -> QuerySet[Membership]:
+def memberships_of(
+    user: User, roles: Iterable[str] = ROLES_THAT_SEE_RESULTS
+) -> QuerySet[Membership]:
     if not user.is_authenticated:
         return Membership.objects.none()
-    return Membership.objects.filter(user=user, role__in=list(roles)).select_related("organization", "unit")
+    return Membership.objects.filter(user=user, role__in=list(roles)).select_related(
+        "organization", "unit"
+    )
 
 
-def organizations_of(user: User, roles: Iterable[str] = ROLES_THAT_SEE_RESULTS) -> QuerySet[Organization]:
+def organizations_of(
+    user: User, roles: Iterable[str] = ROLES_THAT_SEE_RESULTS
+) -> QuerySet[Organization]:
     ids = memberships_of(user, roles).values("organization_id")
     return Organization.objects.filter(id__in=ids)
 
 
 def unit_scope_q(
-    user: User, organization: Organization, *, field: str = "unit", roles: Iterable[str] = ROLES_THAT_SEE_RESULTS
+    user: User,
+    organization: Organization,
+    *,
+    field: str = "unit",
+    roles: Iterable[str] = ROLES_THAT_SEE_RESULTS,
 ) -> Q | None:
     """A filter on ``<field>`` limiting rows to the units the user may see in ``organization``
     (``field=""`` filters Unit rows themselves).
@@ -46,7 +56,7 @@ def unit_scope_q(
         return Q()
     q = Q()
     for m in scopes:
-        assert m.unit is not None  # noqa: S101 - filtered above
+        assert m.unit is not None
         q |= Q(**{f"{field}__path__startswith" if field else "path__startswith": m.unit.path})
     return q
 
@@ -58,10 +68,15 @@ def units_visible_to(user: User, organization: Organization) -> QuerySet[Unit]:
     return Unit.objects.filter(q, organization=organization)
 
 
-def organization_for(user: User, slug_or_id: str | int, roles: Iterable[str] = ROLES_THAT_SEE_RESULTS) -> Organization:
+def organization_for(
+    user: User, slug_or_id: str | int, roles: Iterable[str] = ROLES_THAT_SEE_RESULTS
+) -> Organization:
     """The organization if the user has one of ``roles`` in it, else 404."""
     qs = organizations_of(user, roles)
-    lookup = {"id": slug_or_id} if str(slug_or_id).isdigit() else {"slug": slug_or_id}
+    key = str(slug_or_id)
+    if "\x00" in key:  # no slug has one, and PostgreSQL refuses to compare with it
+        raise Http404("organization")
+    lookup = {"id": int(key)} if key.isascii() and key.isdigit() else {"slug": key}
     try:
         return qs.get(**lookup)
     except Organization.DoesNotExist:
@@ -69,7 +84,11 @@ def organization_for(user: User, slug_or_id: str | int, roles: Iterable[str] = R
 
 
 def is_admin(user: User, organization: Organization) -> bool:
-    return memberships_of(user, ROLES_THAT_MANAGE).filter(organization=organization, unit__isnull=True).exists()
+    return (
+        memberships_of(user, ROLES_THAT_MANAGE)
+        .filter(organization=organization, unit__isnull=True)
+        .exists()
+    )
 
 
 def can_see_unit(user: User, unit: Unit) -> bool:

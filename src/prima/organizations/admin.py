@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
@@ -15,7 +16,28 @@ from prima.organizations.manage_site import TenantAdmin, admin_organizations, ma
 from prima.organizations.models import Membership, Organization, Service, StaffMember, Unit
 
 
+class UnitForm(forms.ModelForm):  # type: ignore[type-arg]
+    class Meta:
+        model = Unit
+        fields = ("organization", "parent", "name", "code", "population")
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        parent, organization = cleaned.get("parent"), cleaned.get("organization")
+        if (
+            parent is not None
+            and organization is not None
+            and parent.organization_id != organization.pk
+        ):
+            self.add_error("parent", "Unit induk harus dari organisasi yang sama.")
+        elif parent is not None and self.instance.pk and parent.path.startswith(self.instance.path):
+            # the tree is a materialised path: a unit under itself would corrupt its subtree
+            self.add_error("parent", "Unit tidak dapat dipindahkan ke bawah dirinya sendiri.")
+        return cleaned
+
+
 class UnitAdmin(TenantAdmin):
+    form = UnitForm
     list_display = ("indented", "code", "population")
     search_fields = ("name", "code")
     fields = ("organization", "parent", "name", "code", "population")
@@ -34,7 +56,7 @@ class UnitAdmin(TenantAdmin):
             Unit.objects.filter(pk=obj.pk).update(path=path)
             if old:  # moved: rewrite the paths of its subtree
                 for child in Unit.objects.filter(path__startswith=old).exclude(pk=obj.pk):
-                    Unit.objects.filter(pk=child.pk).update(path=path + child.path[len(old):])
+                    Unit.objects.filter(pk=child.pk).update(path=path + child.path[len(old) :])
 
 
 class ServiceAdmin(TenantAdmin):
@@ -56,9 +78,11 @@ class MembershipAdmin(TenantAdmin):
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         if db_field.name == "user":
             orgs = admin_organizations(request)
-            kwargs["queryset"] = get_user_model().objects.filter(
-                Q(memberships__organization__in=orgs) | Q(memberships__isnull=True)
-            ).distinct()
+            kwargs["queryset"] = (
+                get_user_model()
+                .objects.filter(Q(memberships__organization__in=orgs) | Q(memberships__isnull=True))
+                .distinct()
+            )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
@@ -73,7 +97,9 @@ class OrganizationManageAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         return manage_site.has_permission(request)
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return manage_site.has_permission(request) and (obj is None or self.get_queryset(request).filter(pk=obj.pk).exists())
+        return manage_site.has_permission(request) and (
+            obj is None or self.get_queryset(request).filter(pk=obj.pk).exists()
+        )
 
     has_change_permission = has_view_permission
 

@@ -16,7 +16,11 @@ from prima.organizations.models import Organization
 
 
 def admin_organizations(request: HttpRequest) -> QuerySet[Organization]:
-    ids = memberships_of(request.user, [Role.ADMIN]).filter(unit__isnull=True).values("organization_id")
+    ids = (
+        memberships_of(request.user, [Role.ADMIN])
+        .filter(unit__isnull=True)
+        .values("organization_id")
+    )
     return Organization.objects.filter(id__in=ids)
 
 
@@ -43,7 +47,9 @@ class TenantAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         return admin_organizations(request)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
-        return super().get_queryset(request).filter(**{f"{self.org_field}__in": self._orgs(request)})
+        return (
+            super().get_queryset(request).filter(**{f"{self.org_field}__in": self._orgs(request)})
+        )
 
     def _allowed(self, request: HttpRequest, obj: Model | None) -> bool:
         if not self.admin_site.has_permission(request):

@@ -42,12 +42,16 @@ class Unit(models.Model):
     """A unit of service (e.g. Dinas -> UPT -> loket); ``path`` is ``000001.000007.``."""
 
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="units")
-    parent = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="children")
+    parent = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children"
+    )
     name = models.CharField(_("nama"), max_length=200)
     code = models.CharField(_("kode"), max_length=40, blank=True)
     path = models.CharField(max_length=255, db_index=True, editable=False)
     population = models.PositiveIntegerField(
-        _("jumlah pengguna layanan per tahun"), null=True, blank=True,
+        _("jumlah pengguna layanan per tahun"),
+        null=True,
+        blank=True,
         help_text=_("Untuk menghitung ukuran sampel minimum (Krejcie-Morgan)."),
     )
 
@@ -56,7 +60,11 @@ class Unit(models.Model):
         verbose_name_plural = _("unit")
         ordering = ["path"]
         constraints = [
-            models.UniqueConstraint(fields=["organization", "code"], condition=~models.Q(code=""), name="unit_code_unique")
+            models.UniqueConstraint(
+                fields=["organization", "code"],
+                condition=~models.Q(code=""),
+                name="unit_code_unique",
+            )
         ]
 
     def __str__(self) -> str:
@@ -73,7 +81,9 @@ class Unit(models.Model):
 class Service(models.Model):
     """A kind of service (*jenis layanan*) offered by a unit."""
 
-    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="services")
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="services"
+    )
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="services")
     name = models.CharField(_("nama"), max_length=200)
     active = models.BooleanField(_("aktif"), default=True)
@@ -94,7 +104,9 @@ class StaffMember(models.Model):
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="staff")
     name = models.CharField(_("nama"), max_length=200)
     employee_number = models.CharField(_("NIP / nomor pegawai"), max_length=40, blank=True)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
     active = models.BooleanField(_("aktif"), default=True)
 
     class Meta:
@@ -109,11 +121,18 @@ class StaffMember(models.Model):
 class Membership(models.Model):
     """A user's role in an organization; ``unit`` limits it to that unit's subtree."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
-    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="memberships"
+    )
     role = models.CharField(_("peran"), max_length=20, choices=Role.choices)
     unit = models.ForeignKey(
-        Unit, on_delete=models.CASCADE, null=True, blank=True,
+        Unit,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
         help_text=_("Kosong: seluruh organisasi."),
     )
 
@@ -121,7 +140,9 @@ class Membership(models.Model):
         verbose_name = _("keanggotaan")
         verbose_name_plural = _("keanggotaan")
         constraints = [
-            models.UniqueConstraint(fields=["user", "organization", "role", "unit"], name="membership_unique")
+            models.UniqueConstraint(
+                fields=["user", "organization", "role", "unit"], name="membership_unique"
+            )
         ]
 
     def __str__(self) -> str:
@@ -132,7 +153,9 @@ class Membership(models.Model):
 class ApiToken(models.Model):
     """A bearer token for the back-office API; only its SHA-256 is stored."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
+    )
     name = models.CharField(max_length=100, blank=True)
     prefix = models.CharField(max_length=8, db_index=True)
     digest = models.CharField(max_length=64, unique=True)

@@ -24,11 +24,18 @@ def organization_create(*, name: str, slug: str, kind: str) -> Organization:
 
 @transaction.atomic
 def unit_create(
-    *, organization: Organization, name: str, parent: Unit | None = None, code: str = "", population: int | None = None
+    *,
+    organization: Organization,
+    name: str,
+    parent: Unit | None = None,
+    code: str = "",
+    population: int | None = None,
 ) -> Unit:
     if parent is not None and parent.organization_id != organization.id:
         raise ValueError("the parent unit belongs to another organization")
-    unit = Unit.objects.create(organization=organization, parent=parent, name=name, code=code, population=population)
+    unit = Unit.objects.create(
+        organization=organization, parent=parent, name=name, code=code, population=population
+    )
     unit.path = unit_path(unit)
     unit.save(update_fields=["path"])
     return unit
@@ -44,19 +51,29 @@ def service_create(*, unit: Unit, name: str) -> Service:
 
 
 def staff_create(*, unit: Unit, name: str, employee_number: str = "") -> StaffMember:
-    return StaffMember.objects.create(organization=unit.organization, unit=unit, name=name, employee_number=employee_number)
+    return StaffMember.objects.create(
+        organization=unit.organization, unit=unit, name=name, employee_number=employee_number
+    )
 
 
-def membership_grant(*, user: AbstractBaseUser, organization: Organization, role: str, unit: Unit | None = None) -> Membership:
+def membership_grant(
+    *, user: AbstractBaseUser, organization: Organization, role: str, unit: Unit | None = None
+) -> Membership:
     if unit is not None and unit.organization_id != organization.id:
         raise ValueError("the unit belongs to another organization")
-    membership, _ = Membership.objects.get_or_create(user=user, organization=organization, role=role, unit=unit)
+    membership, _ = Membership.objects.get_or_create(
+        user=user, organization=organization, role=role, unit=unit
+    )
     return membership
 
 
-def user_create(*, username: str, password: str | None = None, email: str = "", **extra: object) -> AbstractBaseUser:
+def user_create(
+    *, username: str, password: str | None = None, email: str = "", **extra: object
+) -> AbstractBaseUser:
     user_model = get_user_model()
-    user = user_model.objects.create_user(username=username, email=email, password=password, **extra)
+    user = user_model.objects.create_user(
+        username=username, email=email, password=password, **extra
+    )
     return user
 
 

@@ -16,5 +16,8 @@ class DemoLoginView(auth_views.LoginView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         if settings.DEMO:  # the demo login exists and is shown only in demo mode
-            context["demo_login"] = {"username": "admin", "password": env("PRIMA_DEMO_PASSWORD", "")}
+            context["demo_login"] = {
+                "username": "admin",
+                "password": env("PRIMA_DEMO_PASSWORD", ""),
+            }
         return context

@@ -18,7 +18,9 @@ from prima.surveys.services import instrument_revise
 
 
 class InstrumentForm(forms.ModelForm):  # type: ignore[type-arg]
-    definition = forms.CharField(widget=forms.Textarea(attrs={"rows": 24, "cols": 100}), help_text="JSON")
+    definition = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 24, "cols": 100}), help_text="JSON"
+    )
 
     class Meta:
         model = Instrument
@@ -27,14 +29,18 @@ class InstrumentForm(forms.ModelForm):  # type: ignore[type-arg]
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if self.instance.pk and self.instance.latest():
-            self.initial["definition"] = json.dumps(self.instance.latest().definition, ensure_ascii=False, indent=2)
+            self.initial["definition"] = json.dumps(
+                self.instance.latest().definition, ensure_ascii=False, indent=2
+            )
 
     def clean_definition(self) -> dict[str, Any]:
         try:
             data = json.loads(self.cleaned_data["definition"])
             parse_instrument(data, source="definition")
         except json.JSONDecodeError as exc:
-            raise forms.ValidationError(f"JSON tidak valid (baris {exc.lineno}, kolom {exc.colno}): {exc.msg}") from None
+            raise forms.ValidationError(
+                f"JSON tidak valid (baris {exc.lineno}, kolom {exc.colno}): {exc.msg}"
+            ) from None
         except InstrumentError as exc:
             raise forms.ValidationError(str(exc)) from None
         return data  # type: ignore[no-any-return]
@@ -53,7 +59,18 @@ class SurveyAdmin(TenantAdmin):
     list_display = ("title", "code", "status", "instrument_version")
     list_filter = ("status",)
     readonly_fields = ("code",)
-    fields = ("organization", "title", "code", "instrument_version", "units", "services", "status", "starts_on", "ends_on", "ask_profile")
+    fields = (
+        "organization",
+        "title",
+        "code",
+        "instrument_version",
+        "units",
+        "services",
+        "status",
+        "starts_on",
+        "ends_on",
+        "ask_profile",
+    )
     filter_horizontal = ("units", "services")
 
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:

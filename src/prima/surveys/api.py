@@ -6,13 +6,17 @@ from datetime import datetime
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
-from ninja.errors import HttpError
+from ninja import Field, Query, Router, Schema
 
-from prima.config.schemas import ErrorOut
+from prima.config.schemas import ErrorOut, FieldError
 from prima.surveys.choices import Channel
 from prima.surveys.profile import profile_fields
-from prima.surveys.selectors import responses_for_user, survey_get_for_user, survey_get_public, surveys_for_user
+from prima.surveys.selectors import (
+    responses_for_user,
+    survey_get_for_user,
+    survey_get_public,
+    surveys_for_user,
+)
 from prima.surveys.services import Submission, SubmissionError, response_submit
 
 public_router = Router(tags=["public"])
@@ -95,7 +99,12 @@ def survey_definition(request: HttpRequest, code: str) -> dict[str, Any]:
         "title": survey.title,
         "organization": survey.organization.name,
         "open": survey.is_open(),
-        "instrument": {"name": parsed.name, "version": version.number, "kind": parsed.kind, "title": parsed.title},
+        "instrument": {
+            "name": parsed.name,
+            "version": version.number,
+            "kind": parsed.kind,
+            "title": parsed.title,
+        },
         "units": [{"id": u.pk, "name": u.name} for u in survey.units.all()],
         "services": [{"id": s.pk, "name": s.name} for s in survey.services.all()],
         "questions": [q.as_dict() for q in version.questions],
@@ -109,15 +118,24 @@ PUBLIC_CHANNELS = {Channel.WEB, Channel.QR, Channel.KIOSK, Channel.API}
 
 @public_router.post(
     "/surveys/{code}/responses",
-    response={200: SubmissionOut, 201: SubmissionOut, 400: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    response={
+        200: SubmissionOut,
+        201: SubmissionOut,
+        400: ErrorOut,
+        404: ErrorOut,
+        409: ErrorOut,
+        422: ErrorOut,
+    },
 )
-def survey_submit(request: HttpRequest, code: str, payload: SubmissionIn) -> tuple[int, dict[str, int]]:
+def survey_submit(
+    request: HttpRequest, code: str, payload: SubmissionIn
+) -> tuple[int, dict[str, int]]:
     """Store a response; the same ``submission_id`` again answers 200 with the first id."""
     survey = survey_get_public(code)
     lang = _lang(request)
     channel = payload.channel or Channel.API
     if channel not in PUBLIC_CHANNELS:
-        raise HttpError(422, f"channel: one of {', '.join(sorted(PUBLIC_CHANNELS))}")
+        raise FieldError(422, "channel", f"one of {', '.join(sorted(PUBLIC_CHANNELS))}")
     submission = Submission(
         submission_id=payload.submission_id,
         answers=payload.answers,
@@ -135,7 +153,10 @@ def survey_submit(request: HttpRequest, code: str, payload: SubmissionIn) -> tup
         response, created = response_submit(survey=survey, submission=submission, lang=lang)
     except SubmissionError as exc:
         status = 409 if "survey" in exc.errors else 400
-        return status, {"detail": "; ".join(f"{k}: {v}" for k, v in exc.errors.items()), "errors": exc.errors}  # type: ignore[return-value]
+        return status, {
+            "detail": "; ".join(f"{k}: {v}" for k, v in exc.errors.items()),
+            "errors": exc.errors,
+        }  # type: ignore[return-value]
     return (201 if created else 200), {"id": response.pk}
 
 
@@ -168,7 +189,9 @@ def survey_list(request: HttpRequest) -> list[dict[str, Any]]:
     return [_survey_out(s) for s in surveys_for_user(request.user).prefetch_related("units")]
 
 
-@router.get("/surveys/{code}", response={200: SurveyOut, 401: ErrorOut, 404: ErrorOut}, auth=_auth())
+@router.get(
+    "/surveys/{code}", response={200: SurveyOut, 401: ErrorOut, 404: ErrorOut}, auth=_auth()
+)
 def survey_detail(request: HttpRequest, code: str) -> dict[str, Any]:
     return _survey_out(survey_get_for_user(request.user, code))
 
@@ -190,14 +213,16 @@ class ResponsePage(Schema):
 
 
 class PageQuery(Schema):
-    limit: int = 100
-    offset: int = 0
+    limit: int = Field(100, ge=1, le=1000)
+    offset: int = Field(0, ge=0, le=10**12)
 
 
-@router.get("/surveys/{code}/responses", response={200: ResponsePage, 400: ErrorOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut}, auth=_auth())
+@router.get(
+    "/surveys/{code}/responses",
+    response={200: ResponsePage, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    auth=_auth(),
+)
 def response_list(request: HttpRequest, code: str, page: Query[PageQuery]) -> dict[str, Any]:
-    if not 1 <= page.limit <= 1000 or not 0 <= page.offset <= 10**12:
-        raise HttpError(400, "limit must be 1-1000 and offset >= 0")
     survey = survey_get_for_user(request.user, code)
     qs = responses_for_user(request.user, survey).order_by("id")
     items = [

@@ -31,7 +31,9 @@ def new_survey_code() -> str:
 class Instrument(models.Model):
     """A questionnaire; built-in ones (``organization`` empty) are shared and read-only."""
 
-    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, null=True, blank=True, related_name="instruments")
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, null=True, blank=True, related_name="instruments"
+    )
     key = models.SlugField(_("kode"), max_length=60)
     title = models.CharField(_("judul"), max_length=200)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -41,7 +43,11 @@ class Instrument(models.Model):
         verbose_name_plural = _("instrumen")
         constraints = [
             models.UniqueConstraint(fields=["organization", "key"], name="instrument_key_unique"),
-            models.UniqueConstraint(fields=["key"], condition=models.Q(organization__isnull=True), name="builtin_key_unique"),
+            models.UniqueConstraint(
+                fields=["key"],
+                condition=models.Q(organization__isnull=True),
+                name="builtin_key_unique",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -64,7 +70,11 @@ class InstrumentVersion(models.Model):
     class Meta:
         verbose_name = _("versi instrumen")
         verbose_name_plural = _("versi instrumen")
-        constraints = [models.UniqueConstraint(fields=["instrument", "number"], name="instrument_version_unique")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["instrument", "number"], name="instrument_version_unique"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.instrument} v{self.number}"
@@ -88,11 +98,17 @@ class Survey(models.Model):
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="surveys")
     code = models.CharField(_("kode publik"), max_length=16, unique=True, default=new_survey_code)
     title = models.CharField(_("judul"), max_length=200)
-    instrument_version = models.ForeignKey(InstrumentVersion, on_delete=models.PROTECT, related_name="surveys")
+    instrument_version = models.ForeignKey(
+        InstrumentVersion, on_delete=models.PROTECT, related_name="surveys"
+    )
     units = models.ManyToManyField(Unit, related_name="surveys", verbose_name=_("unit"))
-    services = models.ManyToManyField(Service, blank=True, related_name="surveys", verbose_name=_("layanan"))
+    services = models.ManyToManyField(
+        Service, blank=True, related_name="surveys", verbose_name=_("layanan")
+    )
     channels = models.JSONField(_("kanal"), default=list)
-    status = models.CharField(_("status"), max_length=10, choices=SurveyStatus.choices, default=SurveyStatus.OPEN)
+    status = models.CharField(
+        _("status"), max_length=10, choices=SurveyStatus.choices, default=SurveyStatus.OPEN
+    )
     starts_on = models.DateField(_("mulai"), null=True, blank=True)
     ends_on = models.DateField(_("selesai"), null=True, blank=True)
     ask_profile = models.BooleanField(_("tanyakan profil responden"), default=True)
@@ -118,12 +134,20 @@ class Survey(models.Model):
 class Response(models.Model):
     """One respondent's answers, stored once per ``(survey, submission_id)``."""
 
-    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="responses")
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="responses"
+    )
     survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="responses")
-    instrument_version = models.ForeignKey(InstrumentVersion, on_delete=models.PROTECT, related_name="responses")
+    instrument_version = models.ForeignKey(
+        InstrumentVersion, on_delete=models.PROTECT, related_name="responses"
+    )
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="responses")
-    service = models.ForeignKey(Service, on_delete=models.PROTECT, null=True, blank=True, related_name="responses")
-    staff = models.ForeignKey(StaffMember, on_delete=models.PROTECT, null=True, blank=True, related_name="responses")
+    service = models.ForeignKey(
+        Service, on_delete=models.PROTECT, null=True, blank=True, related_name="responses"
+    )
+    staff = models.ForeignKey(
+        StaffMember, on_delete=models.PROTECT, null=True, blank=True, related_name="responses"
+    )
     channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.WEB)
     submitted_at = models.DateTimeField(default=timezone.now)
     submission_id = models.UUIDField()
@@ -135,7 +159,11 @@ class Response(models.Model):
     class Meta:
         verbose_name = _("tanggapan")
         verbose_name_plural = _("tanggapan")
-        constraints = [models.UniqueConstraint(fields=["survey", "submission_id"], name="response_submission_unique")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["survey", "submission_id"], name="response_submission_unique"
+            )
+        ]
         indexes = [
             models.Index(fields=["survey", "submitted_at"], name="response_survey_time"),
             models.Index(fields=["survey", "unit"], name="response_survey_unit"),

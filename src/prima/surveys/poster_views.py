@@ -24,7 +24,7 @@ def _int_param(request: HttpRequest, name: str) -> int | None:
     value = request.GET.get(name, "").strip()
     if not value:
         return None
-    if not value.isdigit():
+    if not (value.isascii() and value.isdigit()):  # int() refuses "²", which isdigit() accepts
         raise Http404(name)
     return int(value)
 

@@ -9,7 +9,10 @@ from prima.instruments import Instrument
 PROFILE_ERRORS = {
     "unknown": {"id": "isian profil tidak dikenal", "en": "unknown profile field"},
     "choice": {"id": "pilihan tidak valid", "en": "not a valid choice"},
-    "integer": {"id": "harus bilangan bulat antara {min} dan {max}", "en": "must be a whole number between {min} and {max}"},
+    "integer": {
+        "id": "harus bilangan bulat antara {min} dan {max}",
+        "en": "must be a whole number between {min} and {max}",
+    },
 }
 
 
@@ -18,7 +21,9 @@ def profile_fields(instrument: Instrument) -> list[dict[str, Any]]:
     return [f for f in fields if isinstance(f, dict) and f.get("type") in ("choice", "integer")]
 
 
-def clean_profile(instrument: Instrument, profile: dict[str, Any], lang: str = "id") -> tuple[dict[str, Any], dict[str, str]]:
+def clean_profile(
+    instrument: Instrument, profile: dict[str, Any], lang: str = "id"
+) -> tuple[dict[str, Any], dict[str, str]]:
     """Validated profile values and errors keyed ``profile.<field>``; blanks are dropped."""
     lang = lang if lang in ("id", "en") else "id"
     fields = {f["id"]: f for f in profile_fields(instrument)}
@@ -39,7 +44,7 @@ def clean_profile(instrument: Instrument, profile: dict[str, Any], lang: str = "
         else:
             low, high = int(field.get("min", 0)), int(field.get("max", 150))
             value = raw if isinstance(raw, int) and not isinstance(raw, bool) else None
-            if isinstance(raw, str) and raw.strip().isdigit():
+            if isinstance(raw, str) and raw.strip().isascii() and raw.strip().isdigit():
                 value = int(raw.strip())
             if value is None or not low <= value <= high:
                 errors[f"profile.{key}"] = PROFILE_ERRORS["integer"][lang].format(min=low, max=high)

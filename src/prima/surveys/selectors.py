@@ -17,7 +17,7 @@ def surveys_for_user(user: User) -> QuerySet[Survey]:
 
 def survey_get_for_user(user: User, code: str) -> Survey:
     """The survey if the user may see its results (possibly only for part of its units), else 404."""
-    survey = surveys_for_user(user).filter(code=code).first()
+    survey = surveys_for_user(user).filter(code=code).first() if _plausible(code) else None
     if survey is None:
         raise Http404("survey")
     return survey
@@ -35,8 +35,19 @@ def responses_for_user(user: User, survey: Survey) -> QuerySet[Response]:
     return Response.objects.filter(response_scope(user, survey), survey=survey)
 
 
+def _plausible(code: str) -> bool:
+    """Whether ``code`` can name a survey (PostgreSQL refuses to compare text with NUL)."""
+    return "\x00" not in code
+
+
 def survey_get_public(code: str) -> Survey:
-    survey = Survey.objects.select_related("organization", "instrument_version").filter(code=code).first()
+    if not _plausible(code):
+        raise Http404("survey")
+    survey = (
+        Survey.objects.select_related("organization", "instrument_version")
+        .filter(code=code)
+        .first()
+    )
     if survey is None:
         raise Http404("survey")
     return survey

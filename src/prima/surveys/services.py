@@ -25,14 +25,32 @@ MAX_SUGGESTION = 2000
 MAX_CONTACT = 200
 
 SUBMIT_ERRORS = {
-    "closed": {"id": "survei ini sedang tidak menerima tanggapan", "en": "this survey is not accepting responses"},
-    "context": {"id": "tautan survei tidak sah atau telah diubah", "en": "the survey link is invalid or was altered"},
+    "closed": {
+        "id": "survei ini sedang tidak menerima tanggapan",
+        "en": "this survey is not accepting responses",
+    },
+    "context": {
+        "id": "tautan survei tidak sah atau telah diubah",
+        "en": "the survey link is invalid or was altered",
+    },
     "unit": {"id": "pilih unit layanan", "en": "choose a service unit"},
-    "service": {"id": "layanan tidak termasuk dalam survei ini", "en": "this service is not part of the survey"},
-    "staff": {"id": "petugas tidak dikenal di unit ini", "en": "unknown staff member for this unit"},
-    "too_long": {"id": "terlalu panjang (maksimal {max} karakter)", "en": "too long (at most {max} characters)"},
+    "service": {
+        "id": "layanan tidak termasuk dalam survei ini",
+        "en": "this service is not part of the survey",
+    },
+    "staff": {
+        "id": "petugas tidak dikenal di unit ini",
+        "en": "unknown staff member for this unit",
+    },
+    "too_long": {
+        "id": "terlalu panjang (maksimal {max} karakter)",
+        "en": "too long (at most {max} characters)",
+    },
     "submission_id": {"id": "harus berupa UUID", "en": "must be a UUID"},
-    "contact": {"id": "kontak hanya disimpan dengan persetujuan", "en": "contact details are kept only with consent"},
+    "contact": {
+        "id": "kontak hanya disimpan dengan persetujuan",
+        "en": "contact details are kept only with consent",
+    },
 }
 
 
@@ -50,7 +68,9 @@ def instruments_install_builtin() -> list[Instrument]:
     """Create (once) the built-in instruments from ``prima/instruments/builtin``."""
     out = []
     for name in builtin_names():
-        text = resources.files("prima.instruments.builtin").joinpath(f"{name}.json").read_text("utf-8")
+        text = (
+            resources.files("prima.instruments.builtin").joinpath(f"{name}.json").read_text("utf-8")
+        )
         definition = json.loads(text)
         parsed = parse_instrument(definition, source=name)
         instrument, created = Instrument.objects.get_or_create(
@@ -75,13 +95,19 @@ def instrument_revise(*, instrument: Instrument, definition: dict[str, Any]) -> 
         latest.save(update_fields=["definition"])
         return latest
     number = (latest.number + 1) if latest else 1
-    return InstrumentVersion.objects.create(instrument=instrument, number=number, definition=definition)
+    return InstrumentVersion.objects.create(
+        instrument=instrument, number=number, definition=definition
+    )
 
 
 @transaction.atomic
-def instrument_copy(*, source: Instrument, organization: Organization, key: str, title: str) -> Instrument:
+def instrument_copy(
+    *, source: Instrument, organization: Organization, key: str, title: str
+) -> Instrument:
     instrument = Instrument.objects.create(organization=organization, key=key, title=title)
-    InstrumentVersion.objects.create(instrument=instrument, number=1, definition=source.latest().definition)
+    InstrumentVersion.objects.create(
+        instrument=instrument, number=1, definition=source.latest().definition
+    )
     return instrument
 
 
@@ -147,7 +173,9 @@ def _msg(key: str, lang: str, **params: Any) -> str:
     return SUBMIT_ERRORS[key][lang if lang in ("id", "en") else "id"].format(**params)
 
 
-def response_submit(*, survey: Survey, submission: Submission, lang: str = "id") -> tuple[Response, bool]:
+def response_submit(
+    *, survey: Survey, submission: Submission, lang: str = "id"
+) -> tuple[Response, bool]:
     """Store one response and return ``(response, created)``.
 
     The same ``submission_id`` again returns the first response and stores nothing new, also
@@ -155,7 +183,11 @@ def response_submit(*, survey: Survey, submission: Submission, lang: str = "id")
     field is valid; the response exists once this function returns (committed).
     """
     try:
-        sid = submission.submission_id if isinstance(submission.submission_id, uuid.UUID) else uuid.UUID(str(submission.submission_id))
+        sid = (
+            submission.submission_id
+            if isinstance(submission.submission_id, uuid.UUID)
+            else uuid.UUID(str(submission.submission_id))
+        )
     except (ValueError, TypeError, AttributeError):
         raise SubmissionError({"submission_id": _msg("submission_id", lang)}) from None
     existing = Response.objects.filter(survey=survey, submission_id=sid).first()
@@ -179,7 +211,9 @@ def _validate(survey: Survey, sub: Submission, lang: str) -> dict[str, Any]:
     if not survey.is_open():
         raise SubmissionError({"survey": _msg("closed", lang)})
     version = survey.instrument_version
-    answers, answer_errors = clean_answers(version.questions, sub.answers if isinstance(sub.answers, dict) else {})
+    answers, answer_errors = clean_answers(
+        version.questions, sub.answers if isinstance(sub.answers, dict) else {}
+    )
     errors.update(answer_errors.messages(lang))
     unit_id, service_id, staff_id = sub.unit_id, sub.service_id, sub.staff_id
     if sub.context:
@@ -206,18 +240,36 @@ def _validate(survey: Survey, sub: Submission, lang: str) -> dict[str, Any]:
     if service_id is not None:
         service = Service.objects.filter(pk=service_id, organization=survey.organization).first()
         allowed = set(survey.services.values_list("pk", flat=True))
-        if service is None or (allowed and service.pk not in allowed) or (
-            unit is not None and not allowed and not unit.path.startswith(service.unit.path) and not service.unit.path.startswith(unit.path)
+        if (
+            service is None
+            or (allowed and service.pk not in allowed)
+            or (
+                unit is not None
+                and not allowed
+                and not unit.path.startswith(service.unit.path)
+                and not service.unit.path.startswith(unit.path)
+            )
         ):
             errors["service"] = _msg("service", lang)
     staff = None
     if staff_id is not None:
-        staff = StaffMember.objects.filter(pk=staff_id, organization=survey.organization).select_related("unit").first()
-        if staff is None or (unit is not None and not staff.unit.path.startswith(unit.path) and not unit.path.startswith(staff.unit.path)):
+        staff = (
+            StaffMember.objects.filter(pk=staff_id, organization=survey.organization)
+            .select_related("unit")
+            .first()
+        )
+        if staff is None or (
+            unit is not None
+            and not staff.unit.path.startswith(unit.path)
+            and not unit.path.startswith(staff.unit.path)
+        ):
             errors["staff"] = _msg("staff", lang)
-    profile, profile_errors = clean_profile(version.parsed, sub.profile if isinstance(sub.profile, dict) else {}, lang)
+    profile, profile_errors = clean_profile(
+        version.parsed, sub.profile if isinstance(sub.profile, dict) else {}, lang
+    )
     errors.update(profile_errors)
-    suggestion = (sub.suggestion or "").strip()
+    # NUL characters carry nothing a person typed and PostgreSQL cannot store them
+    suggestion = (sub.suggestion or "").replace("\x00", "").strip()
     if len(suggestion) > MAX_SUGGESTION:
         errors["suggestion"] = _msg("too_long", lang, max=MAX_SUGGESTION)
     contact: dict[str, str] = {}
@@ -225,7 +277,7 @@ def _validate(survey: Survey, sub: Submission, lang: str) -> dict[str, Any]:
         if not sub.consent:
             errors["contact"] = _msg("contact", lang)
         for key in ("name", "phone", "email"):
-            value = str(sub.contact.get(key) or "").strip()
+            value = str(sub.contact.get(key) or "").replace("\x00", "").strip()
             if len(value) > MAX_CONTACT:
                 errors[f"contact.{key}"] = _msg("too_long", lang, max=MAX_CONTACT)
             elif value:

@@ -7,110 +7,260 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('organizations', '0001_initial'),
+        ("organizations", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Instrument',
+            name="Instrument",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.SlugField(max_length=60, verbose_name='kode')),
-                ('title', models.CharField(max_length=200, verbose_name='judul')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('organization', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='instruments', to='organizations.organization')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("key", models.SlugField(max_length=60, verbose_name="kode")),
+                ("title", models.CharField(max_length=200, verbose_name="judul")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="instruments",
+                        to="organizations.organization",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'instrumen',
-                'verbose_name_plural': 'instrumen',
+                "verbose_name": "instrumen",
+                "verbose_name_plural": "instrumen",
             },
         ),
         migrations.CreateModel(
-            name='InstrumentVersion',
+            name="InstrumentVersion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveIntegerField()),
-                ('definition', models.JSONField()),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('instrument', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='versions', to='surveys.instrument')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.PositiveIntegerField()),
+                ("definition", models.JSONField()),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "instrument",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="versions",
+                        to="surveys.instrument",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'versi instrumen',
-                'verbose_name_plural': 'versi instrumen',
+                "verbose_name": "versi instrumen",
+                "verbose_name_plural": "versi instrumen",
             },
         ),
         migrations.CreateModel(
-            name='Survey',
+            name="Survey",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(default=prima.surveys.models.new_survey_code, max_length=16, unique=True, verbose_name='kode publik')),
-                ('title', models.CharField(max_length=200, verbose_name='judul')),
-                ('channels', models.JSONField(default=list, verbose_name='kanal')),
-                ('status', models.CharField(choices=[('draft', 'Draf'), ('open', 'Dibuka'), ('closed', 'Ditutup')], default='open', max_length=10, verbose_name='status')),
-                ('starts_on', models.DateField(blank=True, null=True, verbose_name='mulai')),
-                ('ends_on', models.DateField(blank=True, null=True, verbose_name='selesai')),
-                ('ask_profile', models.BooleanField(default=True, verbose_name='tanyakan profil responden')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('instrument_version', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='surveys', to='surveys.instrumentversion')),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='surveys', to='organizations.organization')),
-                ('services', models.ManyToManyField(blank=True, related_name='surveys', to='organizations.service', verbose_name='layanan')),
-                ('units', models.ManyToManyField(related_name='surveys', to='organizations.unit', verbose_name='unit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "code",
+                    models.CharField(
+                        default=prima.surveys.models.new_survey_code,
+                        max_length=16,
+                        unique=True,
+                        verbose_name="kode publik",
+                    ),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="judul")),
+                ("channels", models.JSONField(default=list, verbose_name="kanal")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("draft", "Draf"), ("open", "Dibuka"), ("closed", "Ditutup")],
+                        default="open",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                ("starts_on", models.DateField(blank=True, null=True, verbose_name="mulai")),
+                ("ends_on", models.DateField(blank=True, null=True, verbose_name="selesai")),
+                (
+                    "ask_profile",
+                    models.BooleanField(default=True, verbose_name="tanyakan profil responden"),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "instrument_version",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="surveys",
+                        to="surveys.instrumentversion",
+                    ),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="surveys",
+                        to="organizations.organization",
+                    ),
+                ),
+                (
+                    "services",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="surveys",
+                        to="organizations.service",
+                        verbose_name="layanan",
+                    ),
+                ),
+                (
+                    "units",
+                    models.ManyToManyField(
+                        related_name="surveys", to="organizations.unit", verbose_name="unit"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'survei',
-                'verbose_name_plural': 'survei',
-                'ordering': ['-created_at'],
+                "verbose_name": "survei",
+                "verbose_name_plural": "survei",
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='Response',
+            name="Response",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('channel', models.CharField(choices=[('web', 'Tautan web'), ('qr', 'Kode QR'), ('kiosk', 'Kios / tablet'), ('api', 'API'), ('paper', 'Kertas (impor)')], default='web', max_length=10)),
-                ('submitted_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('submission_id', models.UUIDField()),
-                ('answers', models.JSONField()),
-                ('profile', models.JSONField(blank=True, default=dict)),
-                ('suggestion', models.TextField(blank=True)),
-                ('contact', models.JSONField(blank=True, default=dict)),
-                ('instrument_version', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='responses', to='surveys.instrumentversion')),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='responses', to='organizations.organization')),
-                ('service', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='responses', to='organizations.service')),
-                ('staff', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='responses', to='organizations.staffmember')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='responses', to='organizations.unit')),
-                ('survey', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='responses', to='surveys.survey')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[
+                            ("web", "Tautan web"),
+                            ("qr", "Kode QR"),
+                            ("kiosk", "Kios / tablet"),
+                            ("api", "API"),
+                            ("paper", "Kertas (impor)"),
+                        ],
+                        default="web",
+                        max_length=10,
+                    ),
+                ),
+                ("submitted_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("submission_id", models.UUIDField()),
+                ("answers", models.JSONField()),
+                ("profile", models.JSONField(blank=True, default=dict)),
+                ("suggestion", models.TextField(blank=True)),
+                ("contact", models.JSONField(blank=True, default=dict)),
+                (
+                    "instrument_version",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="responses",
+                        to="surveys.instrumentversion",
+                    ),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="responses",
+                        to="organizations.organization",
+                    ),
+                ),
+                (
+                    "service",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="responses",
+                        to="organizations.service",
+                    ),
+                ),
+                (
+                    "staff",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="responses",
+                        to="organizations.staffmember",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="responses",
+                        to="organizations.unit",
+                    ),
+                ),
+                (
+                    "survey",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="responses",
+                        to="surveys.survey",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'tanggapan',
-                'verbose_name_plural': 'tanggapan',
+                "verbose_name": "tanggapan",
+                "verbose_name_plural": "tanggapan",
             },
         ),
         migrations.AddConstraint(
-            model_name='instrument',
-            constraint=models.UniqueConstraint(fields=('organization', 'key'), name='instrument_key_unique'),
+            model_name="instrument",
+            constraint=models.UniqueConstraint(
+                fields=("organization", "key"), name="instrument_key_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='instrument',
-            constraint=models.UniqueConstraint(condition=models.Q(('organization__isnull', True)), fields=('key',), name='builtin_key_unique'),
+            model_name="instrument",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("organization__isnull", True)),
+                fields=("key",),
+                name="builtin_key_unique",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='instrumentversion',
-            constraint=models.UniqueConstraint(fields=('instrument', 'number'), name='instrument_version_unique'),
+            model_name="instrumentversion",
+            constraint=models.UniqueConstraint(
+                fields=("instrument", "number"), name="instrument_version_unique"
+            ),
         ),
         migrations.AddIndex(
-            model_name='response',
-            index=models.Index(fields=['survey', 'submitted_at'], name='response_survey_time'),
+            model_name="response",
+            index=models.Index(fields=["survey", "submitted_at"], name="response_survey_time"),
         ),
         migrations.AddIndex(
-            model_name='response',
-            index=models.Index(fields=['survey', 'unit'], name='response_survey_unit'),
+            model_name="response",
+            index=models.Index(fields=["survey", "unit"], name="response_survey_unit"),
         ),
         migrations.AddConstraint(
-            model_name='response',
-            constraint=models.UniqueConstraint(fields=('survey', 'submission_id'), name='response_submission_unique'),
+            model_name="response",
+            constraint=models.UniqueConstraint(
+                fields=("survey", "submission_id"), name="response_submission_unique"
+            ),
         ),
     ]
