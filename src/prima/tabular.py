@@ -83,6 +83,8 @@ class Table:
     _decimal_comma: bool = False
     _index: dict[str, int] = field(default_factory=dict)
     _parsed_text: bool = False
+    _kept: NDArray[np.intp] | None = None  # rows left after drop_flagged()
+    dropped: int = 0
 
     def __post_init__(self) -> None:
         for j, name in enumerate(self.header):
@@ -92,10 +94,36 @@ class Table:
         return name in self._index
 
     def row_number(self, i: int) -> int:
-        """The spreadsheet row of respondent ``i`` (header = row 1)."""
+        """The spreadsheet row of respondent ``i`` of :meth:`numbers` (header = row 1)."""
+        if self._kept is not None:
+            i = int(self._kept[i])
+        return self._file_row(i)
+
+    def _file_row(self, i: int) -> int:
         if self._row_numbers is not None:
             return self._row_numbers[i]
         return i + 2
+
+    def drop_flagged(self, column: str = "flag") -> int:
+        """Leave out rows whose ``column`` is not blank (responses flagged as suspect in a
+        Prima export); returns how many. No such column: nothing changes."""
+        if not self.has(column):
+            return 0
+        j = self._index[column]
+        lengths: NDArray[np.intp] | None = None
+        if self._raw is not None:
+            try:
+                lengths = self._fast_lengths(j)
+            except _NotSimple:
+                self._use_full_parser()
+        if lengths is None:
+            rows = self._rows or []
+            blank = np.array([_blank(row[j] if j < len(row) else None) for row in rows], dtype=bool)
+        else:
+            blank = lengths == 0
+        self._kept = np.flatnonzero(blank)
+        self.dropped = int(blank.size - self._kept.size)
+        return self.dropped
 
     def require(self, names: Sequence[str]) -> None:
         for name in names:
@@ -126,7 +154,7 @@ class Table:
         if values is None:
             values = self._slow_numbers(cols)
         self._check(values, names, low, high, whole)
-        return values
+        return values if self._kept is None else values[self._kept]
 
     def _use_full_parser(self) -> None:
         assert self._raw is not None
@@ -174,7 +202,7 @@ class Table:
         raise InputError(
             key,
             file=self.source,
-            row=self.row_number(i),
+            row=self._file_row(i),
             column=names[j],
             value=_fmt(float(values[i, j])),
             **params,
@@ -197,7 +225,7 @@ class Table:
             raise InputError(
                 "not_a_number",
                 file=self.source,
-                row=self.row_number(i),
+                row=self._file_row(i),
                 column=self.header[j],
                 value=cell,
             )
@@ -206,7 +234,7 @@ class Table:
             raise InputError(
                 "not_a_number",
                 file=self.source,
-                row=self.row_number(i),
+                row=self._file_row(i),
                 column=self.header[j],
                 value=cell,
             )
@@ -225,7 +253,7 @@ class Table:
             raise InputError(
                 "not_a_number",
                 file=self.source,
-                row=self.row_number(i),
+                row=self._file_row(i),
                 column=self.header[j],
                 value=_clip(stripped),
             )
@@ -251,6 +279,26 @@ class Table:
         if row0 != self.n_rows:
             raise _NotSimple
         return out, not self._parsed_text
+
+    def _fast_lengths(self, j: int) -> NDArray[np.intp]:
+        """Length of column ``j``'s field in every row, trailing CR and spaces excluded."""
+        raw = self._raw
+        assert raw is not None
+        out = np.empty(self.n_rows, dtype=np.intp)
+        row0 = 0
+        for start, stop in _chunks(raw, self._body_start):
+            chunk = np.frombuffer(raw, dtype=np.uint8, count=stop - start, offset=start)
+            grid = _split(chunk, self._delimiter, len(self.header))
+            rows = grid.shape[0]
+            begin = grid[:, j - 1] + 1 if j else np.concatenate(([0], grid[:-1, -1] + 1))
+            length = grid[:, j] - begin
+            for r in np.flatnonzero(length > 0):  # rare: a few flagged rows
+                length[r] = len(bytes(chunk[begin[r] : grid[r, j]]).strip())
+            out[row0 : row0 + rows] = length
+            row0 += rows
+        if row0 != self.n_rows:
+            raise _NotSimple
+        return out
 
     def _fast_field_values(
         self,
@@ -308,6 +356,10 @@ def _split(chunk: NDArray[np.uint8], delimiter: int, ncols: int) -> NDArray[np.i
     if bool((length == ncols - 1).any()):  # nothing but the separators: a blank row
         raise _NotSimple
     return grid
+
+
+def _blank(cell: Any) -> bool:
+    return cell is None or (isinstance(cell, str) and not cell.strip())
 
 
 def _fmt(value: float) -> str:

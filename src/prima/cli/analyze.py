@@ -30,49 +30,65 @@ def _scale(args: argparse.Namespace) -> tuple[int, int] | None:
 
 
 def _table(args: argparse.Namespace) -> Table:
-    return read_table(args.file, sheet=args.sheet)
+    table = read_table(args.file, sheet=args.sheet)
+    if not args.include_flagged:
+        table.drop_flagged()
+    return table
+
+
+def _noted(table: Table, result: dict[str, Any]) -> dict[str, Any]:
+    if table.dropped:
+        result.setdefault("notes", []).append(
+            f"{table.dropped} rows flagged as suspect (column flag) left out; "
+            "--include-flagged counts them"
+        )
+    return result
 
 
 def run_ikm(args: argparse.Namespace) -> dict[str, Any]:
-    scale = _scale(args)
-    return analysis.report_ikm(
-        _table(args), instrument=args.instrument, scale=scale, weight=args.weight
+    table = _table(args)
+    result = analysis.report_ikm(
+        table, instrument=args.instrument, scale=_scale(args), weight=args.weight
     )
+    return _noted(table, result)
 
 
 def run_gap(args: argparse.Namespace) -> dict[str, Any]:
-    scale = _scale(args)
-    return analysis.report_gap(_table(args), instrument=args.instrument, scale=scale)
+    table = _table(args)
+    return _noted(table, analysis.report_gap(table, instrument=args.instrument, scale=_scale(args)))
 
 
 def run_servqual(args: argparse.Namespace) -> dict[str, Any]:
-    scale = _scale(args)
-    return analysis.report_servqual(_table(args), instrument=args.instrument, scale=scale)
+    table = _table(args)
+    result = analysis.report_servqual(table, instrument=args.instrument, scale=_scale(args))
+    return _noted(table, result)
 
 
 def run_ipa(args: argparse.Namespace) -> dict[str, Any]:
-    scale = _scale(args)
-    return analysis.report_ipa(
-        _table(args), instrument=args.instrument, scale=scale, axis=args.axis
+    table = _table(args)
+    result = analysis.report_ipa(
+        table, instrument=args.instrument, scale=_scale(args), axis=args.axis
     )
+    return _noted(table, result)
 
 
 def run_csi(args: argparse.Namespace) -> dict[str, Any]:
-    scale = _scale(args)
-    return analysis.report_csi(_table(args), instrument=args.instrument, scale=scale)
+    table = _table(args)
+    return _noted(table, analysis.report_csi(table, instrument=args.instrument, scale=_scale(args)))
 
 
 def run_nps(args: argparse.Namespace) -> dict[str, Any]:
-    scale = _scale(args)
-    return analysis.report_nps(
-        _table(args), column=args.column, scale=scale, interval=args.interval
+    table = _table(args)
+    result = analysis.report_nps(
+        table, column=args.column, scale=_scale(args), interval=args.interval
     )
+    return _noted(table, result)
 
 
 def run_alpha(args: argparse.Namespace) -> dict[str, Any]:
-    scale = _scale(args)
+    table = _table(args)
     items = [n.strip() for n in args.items.split(",") if n.strip()] if args.items else None
-    return analysis.report_alpha(_table(args), items=items, scale=scale)
+    return _noted(table, analysis.report_alpha(table, items=items, scale=_scale(args)))
 
 
 def run_sample_size(args: argparse.Namespace) -> dict[str, Any]:

@@ -39,6 +39,11 @@ def _common(p: argparse.ArgumentParser, method: str) -> None:
         help="answer scale (default 1-4 for ikm, 0-10 for nps, 1-5 otherwise)",
     )
     p.add_argument("--sheet", metavar="NAME", help="XLSX sheet to read (default: the first)")
+    p.add_argument(
+        "--include-flagged",
+        action="store_true",
+        help="also count rows whose 'flag' column marks them as suspect (Prima exports)",
+    )
     p.set_defaults(method=method)
 
 

@@ -169,3 +169,24 @@ LOGGING = {
 }
 
 NINJA_PAGINATION_PER_PAGE = 50
+
+# Abuse controls (see prima.surveys.abuse); PRIMA_RATE_LIMITS=off for load tests
+PRIMA_RATE_LIMITS = env("PRIMA_RATE_LIMITS", "on").strip().lower() not in (
+    "off",
+    "0",
+    "false",
+    "no",
+)
+PRIMA_RATE_LIMIT_IP = env_int("PRIMA_RATE_LIMIT_IP", 120)  # submissions per hour per IP
+PRIMA_RATE_LIMIT_LINK = env_int("PRIMA_RATE_LIMIT_LINK", 600)  # per hour per signed link
+PRIMA_RATE_LIMIT_PAGE = env_int("PRIMA_RATE_LIMIT_PAGE", 2000)  # page views per hour per IP
+PRIMA_MIN_SECONDS = float(env("PRIMA_MIN_SECONDS", "5"))  # minimum time to complete a survey
+PRIMA_TRUSTED_PROXY_HOPS = env_int("PRIMA_TRUSTED_PROXY_HOPS", 0)
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "prima"}
+}
+if env("PRIMA_CACHE_DIR"):
+    CACHES["default"] = {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": env("PRIMA_CACHE_DIR"),
+    }

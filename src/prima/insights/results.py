@@ -42,7 +42,7 @@ def responses_in_scope(
     period: Period | None = None,
     scope: Q | None = None,
 ) -> QuerySet[Response]:
-    qs = Response.objects.filter(survey=survey)
+    qs = Response.objects.filter(Response.COUNTED, survey=survey)
     if scope is not None:
         qs = qs.filter(scope)
     if unit is not None:

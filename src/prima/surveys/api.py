@@ -9,7 +9,9 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
 from prima.config.schemas import ErrorOut, FieldError
+from prima.surveys.abuse import Signals, client_ip
 from prima.surveys.choices import Channel
+from prima.surveys.kiosk import kiosk_device_for_token
 from prima.surveys.profile import profile_fields
 from prima.surveys.selectors import (
     responses_for_user,
@@ -82,6 +84,9 @@ class SubmissionIn(Schema):
     contact: dict[str, str] | None = None
     consent: bool = False
     channel: str | None = None
+    token: str | None = Field(None, max_length=32, description="single-use response token")
+    elapsed_ms: int | None = Field(None, ge=0, le=2_000_000_000, description="time to complete")
+    answered_at: datetime | None = Field(None, description="when the answer was given (kiosks)")
 
 
 class SubmissionOut(Schema):
@@ -122,6 +127,7 @@ PUBLIC_CHANNELS = {Channel.WEB, Channel.QR, Channel.KIOSK, Channel.API}
         200: SubmissionOut,
         201: SubmissionOut,
         400: ErrorOut,
+        403: ErrorOut,
         404: ErrorOut,
         409: ErrorOut,
         422: ErrorOut,
@@ -130,12 +136,21 @@ PUBLIC_CHANNELS = {Channel.WEB, Channel.QR, Channel.KIOSK, Channel.API}
 def survey_submit(
     request: HttpRequest, code: str, payload: SubmissionIn
 ) -> tuple[int, dict[str, int]]:
-    """Store a response; the same ``submission_id`` again answers 200 with the first id."""
+    """Store a response; the same ``submission_id`` again answers 200 with the first id.
+
+    A kiosk identifies itself with the ``X-Prima-Device`` header (its device token)."""
     survey = survey_get_public(code)
     lang = _lang(request)
     channel = payload.channel or Channel.API
     if channel not in PUBLIC_CHANNELS:
         raise FieldError(422, "channel", f"one of {', '.join(sorted(PUBLIC_CHANNELS))}")
+    device = None
+    device_token = request.headers.get("X-Prima-Device")
+    if device_token:
+        device = kiosk_device_for_token(device_token)
+        if device is None or device.survey_id != survey.pk:
+            raise FieldError(403, "device", "unknown or revoked kiosk device")
+        channel = Channel.KIOSK
     submission = Submission(
         submission_id=payload.submission_id,
         answers=payload.answers,
@@ -148,11 +163,19 @@ def survey_submit(
         contact=payload.contact or {},
         consent=payload.consent,
         channel=channel,
+        device=device,
+        answered_at=payload.answered_at,
+        token=payload.token,
+        signals=Signals(
+            ip=client_ip(request.META),
+            link=payload.context or None,
+            elapsed_ms=payload.elapsed_ms,
+        ),
     )
     try:
         response, created = response_submit(survey=survey, submission=submission, lang=lang)
     except SubmissionError as exc:
-        status = 409 if "survey" in exc.errors else 400
+        status = 409 if exc.conflict else 400
         return status, {
             "detail": "; ".join(f"{k}: {v}" for k, v in exc.errors.items()),
             "errors": exc.errors,

@@ -16,3 +16,14 @@ class Channel(models.TextChoices):
     KIOSK = "kiosk", _("Kios / tablet")
     API = "api", _("API")
     PAPER = "paper", _("Kertas (impor)")
+
+
+class ResponseFlag(models.TextChoices):
+    """Why a response is suspect. Flagged responses are kept, shown to admins for review, and
+    left out of every index until an admin includes them."""
+
+    HONEYPOT = "honeypot", _("Kolom jebakan bot terisi")
+    TOO_FAST = "too_fast", _("Diisi terlalu cepat")
+    RATE_IP = "rate_ip", _("Terlalu banyak kiriman dari satu alamat IP")
+    RATE_LINK = "rate_link", _("Terlalu banyak kiriman dari satu tautan")
+    DEVICE_INTERVAL = "device_interval", _("Kiriman kios terlalu rapat")

@@ -54,7 +54,11 @@ _FIELDS = (
     "answers",
     "profile",
     "suggestion",
+    "flag",
+    "flag_detail",
+    "flag_included",
 )
+FLAG_COLUMNS = ["flag", "flag_detail"]
 
 
 def neutralise(value: Any) -> Any:
@@ -84,6 +88,7 @@ def export_columns(survey: Survey) -> list[str]:
         *answer_keys(survey),
         *(f"profile.{k}" for k in profile_keys(survey)),
         SUGGESTION_COLUMN,
+        *FLAG_COLUMNS,
     ]
 
 
@@ -124,6 +129,9 @@ def export_rows(
         answers,
         profile,
         suggestion,
+        flag,
+        flag_detail,
+        flag_included,
     ) in rows.iterator(chunk_size=chunk_size):
         answers = answers if isinstance(answers, dict) else {}
         profile = profile if isinstance(profile, dict) else {}
@@ -141,6 +149,11 @@ def export_rows(
             *(answers.get(k) for k in answers_at),
             *(neutralise(profile.get(k)) for k in profile_at),
             neutralise(suggestion or None),
+            # ``flag`` holds the reason only while the response is left out of the indices,
+            # so ``prima analyze`` (which skips flagged rows) counts exactly what Prima counts
+            (flag or None) if not flag_included else None,
+            neutralise(flag_detail + (" (disertakan setelah ditinjau)" if flag_included else ""))
+            or None,
         ]
 
 

@@ -19,7 +19,7 @@ from prima.instruments import Instrument as InstrumentDefinition
 from prima.instruments.model import parse_instrument
 from prima.instruments.questions import Question, questions
 from prima.organizations.models import Organization, Service, StaffMember, Unit
-from prima.surveys.choices import Channel, SurveyStatus
+from prima.surveys.choices import Channel, ResponseFlag, SurveyStatus
 
 CODE_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no look-alikes (0/o, 1/l/i)
 
@@ -112,6 +112,11 @@ class Survey(models.Model):
     starts_on = models.DateField(_("mulai"), null=True, blank=True)
     ends_on = models.DateField(_("selesai"), null=True, blank=True)
     ask_profile = models.BooleanField(_("tanyakan profil responden"), default=True)
+    requires_token = models.BooleanField(
+        _("wajib token sekali pakai"),
+        default=False,
+        help_text=_("Setiap tanggapan memerlukan token dari tiket antrean atau struk."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -155,6 +160,20 @@ class Response(models.Model):
     profile = models.JSONField(default=dict, blank=True)
     suggestion = models.TextField(blank=True)
     contact = models.JSONField(default=dict, blank=True)
+    device = models.ForeignKey(
+        "KioskDevice", on_delete=models.SET_NULL, null=True, blank=True, related_name="responses"
+    )
+    duration_ms = models.PositiveIntegerField(null=True, blank=True)
+    flag = models.CharField(max_length=20, choices=ResponseFlag.choices, blank=True, default="")
+    flag_detail = models.CharField(max_length=300, blank=True, default="")
+    flag_included = models.BooleanField(
+        _("disertakan setelah ditinjau"),
+        default=False,
+        help_text=_("Tanggapan yang ditandai hanya dihitung jika admin menyertakannya."),
+    )
+
+    COUNTED = models.Q(flag="") | models.Q(flag_included=True)
+    """The responses that count in every index."""
 
     class Meta:
         verbose_name = _("tanggapan")
@@ -171,3 +190,58 @@ class Response(models.Model):
 
     def __str__(self) -> str:
         return f"{self.survey.code} #{self.pk}"
+
+
+class KioskDevice(models.Model):
+    """A tablet at a unit that collects answers for one survey; its token is revocable and
+    only its SHA-256 is stored."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="kiosks")
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="kiosks")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="kiosks")
+    name = models.CharField(_("nama perangkat"), max_length=100)
+    digest = models.CharField(max_length=64, unique=True, editable=False)
+    pairing_code = models.CharField(
+        max_length=64, unique=True, null=True, blank=True, editable=False
+    )
+    min_interval_seconds = models.PositiveIntegerField(
+        _("jeda minimum antar kiriman (detik)"), default=15
+    )
+    idle_reset_seconds = models.PositiveIntegerField(
+        _("kembali ke awal setelah diam (detik)"), default=45
+    )
+    ask_staff = models.BooleanField(_("tanyakan petugas yang melayani"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    last_seen_at = models.DateTimeField(null=True, blank=True)
+    last_answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("perangkat kios")
+        verbose_name_plural = _("perangkat kios")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.unit})"
+
+    @property
+    def active(self) -> bool:
+        return self.revoked_at is None
+
+
+class ResponseToken(models.Model):
+    """A single-use token printed on a queue ticket or receipt: one response each."""
+
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="tokens")
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, null=True, blank=True)
+    code = models.CharField(max_length=16, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    response = models.OneToOneField(
+        Response, on_delete=models.SET_NULL, null=True, blank=True, related_name="token"
+    )
+
+    class Meta:
+        verbose_name = _("token tanggapan")
+        verbose_name_plural = _("token tanggapan")
+
+    def __str__(self) -> str:
+        return self.code

@@ -12,6 +12,13 @@ from django.urls import reverse
 from django.utils.text import slugify
 from django.views.decorators.http import require_http_methods
 
+from prima.surveys.abuse import (
+    Signals,
+    client_ip,
+    elapsed_from_stamp,
+    form_stamp,
+    page_rate_limited,
+)
 from prima.surveys.choices import Channel
 from prima.surveys.context import BadContext, context_read
 from prima.surveys.page_text import page_text
@@ -27,9 +34,12 @@ def _lang(request: HttpRequest) -> str:
 
 @require_http_methods(["GET", "POST"])
 def survey_page(request: HttpRequest, code: str) -> HttpResponse:
+    if page_rate_limited(client_ip(request.META)):
+        return HttpResponse("Too many requests", status=429, headers={"Retry-After": "600"})
     survey = survey_get_public(code)
     lang = _lang(request)
     token = request.GET.get("c") or request.POST.get("c") or ""
+    ticket = (request.GET.get("t") or request.POST.get("t") or "").strip()[:32]
     context = None
     context_error = False
     if token:
@@ -66,6 +76,13 @@ def survey_page(request: HttpRequest, code: str) -> HttpResponse:
             contact={k: post.get(f"contact.{k}", "") for k in ("name", "phone", "email")},
             consent=post.get("consent") == "on",
             channel=channel,
+            token=ticket or None,
+            signals=Signals(
+                ip=client_ip(request.META),
+                link=token or survey.code,
+                honeypot=post.get(HONEYPOT_FIELD, ""),
+                elapsed_ms=elapsed_from_stamp(post.get("shown", "")),
+            ),
         )
         try:
             response_submit(survey=survey, submission=submission, lang=lang)
@@ -78,9 +95,17 @@ def survey_page(request: HttpRequest, code: str) -> HttpResponse:
     return render(
         request,
         "surveys/survey_page.html",
-        _page_context(survey, lang, token, context, context_error, errors, values),
+        {
+            **_page_context(survey, lang, token, context, context_error, errors, values),
+            "ticket": ticket,
+            "shown": values.get("shown") or form_stamp(),
+            "honeypot_field": HONEYPOT_FIELD,
+        },
         status=400 if errors else 200,
     )
+
+
+HONEYPOT_FIELD = "website"  # hidden from people (CSS and aria-hidden), filled by bots
 
 
 def _page_context(

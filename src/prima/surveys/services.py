@@ -9,16 +9,24 @@ from datetime import datetime
 from importlib import resources
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
 from prima.instruments import builtin_names
 from prima.instruments.model import parse_instrument
 from prima.instruments.questions import clean_answers
 from prima.organizations.models import Organization, Service, StaffMember, Unit
+from prima.surveys.abuse import Signals, answered_interval, assess
 from prima.surveys.choices import Channel, SurveyStatus
 from prima.surveys.context import BadContext, context_read
-from prima.surveys.models import Instrument, InstrumentVersion, Response, Survey
+from prima.surveys.models import (
+    Instrument,
+    InstrumentVersion,
+    KioskDevice,
+    Response,
+    ResponseToken,
+    Survey,
+)
 from prima.surveys.profile import clean_profile
 
 MAX_SUGGESTION = 2000
@@ -47,6 +55,18 @@ SUBMIT_ERRORS = {
         "en": "too long (at most {max} characters)",
     },
     "submission_id": {"id": "harus berupa UUID", "en": "must be a UUID"},
+    "token": {
+        "id": "token tanggapan tidak dikenal untuk survei ini",
+        "en": "unknown response token for this survey",
+    },
+    "token_used": {
+        "id": "token tanggapan ini sudah digunakan",
+        "en": "this response token has already been used",
+    },
+    "device": {
+        "id": "perangkat kios ini tidak terdaftar untuk survei ini",
+        "en": "this kiosk device is not registered for this survey",
+    },
     "contact": {
         "id": "kontak hanya disimpan dengan persetujuan",
         "en": "contact details are kept only with consent",
@@ -57,8 +77,9 @@ SUBMIT_ERRORS = {
 class SubmissionError(ValueError):
     """A submission that cannot be stored; ``errors`` maps each field to its message."""
 
-    def __init__(self, errors: dict[str, str]) -> None:
+    def __init__(self, errors: dict[str, str], *, conflict: bool = False) -> None:
         self.errors = errors
+        self.conflict = conflict  # the request is valid but the state forbids it (409)
         super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
 
 
@@ -167,6 +188,10 @@ class Submission:
     consent: bool = False
     channel: str = Channel.WEB
     submitted_at: datetime | None = None
+    signals: Signals = field(default_factory=Signals)
+    device: KioskDevice | None = None
+    answered_at: datetime | None = None  # the client's clock (kiosks queue answers offline)
+    token: str | None = None
 
 
 def _msg(key: str, lang: str, **params: Any) -> str:
@@ -194,9 +219,27 @@ def response_submit(
     if existing is not None:
         return existing, False
     values = _validate(survey, submission, lang)
+    device = submission.device
+    answered_at = submission.answered_at or values["submitted_at"]
+    signals = submission.signals
+    if device is not None:
+        interval = answered_interval(device.last_answered_at, answered_at)
+        signals = Signals(**{**signals.__dict__, "device_interval": interval})
+    flags = assess(signals, min_interval_seconds=device.min_interval_seconds if device else None)
+    if flags:
+        values["flag"] = flags[0].code
+        values["flag_detail"] = "; ".join(f"{f.code}: {f.detail}" for f in flags)[:300]
+    values["duration_ms"] = signals.elapsed_ms
+    values["device"] = device
     try:
         with transaction.atomic():
+            token = _claim_token(survey, submission.token, lang)
             response = Response.objects.create(survey=survey, submission_id=sid, **values)
+            if token is not None:
+                token.response = response
+                token.save(update_fields=["response"])
+            if device is not None:
+                _device_answered(device, answered_at)
     except IntegrityError:
         # a concurrent retry with the same id won the race: answer with its response
         existing = Response.objects.filter(survey=survey, submission_id=sid).first()
@@ -206,16 +249,46 @@ def response_submit(
     return response, True
 
 
+def _claim_token(survey: Survey, code: str | None, lang: str) -> ResponseToken | None:
+    """The single-use token for this response (inside the response's transaction)."""
+    if not code:
+        if survey.requires_token:
+            raise SubmissionError({"token": _msg("token", lang)})
+        return None
+    token = (
+        ResponseToken.objects.select_for_update().filter(survey=survey, code=code.strip()).first()
+    )
+    if token is None:
+        raise SubmissionError({"token": _msg("token", lang)})
+    if token.response_id is not None:
+        raise SubmissionError({"token": _msg("token_used", lang)}, conflict=True)
+    return token
+
+
+def _device_answered(device: KioskDevice, answered_at: datetime) -> None:
+    now = timezone.now()
+    KioskDevice.objects.filter(pk=device.pk).update(last_seen_at=now)
+    # keep the latest answer time: answers queued offline may arrive out of order
+    KioskDevice.objects.filter(pk=device.pk).filter(
+        models.Q(last_answered_at__isnull=True) | models.Q(last_answered_at__lt=answered_at)
+    ).update(last_answered_at=answered_at)
+    device.last_answered_at = max(filter(None, [device.last_answered_at, answered_at]))
+
+
 def _validate(survey: Survey, sub: Submission, lang: str) -> dict[str, Any]:
     errors: dict[str, str] = {}
     if not survey.is_open():
-        raise SubmissionError({"survey": _msg("closed", lang)})
+        raise SubmissionError({"survey": _msg("closed", lang)}, conflict=True)
     version = survey.instrument_version
     answers, answer_errors = clean_answers(
         version.questions, sub.answers if isinstance(sub.answers, dict) else {}
     )
     errors.update(answer_errors.messages(lang))
     unit_id, service_id, staff_id = sub.unit_id, sub.service_id, sub.staff_id
+    if sub.device is not None:
+        if not sub.device.active or sub.device.survey_id != survey.pk:
+            raise SubmissionError({"device": _msg("device", lang)})
+        unit_id = sub.device.unit_id  # a kiosk answers for the unit it stands in
     if sub.context:
         try:
             ctx = context_read(sub.context, survey_code=survey.code)
