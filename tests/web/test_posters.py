@@ -222,15 +222,19 @@ def test_bulk_poster_has_one_page_per_unit(world, tmp_path):
 def test_long_names_still_fit_one_page_each(world, tmp_path):
     long_unit = org.unit_create(
         organization=world.alpha,
-        name="Unit Pelaksana Teknis Daerah Pelayanan Terpadu Satu Pintu Kecamatan Sukamaju "
-        "Barat Kabupaten Sukamaju Provinsi Jawa Barat " * 2,
+        # as long as the database allows (200 characters; PostgreSQL enforces it)
+        name=(
+            "Unit Pelaksana Teknis Daerah Pelayanan Terpadu Satu Pintu Kecamatan Sukamaju "
+            "Barat Kabupaten Sukamaju Provinsi Jawa Barat " * 2
+        )[:200],
         parent=world.upt2,
     )
     service = org.service_create(
-        unit=long_unit, name="Perizinan Berusaha Berbasis Risiko untuk Usaha Mikro dan Kecil " * 2
+        unit=long_unit,
+        name=("Perizinan Berusaha Berbasis Risiko untuk Usaha Mikro dan Kecil " * 4)[:200],
     )
     staff = org.staff_create(
-        unit=long_unit, name="Raden Mas Bambang Sutrisno Adiningrat, S.H. " * 2
+        unit=long_unit, name=("Raden Mas Bambang Sutrisno Adiningrat, S.H. " * 5)[:200]
     )
     targets = [
         qr.QrTarget(world.skm, world.upt1),
