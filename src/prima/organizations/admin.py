@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 from django.contrib import admin
 from django.contrib.auth import get_user_model
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from prima.organizations import services
@@ -78,10 +78,10 @@ class MembershipAdmin(TenantAdmin):
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         if db_field.name == "user":
             orgs = admin_organizations(request)
+            # only accounts that already hold a role here: new accounts are created with their
+            # first role under "Users", so no other tenant's (or unassigned) usernames show
             kwargs["queryset"] = (
-                get_user_model()
-                .objects.filter(Q(memberships__organization__in=orgs) | Q(memberships__isnull=True))
-                .distinct()
+                get_user_model().objects.filter(memberships__organization__in=orgs).distinct()
             )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
@@ -118,3 +118,5 @@ manage_site.register(Membership, MembershipAdmin)
 
 for model in (Organization, Unit, Service, StaffMember, Membership):
     admin.site.register(model)
+
+from prima.organizations import manage_users  # noqa: E402,F401  (registers the account admin)
