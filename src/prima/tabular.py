@@ -18,7 +18,7 @@ from __future__ import annotations
 import csv
 import io
 import math
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -92,6 +92,18 @@ class Table:
 
     def has(self, name: str) -> bool:
         return name in self._index
+
+    def cells(self) -> Iterator[tuple[int, list[Any]]]:
+        """Every respondent's row of cells with its spreadsheet row number (header = row 1).
+
+        A cell is ``None`` when blank, else as read: text from a CSV; text, a number, a date or
+        a time from an XLSX. Rows may be shorter than the header. Meant for imports that need
+        text columns too; :meth:`numbers` stays the fast way to the answers.
+        """
+        if self._raw is not None:
+            self._use_full_parser()
+        for i, row in enumerate(self._rows or []):
+            yield self._file_row(i), row
 
     def row_number(self, i: int) -> int:
         """The spreadsheet row of respondent ``i`` of :meth:`numbers` (header = row 1)."""

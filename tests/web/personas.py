@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from django.test import Client
 
+from prima.insights.models import FollowUpAction
 from prima.organizations import services as org
 from prima.organizations.choices import OrganizationKind, Role
 from prima.organizations.models import Organization, Service, StaffMember, Unit
@@ -125,6 +127,7 @@ ALPHA_CONTACT = {
     "email": "budi.rahasia@alpha.example",
 }
 ALPHA_INSTRUMENT_TITLE = "Kuesioner Internal Alpha"
+ALPHA_FOLLOW_UP = "Tindak lanjut rahasia Alpha: loket tambahan 5m8x"
 
 
 @dataclass
@@ -158,6 +161,16 @@ def add_alpha_private_data(world: World) -> Markers:
         key="internal-alpha",
         title=ALPHA_INSTRUMENT_TITLE,
     )
+    FollowUpAction.objects.create(  # the organization's follow-up plan (SKM report)
+        organization=world.alpha,
+        survey=world.skm,
+        period="2026",
+        element="waktu",
+        problem="Antrean panjang pada jam sibuk",
+        action=ALPHA_FOLLOW_UP,
+        owner="Kepala Seksi Pelayanan",
+        deadline=date(2026, 12, 31),
+    )
     return Markers(
         definition=[
             world.alpha.name,
@@ -174,6 +187,7 @@ def add_alpha_private_data(world: World) -> Markers:
             ALPHA_SUGGESTION,
             *ALPHA_CONTACT.values(),
             ALPHA_INSTRUMENT_TITLE,
+            ALPHA_FOLLOW_UP,
             "alice",
             "victor",
         ],

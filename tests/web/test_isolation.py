@@ -36,6 +36,7 @@ from prima.config.api import api
 from prima.organizations import services as org
 from prima.organizations.manage_site import manage_site
 from prima.organizations.models import Organization
+from prima.surveys.kiosk import kiosk_register
 from prima.surveys.models import InstrumentVersion, Response, Survey
 from tests.web.personas import (
     ALPHA_INSTRUMENT_TITLE,
@@ -66,8 +67,17 @@ PAGES: dict[str, tuple[str, tuple[str, ...]]] = {  # route: (kind, the query par
         ("service", "staff"),
     ),
     r"app/surveys/(?P<code>[^/]+)/poster/semua-(?P<size>a4|a5)\.pdf$": ("private", ()),
+    r"app/surveys/(?P<code>[^/]+)/laporan-skm\.(?P<fmt>pdf|xlsx)$": ("private", ("unit", "period")),
+    "app/surveys/<str:code>/import/": ("private", ()),
+    r"app/surveys/(?P<code>[^/]+)/import/template\.(?P<fmt>csv|xlsx)$": ("private", ()),
     "s/<str:code>/": ("public", ()),
     "s/<str:code>/terima-kasih/": ("public", ()),
+    # the kiosk: an app shell with no server-side data, its service worker and manifest, and
+    # the pairing page (only a valid one-time code shows anything of a device)
+    "kiosk/": ("public", ()),
+    "kiosk/sw.js": ("public", ()),
+    "kiosk/manifest.webmanifest": ("public", ()),
+    "kiosk/pair/<str:pairing_code>/": ("public", ()),
 }
 API_META = {"api/openapi.json", "api/docs", "api/"}
 ADMIN_SITES = {"manage/": manage_site, "admin/": admin.site}
@@ -333,7 +343,13 @@ def page_param(name: str, regex: str | None, probe: Probe) -> list[Value]:
     """Values for a page's URL parameter."""
     if regex and re.fullmatch(r"\w+(\|\w+)+", regex):  # a choice of words, e.g. a4|a5
         return [(word, False) for word in regex.split("|")]
-    known = {"code": probe.codes, "unit_id": probe.units}
+    known = {
+        "code": probe.codes,
+        "unit_id": probe.units,
+        # a pairing code is a one-time secret the walker cannot know: an unknown one, and a
+        # survey code (a known public value in the wrong place)
+        "pairing_code": [("unknown-pairing-code", False), *probe.codes],
+    }
     if name not in known:
         raise WalkerError(f"the walker does not know how to fill the URL parameter {name!r}")
     return known[name]
@@ -559,9 +575,16 @@ def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+KIOSK_NAME = "Tablet Rahasia Loket Alpha"
+
+
 @pytest.fixture
 def markers(world: World) -> Markers:
-    return add_alpha_private_data(world)
+    markers = add_alpha_private_data(world)
+    # a kiosk device of Dinas Alpha, still waiting for its tablet (its pairing code unknown here)
+    kiosk_register(survey=world.skm, unit=world.loket1, name=KIOSK_NAME)
+    markers.private.append(KIOSK_NAME)
+    return markers
 
 
 @pytest.fixture
@@ -647,6 +670,8 @@ def test_walk_reaches_alpha_data_as_its_admin(world, probe, markers):
         "api/v1/organizations/<slug>/units",
         "manage/organizations/unit/<path:object_id>/change/",
         "manage/surveys/response/<path:object_id>/change/",
+        "manage/surveys/kioskdevice/<path:object_id>/change/",
+        "manage/surveys/survey/<path:object_id>/tokens/",
     } <= seen
 
 

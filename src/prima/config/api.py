@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.utils import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import NinjaAPI
@@ -17,6 +18,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer
 
+from prima.config.middleware import database_unavailable
 from prima.config.schemas import FieldError
 from prima.organizations.models import ApiToken
 
@@ -72,13 +74,22 @@ def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     )
 
 
+@api.exception_handler(OperationalError)
+@api.exception_handler(InterfaceError)
+def database_error(request: HttpRequest, exc: Exception) -> HttpResponse:
+    """The database is unavailable: 503 with Retry-After (ninja would answer 500)."""
+    return database_unavailable(request, exc)
+
+
 def _register() -> None:
     from prima.insights.api import router as insights_router
     from prima.organizations.api import router as organizations_router
     from prima.surveys.api import public_router
     from prima.surveys.api import router as surveys_router
+    from prima.surveys.kiosk_api import router as kiosk_router
 
     api.add_router("/v1/public", public_router)
+    api.add_router("/v1/public", kiosk_router)
     api.add_router("/v1", organizations_router)
     api.add_router("/v1", surveys_router)
     api.add_router("/v1", insights_router)

@@ -72,6 +72,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
+    # last, so its process_exception is asked first: a database that is down answers 503
+    "prima.config.middleware.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "prima.config.urls"

@@ -13,6 +13,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("app/", include("prima.insights.urls")),
     path("s/", include("prima.surveys.urls")),
+    path("kiosk/", include("prima.surveys.kiosk_urls")),
     path("api/", api.urls),
     path("manage/", manage_site.urls),
     path("admin/", admin.site.urls),

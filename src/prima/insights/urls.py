@@ -1,12 +1,25 @@
 from django.urls import path, re_path
 
-from prima.insights import views
-from prima.surveys import poster_views
+from prima.insights import report_views, views
+from prima.surveys import import_views, poster_views
 
 app_name = "backoffice"
 urlpatterns = [
     path("", views.home, name="home"),
     path("surveys/<str:code>/", views.survey_results_page, name="results"),
+    # import of paper surveys (prima.surveys.import_views): upload, preview, confirm; templates
+    path("surveys/<str:code>/import/", import_views.import_page, name="import"),
+    re_path(
+        r"^surveys/(?P<code>[^/]+)/import/template\.(?P<fmt>csv|xlsx)$",
+        import_views.import_template,
+        name="import_template",
+    ),
+    # the official SKM report of the selected unit and period: ?unit=<id>&period=2026-S1
+    re_path(
+        r"^surveys/(?P<code>[^/]+)/laporan-skm\.(?P<fmt>pdf|xlsx)$",
+        report_views.skm_report_download,
+        name="skm_report",
+    ),
     # QR codes and posters (prima.surveys.poster_views): /app/surveys/<code>/qr/<unit>.svg|png,
     # /app/surveys/<code>/poster/<unit>-a4.pdf|-a5.pdf and poster/semua-a4.pdf (all units)
     path("surveys/<str:code>/qr/<int:unit_id>.svg", poster_views.qr_svg, name="qr_svg"),

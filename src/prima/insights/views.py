@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -14,6 +16,7 @@ from prima.insights.results import survey_results
 from prima.metrics.gap import VERDICT_LABELS
 from prima.organizations.access import is_admin, units_visible_to
 from prima.surveys.context import LinkContext, context_sign
+from prima.surveys.import_views import can_import
 from prima.surveys.selectors import response_scope, survey_get_for_user, surveys_for_user
 
 
@@ -49,7 +52,15 @@ def survey_results_page(request: HttpRequest, code: str) -> HttpResponse:
         for u in survey.units.all()
         if u in units
     ]
+    # the official SKM report (PDF, XLSX) of the selected unit and period; the whole
+    # organization's report only for organization-wide roles (as report_views checks)
+    report_whole = scope == Q()
+    report_query = None
+    if "ikm" in results and period is not None and (unit is not None or report_whole):
+        report_query = urlencode({**({"unit": unit.pk} if unit else {}), "period": period.label})
     context: dict[str, Any] = {
+        "report_query": report_query,
+        "report_whole": report_whole,
         "survey": survey,
         "results": results,
         "units": units,
@@ -60,5 +71,6 @@ def survey_results_page(request: HttpRequest, code: str) -> HttpResponse:
         "public_url": base,
         "links": links,
         "can_manage": is_admin(request.user, survey.organization),
+        "can_import": can_import(request.user, survey),
     }
     return render(request, "insights/survey_results.html", context)

@@ -4,11 +4,14 @@ Suspect responses are kept (an answer is never thrown away) and flagged with the
 are left out of every index until an admin includes them. Signals:
 
 - a honeypot field that people do not see but bots fill;
-- a minimum time to complete (the page stamps when it was shown; kiosks send ``elapsed_ms``);
+- a minimum time to complete (the page stamps when it was shown, bound to the form's submission
+  id so a stamp cannot be replayed; a missing or altered stamp is suspect too; kiosks and apps
+  send ``elapsed_ms``);
 - a minimum interval between answers of one kiosk device (its own clock of when each answer
   was given, so answers queued offline and sent together are not flagged);
 - rate limits per IP address and per link (signed context) per hour, generous by default
-  because many Indonesian mobile users share one carrier IP.
+  because many Indonesian mobile users share one carrier IP. Registered kiosk devices are not
+  counted: a kiosk sends a day of answers queued offline at once, and has its own interval.
 
 Limits are settings (``PRIMA_RATE_LIMIT_IP``, ``PRIMA_RATE_LIMIT_LINK``, ``PRIMA_MIN_SECONDS``);
 ``PRIMA_RATE_LIMITS=off`` turns the rate limits off (load tests, trusted networks).
@@ -38,6 +41,7 @@ class Signals:
     link: str | None = None
     honeypot: str = ""
     elapsed_ms: int | None = None
+    bad_stamp: bool = False  # the web form came back without a valid stamp (forged or removed)
     device_interval: timedelta | None = None  # time since the device's previous answer
 
 
@@ -47,18 +51,25 @@ class Flag:
     detail: str
 
 
-def form_stamp() -> str:
-    """A signed timestamp for the page form (when it was shown)."""
-    return signing.dumps(time.time(), salt=STAMP_SALT)
+def form_stamp(submission_id: str = "", now: float | None = None) -> str:
+    """A signed timestamp for the page form (when it was shown), bound to the form's
+    submission id: a stamp taken once cannot vouch for other submissions."""
+    return signing.dumps(
+        [now if now is not None else time.time(), str(submission_id)], salt=STAMP_SALT
+    )
 
 
-def elapsed_from_stamp(stamp: str, now: float | None = None) -> int | None:
-    """Milliseconds since the page was shown; None for a missing or forged stamp."""
+def elapsed_from_stamp(stamp: str, submission_id: str = "", now: float | None = None) -> int | None:
+    """Milliseconds since the page was shown; None for a missing, forged or replayed stamp
+    (one made for another submission id). An old stamp is simply slow: no expiry."""
     try:
-        shown = float(signing.loads(stamp, salt=STAMP_SALT, max_age=7 * 24 * 3600))
+        shown, bound = signing.loads(stamp, salt=STAMP_SALT)
+        shown = float(shown)
     except (signing.BadSignature, TypeError, ValueError):
         return None
-    return max(0, int(((now or time.time()) - shown) * 1000))
+    if bound != str(submission_id):
+        return None
+    return max(0, int(((now if now is not None else time.time()) - shown) * 1000))
 
 
 def _hour_count(kind: str, value: str) -> int:
@@ -79,14 +90,17 @@ def assess(signals: Signals, *, min_interval_seconds: int | None = None) -> list
     if signals.honeypot.strip():
         flags.append(Flag(ResponseFlag.HONEYPOT, "hidden field filled"))
     minimum_ms = int(settings.PRIMA_MIN_SECONDS * 1000)
-    if signals.elapsed_ms is not None and signals.elapsed_ms < minimum_ms:
+    if minimum_ms > 0 and signals.bad_stamp:
+        flags.append(Flag(ResponseFlag.TOO_FAST, "form stamp missing or altered"))
+    elif signals.elapsed_ms is not None and signals.elapsed_ms < minimum_ms:
         flags.append(Flag(ResponseFlag.TOO_FAST, f"completed in {signals.elapsed_ms} ms"))
     if (
         min_interval_seconds
         and signals.device_interval is not None
-        and signals.device_interval < timedelta(seconds=min_interval_seconds)
+        # answers queued offline may arrive out of order: the distance counts, not the sign
+        and abs(signals.device_interval) < timedelta(seconds=min_interval_seconds)
     ):
-        seconds = signals.device_interval.total_seconds()
+        seconds = abs(signals.device_interval).total_seconds()
         flags.append(
             Flag(ResponseFlag.DEVICE_INTERVAL, f"{seconds:.1f} s after the previous answer")
         )

@@ -93,7 +93,9 @@ class SubmissionOut(Schema):
     id: int
 
 
-@public_router.get("/surveys/{code}", response={200: SurveyDefinitionOut, 404: ErrorOut})
+@public_router.get(
+    "/surveys/{code}", response={200: SurveyDefinitionOut, 404: ErrorOut, 503: ErrorOut}
+)
 def survey_definition(request: HttpRequest, code: str) -> dict[str, Any]:
     """What a kiosk or another app needs to render the survey."""
     survey = survey_get_public(code)
@@ -131,6 +133,7 @@ PUBLIC_CHANNELS = {Channel.WEB, Channel.QR, Channel.KIOSK, Channel.API}
         404: ErrorOut,
         409: ErrorOut,
         422: ErrorOut,
+        503: ErrorOut,
     },
 )
 def survey_submit(
@@ -138,6 +141,8 @@ def survey_submit(
 ) -> tuple[int, dict[str, int]]:
     """Store a response; the same ``submission_id`` again answers 200 with the first id.
 
+    201 and 200 come only after the response is committed. 503 (with ``Retry-After``): the
+    database is unavailable and nothing was stored; send the same submission again later.
     A kiosk identifies itself with the ``X-Prima-Device`` header (its device token)."""
     survey = survey_get_public(code)
     lang = _lang(request)
@@ -228,6 +233,8 @@ class ResponseOut(Schema):
     staff: int | None
     channel: str
     answers: dict[str, int]
+    flag: str = Field(description="why the response is suspect ('' when it is not)")
+    flag_included: bool = Field(description="a flagged response an admin included in the indices")
 
 
 class ResponsePage(Schema):
@@ -258,6 +265,8 @@ def response_list(request: HttpRequest, code: str, page: Query[PageQuery]) -> di
             "staff": r.staff_id,
             "channel": r.channel,
             "answers": r.answers,
+            "flag": r.flag,
+            "flag_included": r.flag_included,
         }
         for r in qs[page.offset : page.offset + page.limit]
     ]

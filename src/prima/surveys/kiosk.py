@@ -10,10 +10,10 @@ from __future__ import annotations
 import hashlib
 import secrets
 
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 
-from prima.organizations.models import Unit
+from prima.organizations.models import StaffMember, Unit
 from prima.surveys.models import KioskDevice, Survey
 
 
@@ -29,6 +29,7 @@ def kiosk_register(
     name: str,
     min_interval_seconds: int = 15,
     idle_reset_seconds: int = 45,
+    ask_staff: bool = True,
 ) -> tuple[KioskDevice, str]:
     """A new device and its one-time pairing code (shown once to the admin)."""
     if unit.organization_id != survey.organization_id:
@@ -43,8 +44,18 @@ def kiosk_register(
         pairing_code=_digest(pairing),
         min_interval_seconds=min_interval_seconds,
         idle_reset_seconds=idle_reset_seconds,
+        ask_staff=ask_staff,
     )
     return device, pairing
+
+
+def kiosk_pairing_device(pairing_code: str) -> KioskDevice | None:
+    """The device a pairing code would pair, without using the code up (the confirm page)."""
+    return (
+        KioskDevice.objects.select_related("unit", "survey", "organization")
+        .filter(pairing_code=_digest(pairing_code), revoked_at__isnull=True)
+        .first()
+    )
 
 
 @transaction.atomic
@@ -71,6 +82,23 @@ def kiosk_device_for_token(token: str) -> KioskDevice | None:
         .first()
     )
     return device
+
+
+def kiosk_seen(device: KioskDevice) -> None:
+    """The device asked for its settings: the admin's list shows when it was last online."""
+    KioskDevice.objects.filter(pk=device.pk).update(last_seen_at=timezone.now())
+
+
+def kiosk_staff(device: KioskDevice) -> list[StaffMember]:
+    """The active staff a respondent at this device may name: those of the device's unit and
+    the units below it, and of the units above it (a supervisor who serves at the counter)."""
+    path = device.unit.path
+    ancestors = [path[: i + 1] for i, ch in enumerate(path) if ch == "."][:-1]
+    return list(
+        StaffMember.objects.filter(organization_id=device.organization_id, active=True)
+        .filter(models.Q(unit__path__startswith=path) | models.Q(unit__path__in=ancestors))
+        .order_by("name", "pk")
+    )
 
 
 def kiosk_revoke(*, device: KioskDevice) -> None:

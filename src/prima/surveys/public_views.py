@@ -24,7 +24,7 @@ from prima.surveys.context import BadContext, context_read
 from prima.surveys.page_text import page_text
 from prima.surveys.profile import profile_fields
 from prima.surveys.selectors import survey_get_public
-from prima.surveys.services import Submission, SubmissionError, response_submit
+from prima.surveys.services import Submission, SubmissionError, response_submit, ticket_unit
 
 
 def _lang(request: HttpRequest) -> str:
@@ -77,12 +77,7 @@ def survey_page(request: HttpRequest, code: str) -> HttpResponse:
             consent=post.get("consent") == "on",
             channel=channel,
             token=ticket or None,
-            signals=Signals(
-                ip=client_ip(request.META),
-                link=token or survey.code,
-                honeypot=post.get(HONEYPOT_FIELD, ""),
-                elapsed_ms=elapsed_from_stamp(post.get("shown", "")),
-            ),
+            signals=_signals(request, token),
         )
         try:
             response_submit(survey=survey, submission=submission, lang=lang)
@@ -92,13 +87,16 @@ def survey_page(request: HttpRequest, code: str) -> HttpResponse:
         else:
             url = reverse("surveys:thanks", args=[survey.code])
             return redirect(f"{url}?lang={lang}")
+    page = _page_context(survey, lang, token, context, context_error, errors, values)
+    if page["needs_unit"] and ticket and ticket_unit(survey, ticket) is not None:
+        page["needs_unit"] = False  # the queue ticket was printed for a unit
     return render(
         request,
         "surveys/survey_page.html",
         {
-            **_page_context(survey, lang, token, context, context_error, errors, values),
+            **page,
             "ticket": ticket,
-            "shown": values.get("shown") or form_stamp(),
+            "shown": values.get("shown") or form_stamp(page["submission_id"]),
             "honeypot_field": HONEYPOT_FIELD,
         },
         status=400 if errors else 200,
@@ -106,6 +104,20 @@ def survey_page(request: HttpRequest, code: str) -> HttpResponse:
 
 
 HONEYPOT_FIELD = "website"  # hidden from people (CSS and aria-hidden), filled by bots
+
+
+def _signals(request: HttpRequest, context_token: str) -> Signals:
+    post = request.POST
+    elapsed = elapsed_from_stamp(post.get("shown", ""), post.get("submission_id", ""))
+    return Signals(
+        ip=client_ip(request.META),
+        # only a signed context is a link of its own; the plain survey URL is shared by
+        # everyone (counting it would limit the whole survey), the per-IP limit covers it
+        link=context_token or None,
+        honeypot=post.get(HONEYPOT_FIELD, ""),
+        elapsed_ms=elapsed,
+        bad_stamp=elapsed is None,
+    )
 
 
 def _page_context(

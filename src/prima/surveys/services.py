@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import json
+import secrets
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from importlib import resources
 from typing import Any
 
 from django.db import IntegrityError, models, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from prima.instruments import builtin_names
@@ -20,6 +22,7 @@ from prima.surveys.abuse import Signals, answered_interval, assess
 from prima.surveys.choices import Channel, SurveyStatus
 from prima.surveys.context import BadContext, context_read
 from prima.surveys.models import (
+    CODE_ALPHABET,
     Instrument,
     InstrumentVersion,
     KioskDevice,
@@ -58,6 +61,10 @@ SUBMIT_ERRORS = {
     "token": {
         "id": "token tanggapan tidak dikenal untuk survei ini",
         "en": "unknown response token for this survey",
+    },
+    "token_required": {
+        "id": "survei ini memerlukan token dari tiket antrean atau struk",
+        "en": "this survey needs the token printed on a queue ticket or receipt",
     },
     "token_used": {
         "id": "token tanggapan ini sudah digunakan",
@@ -221,10 +228,14 @@ def response_submit(
     values = _validate(survey, submission, lang)
     device = submission.device
     answered_at = submission.answered_at or values["submitted_at"]
+    if timezone.is_naive(answered_at):  # a client clock without an offset: the site's zone
+        answered_at = timezone.make_aware(answered_at)
     signals = submission.signals
     if device is not None:
+        # a registered kiosk has its own control (the interval between its answers) and sends
+        # answers queued offline all at once: it is not counted against the IP and link limits
         interval = answered_interval(device.last_answered_at, answered_at)
-        signals = Signals(**{**signals.__dict__, "device_interval": interval})
+        signals = replace(signals, ip=None, link=None, device_interval=interval)
     flags = assess(signals, min_interval_seconds=device.min_interval_seconds if device else None)
     if flags:
         values["flag"] = flags[0].code
@@ -251,18 +262,34 @@ def response_submit(
 
 def _claim_token(survey: Survey, code: str | None, lang: str) -> ResponseToken | None:
     """The single-use token for this response (inside the response's transaction)."""
+    code = token_normalise(code)
     if not code:
         if survey.requires_token:
-            raise SubmissionError({"token": _msg("token", lang)})
+            raise SubmissionError({"token": _msg("token_required", lang)})
         return None
-    token = (
-        ResponseToken.objects.select_for_update().filter(survey=survey, code=code.strip()).first()
-    )
+    token = ResponseToken.objects.select_for_update().filter(survey=survey, code=code).first()
     if token is None:
         raise SubmissionError({"token": _msg("token", lang)})
     if token.response_id is not None:
         raise SubmissionError({"token": _msg("token_used", lang)}, conflict=True)
     return token
+
+
+def token_normalise(code: str | None) -> str:
+    """A token as stored: codes are lower case (people may type a printed code in capitals)."""
+    return (code or "").strip().lower()[:32]
+
+
+def ticket_unit(survey: Survey, code: str | None) -> int | None:
+    """The unit a single-use token was printed for (None: any unit, or no such token)."""
+    code = token_normalise(code)
+    if not code:
+        return None
+    return (
+        ResponseToken.objects.filter(survey=survey, code=code)
+        .values_list("unit_id", flat=True)
+        .first()
+    )
 
 
 def _device_answered(device: KioskDevice, answered_at: datetime) -> None:
@@ -273,6 +300,136 @@ def _device_answered(device: KioskDevice, answered_at: datetime) -> None:
         models.Q(last_answered_at__isnull=True) | models.Q(last_answered_at__lt=answered_at)
     ).update(last_answered_at=answered_at)
     device.last_answered_at = max(filter(None, [device.last_answered_at, answered_at]))
+
+
+class ResponseChecks:
+    """The checks of a response's unit, service, staff, profile, suggestion and contact, shared
+    by every way a response arrives (web form, API, kiosk: :func:`response_submit`; paper
+    import: :mod:`prima.surveys.importing`). Answers are checked by
+    :func:`prima.instruments.questions.clean_answers`.
+
+    Lookups are cached per instance: one submission asks the database what it always asked,
+    an import of many rows asks once per distinct unit, service and staff id.
+    """
+
+    def __init__(self, survey: Survey) -> None:
+        self.survey = survey
+        self._units: list[Unit] | None = None
+        self._allowed_services: set[int] | None = None
+        self._unit: dict[Any, Unit | None] = {}
+        self._service: dict[Any, Service | None] = {}
+        self._staff: dict[Any, StaffMember | None] = {}
+
+    @property
+    def units(self) -> list[Unit]:
+        """The survey's own units (responses may also name a unit below one of them)."""
+        if self._units is None:
+            self._units = list(self.survey.units.all())
+        return self._units
+
+    def unit(self, unit_id: Any) -> Unit | None:
+        """The unit a response is for, or None when ``unit_id`` names no unit of the survey."""
+        units = self.units
+        unit = next((u for u in units if u.pk == unit_id), None)
+        if unit is None and unit_id is not None:
+            if unit_id not in self._unit:
+                # a unit below one of the survey's units (e.g. a counter of an UPT) is fine too
+                found = Unit.objects.filter(
+                    pk=unit_id, organization_id=self.survey.organization_id
+                ).first()
+                if found is not None and not any(found.path.startswith(u.path) for u in units):
+                    found = None
+                self._unit[unit_id] = found
+            unit = self._unit[unit_id]
+        if unit is None and unit_id is None and len(units) == 1:
+            unit = units[0]
+        return unit
+
+    def placement(
+        self, unit_id: Any, service_id: Any, staff_id: Any, lang: str
+    ) -> tuple[Unit | None, Service | None, StaffMember | None, dict[str, str]]:
+        """``(unit, service, staff, errors)``; errors keyed ``unit``, ``service``, ``staff``."""
+        errors: dict[str, str] = {}
+        unit = self.unit(unit_id)
+        if unit is None:
+            errors["unit"] = _msg("unit", lang)
+        service = None
+        if service_id is not None:
+            if service_id not in self._service:
+                self._service[service_id] = (
+                    Service.objects.filter(
+                        pk=service_id, organization_id=self.survey.organization_id
+                    )
+                    .select_related("unit")
+                    .first()
+                )
+            service = self._service[service_id]
+            if self._allowed_services is None:
+                self._allowed_services = set(self.survey.services.values_list("pk", flat=True))
+            allowed = self._allowed_services
+            if (
+                service is None
+                or (allowed and service.pk not in allowed)
+                or (
+                    unit is not None
+                    and not allowed
+                    and not unit.path.startswith(service.unit.path)
+                    and not service.unit.path.startswith(unit.path)
+                )
+            ):
+                errors["service"] = _msg("service", lang)
+        staff = None
+        if staff_id is not None:
+            if staff_id not in self._staff:
+                self._staff[staff_id] = (
+                    StaffMember.objects.filter(
+                        pk=staff_id, organization_id=self.survey.organization_id
+                    )
+                    .select_related("unit")
+                    .first()
+                )
+            staff = self._staff[staff_id]
+            if staff is None or (
+                unit is not None
+                and not staff.unit.path.startswith(unit.path)
+                and not unit.path.startswith(staff.unit.path)
+            ):
+                errors["staff"] = _msg("staff", lang)
+        return unit, service, staff, errors
+
+    def extras(
+        self,
+        *,
+        profile: Any,
+        suggestion: str | None,
+        contact: dict[str, Any] | None,
+        consent: bool,
+        lang: str,
+    ) -> tuple[dict[str, Any], str, dict[str, str], dict[str, str]]:
+        """``(profile, suggestion, contact, errors)``, cleaned; errors keyed ``profile.<field>``,
+        ``suggestion``, ``contact`` and ``contact.<field>``."""
+        errors: dict[str, str] = {}
+        clean, profile_errors = clean_profile(
+            self.survey.instrument_version.parsed,
+            profile if isinstance(profile, dict) else {},
+            lang,
+        )
+        errors.update(profile_errors)
+        # NUL characters carry nothing a person typed and PostgreSQL cannot store them
+        text = (suggestion or "").replace("\x00", "").strip()
+        if len(text) > MAX_SUGGESTION:
+            errors["suggestion"] = _msg("too_long", lang, max=MAX_SUGGESTION)
+        kept: dict[str, str] = {}
+        if contact and any(str(v).strip() for v in contact.values()):
+            if not consent:
+                errors["contact"] = _msg("contact", lang)
+            for key in ("name", "phone", "email"):
+                value = str(contact.get(key) or "").replace("\x00", "").strip()
+                if len(value) > MAX_CONTACT:
+                    errors[f"contact.{key}"] = _msg("too_long", lang, max=MAX_CONTACT)
+                elif value:
+                    kept[key] = value
+        return clean, text, kept, errors
 
 
 def _validate(survey: Survey, sub: Submission, lang: str) -> dict[str, Any]:
@@ -298,63 +455,26 @@ def _validate(survey: Survey, sub: Submission, lang: str) -> dict[str, Any]:
             unit_id = ctx.unit or unit_id
             service_id = ctx.service or service_id
             staff_id = ctx.staff or staff_id
-    units = list(survey.units.all())
-    unit = next((u for u in units if u.pk == unit_id), None)
-    if unit is None and unit_id is not None:
-        # a unit below one of the survey's units (e.g. a counter of an UPT) is fine too
-        unit = Unit.objects.filter(pk=unit_id, organization=survey.organization).first()
-        if unit is not None and not any(unit.path.startswith(u.path) for u in units):
-            unit = None
-    if unit is None and unit_id is None and len(units) == 1:
-        unit = units[0]
-    if unit is None:
-        errors["unit"] = _msg("unit", lang)
-    service = None
-    if service_id is not None:
-        service = Service.objects.filter(pk=service_id, organization=survey.organization).first()
-        allowed = set(survey.services.values_list("pk", flat=True))
-        if (
-            service is None
-            or (allowed and service.pk not in allowed)
-            or (
-                unit is not None
-                and not allowed
-                and not unit.path.startswith(service.unit.path)
-                and not service.unit.path.startswith(unit.path)
-            )
-        ):
-            errors["service"] = _msg("service", lang)
-    staff = None
-    if staff_id is not None:
-        staff = (
-            StaffMember.objects.filter(pk=staff_id, organization=survey.organization)
-            .select_related("unit")
-            .first()
-        )
-        if staff is None or (
-            unit is not None
-            and not staff.unit.path.startswith(unit.path)
-            and not unit.path.startswith(staff.unit.path)
-        ):
-            errors["staff"] = _msg("staff", lang)
-    profile, profile_errors = clean_profile(
-        version.parsed, sub.profile if isinstance(sub.profile, dict) else {}, lang
+    code = token_normalise(sub.token)
+    if code:
+        ticket = ResponseToken.objects.filter(survey=survey, code=code).only("unit_id").first()
+        if ticket is None:
+            errors["token"] = _msg("token", lang)
+        elif unit_id is None:
+            unit_id = ticket.unit_id  # a ticket printed at a unit answers for it
+    elif survey.requires_token:
+        errors["token"] = _msg("token_required", lang)
+    checks = ResponseChecks(survey)
+    unit, service, staff, placement_errors = checks.placement(unit_id, service_id, staff_id, lang)
+    errors.update(placement_errors)
+    profile, suggestion, contact, extra_errors = checks.extras(
+        profile=sub.profile,
+        suggestion=sub.suggestion,
+        contact=sub.contact,
+        consent=sub.consent,
+        lang=lang,
     )
-    errors.update(profile_errors)
-    # NUL characters carry nothing a person typed and PostgreSQL cannot store them
-    suggestion = (sub.suggestion or "").replace("\x00", "").strip()
-    if len(suggestion) > MAX_SUGGESTION:
-        errors["suggestion"] = _msg("too_long", lang, max=MAX_SUGGESTION)
-    contact: dict[str, str] = {}
-    if sub.contact and any(str(v).strip() for v in sub.contact.values()):
-        if not sub.consent:
-            errors["contact"] = _msg("contact", lang)
-        for key in ("name", "phone", "email"):
-            value = str(sub.contact.get(key) or "").replace("\x00", "").strip()
-            if len(value) > MAX_CONTACT:
-                errors[f"contact.{key}"] = _msg("too_long", lang, max=MAX_CONTACT)
-            elif value:
-                contact[key] = value
+    errors.update(extra_errors)
     if errors:
         raise SubmissionError(errors)
     return {
@@ -370,3 +490,49 @@ def _validate(survey: Survey, sub: Submission, lang: str) -> dict[str, Any]:
         "suggestion": suggestion,
         "contact": contact,
     }
+
+
+# -- review of flagged responses ---------------------------------------------------------------
+@transaction.atomic
+def response_include_flagged(*, responses: QuerySet[Response], include: bool) -> int:
+    """Include flagged responses in the indices after review (``include=False``: leave them out
+    again). Unflagged responses are not touched. ``responses`` is the caller's scope (an
+    admin's organizations); returns how many responses changed."""
+    return (
+        responses.exclude(flag="")
+        .exclude(flag_included=include)
+        .order_by()
+        .update(flag_included=include)
+    )
+
+
+# -- single-use response tokens ----------------------------------------------------------------
+TOKEN_LENGTH = 10
+MAX_TOKENS = 10_000
+
+
+def _token_code() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(TOKEN_LENGTH))
+
+
+@transaction.atomic
+def tokens_create(*, survey: Survey, unit: Unit | None = None, count: int) -> list[ResponseToken]:
+    """``count`` new single-use tokens for ``survey`` (optionally printed for ``unit``), each
+    a random code of 10 characters without look-alikes (no 0/o, 1/l/i)."""
+    if not 1 <= count <= MAX_TOKENS:
+        raise ValueError(f"count must be between 1 and {MAX_TOKENS}")
+    if unit is not None:
+        if unit.organization_id != survey.organization_id:
+            raise ValueError("the unit belongs to another organization")
+        if not any(unit.path.startswith(u.path) for u in survey.units.all()):
+            raise ValueError("the unit is not one of the survey's units (or below one)")
+    codes: set[str] = set()
+    while len(codes) < count:
+        wanted = {_token_code() for _ in range(count - len(codes))}
+        taken = set(ResponseToken.objects.filter(code__in=wanted).values_list("code", flat=True))
+        codes |= wanted - taken
+    # 31**10 codes: a collision with a concurrent call is all but impossible, and the unique
+    # constraint would refuse it (the whole batch rolls back)
+    return ResponseToken.objects.bulk_create(
+        [ResponseToken(survey=survey, unit=unit, code=code) for code in sorted(codes)]
+    )

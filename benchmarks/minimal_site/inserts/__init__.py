@@ -1,0 +1,1 @@
+"""The one-model app of the minimal site."""

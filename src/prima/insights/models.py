@@ -1,0 +1,115 @@
+"""The follow-up plan (*rencana tindak lanjut*) that an SKM report carries.
+
+A unit publishes its IKM every period with a plan that starts with the weakest unsur: for each
+problem an action, an owner and a deadline (``shared/domain/skm.md``). The plan is kept per
+survey, unit (empty: the whole organization) and period label (``2026``, ``2026-S1``,
+``2026-Q3``, ``2026-07``), edited in ``/manage/`` and printed in the report.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from prima.insights.periods import parse_period
+from prima.organizations.models import Organization, Unit
+from prima.surveys.models import Survey
+
+
+class FollowUpStatus(models.TextChoices):
+    PLANNED = "planned", _("Direncanakan")
+    IN_PROGRESS = "in_progress", _("Sedang berjalan")
+    DONE = "done", _("Selesai")
+
+
+def element_choices(survey: Survey) -> list[tuple[str, str]]:
+    """``[(code, name)]`` of the unsur of an IKM survey's instrument, in questionnaire order."""
+    instrument = survey.instrument_version.parsed
+    names = {
+        str(raw.get("id")): raw.get("name")
+        for raw in instrument.raw.get("items", [])
+        if isinstance(raw, dict)
+    }
+    out = []
+    for item in instrument.items:
+        code = item.code or item.id
+        name = names.get(item.id)
+        if isinstance(name, dict):
+            name = name.get("id") or name.get("en")
+        out.append((code, str(name) if name else code))
+    return out
+
+
+class FollowUpAction(models.Model):
+    """One line of a follow-up plan: an unsur's problem, the action, who and by when."""
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="follow_up_actions"
+    )
+    survey = models.ForeignKey(
+        Survey, on_delete=models.CASCADE, related_name="follow_up_actions", verbose_name=_("survei")
+    )
+    unit = models.ForeignKey(
+        Unit,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="follow_up_actions",
+        verbose_name=_("unit"),
+        help_text=_("Kosong: seluruh organisasi."),
+    )
+    period = models.CharField(
+        _("periode"),
+        max_length=10,
+        help_text=_("Seperti di laporan: 2026, 2026-S1, 2026-Q3 atau 2026-07."),
+    )
+    element = models.CharField(
+        _("unsur"), max_length=60, help_text=_("Kode unsur, mis. waktu, prosedur, pengaduan.")
+    )
+    problem = models.TextField(_("permasalahan"))
+    action = models.TextField(_("rencana tindak lanjut"))
+    owner = models.CharField(_("penanggung jawab"), max_length=200)
+    deadline = models.DateField(_("batas waktu"))
+    status = models.CharField(
+        _("status"), max_length=12, choices=FollowUpStatus.choices, default=FollowUpStatus.PLANNED
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("rencana tindak lanjut")
+        verbose_name_plural = _("rencana tindak lanjut")
+        ordering = ["survey", "period", "unit", "deadline", "pk"]
+        indexes = [
+            models.Index(fields=["survey", "period", "unit"], name="followup_report"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.period} · {self.element} · {self.action[:60]}"
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        try:
+            self.period = parse_period(self.period or "").label
+        except ValueError:
+            errors["period"] = "Periode tidak valid: tulis 2026, 2026-S1, 2026-Q3 atau 2026-07."
+        survey = self.survey if self.survey_id else None
+        if survey is not None and self.organization_id is not None:
+            if survey.organization_id != self.organization_id:
+                errors["survey"] = "Survei harus dari organisasi yang sama."
+            elif survey.instrument_version.parsed.kind != "ikm":
+                errors["survey"] = "Rencana tindak lanjut hanya untuk survei SKM (IKM)."
+            elif self.element not in dict(element_choices(survey)):
+                codes = ", ".join(code for code, _name in element_choices(survey))
+                errors["element"] = (
+                    f"Unsur tidak dikenal untuk survei ini; pilih salah satu: {codes}."
+                )
+        if (
+            self.unit_id is not None
+            and self.organization_id is not None
+            and self.unit.organization_id != self.organization_id
+        ):
+            errors["unit"] = "Unit harus dari organisasi yang sama."
+        if errors:
+            raise ValidationError(errors)

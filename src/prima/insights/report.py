@@ -1,0 +1,668 @@
+"""The official SKM report: its data, as plain dataclasses, for a survey, a unit and a period.
+
+The structure follows published SKM reports (``shared/domain/skm.md``): the unit and period; the
+method and the sample size; the respondents and their profile; the answers per unsur; NRR, NRR
+tertimbang, IKM, the converted value, mutu and kinerja; the weakest and strongest unsur; the
+suggestions received; the follow-up plan (*rencana tindak lanjut*).
+
+Every index comes from :func:`prima.insights.results.survey_results`, the function behind the
+results page and the API, so the report prints the dashboard's numbers by construction. The
+counts of answers 1-4 and the profile tables are read from the same responses in one pass and
+checked against those numbers (a response that arrives in between makes the report start over).
+Numbers are printed half-up with the decimal comma (:func:`prima.metrics.rounding.format_number`):
+NRR and NRR tertimbang with 3 decimals, the converted values with 2.
+
+Renderers: :mod:`prima.insights.report_pdf` (WeasyPrint) and :mod:`prima.insights.report_xlsx`.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from fractions import Fraction
+from typing import Any
+
+from django.db.models import Q
+from django.utils import timezone
+
+from prima.insights.models import FollowUpAction, FollowUpStatus, element_choices
+from prima.insights.periods import Period
+from prima.insights.results import responses_in_scope, survey_results
+from prima.metrics.ikm import STANDARDS
+from prima.metrics.rounding import format_number, round_half_up
+from prima.metrics.sampling import krejcie_morgan
+from prima.organizations.models import Unit
+from prima.surveys.models import Survey
+from prima.surveys.profile import profile_fields
+
+MONTHS = (
+    "Januari",
+    "Februari",
+    "Maret",
+    "April",
+    "Mei",
+    "Juni",
+    "Juli",
+    "Agustus",
+    "September",
+    "Oktober",
+    "November",
+    "Desember",
+)
+ROMAN = ("I", "II", "III", "IV")
+REGULATIONS = {
+    "skm2017": "Peraturan Menteri PAN-RB Nomor 14 Tahun 2017",
+    "skm2004": "Keputusan Menteri PAN Nomor KEP/25/M.PAN/2/2004",
+}
+AGE_BANDS = ((None, 19), (20, 29), (30, 39), (40, 49), (50, 59), (60, None))
+NOT_ANSWERED = "Tidak mengisi"
+SUGGESTIONS_LISTED = 1000  # the PDF lists this many; the XLSX's answer sheet carries them all
+ATTEMPTS = 3
+PROPOSED_LINES = 3  # a proposed plan: the weakest unsur, then up to this many lines in all
+
+
+class NotSkmSurvey(ValueError):
+    """The survey does not use an IKM (SKM) instrument: there is no SKM report for it."""
+
+
+# -- formatting --------------------------------------------------------------------------------
+def fmt(value: float | Fraction | int | None, places: int) -> str:
+    """Half-up, decimal comma; ``-`` for undefined."""
+    return format_number(value, places, "id")
+
+
+def fmt_int(value: int | None) -> str:
+    """``1.200`` (Indonesian thousands separator)."""
+    return "-" if value is None else f"{value:,}".replace(",", ".")
+
+
+def fmt_date(day: date | None) -> str:
+    return "-" if day is None else f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+
+
+def period_months(period: Period) -> int:
+    return (period.end.year - period.start.year) * 12 + period.end.month - period.start.month
+
+
+def period_text(period: Period) -> str:
+    """``Semester I Tahun 2026`` and the like."""
+    label, year = period.label, period.start.year
+    months = period_months(period)
+    if months == 12 and period.start.month == 1:
+        return f"Tahun {year}"
+    if months == 6:
+        return f"Semester {ROMAN[(period.start.month - 1) // 6]} Tahun {year}"
+    if months == 3:
+        return f"Triwulan {ROMAN[(period.start.month - 1) // 3]} Tahun {year}"
+    if months == 1:
+        return f"Bulan {MONTHS[period.start.month - 1]} {year}"
+    return label  # pragma: no cover - parse_period makes only the four kinds above
+
+
+def period_range(period: Period) -> str:
+    return f"{fmt_date(period.start)} s.d. {fmt_date(period.end - timedelta(days=1))}"
+
+
+# -- the report's parts ------------------------------------------------------------------------
+@dataclass(frozen=True)
+class ElementRow:
+    """One unsur: its answers and its values (full precision; ``*_text`` for print)."""
+
+    number: int
+    column: str  # the answer column, U1..U9
+    code: str  # the stable unsur code, e.g. "waktu"
+    name: str
+    counts: tuple[int, ...]  # answers per scale point, low to high (1, 2, 3, 4)
+    total: int  # the sum of the answers
+    n: int
+    nrr: float | None
+    nrr_weighted: float | None
+    converted: float | None
+    grade: str | None
+    performance: str | None
+    weakest: bool = False
+    strongest: bool = False
+
+    @property
+    def nrr_text(self) -> str:
+        return fmt(self.nrr, 3)
+
+    @property
+    def nrr_weighted_text(self) -> str:
+        return fmt(self.nrr_weighted, 3)
+
+    @property
+    def converted_text(self) -> str:
+        return fmt(self.converted, 2)
+
+    @property
+    def exact_nrr(self) -> Fraction | None:
+        return Fraction(self.total, self.n) if self.n else None
+
+
+@dataclass(frozen=True)
+class ProfileRow:
+    label: str
+    count: int
+    percent: float | None  # of the respondents
+
+    @property
+    def percent_text(self) -> str:
+        return fmt(self.percent, 2)
+
+
+@dataclass(frozen=True)
+class ProfileTable:
+    key: str
+    title: str
+    rows: list[ProfileRow]
+    total: int
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    text: str
+    day: date
+    unit: str
+
+    @property
+    def day_text(self) -> str:
+        return fmt_date(self.day)
+
+
+@dataclass(frozen=True)
+class SuggestionGroup:
+    """Suggestions with the same text (ignoring case and spacing), listed once with a count."""
+
+    text: str
+    count: int
+    units: list[str]
+    first: date
+    last: date
+
+    @property
+    def days_text(self) -> str:
+        if self.first == self.last:
+            return fmt_date(self.first)
+        return f"{fmt_date(self.first)} – {fmt_date(self.last)}"
+
+
+def group_suggestions(items: list[Suggestion]) -> list[SuggestionGroup]:
+    """Identical suggestions once, the most frequent first (then in the order received)."""
+    groups: dict[str, list[Suggestion]] = {}
+    for item in items:
+        groups.setdefault(" ".join(item.text.split()).casefold(), []).append(item)
+    ordered = sorted(groups.values(), key=lambda g: -len(g))  # stable: first received first
+    return [
+        SuggestionGroup(
+            text=g[0].text,
+            count=len(g),
+            units=list(dict.fromkeys(s.unit for s in g if s.unit)),
+            first=min(s.day for s in g),
+            last=max(s.day for s in g),
+        )
+        for g in ordered
+    ]
+
+
+@dataclass(frozen=True)
+class PlanRow:
+    element: str  # unsur code
+    element_name: str
+    nrr_text: str
+    problem: str
+    action: str
+    owner: str
+    deadline: date | None
+    status: str
+    proposed: bool
+
+    @property
+    def deadline_text(self) -> str:
+        return fmt_date(self.deadline)
+
+
+@dataclass(frozen=True)
+class SampleAdequacy:
+    """Krejcie-Morgan minimum for the unit's service users in the period (``methods.md`` 7)."""
+
+    population_year: int | None  # Unit.population (service users a year), summed down the tree
+    months: int
+    population: int | None  # for the period: the yearly figure x months / 12, half-up
+    minimum: int | None
+    respondents: int
+
+    @property
+    def population_year_text(self) -> str:
+        return fmt_int(self.population_year)
+
+    @property
+    def reached(self) -> bool | None:
+        return None if self.minimum is None else self.respondents >= self.minimum
+
+    @property
+    def statement(self) -> str:
+        if self.minimum is None:
+            return (
+                "Jumlah pengguna layanan per tahun belum diisi untuk unit ini, sehingga ukuran "
+                "sampel minimum (Krejcie-Morgan) belum dapat dihitung."
+            )
+        verdict = "terpenuhi" if self.reached else "belum terpenuhi"
+        return (
+            f"Ukuran sampel minimum (Krejcie-Morgan, tingkat kepercayaan 95%, galat 5%) untuk "
+            f"populasi {fmt_int(self.population)} pengguna layanan adalah "
+            f"{fmt_int(self.minimum)} responden; dengan {fmt_int(self.respondents)} responden, "
+            f"jumlah minimum {verdict}."
+        )
+
+
+@dataclass(frozen=True)
+class Band:
+    value: int
+    ikm_interval: str
+    converted_interval: str
+    grade: str
+    performance: str
+
+
+BANDS_2017 = [
+    Band(1, "1,00 – 2,5996", "25,00 – 64,99", "D", "Tidak Baik"),
+    Band(2, "2,60 – 3,064", "65,00 – 76,60", "C", "Kurang Baik"),
+    Band(3, "3,0644 – 3,532", "76,61 – 88,30", "B", "Baik"),
+    Band(4, "3,5324 – 4,00", "88,31 – 100,00", "A", "Sangat Baik"),
+]
+BANDS_2004 = [
+    Band(1, "1,00 – 1,75", "25,00 – 43,75", "D", "Tidak Baik"),
+    Band(2, "1,76 – 2,50", "43,76 – 62,50", "C", "Kurang Baik"),
+    Band(3, "2,51 – 3,25", "62,51 – 81,25", "B", "Baik"),
+    Band(4, "3,26 – 4,00", "81,26 – 100,00", "A", "Sangat Baik"),
+]
+
+
+@dataclass(frozen=True)
+class SkmReport:
+    organization: str
+    unit_id: int | None
+    unit_name: str | None  # None: the whole organization
+    survey_code: str
+    survey_title: str
+    period: Period
+    standard: str  # skm2017 / skm2004
+    regulation: str
+    weight: float
+    scale: tuple[int, int]
+    responses: int  # stored responses in scope (counted ones)
+    respondents: int  # who answered at least one unsur: the IKM's n
+    sample: SampleAdequacy
+    elements: list[ElementRow]
+    ikm: float | None
+    ikm_converted: float | None
+    grade: str | None
+    performance: str | None
+    profiles: list[ProfileTable]
+    suggestions: list[Suggestion]
+    suggestions_total: int
+    plan: list[PlanRow]
+    plan_is_proposal: bool
+    generated_on: date
+    notes: list[str] = field(default_factory=list)
+
+    # -- texts for print ---------------------------------------------------------------------
+    @property
+    def scope_name(self) -> str:
+        return self.unit_name or self.organization
+
+    @property
+    def period_text(self) -> str:
+        return period_text(self.period)
+
+    @property
+    def period_range(self) -> str:
+        return period_range(self.period)
+
+    @property
+    def n_elements(self) -> int:
+        return len(self.elements)
+
+    @property
+    def weight_text(self) -> str:
+        return f"1/{self.n_elements} ≈ {fmt(self.weight, 3)}"
+
+    @property
+    def ikm_text(self) -> str:
+        return fmt(self.ikm, 3)
+
+    @property
+    def ikm_converted_text(self) -> str:
+        return fmt(self.ikm_converted, 2)
+
+    @property
+    def bands(self) -> list[Band]:
+        return BANDS_2004 if self.standard == "skm2004" else BANDS_2017
+
+    @property
+    def scale_points(self) -> list[int]:
+        return list(range(self.scale[0], self.scale[1] + 1))
+
+    @property
+    def nrr_weighted_total_text(self) -> str:
+        return self.ikm_text
+
+    @property
+    def weakest(self) -> list[ElementRow]:
+        return [e for e in self.elements if e.weakest]
+
+    @property
+    def strongest(self) -> list[ElementRow]:
+        return [e for e in self.elements if e.strongest]
+
+    @property
+    def suggestion_groups(self) -> list[SuggestionGroup]:
+        return group_suggestions(self.suggestions)
+
+    @property
+    def suggestions_more(self) -> int:
+        return self.suggestions_total - len(self.suggestions)
+
+    @property
+    def generated_text(self) -> str:
+        return fmt_date(self.generated_on)
+
+    @property
+    def file_stem(self) -> str:
+        from django.utils.text import slugify
+
+        scope = slugify(self.unit_name or "") or (str(self.unit_id) if self.unit_id else "semua")
+        return f"laporan-skm-{slugify(self.survey_code)}-{scope}-{self.period.label.lower()}"
+
+
+# -- building ----------------------------------------------------------------------------------
+def _text(value: Any) -> str:
+    if isinstance(value, dict):
+        return str(value.get("id") or value.get("en") or "")
+    return "" if value is None else str(value)
+
+
+def _population(organization_id: int, unit: Unit | None) -> int | None:
+    """Service users a year: the unit's own figure, else the sum over its children's (the same
+    rule down the tree); for the whole organization, over its top-level units."""
+    units = list(
+        Unit.objects.filter(organization_id=organization_id).only("pk", "parent", "population")
+    )
+    children: dict[int | None, list[Unit]] = {}
+    for u in units:
+        children.setdefault(u.parent_id, []).append(u)
+
+    def of(u: Unit, depth: int = 0) -> int | None:
+        if u.population:
+            return int(u.population)
+        if depth > 64:  # a corrupt tree: stop rather than loop
+            return None
+        known = [v for v in (of(c, depth + 1) for c in children.get(u.pk, [])) if v]
+        return sum(known) if known else None
+
+    tops = [unit] if unit is not None else children.get(None, [])
+    known = [v for v in (of(u) for u in tops) if v]
+    return sum(known) if known else None
+
+
+def sample_adequacy(
+    organization_id: int, unit: Unit | None, period: Period, respondents: int
+) -> SampleAdequacy:
+    yearly = _population(organization_id, unit)
+    months = period_months(period)
+    population = minimum = None
+    if yearly:
+        population = max(1, int(round_half_up(Fraction(yearly * months, 12), 0)))
+        minimum = krejcie_morgan(population).sample
+    return SampleAdequacy(yearly, months, population, minimum, respondents)
+
+
+def _age_label(low: int | None, high: int | None) -> str:
+    if low is None:
+        return f"Di bawah {high + 1} tahun" if high is not None else "-"
+    if high is None:
+        return f"{low} tahun ke atas"
+    return f"{low}–{high} tahun"
+
+
+def _age_band(value: Any) -> str | None:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    for low, high in AGE_BANDS:
+        if (low is None or value >= low) and (high is None or value <= high):
+            return _age_label(low, high)
+    return None  # pragma: no cover - the bands cover every number
+
+
+@dataclass
+class _Pass:
+    """What one read of the responses gathers."""
+
+    rows: int = 0
+    counts: dict[str, Counter[int]] = field(default_factory=dict)
+    profile: dict[str, Counter[str]] = field(default_factory=dict)
+    services: Counter[str] = field(default_factory=Counter)
+    suggestions: list[Suggestion] = field(default_factory=list)
+    suggestions_total: int = 0
+
+
+def _read(survey: Survey, qs: Any, columns: list[str], fields: list[dict[str, Any]]) -> _Pass:
+    out = _Pass(
+        counts={c: Counter() for c in columns}, profile={f["id"]: Counter() for f in fields}
+    )
+    tz = timezone.get_current_timezone()
+    rows = qs.order_by("pk").values_list(
+        "answers", "profile", "service__name", "suggestion", "submitted_at", "unit__name"
+    )
+    for answers, profile, service_name, suggestion, submitted_at, unit_name in rows.iterator(
+        chunk_size=5000
+    ):
+        out.rows += 1
+        answers = answers if isinstance(answers, dict) else {}
+        for column in columns:
+            value = answers.get(column)
+            if (
+                isinstance(value, int | float)
+                and not isinstance(value, bool)
+                and float(value).is_integer()
+            ):
+                out.counts[column][int(value)] += 1
+        profile = profile if isinstance(profile, dict) else {}
+        for f in fields:
+            value = profile.get(f["id"])
+            if f["type"] == "integer":
+                key = _age_band(value) if value is not None else None
+            else:
+                key = value if isinstance(value, str) and value in f.get("options", {}) else None
+            out.profile[f["id"]][key if key is not None else NOT_ANSWERED] += 1
+        out.services[service_name or NOT_ANSWERED] += 1
+        text = (suggestion or "").strip()
+        if text:
+            out.suggestions_total += 1
+            if len(out.suggestions) < SUGGESTIONS_LISTED:
+                day = timezone.localtime(submitted_at, tz).date()
+                out.suggestions.append(Suggestion(text, day, unit_name or ""))
+    return out
+
+
+def _profile_tables(
+    survey: Survey, fields: list[dict[str, Any]], read: _Pass, respondents: int
+) -> list[ProfileTable]:
+    def pct(count: int) -> float | None:
+        return None if respondents == 0 else count * 100 / respondents
+
+    def table(
+        key: str, title: str, labels: list[tuple[str, str]], counts: Counter[str]
+    ) -> ProfileTable:
+        rows = [ProfileRow(label, counts.get(k, 0), pct(counts.get(k, 0))) for k, label in labels]
+        if counts.get(NOT_ANSWERED):
+            rows.append(ProfileRow(NOT_ANSWERED, counts[NOT_ANSWERED], pct(counts[NOT_ANSWERED])))
+        return ProfileTable(key, title, rows, sum(r.count for r in rows))
+
+    out = []
+    for f in fields:
+        counts = read.profile[f["id"]]
+        if f["type"] == "integer":
+            labels = [(_age_label(lo, hi), _age_label(lo, hi)) for lo, hi in AGE_BANDS]
+        else:
+            labels = [(k, _text(v) or k) for k, v in f.get("options", {}).items()]
+        out.append(table(f["id"], _text(f.get("text")) or f["id"], labels, counts))
+    services = [(name, name) for name, _ in read.services.most_common() if name != NOT_ANSWERED]
+    out.append(table("service", "Jenis layanan yang diterima", services, read.services))
+    return out
+
+
+def _plan(
+    survey: Survey, unit: Unit | None, period: Period, elements: list[ElementRow]
+) -> tuple[list[PlanRow], bool]:
+    by_code = {e.code: e for e in elements}
+    names = dict(element_choices(survey))
+    stored = FollowUpAction.objects.filter(survey=survey, period=period.label, unit=unit)
+    rank = {e.code: (e.exact_nrr if e.exact_nrr is not None else Fraction(99)) for e in elements}
+    lines = sorted(stored, key=lambda a: (rank.get(a.element, Fraction(100)), a.deadline, a.pk))
+    if lines:
+        return [
+            PlanRow(
+                element=a.element,
+                element_name=names.get(a.element, a.element),
+                nrr_text=by_code[a.element].nrr_text if a.element in by_code else "-",
+                problem=a.problem,
+                action=a.action,
+                owner=a.owner,
+                deadline=a.deadline,
+                status=str(FollowUpStatus(a.status).label),
+                proposed=False,
+            )
+            for a in lines
+        ], False
+    # no plan yet: propose one that starts with the weakest unsur, then the next ones below
+    # "Baik" (mutu C or D), lowest first
+    proposed = [e for e in elements if e.weakest]
+    proposed += sorted(
+        (e for e in elements if not e.weakest and e.grade in ("C", "D")),
+        key=lambda e: rank[e.code],
+    )[: max(0, PROPOSED_LINES - len(proposed))]
+    return [
+        PlanRow(
+            element=e.code,
+            element_name=e.name,
+            nrr_text=e.nrr_text,
+            problem=(
+                f"NRR {e.nrr_text} (konversi {e.converted_text}; mutu {e.grade}, "
+                f"{e.performance})"
+                + ("; terendah dari seluruh unsur." if e.weakest else "; di bawah kategori Baik.")
+            ),
+            action="(diisi unit layanan)",
+            owner="(diisi)",
+            deadline=None,
+            status="Usulan",
+            proposed=True,
+        )
+        for e in proposed
+    ], True
+
+
+def skm_report(
+    survey: Survey,
+    *,
+    unit: Unit | None = None,
+    period: Period,
+    scope: Q | None = None,
+    today: date | None = None,
+) -> SkmReport:
+    """The report's data. ``unit`` covers its subtree (``None``: the whole organization);
+    ``scope`` limits the responses to what a user may see, as on the results page."""
+    version = survey.instrument_version
+    instrument = version.parsed
+    if instrument.kind != "ikm" or (instrument.standard or "skm2017") not in STANDARDS:
+        raise NotSkmSurvey(f"survey {survey.code} is not an SKM (IKM) survey")
+    columns = [item.column for item in instrument.items]
+    names = dict(element_choices(survey))
+    fields = profile_fields(instrument)
+    low, high = instrument.scale
+    for _attempt in range(ATTEMPTS):
+        qs = responses_in_scope(survey, unit=unit, period=period, scope=scope)
+        read = _read(survey, qs, columns, fields)
+        results = survey_results(survey, unit=unit, period=period, scope=scope)
+        ikm = results["ikm"]
+        consistent = results["responses"] == read.rows and all(
+            sum(read.counts[c].values()) == ikm["elements"][c]["n"] for c in columns
+        )
+        if consistent:
+            break
+    else:  # pragma: no cover - responses kept arriving between the two reads
+        raise RuntimeError("responses changed while the report was read; try again")
+
+    exact = {
+        c: Fraction(sum(k * v for k, v in read.counts[c].items()), ikm["elements"][c]["n"])
+        for c in columns
+        if ikm["elements"][c]["n"]
+    }
+    low_value = min(exact.values()) if exact else None
+    high_value = max(exact.values()) if exact else None
+    weakest = set(ikm.get("weakest") or [])
+    elements = []
+    for i, item in enumerate(instrument.items, start=1):
+        c = item.column
+        e = ikm["elements"][c]
+        code = item.code or item.id
+        elements.append(
+            ElementRow(
+                number=i,
+                column=c,
+                code=code,
+                name=names.get(code, code),
+                counts=tuple(read.counts[c].get(k, 0) for k in range(low, high + 1)),
+                total=sum(k * v for k, v in read.counts[c].items()),
+                n=e["n"],
+                nrr=e["nrr"],
+                nrr_weighted=e["nrr_weighted"],
+                converted=e["nrr_converted"],
+                grade=e["grade"],
+                performance=e["performance"],
+                weakest=c in weakest,
+                strongest=(
+                    c in exact
+                    and high_value is not None
+                    and exact[c] == high_value
+                    and high_value != low_value
+                ),
+            )
+        )
+    plan, proposal = _plan(survey, unit, period, elements)
+    respondents = int(ikm["n"])
+    notes = [str(n) for n in ikm.get("notes") or []]
+    if results["responses"] != respondents:
+        notes.append(
+            f"{results['responses'] - respondents} tanggapan tidak menjawab satu unsur pun dan "
+            "tidak dihitung dalam IKM."
+        )
+    return SkmReport(
+        organization=survey.organization.name,
+        unit_id=unit.pk if unit else None,
+        unit_name=unit.name if unit else None,
+        survey_code=survey.code,
+        survey_title=survey.title,
+        period=period,
+        standard=ikm.get("standard") or "skm2017",
+        regulation=REGULATIONS.get(ikm.get("standard") or "skm2017", ""),
+        weight=float(ikm["weight"]),
+        scale=(low, high),
+        responses=int(results["responses"]),
+        respondents=respondents,
+        sample=sample_adequacy(survey.organization_id, unit, period, respondents),
+        elements=elements,
+        ikm=ikm["ikm"],
+        ikm_converted=ikm["ikm_converted"],
+        grade=ikm["grade"],
+        performance=ikm["performance"],
+        profiles=_profile_tables(survey, fields, read, results["responses"]),
+        suggestions=read.suggestions,
+        suggestions_total=read.suggestions_total,
+        plan=plan,
+        plan_is_proposal=proposal,
+        generated_on=today or timezone.localdate(),
+        notes=notes,
+    )

@@ -1,0 +1,78 @@
+"""Back-office downloads of the SKM report: ``/app/surveys/<code>/laporan-skm.pdf|.xlsx``
+with ``?unit=<id>&period=<label>``.
+
+Access goes through ``survey_get_for_user`` and ``units_visible_to``: another tenant's survey, a
+unit outside the user's subtree, or a report for the whole organization asked by someone who sees
+only part of it is "not found" (404), like something that does not exist. A missing or invalid
+period is a 400 with the reason.
+"""
+
+from __future__ import annotations
+
+import io
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.views.decorators.http import require_GET
+
+from prima.insights.periods import parse_period
+from prima.insights.report import NotSkmSurvey, skm_report
+from prima.organizations.access import units_visible_to
+from prima.surveys.selectors import response_scope, survey_get_for_user
+
+CONTENT_TYPES = {
+    "pdf": "application/pdf",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+@login_required
+@require_GET
+def skm_report_download(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
+    if fmt not in CONTENT_TYPES:  # the URL pattern allows only pdf|xlsx
+        raise Http404("format")
+    survey = survey_get_for_user(request.user, code)
+    scope = response_scope(request.user, survey)
+    if survey.instrument_version.parsed.kind != "ikm":
+        raise Http404("no SKM report for this survey")
+    unit = None
+    unit_param = request.GET.get("unit", "").strip()
+    if unit_param:
+        if not (unit_param.isascii() and unit_param.isdigit()):
+            raise Http404("unit")
+        unit = (
+            units_visible_to(request.user, survey.organization).filter(pk=int(unit_param)).first()
+        )
+        if unit is None:
+            raise Http404("unit")
+    elif scope != Q():  # the whole organization's report is for organization-wide roles only
+        raise Http404("unit")
+    period_param = request.GET.get("period", "").strip()
+    if not period_param:
+        return HttpResponseBadRequest(
+            "Pilih periode laporan: 2026, 2026-S1, 2026-Q3 atau 2026-07.",
+            content_type="text/plain; charset=utf-8",
+        )
+    try:
+        period = parse_period(period_param)
+    except ValueError as exc:
+        return HttpResponseBadRequest(str(exc), content_type="text/plain; charset=utf-8")
+    try:
+        report = skm_report(survey, unit=unit, period=period, scope=scope)
+    except NotSkmSurvey:
+        raise Http404("no SKM report for this survey") from None
+    if fmt == "pdf":
+        from prima.insights.report_pdf import report_pdf
+
+        body = report_pdf(report)
+    else:
+        from prima.insights.report_xlsx import write_report_xlsx
+
+        buffer = io.BytesIO()
+        write_report_xlsx(report, survey, buffer, unit=unit, scope=scope)
+        body = buffer.getvalue()
+    response = HttpResponse(body, content_type=CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{report.file_stem}.{fmt}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
