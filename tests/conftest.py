@@ -5,6 +5,15 @@ from __future__ import annotations
 import pytest
 
 
+def pytest_configure(config):
+    """A fast password hasher for tests (Django's testing advice): personas are created for
+    most tests, and PBKDF2's million iterations would dominate the suite's time. Logins in the
+    tests still go through the real authentication and django-axes."""
+    from django.conf import settings
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def world(db):
     """Two tenants with units, services, staff, surveys, responses and personas."""
