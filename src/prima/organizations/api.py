@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.http import HttpRequest
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 
 from prima.config.schemas import NO_NUL, ErrorOut, FieldError
@@ -101,7 +101,7 @@ def unit_list(request: HttpRequest, slug: str) -> list[UnitOut]:
     },
     auth=_auth(),
 )
-def unit_create(request: HttpRequest, slug: str, payload: UnitIn) -> tuple[int, UnitOut]:
+def unit_create(request: HttpRequest, slug: str, payload: UnitIn) -> Status[UnitOut]:
     org = organization_for(request.user, slug)
     if not is_admin(request.user, org):
         raise HttpError(403, "only an organization admin may add units")
@@ -121,7 +121,7 @@ def unit_create(request: HttpRequest, slug: str, payload: UnitIn) -> tuple[int, 
         code=payload.code,
         population=payload.population,
     )
-    return 201, _unit_out(unit)
+    return Status(201, _unit_out(unit))
 
 
 @router.get(

@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
 from prima.config.schemas import ErrorOut, FieldError
 from prima.surveys.abuse import Signals, client_ip
@@ -136,9 +136,7 @@ PUBLIC_CHANNELS = {Channel.WEB, Channel.QR, Channel.KIOSK, Channel.API}
         503: ErrorOut,
     },
 )
-def survey_submit(
-    request: HttpRequest, code: str, payload: SubmissionIn
-) -> tuple[int, dict[str, int]]:
+def survey_submit(request: HttpRequest, code: str, payload: SubmissionIn) -> Status[Any]:
     """Store a response; the same ``submission_id`` again answers 200 with the first id.
 
     201 and 200 come only after the response is committed. 503 (with ``Retry-After``): the
@@ -181,11 +179,9 @@ def survey_submit(
         response, created = response_submit(survey=survey, submission=submission, lang=lang)
     except SubmissionError as exc:
         status = 409 if exc.conflict else 400
-        return status, {
-            "detail": "; ".join(f"{k}: {v}" for k, v in exc.errors.items()),
-            "errors": exc.errors,
-        }  # type: ignore[return-value]
-    return (201 if created else 200), {"id": response.pk}
+        detail = "; ".join(f"{k}: {v}" for k, v in exc.errors.items())
+        return Status(status, {"detail": detail, "errors": exc.errors})
+    return Status(201 if created else 200, {"id": response.pk})
 
 
 class SurveyOut(Schema):
