@@ -100,7 +100,8 @@ def main(argv: list[str] | None = None) -> int:
         t0 = time.monotonic()
         findings = h.run_faults(spec)
         print(findings.report())
-        print(f"total {time.monotonic() - t0:.1f} s; data folder {data_dir}")
+        kept = f"; data folder kept in {data_dir}" if args.keep else ""
+        print(f"total {time.monotonic() - t0:.1f} s{kept}")
         return 0 if findings.ok and findings.gave_up == 0 else 1
     finally:
         if url:

@@ -471,7 +471,11 @@ def report(engines: list[Engine], args: argparse.Namespace) -> list[str]:
     for e in engines:
         if not e.profile:
             continue
-        out += ["", f"== where the time goes, {e.label} (in-process, django.test.Client)"]
+        out += [
+            "",
+            f"== where the time goes, {e.label} (in-process through django.test.Client, which "
+            "keeps the database connection open between requests; medians)",
+        ]
         pp, mp = e.profile.get("prima"), e.profile.get("minimal")
         for name, prof in (("prima", pp), ("minimal", mp)):
             if not prof:
@@ -658,16 +662,18 @@ def main(argv: list[str] | None = None) -> int:
         failed = True
         print(f"FAILED: {exc!r}")
     finally:
-        for line in report(engines, args):
-            print(line)
-        for server_url, db in dbs:
-            h.drop_database(server_url, db)
-        if own_cluster is not None:
-            own_cluster.destroy()
-        if args.keep:
-            print(f"data folders kept in {root}")
-        else:
-            shutil.rmtree(root, ignore_errors=True)
+        try:
+            for line in report(engines, args):
+                print(line)
+            if args.keep:
+                print(f"data folders kept in {root}")
+        finally:  # also when stdout is gone (| head): the cluster and folders go
+            for server_url, db in dbs:
+                h.drop_database(server_url, db)
+            if own_cluster is not None:
+                own_cluster.destroy()
+            if not args.keep:
+                shutil.rmtree(root, ignore_errors=True)
     return 1 if failed else 0
 
 

@@ -1,8 +1,8 @@
 """Settings of the minimal site: no middleware, one app, and the database set up exactly as
 Prima's settings do (``prima.config.settings``): ``DATABASE_URL`` (PostgreSQL, persistent
 connections of 60 s), else SQLite in ``MINIMAL_DATA_DIR`` in WAL mode with the same PRAGMAs,
-``IMMEDIATE`` transactions and no persistent connections (``MINIMAL_SQLITE_CONN_MAX_AGE`` changes
-that for the diagnostic ``--engines sqlite-persistent`` of ``submit_throughput.py``)."""
+``IMMEDIATE`` transactions and persistent connections of 60 s, as Prima
+(``MINIMAL_SQLITE_CONN_MAX_AGE`` overrides it for diagnostics)."""
 
 from __future__ import annotations
 
@@ -30,8 +30,8 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # MINIMAL_SQLITE_CONN_MAX_AGE: a diagnostic of submit_throughput (Prima ships 0)
-    DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("MINIMAL_SQLITE_CONN_MAX_AGE", "0"))
+    # the same persistent connections as Prima (CONN_MAX_AGE 60); MINIMAL_SQLITE_CONN_MAX_AGE overrides
+    DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("MINIMAL_SQLITE_CONN_MAX_AGE", "60"))
     DATABASES["default"]["OPTIONS"] = {
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=10000;",
         "transaction_mode": "IMMEDIATE",

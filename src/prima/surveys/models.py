@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import secrets
 from functools import cached_property
+from typing import Any
 
 from django.db import models
 from django.utils import timezone
@@ -61,6 +62,9 @@ class Instrument(models.Model):
         return self.versions.order_by("-number").first()  # type: ignore[return-value]
 
 
+_compiled_versions: dict[int, tuple[Any, InstrumentDefinition, list[Question]]] = {}
+
+
 class InstrumentVersion(models.Model):
     instrument = models.ForeignKey(Instrument, on_delete=models.CASCADE, related_name="versions")
     number = models.PositiveIntegerField()
@@ -81,11 +85,23 @@ class InstrumentVersion(models.Model):
 
     @cached_property
     def parsed(self) -> InstrumentDefinition:
-        return parse_instrument(self.definition, source=str(self))
+        return self._compiled()[0]
 
     @cached_property
     def questions(self) -> list[Question]:
-        return questions(self.parsed)
+        return self._compiled()[1]
+
+    def _compiled(self) -> tuple[InstrumentDefinition, list[Question]]:
+        """Parsed definition and questions, reused per process while the definition is equal
+        (every submission needs them; parsing each time dominated the submission path)."""
+        hit = _compiled_versions.get(self.pk)
+        if hit is not None and hit[0] == self.definition:
+            return hit[1], hit[2]
+        parsed = parse_instrument(self.definition, source=f"instrument version {self.pk}")
+        compiled = (parsed, questions(parsed))
+        if self.pk is not None:
+            _compiled_versions[self.pk] = (self.definition, *compiled)
+        return compiled
 
     @property
     def locked(self) -> bool:

@@ -46,6 +46,7 @@ def survey_get_public(code: str) -> Survey:
     survey = (
         Survey.objects.select_related("organization", "instrument_version")
         .filter(code=code)
+        .order_by()  # the code is unique: no ORDER BY
         .first()
     )
     if survey is None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import secrets
+import time
 import uuid
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -222,10 +223,15 @@ def response_submit(
         )
     except (ValueError, TypeError, AttributeError):
         raise SubmissionError({"submission_id": _msg("submission_id", lang)}) from None
-    existing = Response.objects.filter(survey=survey, submission_id=sid).first()
-    if existing is not None:
-        return existing, False
-    values = _validate(survey, submission, lang)
+    try:
+        values = _validate(survey, submission, lang)
+    except SubmissionError:
+        # a retry of a stored submission gets the first answer, even if the survey has closed
+        # since or the retry's payload differs; only a new submission gets the error
+        existing = _stored(survey, sid)
+        if existing is not None:
+            return existing, False
+        raise
     device = submission.device
     answered_at = submission.answered_at or values["submitted_at"]
     if timezone.is_naive(answered_at):  # a client clock without an offset: the site's zone
@@ -243,7 +249,7 @@ def response_submit(
     values["duration_ms"] = signals.elapsed_ms
     values["device"] = device
     try:
-        with transaction.atomic():
+        with transaction.atomic():  # BEGIN ... COMMIT: acknowledged only once committed
             token = _claim_token(survey, submission.token, lang)
             response = Response.objects.create(survey=survey, submission_id=sid, **values)
             if token is not None:
@@ -252,12 +258,22 @@ def response_submit(
             if device is not None:
                 _device_answered(device, answered_at)
     except IntegrityError:
-        # a concurrent retry with the same id won the race: answer with its response
-        existing = Response.objects.filter(survey=survey, submission_id=sid).first()
+        # the submission id is stored already (a retry, or a concurrent one that won the
+        # race): answer with the first response; the unique constraint decides, not a read
+        existing = _stored(survey, sid)
         if existing is None:
             raise
         return existing, False
+    except SubmissionError:
+        existing = _stored(survey, sid)  # e.g. a retry whose single-use token is now used
+        if existing is not None:
+            return existing, False
+        raise
     return response, True
+
+
+def _stored(survey: Survey, sid: uuid.UUID) -> Response | None:
+    return Response.objects.filter(survey=survey, submission_id=sid).first()
 
 
 def _claim_token(survey: Survey, code: str | None, lang: str) -> ResponseToken | None:
@@ -302,6 +318,23 @@ def _device_answered(device: KioskDevice, answered_at: datetime) -> None:
     device.last_answered_at = max(filter(None, [device.last_answered_at, answered_at]))
 
 
+_UNITS_TTL = 10.0  # seconds a process may reuse a survey's unit list
+_units_cache: dict[tuple[int, Any], tuple[float, list[Unit]]] = {}
+
+
+def survey_units(survey: Survey) -> list[Unit]:
+    """The survey's own units, reused for a few seconds per process: every submission needs
+    them, and they change rarely (a unit added to a survey is accepted within seconds)."""
+    now = time.monotonic()
+    key = (survey.pk, survey.created_at)  # a recreated database may reuse the id
+    hit = _units_cache.get(key)
+    if hit is not None and now - hit[0] < _UNITS_TTL:
+        return hit[1]
+    units = list(survey.units.all())
+    _units_cache[key] = (now, units)
+    return units
+
+
 class ResponseChecks:
     """The checks of a response's unit, service, staff, profile, suggestion and contact, shared
     by every way a response arrives (web form, API, kiosk: :func:`response_submit`; paper
@@ -324,7 +357,7 @@ class ResponseChecks:
     def units(self) -> list[Unit]:
         """The survey's own units (responses may also name a unit below one of them)."""
         if self._units is None:
-            self._units = list(self.survey.units.all())
+            self._units = survey_units(self.survey)
         return self._units
 
     def unit(self, unit_id: Any) -> Unit | None:
