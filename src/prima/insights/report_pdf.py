@@ -16,6 +16,7 @@ from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
 from prima.insights.report import SkmReport
+from prima.pdf import no_fetch
 
 BAR = "#2f5d8a"
 BAR_WEAK = "#c0504d"
@@ -99,23 +100,10 @@ def report_html(report: SkmReport, *, chart: bool = True) -> str:
     )
 
 
-def _no_fetch() -> Any:
-    """A URL fetcher that fetches nothing: the report is self-contained."""
-    try:
-        from weasyprint.urls import URLFetcher  # WeasyPrint >= 66
-    except ImportError:  # pragma: no cover - older WeasyPrint takes a function
-
-        def deny(url: str, **_kw: Any) -> dict[str, Any]:
-            raise ValueError(f"report resources are not fetched: {url[:40]}")
-
-        return deny
-    return URLFetcher(allowed_protocols=())
-
-
 def report_pdf(report: SkmReport) -> bytes:
     from weasyprint import HTML  # imported on use: it is slow to import
 
     html = report_html(report)
-    pdf = HTML(string=html, url_fetcher=_no_fetch()).write_pdf()
+    pdf = HTML(string=html, url_fetcher=no_fetch()).write_pdf()
     assert pdf is not None  # write_pdf() without a target returns bytes
     return pdf  # type: ignore[no-any-return]

@@ -15,6 +15,7 @@ from typing import Any
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
+from prima.pdf import no_fetch
 from prima.surveys.models import Survey
 from prima.surveys.profile import profile_fields
 from prima.surveys.qr import QrTarget, display_url, qr_svg_inline, qr_url, survey_short_url
@@ -89,20 +90,6 @@ def poster_html(posters: list[Poster], *, size: str = "a4", fit: int = 0) -> str
     return render_to_string("surveys/poster.html", context)
 
 
-def _no_fetch() -> Any:
-    """A URL fetcher that fetches nothing: the poster is self-contained, so no file or network
-    access can be triggered by what ends up in the HTML."""
-    try:
-        from weasyprint.urls import URLFetcher  # WeasyPrint >= 66
-    except ImportError:  # pragma: no cover - older WeasyPrint takes a function
-
-        def deny(url: str, **_kw: Any) -> dict[str, Any]:
-            raise ValueError(f"poster resources are not fetched: {url[:40]}")
-
-        return deny
-    return URLFetcher(allowed_protocols=())
-
-
 def poster_pdf(targets: list[QrTarget], *, size: str = "a4", base_url: str) -> bytes:
     """One PDF page per target, in order.
 
@@ -116,7 +103,7 @@ def poster_pdf(targets: list[QrTarget], *, size: str = "a4", base_url: str) -> b
     if not targets:
         raise ValueError("no poster to render")
     fonts = FontConfiguration()
-    fetcher = _no_fetch()
+    fetcher = no_fetch()
     documents = []
     for target in targets:
         poster = poster_build(target, base_url)
