@@ -14,7 +14,6 @@ test thread; the fixture sets it too). Chromium comes from ``PRIMA_CHROMIUM`` or
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterator
 from fractions import Fraction
@@ -23,30 +22,19 @@ from typing import Any
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from prima.insights.results import survey_results
 from prima.metrics.rounding import format_number
 from prima.surveys.context import LinkContext, context_sign
 from prima.surveys.models import Response, Survey
+from tests.web.browsers import CHROMIUM, CHROMIUM_ARGS, django_playwright
 from tests.web.personas import PASSWORD, World
 
 # live_server needs real transactions; the serialized rollback brings back the built-in
 # instruments (a data migration) that the flush after each transactional test removes.
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
-CHROMIUM = os.environ.get("PRIMA_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-    "--disable-dev-shm-usage",
-]
 PHONE: dict[str, Any] = {
     "viewport": {"width": 390, "height": 844},
     "device_scale_factor": 2,
@@ -83,38 +71,10 @@ WCAG_AA = {"wcag2a", "wcag2aa", "wcag21a", "wcag21aa"}
 # -- fixtures ----------------------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def browser(django_db_setup: None) -> Iterator[Browser]:
-    if not Path(CHROMIUM).exists():
-        pytest.fail(
-            f"Chromium not found at {CHROMIUM}: install Debian's package (apt-get install chromium) "
-            "or set PRIMA_CHROMIUM"
-        )
-    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    # The sync Playwright API keeps an asyncio loop "running" in this thread, and from then on
-    # Django looks its database connections up in a context-local store (asgiref's Local),
-    # which starts empty: the test would talk through new connection objects, not the one the
-    # live server shares (in-memory SQLite) and that holds the serialized-rollback snapshot.
-    # Hand the thread's own connections over to that store.
-    from django.db import connections
-
-    thread_connections = {alias: connections[alias] for alias in connections}
-    with sync_playwright() as pw:
-        for alias, connection in thread_connections.items():
-            connections[alias] = connection
+    with django_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         yield browser
         browser.close()
-    if previous is None:
-        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-    else:
-        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
-
-
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings: Any) -> None:
-    """The world creates five users and alice signs in: a fast hasher keeps the tests quick
-    (the login still goes through the real form, django-axes included)."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture

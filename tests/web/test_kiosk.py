@@ -34,30 +34,18 @@ from playwright.sync_api import (
     Playwright,
     Route,
     expect,
-    sync_playwright,
 )
 
 from prima.surveys.choices import Channel, ResponseFlag
 from prima.surveys.kiosk import kiosk_register, kiosk_revoke
 from prima.surveys.models import KioskDevice, Response, Survey
+from tests.web.browsers import CHROMIUM, CHROMIUM_ARGS, django_playwright
 from tests.web.personas import World
 
 # live_server needs real transactions; the serialized rollback brings back the built-in
 # instruments (a data migration) that the flush after each transactional test removes.
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
-CHROMIUM = os.environ.get("PRIMA_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-    "--disable-dev-shm-usage",
-]
 TABLET: dict[str, Any] = {
     "viewport": {"width": 1180, "height": 820},  # a 10-11" tablet held landscape
     "device_scale_factor": 2,
@@ -71,30 +59,11 @@ SERIOUS = ("serious", "critical")
 WCAG_AA = {"wcag2a", "wcag2aa", "wcag21a", "wcag21aa"}
 
 
-# -- fixtures (the same browser set-up as tests/web/test_browser.py) ----------------------------
+# -- fixtures ---------------------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def playwright(django_db_setup: None) -> Iterator[Playwright]:
-    if not Path(CHROMIUM).exists():
-        pytest.fail(
-            f"Chromium not found at {CHROMIUM}: install Debian's package (apt-get install chromium) "
-            "or set PRIMA_CHROMIUM"
-        )
-    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    # The sync Playwright API keeps an asyncio loop "running" in this thread, and Django then
-    # looks connections up in a context-local store that starts empty: hand the thread's own
-    # connections (shared with the live server, holding the serialized snapshot) over to it.
-    from django.db import connections
-
-    thread_connections = {alias: connections[alias] for alias in connections}
-    with sync_playwright() as pw:
-        for alias, connection in thread_connections.items():
-            connections[alias] = connection
+    with django_playwright() as pw:
         yield pw
-    if previous is None:
-        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-    else:
-        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
 @pytest.fixture(scope="module")
@@ -104,11 +73,6 @@ def browser(playwright: Playwright) -> Iterator[Browser]:
     )
     yield browser
     browser.close()
-
-
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings: Any) -> None:
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture
