@@ -16,7 +16,7 @@ from django.utils import timezone
 from prima import analysis
 from prima.insights.periods import Period
 from prima.instruments import Instrument
-from prima.organizations.models import Service, Unit
+from prima.organizations.models import Service, StaffMember, Unit
 from prima.surveys.models import Response, Survey
 from prima.tabular import Table
 
@@ -39,6 +39,7 @@ def responses_in_scope(
     *,
     unit: Unit | None = None,
     service: Service | None = None,
+    staff: StaffMember | None = None,
     period: Period | None = None,
     scope: Q | None = None,
 ) -> QuerySet[Response]:
@@ -49,6 +50,8 @@ def responses_in_scope(
         qs = qs.filter(unit__path__startswith=unit.path)
     if service is not None:
         qs = qs.filter(service=service)
+    if staff is not None:
+        qs = qs.filter(staff=staff)
     if period is not None:
         tz = timezone.get_current_timezone()
         start = timezone.make_aware(datetime.combine(period.start, time.min), tz)
@@ -80,19 +83,24 @@ def survey_results(
     *,
     unit: Unit | None = None,
     service: Service | None = None,
+    staff: StaffMember | None = None,
     period: Period | None = None,
     scope: Q | None = None,
 ) -> dict[str, Any]:
     """``{"n": ..., "<method>": <the object prima analyze <method> --json prints>, ...}``."""
     instrument = survey.instrument_version.parsed
     table = answers_table(
-        survey, responses_in_scope(survey, unit=unit, service=service, period=period, scope=scope)
+        survey,
+        responses_in_scope(
+            survey, unit=unit, service=service, staff=staff, period=period, scope=scope
+        ),
     )
     out: dict[str, Any] = {
         "survey": survey.code,
         "instrument": {"name": instrument.name, "version": survey.instrument_version.number},
         "unit": unit.pk if unit else None,
         "service": service.pk if service else None,
+        "staff": staff.pk if staff else None,
         "period": period.label if period else None,
         "responses": table.n_rows,
     }

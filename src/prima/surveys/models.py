@@ -188,6 +188,11 @@ class Response(models.Model):
         help_text=_("Tanggapan yang ditandai hanya dihitung jika admin menyertakannya."),
     )
 
+    rolled = models.BooleanField(default=False, editable=False)
+    """Whether this response's contribution is in the per-period rollups
+    (:mod:`prima.insights.rollups`); rollups agree with the responses once every counted
+    response is rolled and no uncounted one is."""
+
     COUNTED = models.Q(flag="") | models.Q(flag_included=True)
     """The responses that count in every index."""
 
@@ -202,6 +207,12 @@ class Response(models.Model):
         indexes = [
             models.Index(fields=["survey", "submitted_at"], name="response_survey_time"),
             models.Index(fields=["survey", "unit"], name="response_survey_unit"),
+            # the few responses whose rollup state may lag: not yet rolled, or flagged
+            models.Index(
+                fields=["survey", "id"],
+                name="response_rollup_pending",
+                condition=models.Q(rolled=False) | ~models.Q(flag=""),
+            ),
         ]
 
     def __str__(self) -> str:
