@@ -169,3 +169,65 @@ class RollupLock(models.Model):
 
     def __str__(self) -> str:
         return f"rollup lock {self.survey_id}"
+
+
+class PublishedResult(models.Model):
+    """A survey period that the organization has made public at ``/hasil/<slug>/``.
+
+    Nothing is public until an admin publishes a period (``2026``, ``2026-S1``, ``2026-Q3``,
+    ``2026-07``); deleting the row unpublishes it. Written through
+    :mod:`prima.insights.publication` (``result_publish``, ``result_unpublish``).
+    """
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="published_results"
+    )
+    survey = models.ForeignKey(
+        Survey, on_delete=models.CASCADE, related_name="published_results", verbose_name=_("survei")
+    )
+    period = models.CharField(
+        _("periode"),
+        max_length=10,
+        help_text=_("Seperti di laporan: 2026, 2026-S1, 2026-Q3 atau 2026-07."),
+    )
+    published_at = models.DateTimeField(_("diterbitkan pada"))
+    published_by = models.ForeignKey(
+        "auth.User",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("diterbitkan oleh"),
+    )
+    note = models.TextField(
+        _("catatan untuk publik"),
+        blank=True,
+        max_length=2000,
+        help_text=_("Tampil di halaman hasil publik. Jangan menulis data pribadi."),
+    )
+
+    class Meta:
+        verbose_name = _("hasil terbit")
+        verbose_name_plural = _("hasil terbit")
+        ordering = ["organization", "survey", "-period"]
+        constraints = [
+            models.UniqueConstraint(fields=["survey", "period"], name="published_result_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.survey} · {self.period}"
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        try:
+            self.period = parse_period(self.period or "").label
+        except ValueError:
+            errors["period"] = "Periode tidak valid: tulis 2026, 2026-S1, 2026-Q3 atau 2026-07."
+        survey = self.survey if self.survey_id else None
+        if survey is not None and self.organization_id is not None:
+            if survey.organization_id != self.organization_id:
+                errors["survey"] = "Survei harus dari organisasi yang sama."
+            elif survey.instrument_version.parsed.kind != "ikm":
+                errors["survey"] = "Hanya hasil survei SKM (IKM) yang dapat diterbitkan."
+        if errors:
+            raise ValidationError(errors)
