@@ -33,6 +33,7 @@ from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
 from django.urls import URLPattern, URLResolver, get_resolver, path, resolve
 
 from prima.config.api import api
+from prima.insights.publication import result_publish
 from prima.organizations import services as org
 from prima.organizations.manage_site import manage_site
 from prima.organizations.models import Organization
@@ -59,7 +60,11 @@ PAGES: dict[str, tuple[str, tuple[str, ...]]] = {  # route: (kind, the query par
     "accounts/login/": ("auth", ()),
     "accounts/logout/": ("auth", ()),
     "app/": ("private", ()),
-    "app/surveys/<str:code>/": ("private", ("unit", "period")),
+    # the dashboard: filters, the trend's step, the suggestions' search and page
+    "app/surveys/<str:code>/": (
+        "private",
+        ("unit", "service", "staff", "period", "from", "to", "per", "q", "page"),
+    ),
     "app/surveys/<str:code>/qr/<int:unit_id>.svg": ("private", ("service", "staff")),
     "app/surveys/<str:code>/qr/<int:unit_id>.png": ("private", ("service", "staff")),
     r"app/surveys/(?P<code>[^/]+)/poster/(?P<unit_id>[0-9]+)-(?P<size>a4|a5)\.pdf$": (
@@ -78,6 +83,10 @@ PAGES: dict[str, tuple[str, tuple[str, ...]]] = {  # route: (kind, the query par
     "kiosk/sw.js": ("public", ()),
     "kiosk/manifest.webmanifest": ("public", ()),
     "kiosk/pair/<str:pairing_code>/": ("public", ()),
+    # an organization's public results page and its widget: published periods only (the
+    # walker's organization publishes one period without responses, see ``markers``)
+    "hasil/<slug:slug>/": ("public", ()),
+    "hasil/<slug:slug>/embed/": ("public", ()),
 }
 API_META = {"api/openapi.json", "api/docs", "api/"}
 ADMIN_SITES = {"manage/": manage_site, "admin/": admin.site}
@@ -349,6 +358,7 @@ def page_param(name: str, regex: str | None, probe: Probe) -> list[Value]:
         # a pairing code is a one-time secret the walker cannot know: an unknown one, and a
         # survey code (a known public value in the wrong place)
         "pairing_code": [("unknown-pairing-code", False), *probe.codes],
+        "slug": probe.slugs,
     }
     if name not in known:
         raise WalkerError(f"the walker does not know how to fill the URL parameter {name!r}")
@@ -364,6 +374,11 @@ def page_targets(
         "service": probe.services,
         "staff": probe.staff,
         "period": [("2026", False)],
+        "from": [("2026-01-01", False)],
+        "to": [("2026-12-31", False)],
+        "per": [("quarter", False)],
+        "q": [("Alpha", False), ("rahasia", False)],
+        "page": [("2", False)],
     }
     queries = [("", False)]
     for name in reads:  # each query parameter alone, then all of them
@@ -584,6 +599,9 @@ def markers(world: World) -> Markers:
     # a kiosk device of Dinas Alpha, still waiting for its tablet (its pairing code unknown here)
     kiosk_register(survey=world.skm, unit=world.loket1, name=KIOSK_NAME)
     markers.private.append(KIOSK_NAME)
+    # a published period without responses: /manage/ lists it, /hasil/alpha/ shows it, and the
+    # unpublished periods (with the plan, the services, the suggestion) never show there
+    result_publish(survey=world.skm, period="2020")
     return markers
 
 
@@ -761,7 +779,8 @@ def test_manager_sees_only_the_subtree(world, markers):
     assert page.status_code == 200
     assert {u.pk for u in page.context["units"]} == inside
     html = page.content.decode()
-    assert set(re.findall(r'<option value="(\d+)"', html)) == {str(pk) for pk in inside}
+    unit_select = re.search(r'<select name="unit".*?</select>', html, re.S)[0]
+    assert set(re.findall(r'<option value="(\d+)"', unit_select)) == {str(pk) for pk in inside}
     assert page.context["results"]["responses"] == expected
     assert world.upt2.name not in html
     assert world.dinas.name not in html

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "prima.organizations",
     "prima.surveys",
     "prima.insights",
+    "prima.alerts",
 ]
 
 MIDDLEWARE = [
@@ -91,6 +92,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "prima.organizations.context.navigation",
+                "prima.alerts.context.unread_notifications",
             ]
         },
     }
@@ -140,7 +142,11 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATICFILES_DIRS = [BASE_DIR / "static"]  # prima/static: the site's own CSS (no app owns it)
+# prima/static: the site's own CSS and scripts (no app owns them); the data folder's assets:
+# files generated once on this machine (the offline Vega bundle, prima.insights.charts)
+ASSETS_DIR = DATA_DIR / "assets"
+ASSETS_DIR.mkdir(parents=True, exist_ok=True)
+STATICFILES_DIRS = [BASE_DIR / "static", ASSETS_DIR]
 STATIC_ROOT = DATA_DIR / "static"
 # WhiteNoise expects the folder; collectstatic fills it in production
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)

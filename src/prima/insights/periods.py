@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 _PATTERN = re.compile(
     r"^(?P<year>\d{4})(?:-(?:(?P<half>[Ss][12])|(?P<quarter>[Qq][1-4])|(?P<month>\d{2})))?$"
@@ -52,3 +52,52 @@ def parse_period(text: str) -> Period:
         first, months = 1, 12
     label = text.strip().upper() if not match["month"] else text.strip()
     return Period(label, _month_start(year, first), _month_start(year, first + months))
+
+
+def custom_period(start: date, end: date) -> Period:
+    """A period from ``start`` to ``end``, both days included (the dashboard's "from ... to").
+
+    >>> custom_period(date(2026, 1, 15), date(2026, 3, 31))
+    Period(label='2026-01-15..2026-03-31', start=datetime.date(2026, 1, 15), end=datetime.date(2026, 4, 1))
+    """
+    if end < start:
+        raise ValueError("the end of a period comes before its start")
+    if start.year < 1900:
+        raise ValueError("year out of range")
+    return Period(f"{start.isoformat()}..{end.isoformat()}", start, end + timedelta(days=1))
+
+
+def parse_custom_period(start: str, end: str) -> Period:
+    """``custom_period`` from two ISO dates (``2026-01-15``); ``ValueError`` when invalid."""
+    try:
+        first, last = date.fromisoformat(start.strip()), date.fromisoformat(end.strip())
+    except ValueError:
+        raise ValueError(
+            f'dates "{start}" and "{end}" are not valid; use YYYY-MM-DD (2026-01-15)'
+        ) from None
+    return custom_period(first, last)
+
+
+def sub_periods(period: Period, step: str) -> list[Period]:
+    """The months (``step="month"``), quarters (``"quarter"``) or years (``"year"``) that
+    ``period`` overlaps, each cut to the period (a custom range may start mid-month).
+
+    >>> [p.label for p in sub_periods(parse_period("2026-S2"), "quarter")]
+    ['2026-Q3', '2026-Q4']
+    """
+    months = {"month": 1, "quarter": 3, "year": 12}[step]
+    year, month = period.start.year, period.start.month
+    month = (month - 1) // months * months + 1
+    out = []
+    while _month_start(year, month) < period.end:
+        start = _month_start(year, month)
+        end = _month_start(year, month + months)
+        if step == "month":
+            label = f"{start.year}-{start.month:02d}"
+        elif step == "quarter":
+            label = f"{start.year}-Q{(start.month - 1) // 3 + 1}"
+        else:
+            label = str(start.year)
+        out.append(Period(label, max(start, period.start), min(end, period.end)))
+        year, month = end.year, end.month
+    return out

@@ -1,4 +1,4 @@
-"""Back-office pages: the survey list and a first results view per survey, unit and period."""
+"""Back-office pages: the survey list and the dashboard of each survey (prima.insights.dashboard)."""
 
 from __future__ import annotations
 
@@ -7,14 +7,14 @@ from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.db.models import Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 
-from prima.insights.periods import parse_period
-from prima.insights.results import survey_results
+from prima.insights import charts, dashboard
 from prima.metrics.gap import VERDICT_LABELS
 from prima.organizations.access import is_admin, units_visible_to
+from prima.organizations.models import Service, StaffMember
 from prima.surveys.context import LinkContext, context_sign
 from prima.surveys.import_views import can_import
 from prima.surveys.selectors import response_scope, survey_get_for_user, surveys_for_user
@@ -28,24 +28,15 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def survey_results_page(request: HttpRequest, code: str) -> HttpResponse:
+    """The survey's dashboard for a unit subtree, service, staff member and period, within the
+    viewer's scope (a unit, service or staff member outside it: 404)."""
     survey = survey_get_for_user(request.user, code)
     scope = response_scope(request.user, survey)
-    units = list(units_visible_to(request.user, survey.organization))
-    unit = None
-    errors: list[str] = []
-    unit_param = request.GET.get("unit", "")
-    if unit_param:
-        unit = next((u for u in units if str(u.pk) == unit_param), None)
-        if unit is None:  # unknown or outside the user's scope: not found, like another tenant's
-            raise Http404("unit")
-    period = None
-    period_param = request.GET.get("period", "").strip()
-    if period_param:
-        try:
-            period = parse_period(period_param)
-        except ValueError as exc:
-            errors.append(str(exc))
-    results = survey_results(survey, unit=unit, period=period, scope=scope)
+    visible = units_visible_to(request.user, survey.organization)
+    units = list(visible)
+    filters, errors = dashboard.resolve_filters(survey, visible, request.GET)
+    board = dashboard.build_dashboard(survey, filters, scope=scope, visible_units=units)
+    unit, period = filters.unit, filters.period
     base = request.build_absolute_uri(reverse("surveys:page", args=[survey.code]))
     links = [
         {"unit": u, "url": f"{base}?c={context_sign(LinkContext(survey.code, unit=u.pk))}"}
@@ -56,21 +47,40 @@ def survey_results_page(request: HttpRequest, code: str) -> HttpResponse:
     # organization's report only for organization-wide roles (as report_views checks)
     report_whole = scope == Q()
     report_query = None
-    if "ikm" in results and period is not None and (unit is not None or report_whole):
+    if (
+        "ikm" in board.results
+        and period is not None
+        and not filters.custom
+        and (unit is not None or report_whole)
+    ):
         report_query = urlencode({**({"unit": unit.pk} if unit else {}), "period": period.label})
+    top = min((u.depth for u in units), default=0)
     context: dict[str, Any] = {
+        "board": board,
+        "filters": filters,
         "report_query": report_query,
         "report_whole": report_whole,
         "survey": survey,
-        "results": results,
+        "results": board.results,
         "units": units,
+        "unit_indent": {u.pk: "\u2003" * (u.depth - top) for u in units},
+        "services": Service.objects.filter(
+            organization=survey.organization, unit__in=visible
+        ).select_related("unit"),
+        "staff": StaffMember.objects.filter(
+            organization=survey.organization, unit__in=visible
+        ).select_related("unit"),
+        "period_groups": dashboard.period_choices(dashboard.data_span(survey)),
+        "period_text": dashboard.period_text(period, filters.custom),
         "unit": unit,
-        "period": period_param,
+        "period": "" if period is None or filters.custom else period.label,
         "errors": errors,
         "verdicts": {k: v["id"] for k, v in VERDICT_LABELS.items()},
         "public_url": base,
         "links": links,
+        "vega_bundle": charts.vega_bundle_name(),
         "can_manage": is_admin(request.user, survey.organization),
         "can_import": can_import(request.user, survey),
     }
+    charts.ensure_vega_bundle()
     return render(request, "insights/survey_results.html", context)

@@ -1,0 +1,703 @@
+"""The dashboard of a survey: filters, and everything the page shows, as plain functions.
+
+Every number comes from :func:`prima.insights.results.survey_results` (the same objects as
+``prima analyze <method> --json``); nothing here recomputes a formula. The page calls it a
+bounded number of times whatever the data's size: once for the selection, once per point of
+the trend (at most :data:`MAX_TREND_POINTS`) and once per unit compared (at most
+:data:`MAX_UNITS_COMPARED`). The profile tables and the suggestions are read with SQL
+(grouping and a page of rows), never with a loop over responses.
+
+Scope: the caller passes the viewer's ``response_scope`` and the units they may see
+(``units_visible_to``); a unit, service or staff member outside them is "not found" (404).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, time
+from typing import Any
+from urllib.parse import urlencode
+
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from prima.insights import charts
+from prima.insights.periods import (
+    Period,
+    _month_start,
+    parse_custom_period,
+    parse_period,
+    sub_periods,
+)
+from prima.insights.report import (
+    AGE_BANDS,
+    NOT_ANSWERED,
+    SampleAdequacy,
+    _age_band,
+    _age_label,
+    period_months,
+    sample_adequacy,
+)
+from prima.insights.results import survey_results
+from prima.metrics.gap import VERDICT_LABELS
+from prima.organizations.models import Service, StaffMember, Unit
+from prima.surveys.models import Response, Survey
+from prima.surveys.profile import profile_fields
+
+SMALL_GROUP = 30
+"""Fewer respondents than this: the result is shown with a warning (a common rule of thumb for
+a stable mean; the intervals shown say how uncertain each value is)."""
+MAX_TREND_POINTS = 24
+MAX_UNITS_COMPARED = 30
+SUGGESTIONS_PER_PAGE = 20
+MAX_QUERY = 200
+MAX_YEARS_OFFERED = 10
+STEPS = {"month": "bulan", "quarter": "triwulan"}
+MONTHS_ID = (
+    "Januari",
+    "Februari",
+    "Maret",
+    "April",
+    "Mei",
+    "Juni",
+    "Juli",
+    "Agustus",
+    "September",
+    "Oktober",
+    "November",
+    "Desember",
+)
+
+
+# -- filters -----------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Filters:
+    unit: Unit | None = None
+    service: Service | None = None
+    staff: StaffMember | None = None
+    period: Period | None = None
+    custom: bool = False  # the period is a from/to range
+    step: str = "month"  # the trend's step: month or quarter
+    q: str = ""  # the suggestions' search
+    page: int = 1  # the suggestions' page
+
+    def params(self, **changes: Any) -> dict[str, str]:
+        """The query parameters that select these filters (``changes`` override)."""
+        f = replace(self, **changes)
+        out: dict[str, str] = {}
+        if f.unit is not None:
+            out["unit"] = str(f.unit.pk)
+        if f.service is not None:
+            out["service"] = str(f.service.pk)
+        if f.staff is not None:
+            out["staff"] = str(f.staff.pk)
+        if f.period is not None:
+            if f.custom:
+                out["from"] = f.period.start.isoformat()
+                out["to"] = date.fromordinal(f.period.end.toordinal() - 1).isoformat()
+            else:
+                out["period"] = f.period.label
+        if f.step != "month":
+            out["per"] = f.step
+        if f.q:
+            out["q"] = f.q
+        if f.page > 1:
+            out["page"] = str(f.page)
+        return out
+
+    def query(self, **changes: Any) -> str:
+        return urlencode(self.params(**changes))
+
+    @property
+    def search_params(self) -> dict[str, str]:
+        """The filters the suggestions' search form carries along (all but its own)."""
+        return self.params(q="", page=1)
+
+
+def _pick(qs: QuerySet[Any], raw: str, what: str) -> Any:
+    """The row of ``qs`` with id ``raw``; 404 when it is not there (outside the viewer's
+    scope, another tenant's, or no such id), never 403."""
+    raw = raw.strip()
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 18:
+        raise Http404(what)
+    row = qs.filter(pk=int(raw)).first()
+    if row is None:
+        raise Http404(what)
+    return row
+
+
+def resolve_filters(
+    survey: Survey, visible_units: QuerySet[Unit], params: Mapping[str, str]
+) -> tuple[Filters, list[str]]:
+    """The filters a request asks for, and messages (Bahasa Indonesia) for those ignored.
+
+    ``visible_units`` are the units the viewer may see (``units_visible_to``): a unit, service
+    or staff member outside them answers 404."""
+    errors: list[str] = []
+    unit = service = staff = None
+    if params.get("unit", "").strip():
+        unit = _pick(visible_units, params["unit"], "unit")
+    if params.get("service", "").strip():
+        services = Service.objects.filter(organization=survey.organization, unit__in=visible_units)
+        service = _pick(services, params["service"], "service")
+    if params.get("staff", "").strip():
+        staff_qs = StaffMember.objects.filter(
+            organization=survey.organization, unit__in=visible_units
+        )
+        staff = _pick(staff_qs, params["staff"], "staff")
+    period, custom = None, False
+    start, end = params.get("from", "").strip(), params.get("to", "").strip()
+    label = params.get("period", "").strip()
+    if start or end:
+        if not (start and end):
+            errors.append("Isi tanggal awal dan tanggal akhir untuk rentang periode.")
+        else:
+            try:
+                period, custom = parse_custom_period(start, end), True
+            except ValueError:
+                errors.append(
+                    f'Rentang "{start}" s.d. "{end}" tidak valid: gunakan tanggal TTTT-BB-HH '
+                    "dengan tanggal akhir tidak sebelum tanggal awal."
+                )
+    elif label:
+        try:
+            period = parse_period(label)
+        except ValueError:
+            errors.append(
+                f'Periode "{label}" tidak valid: gunakan 2026, 2026-S1, 2026-Q3 atau 2026-07.'
+            )
+    step = params.get("per", "month")
+    step = step if step in STEPS else "month"
+    q = params.get("q", "").strip().replace("\x00", "")[:MAX_QUERY]
+    page_raw = params.get("page", "1").strip()
+    page = int(page_raw) if page_raw.isascii() and page_raw.isdigit() and len(page_raw) < 7 else 1
+    return Filters(unit, service, staff, period, custom, step, q, max(page, 1)), errors
+
+
+@dataclass(frozen=True)
+class Choice:
+    value: str
+    label: str
+
+
+@dataclass(frozen=True)
+class PeriodGroup:
+    label: str
+    choices: list[Choice]
+
+
+def data_span(survey: Survey) -> Period | None:
+    """The whole months from the survey's first to its last response (two index look-ups)."""
+    times = Response.objects.filter(survey=survey).order_by("submitted_at")
+    first = times.values_list("submitted_at", flat=True).first()
+    last = times.reverse().values_list("submitted_at", flat=True).first()
+    if first is None or last is None:
+        return None
+    tz = timezone.get_current_timezone()
+    a, b = timezone.localtime(first, tz).date(), timezone.localtime(last, tz).date()
+    return Period("", date(a.year, a.month, 1), _month_start(b.year, b.month + 1))
+
+
+def period_choices(span: Period | None, today: date | None = None) -> list[PeriodGroup]:
+    """Years, semesters, quarters and months to choose from, newest year first, for the years
+    that have responses (and the current one)."""
+    today = today or timezone.localdate()
+    years = {today.year}
+    if span is not None:
+        years |= set(range(span.start.year, date.fromordinal(span.end.toordinal() - 1).year + 1))
+    out = []
+    for year in sorted(years, reverse=True)[:MAX_YEARS_OFFERED]:
+        choices = [Choice(str(year), f"Tahun {year}")]
+        choices += [Choice(f"{year}-S{s}", f"Semester {'I' * s} {year}") for s in (1, 2)]
+        choices += [
+            Choice(f"{year}-Q{q}", f"Triwulan {('I', 'II', 'III', 'IV')[q - 1]} {year}")
+            for q in range(1, 5)
+        ]
+        choices += [Choice(f"{year}-{m:02d}", f"{MONTHS_ID[m - 1]} {year}") for m in range(1, 13)]
+        out.append(PeriodGroup(str(year), choices))
+    return out
+
+
+def period_text(period: Period | None, custom: bool = False) -> str:
+    """``Triwulan III 2026``, ``15 Januari 2026 s.d. 31 Maret 2026``, ``Semua periode``."""
+    if period is None:
+        return "Semua periode"
+    if custom:
+        last = date.fromordinal(period.end.toordinal() - 1)
+        return f"{_day(period.start)} s.d. {_day(last)}"
+    for group in period_choices(None, today=period.start):
+        for c in group.choices:
+            if c.value == period.label:
+                return c.label
+    return period.label
+
+
+def _day(d: date) -> str:
+    return f"{d.day} {MONTHS_ID[d.month - 1]} {d.year}"
+
+
+# -- reading the numbers -----------------------------------------------------------------------
+def _results(survey: Survey, filters: Filters, scope: Q, **override: Any) -> dict[str, Any]:
+    args: dict[str, Any] = {
+        "unit": filters.unit,
+        "service": filters.service,
+        "staff": filters.staff,
+        "period": filters.period,
+        "scope": scope,
+    }
+    args.update(override)
+    return survey_results(survey, **args)
+
+
+def primary_metric(survey: Survey) -> str:
+    kind = survey.instrument_version.parsed.kind
+    return {"ikm": "ikm", "paired": "gap"}.get(kind, "nps")
+
+
+METRIC_TITLES = {
+    "ikm": "IKM (konversi 25-100)",
+    "gap": "Kesenjangan kinerja - harapan",
+    "nps": "NPS",
+}
+
+
+def headline(results: dict[str, Any]) -> dict[str, Any]:
+    """The main figures of one ``survey_results`` answer, for a row of a comparison or trend."""
+    n = results.get("responses", 0)
+    row: dict[str, Any] = {"responses": n, "small": n < SMALL_GROUP}
+    if "ikm" in results:
+        r = results["ikm"]
+        row["ikm"] = {
+            "value": r.get("ikm_converted"),
+            "grade": r.get("grade"),
+            "performance": r.get("performance"),
+            "n": r.get("n"),
+            # an interval where the analytics core gives one
+            "ci_low": r.get("ci_low"),
+            "ci_high": r.get("ci_high"),
+        }
+    if "gap" in results:
+        o = results["gap"].get("overall") or {}
+        row["gap"] = {
+            "value": o.get("gap"),
+            "ci_low": o.get("ci_low"),
+            "ci_high": o.get("ci_high"),
+            "verdict": VERDICT_LABELS.get(o.get("verdict"), {}).get("id", ""),
+            "n": o.get("n"),
+        }
+    if "csi" in results:
+        row["csi"] = {
+            "value": results["csi"].get("csi"),
+            "category": results["csi"].get("category"),
+        }
+    if "nps" in results:
+        r = results["nps"]
+        row["nps"] = {
+            "value": r.get("nps"),
+            "ci_low": r.get("ci_low"),
+            "ci_high": r.get("ci_high"),
+            "n": r.get("n"),
+        }
+    return row
+
+
+def _chart_row(category: str, label: str, head: dict[str, Any], metric: str) -> dict[str, Any]:
+    m = head.get(metric) or {}
+    return {
+        category: label,
+        "value": m.get("value"),
+        "ci_low": m.get("ci_low"),
+        "ci_high": m.get("ci_high"),
+        "n": head["responses"],
+        "small": "ya" if head["small"] else "tidak",
+    }
+
+
+@dataclass
+class TrendPoint:
+    period: Period
+    label: str
+    head: dict[str, Any]
+
+
+def trend(survey: Survey, filters: Filters, scope: Q, span: Period | None) -> list[TrendPoint]:
+    """``survey_results`` per month (or quarter) of the selected period, or of the months with
+    data when no period is chosen; coarser steps when there would be too many points."""
+    whole = filters.period or span
+    if whole is None:
+        return []
+    step = filters.step
+    parts = sub_periods(whole, step)
+    for coarser in ("quarter", "year"):
+        if len(parts) <= MAX_TREND_POINTS:
+            break
+        parts = sub_periods(whole, coarser)
+    parts = parts[-MAX_TREND_POINTS:]
+    return [
+        TrendPoint(p, p.label, headline(_results(survey, filters, scope, period=p))) for p in parts
+    ]
+
+
+@dataclass
+class UnitRow:
+    unit: Unit
+    head: dict[str, Any]
+
+    @property
+    def label(self) -> str:
+        return self.unit.name
+
+
+@dataclass
+class Comparison:
+    parent: Unit | None
+    rows: list[UnitRow]
+    left_out: int = 0
+
+
+def compare_units(survey: Survey, filters: Filters, scope: Q, visible: list[Unit]) -> Comparison:
+    """The child units of the selected unit (or the viewer's top units, going down while
+    there is only one), each with its subtree's ``survey_results``."""
+    ids = {u.pk for u in visible}
+    children: dict[int | None, list[Unit]] = {}
+    for u in visible:
+        children.setdefault(u.parent_id if u.parent_id in ids else None, []).append(u)
+    parent = filters.unit
+    if parent is not None:
+        units = children.get(parent.pk, [])
+    else:
+        units = children.get(None, [])
+        while len(units) == 1 and children.get(units[0].pk):
+            parent = units[0]
+            units = children[parent.pk]
+    shown = units[:MAX_UNITS_COMPARED]
+    rows = [UnitRow(u, headline(_results(survey, filters, scope, unit=u))) for u in shown]
+    return Comparison(parent, rows, len(units) - len(shown))
+
+
+# -- profile -----------------------------------------------------------------------------------
+@dataclass
+class ProfileRow:
+    label: str
+    count: int
+    percent: float | None
+
+
+@dataclass
+class ProfileTable:
+    key: str
+    title: str
+    rows: list[ProfileRow]
+    total: int
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, dict):
+        return str(value.get("id") or value.get("en") or "")
+    return "" if value is None else str(value)
+
+
+def scoped_responses(survey: Survey, filters: Filters, scope: Q) -> QuerySet[Response]:
+    """The counted responses of the selection (for the profile and the suggestions)."""
+    qs = Response.objects.filter(Response.COUNTED, scope, survey=survey)
+    if filters.unit is not None:
+        qs = qs.filter(unit__path__startswith=filters.unit.path)
+    if filters.service is not None:
+        qs = qs.filter(service=filters.service)
+    if filters.staff is not None:
+        qs = qs.filter(staff=filters.staff)
+    if filters.period is not None:
+        tz = timezone.get_current_timezone()
+        start = timezone.make_aware(datetime.combine(filters.period.start, time.min), tz)
+        end = timezone.make_aware(datetime.combine(filters.period.end, time.min), tz)
+        qs = qs.filter(submitted_at__gte=start, submitted_at__lt=end)
+    return qs
+
+
+def profile_counts(qs: QuerySet[Response], fields: list[dict[str, Any]]) -> dict[str, Counter[str]]:
+    """``{field_id: {option key or age band: count, "-": not answered}}`` and ``service``
+    (service names), by one grouped query: the loop runs over distinct combinations of
+    answers, never over responses. (``survey_results`` will carry ``profile`` from the rollups;
+    :func:`profile_tables` prefers it when present.)"""
+    keys = [f"profile__{f['id']}" for f in fields]
+    out: dict[str, Counter[str]] = {f["id"]: Counter() for f in fields}
+    out["service"] = Counter()
+    grouped = qs.order_by().values(*keys, "service__name").annotate(c=Count("pk"))
+    for row in grouped:
+        count = row["c"]
+        for f, key in zip(fields, keys, strict=True):
+            value = row[key]
+            if f["type"] == "integer":
+                band = _age_band(value) if value is not None else None
+            else:
+                band = value if isinstance(value, str) and value in f.get("options", {}) else None
+            out[f["id"]][band if band is not None else "-"] += count
+        out["service"][row["service__name"] or "-"] += count
+    return out
+
+
+def profile_tables(
+    survey: Survey, results: dict[str, Any], qs: QuerySet[Response]
+) -> list[ProfileTable]:
+    """The respondent profile of the SKM report: one table per profile question, and the
+    service used; counts and shares of the respondents."""
+    fields = profile_fields(survey.instrument_version.parsed)
+    if "profile" in results:
+        counts = {k: Counter(v) for k, v in results["profile"].items()}
+        if "service" not in counts:
+            counts["service"] = profile_counts(qs, [])["service"]
+    else:
+        counts = profile_counts(qs, fields)
+    respondents = results.get("responses", 0)
+
+    def table(key: str, title: str, labels: list[tuple[str, str]], c: Counter[str]) -> ProfileTable:
+        rows = [
+            ProfileRow(label, c.get(k, 0), _pct(c.get(k, 0), respondents)) for k, label in labels
+        ]
+        missing = c.get("-", 0) + c.get(NOT_ANSWERED, 0)
+        if missing:
+            rows.append(ProfileRow(NOT_ANSWERED, missing, _pct(missing, respondents)))
+        return ProfileTable(key, title, rows, sum(r.count for r in rows))
+
+    out = []
+    for f in fields:
+        c = counts.get(f["id"], Counter())
+        if f["type"] == "integer":
+            labels = [(_age_label(lo, hi), _age_label(lo, hi)) for lo, hi in AGE_BANDS]
+        else:
+            labels = [(k, _text(v) or k) for k, v in f.get("options", {}).items()]
+        out.append(table(f["id"], _text(f.get("text")) or f["id"], labels, c))
+    services = counts.get("service", Counter())
+    names = [(n, n) for n, _ in services.most_common() if n not in ("-", NOT_ANSWERED)]
+    out.append(table("service", "Jenis layanan yang diterima", names, services))
+    return out
+
+
+def _pct(count: int, total: int) -> float | None:
+    return None if not total else count * 100 / total
+
+
+# -- suggestions -------------------------------------------------------------------------------
+@dataclass
+class SuggestionPage:
+    items: list[dict[str, Any]]
+    page: int
+    has_next: bool
+    q: str
+
+    @property
+    def has_previous(self) -> bool:
+        return self.page > 1
+
+    @property
+    def first_number(self) -> int:
+        return (self.page - 1) * SUGGESTIONS_PER_PAGE + 1
+
+
+def suggestions(qs: QuerySet[Response], q: str, page: int) -> SuggestionPage:
+    """One page of the suggestions (*saran*), newest first, with a case-insensitive search.
+    The page is cut in SQL (OFFSET/LIMIT, one row more to know whether another page follows);
+    no total count is taken, which would read every matching row."""
+    rows = qs.exclude(suggestion="")
+    if q:
+        rows = rows.filter(suggestion__icontains=q)
+    start = (page - 1) * SUGGESTIONS_PER_PAGE
+    items = list(
+        rows.order_by("-submitted_at", "-pk").values(
+            "suggestion", "submitted_at", "unit__name", "service__name", "staff__name"
+        )[start : start + SUGGESTIONS_PER_PAGE + 1]
+    )
+    return SuggestionPage(items[:SUGGESTIONS_PER_PAGE], page, len(items) > SUGGESTIONS_PER_PAGE, q)
+
+
+# -- sample adequacy ---------------------------------------------------------------------------
+def adequacy(
+    survey: Survey, filters: Filters, unit: Unit | None, respondents: int
+) -> SampleAdequacy:
+    """Krejcie-Morgan minimum for the service users of ``unit`` (``Unit.population`` a year,
+    summed down the tree when empty) in the period, as the SKM report states it. Without a
+    period, a year's users; a custom range counts its whole months (at least one)."""
+    period = filters.period
+    if period is None:
+        period = Period("", date(2000, 1, 1), date(2001, 1, 1))
+    elif filters.custom:
+        days = (period.end - period.start).days
+        months = max(1, round(days / 30.4375))
+        period = Period("", date(2000, 1, 1), _month_start(2000, 1 + months))
+    elif period_months(period) < 1:  # pragma: no cover - parse_period makes whole months
+        period = Period("", date(2000, 1, 1), date(2000, 2, 1))
+    return sample_adequacy(survey.organization_id, unit, period, respondents)
+
+
+# -- the whole page ----------------------------------------------------------------------------
+@dataclass
+class Dashboard:
+    survey: Survey
+    filters: Filters
+    results: dict[str, Any]
+    kind: str
+    metric: str
+    small: bool
+    trend: list[TrendPoint]
+    comparison: Comparison
+    profile: list[ProfileTable]
+    suggestions: SuggestionPage
+    adequacy: SampleAdequacy | None
+    adequacy_unit: Unit | None
+    item_texts: dict[str, str]
+    dimension_texts: dict[str, str]
+    charts: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    @property
+    def metric_title(self) -> str:
+        return METRIC_TITLES[self.metric]
+
+    @property
+    def small_group(self) -> int:
+        return SMALL_GROUP
+
+    @property
+    def verdicts(self) -> dict[str, str]:
+        return {k: v["id"] for k, v in VERDICT_LABELS.items()}
+
+    @property
+    def suggestions_next(self) -> str:
+        return self.filters.query(page=self.suggestions.page + 1)
+
+    @property
+    def suggestions_previous(self) -> str:
+        return self.filters.query(page=self.suggestions.page - 1)
+
+    @property
+    def ipa_rows(self) -> list[dict[str, Any]]:
+        ipa = self.results.get("ipa") or {}
+        rows = []
+        for key, item in (ipa.get("items") or {}).items():
+            rows.append(
+                {
+                    "item": key,
+                    "text": self.item_texts.get(key, ""),
+                    "kinerja": item.get("performance"),
+                    "harapan": item.get("importance"),
+                    "kesesuaian": item.get("conformity"),
+                    "kuadran": ((item.get("quadrant_label") or {}).get("id")) or "-",
+                    "on_boundary": item.get("on_boundary"),
+                    "n": item.get("n"),
+                }
+            )
+        return rows
+
+
+def build_dashboard(
+    survey: Survey, filters: Filters, *, scope: Q, visible_units: list[Unit]
+) -> Dashboard:
+    instrument = survey.instrument_version.parsed
+    results = _results(survey, filters, scope)
+    qs = scoped_responses(survey, filters, scope)
+    metric = primary_metric(survey)
+    span = data_span(survey)
+    points = trend(survey, filters, scope, span)
+    comparison = compare_units(survey, filters, scope, visible_units)
+    # the population the minimum sample refers to: the selected unit, else the viewer's one top
+    # unit (a manager of one subtree), else the whole organization (organization-wide roles)
+    ids = {u.pk for u in visible_units}
+    tops = [u for u in visible_units if u.parent_id not in ids]
+    whole_org = scope == Q()
+    unit_for_sample = filters.unit or (tops[0] if len(tops) == 1 and not whole_org else None)
+    show_adequacy = unit_for_sample is not None or whole_org
+    board = Dashboard(
+        survey=survey,
+        filters=filters,
+        results=results,
+        kind=instrument.kind,
+        metric=metric,
+        small=results["responses"] < SMALL_GROUP,
+        trend=points,
+        comparison=comparison,
+        profile=profile_tables(survey, results, qs),
+        suggestions=suggestions(qs, filters.q, filters.page),
+        adequacy=(
+            adequacy(survey, filters, unit_for_sample, results["responses"])
+            if show_adequacy
+            else None
+        ),
+        adequacy_unit=unit_for_sample,
+        item_texts={i.id: _text(i.text) for i in instrument.items},
+        dimension_texts={k: _text(v) for k, v in instrument.dimension_texts.items()},
+    )
+    board.charts = make_charts(board)
+    return board
+
+
+def make_charts(board: Dashboard) -> dict[str, dict[str, Any]]:
+    """The Vega-Lite specs, from the same rows the page's tables show."""
+    out: dict[str, dict[str, Any]] = {}
+    metric, title = board.metric, board.metric_title
+    results = board.results
+    if board.trend:
+        out["trend"] = charts.interval_chart(
+            [_chart_row("periode", p.label, p.head, metric) for p in board.trend],
+            category="periode",
+            category_title="Periode",
+            value_title=title,
+            line=True,
+            reference=0.0 if metric == "gap" else None,
+            title=f"Tren {title}",
+        )
+    if board.comparison.rows:
+        out["units"] = charts.interval_chart(
+            [_chart_row("unit", r.unit.name, r.head, metric) for r in board.comparison.rows],
+            category="unit",
+            category_title="Unit",
+            value_title=title,
+            reference=0.0 if metric == "gap" else None,
+            title=f"{title} per unit",
+        )
+    if "ikm" in results:
+        out["nrr"] = charts.bar_chart(
+            [
+                {
+                    "unsur": f"{k} {e.get('code') or ''}".strip(),
+                    "value": e.get("nrr"),
+                    "n": e.get("n"),
+                }
+                for k, e in results["ikm"]["elements"].items()
+            ],
+            category="unsur",
+            category_title="Unsur",
+            value_title="NRR (1-4)",
+            domain=[1, 4],
+            title="NRR per unsur",
+        )
+    if "gap" in results:
+        dims = results["gap"].get("dimensions") or {}
+        out["gap"] = charts.interval_chart(
+            [
+                {
+                    "dimensi": board.dimension_texts.get(k) or k,
+                    "value": d.get("gap"),
+                    "ci_low": d.get("ci_low"),
+                    "ci_high": d.get("ci_high"),
+                    "n": d.get("n"),
+                    "small": "ya" if (d.get("n") or 0) < SMALL_GROUP else "tidak",
+                }
+                for k, d in dims.items()
+            ],
+            category="dimensi",
+            category_title="Dimensi",
+            value_title="Kesenjangan (kinerja - harapan)",
+            reference=0.0,
+            title="Kesenjangan per dimensi (IK 95%)",
+        )
+    if "ipa" in results and board.ipa_rows:
+        axis = results["ipa"].get("axis") or {}
+        out["ipa"] = charts.ipa_chart(
+            [r for r in board.ipa_rows if r["kinerja"] is not None and r["harapan"] is not None],
+            x_axis=axis.get("performance"),
+            y_axis=axis.get("importance"),
+            scale=results["ipa"].get("scale") or list(board.survey.instrument_version.parsed.scale),
+        )
+    return out
