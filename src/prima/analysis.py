@@ -49,28 +49,41 @@ def report_ikm(
     scale: Scale | None = None,
     weight: str = "exact",
 ) -> dict[str, Any]:
-    from prima.metrics.ikm import LEGACY_WEIGHTS, STANDARDS, ikm
+    from prima.metrics.ikm import LEGACY_WEIGHTS, ikm
 
     inst = _instrument(instrument) or load_instrument(ikm_columns(table))
-    standard_name = inst.standard or {9: "skm2017", 14: "skm2004"}.get(len(inst.items))
-    if standard_name not in STANDARDS:
-        raise InputError(
-            "instrument_kind", name=inst.name, kind="IKM needs 9 (2017) or 14 (2004) unsur"
-        )
+    standard = ikm_standard(inst)
     low, high = _scale("ikm", scale, inst)
     columns = [item.column for item in inst.items]
     answers = table.numbers(columns, low=low, high=high)
     result = ikm(
         answers,
         columns,
-        standard=STANDARDS[standard_name],
+        standard=standard,
         weight=None if weight == "exact" else LEGACY_WEIGHTS[weight],
     )
+    return ikm_report(result, inst, (low, high))
+
+
+def ikm_standard(inst: Instrument) -> Any:
+    """The IKM standard (unsur count and bands) an IKM instrument follows."""
+    from prima.metrics.ikm import STANDARDS
+
+    name = inst.standard or {9: "skm2017", 14: "skm2004"}.get(len(inst.items))
+    if name not in STANDARDS:
+        raise InputError(
+            "instrument_kind", name=inst.name, kind="IKM needs 9 (2017) or 14 (2004) unsur"
+        )
+    return STANDARDS[name]
+
+
+def ikm_report(result: Any, inst: Instrument, scale: Scale) -> dict[str, Any]:
+    """The ``prima analyze ikm --json`` object of an :class:`~prima.metrics.ikm.IkmResult`."""
     out = result.as_dict()
     for item in inst.items:
         out["elements"][item.column]["code"] = item.code
     out["weakest"] = result.weakest()
-    return {"method": "ikm", "instrument": inst.name, "scale": [low, high], **out}
+    return {"method": "ikm", "instrument": inst.name, "scale": list(scale), **out}
 
 
 def _paired(
@@ -91,10 +104,14 @@ def report_gap(
     inst = _instrument(instrument)
     pairs, used, e, p = _paired(table, "gap", inst, scale)
     result = performance_gap(e, p, pairs.items, inst.dimensions() if inst else None)
+    return gap_report(result, inst, used)
+
+
+def gap_report(result: Any, inst: Instrument | None, scale: Scale) -> dict[str, Any]:
     return {
         "method": "gap",
         "instrument": inst.name if inst else None,
-        "scale": list(used),
+        "scale": list(scale),
         **result.as_dict(),
     }
 
@@ -125,7 +142,11 @@ def report_servqual(
             column=", ".join(w_cols or []),
             total="" if exc.total is None else f"{exc.total:g}",
         ) from None
-    return {"method": "servqual", "instrument": inst.name, "scale": list(used), **result.as_dict()}
+    return servqual_report(result, inst, used)
+
+
+def servqual_report(result: Any, inst: Instrument, scale: Scale) -> dict[str, Any]:
+    return {"method": "servqual", "instrument": inst.name, "scale": list(scale), **result.as_dict()}
 
 
 def report_ipa(
@@ -140,7 +161,11 @@ def report_ipa(
     inst = _instrument(instrument)
     pairs, used, e, p = _paired(table, "ipa", inst, scale)
     result = ipa(e, p, pairs.items, scale=used, axis=axis)  # type: ignore[arg-type]
-    return {"method": "ipa", "scale": list(used), **result.as_dict()}
+    return ipa_report(result, used)
+
+
+def ipa_report(result: Any, scale: Scale) -> dict[str, Any]:
+    return {"method": "ipa", "scale": list(scale), **result.as_dict()}
 
 
 def report_csi(
@@ -150,7 +175,11 @@ def report_csi(
 
     inst = _instrument(instrument)
     pairs, used, e, p = _paired(table, "csi", inst, scale)
-    return {"method": "csi", "scale": list(used), **csi(e, p, pairs.items, top=used[1]).as_dict()}
+    return csi_report(csi(e, p, pairs.items, top=used[1]), used)
+
+
+def csi_report(result: Any, scale: Scale) -> dict[str, Any]:
+    return {"method": "csi", "scale": list(scale), **result.as_dict()}
 
 
 def report_nps(
@@ -164,7 +193,11 @@ def report_nps(
 
     low, high = _scale("nps", scale)
     scores = table.numbers([column], low=low, high=high)[:, 0]
-    return {"method": "nps", "column": column, **nps(scores, method=interval).as_dict()}  # type: ignore[arg-type]
+    return nps_report(nps(scores, method=interval), column)  # type: ignore[arg-type]
+
+
+def nps_report(result: Any, column: str = "nps") -> dict[str, Any]:
+    return {"method": "nps", "column": column, **result.as_dict()}
 
 
 def report_alpha(

@@ -1,8 +1,9 @@
-"""Results of a survey for a unit, service and period, computed by the analytics core.
+"""Results of a survey for a unit, service, staff member and period, computed by the
+analytics core from per-period rollups.
 
-The stored answers are laid out as the columns of a ``prima analyze`` file (one row per
-response, one column per question key) and handed to :mod:`prima.analysis`: the results page,
-the API and ``prima analyze`` on ``prima export`` give the same numbers by construction.
+The rollups hold whole-number summaries of the answers (:mod:`prima.summaries`); the results
+page, the API and ``prima analyze`` on ``prima export`` go through the same ``*_from_totals``
+functions of :mod:`prima.metrics`, so they give the same numbers by construction.
 """
 
 from __future__ import annotations
@@ -13,25 +14,12 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from prima import analysis
+from prima import analysis, summaries
+from prima.insights import rollups
 from prima.insights.periods import Period
-from prima.instruments import Instrument
 from prima.organizations.models import Service, StaffMember, Unit
+from prima.summaries import supported_methods
 from prima.surveys.models import Response, Survey
-from prima.tabular import Table
-
-
-def supported_methods(instrument: Instrument) -> list[str]:
-    """The analyses an instrument's answers support, in display order."""
-    keys = {i.id for i in instrument.items}
-    if instrument.kind == "ikm":
-        return ["ikm"]
-    if instrument.kind == "paired":
-        methods = ["gap", "ipa", "csi"]
-        if instrument.name.startswith("servqual"):
-            methods.insert(1, "servqual")
-        return methods
-    return ["nps"] if "nps" in keys else []
 
 
 def responses_in_scope(
@@ -60,24 +48,6 @@ def responses_in_scope(
     return qs
 
 
-def answers_table(survey: Survey, responses: QuerySet[Response]) -> Table:
-    keys = [q.key for q in survey.instrument_version.questions]
-    # in id order, as ``prima export`` writes them: float sums then agree to the last bit
-    rows = [
-        [answers.get(k) for k in keys]
-        for answers in responses.order_by("pk")
-        .values_list("answers", flat=True)
-        .iterator(chunk_size=5000)
-    ]
-    return Table(
-        f"survey {survey.code}",
-        keys,
-        len(rows),
-        _rows=rows,
-        _row_numbers=list(range(2, len(rows) + 2)),
-    )
-
-
 def survey_results(
     survey: Survey,
     *,
@@ -87,14 +57,33 @@ def survey_results(
     period: Period | None = None,
     scope: Q | None = None,
 ) -> dict[str, Any]:
-    """``{"n": ..., "<method>": <the object prima analyze <method> --json prints>, ...}``."""
-    instrument = survey.instrument_version.parsed
-    table = answers_table(
-        survey,
-        responses_in_scope(
-            survey, unit=unit, service=service, staff=staff, period=period, scope=scope
-        ),
+    """``{"responses": n, "<method>": <the object prima analyze <method> --json prints>, ...,
+    "profile": {field: {option: count}}}`` of the counted responses in scope.
+
+    The numbers come from the per-period rollups (:mod:`prima.insights.rollups`) through the
+    same ``*_from_totals`` functions that ``prima analyze`` uses on a file.
+    """
+    layout = rollups.layout_of(survey.instrument_version)
+    vector = rollups.totals(
+        survey, unit=unit, service=service, staff=staff, period=period, scope=scope
+    )[None]
+    return results_of(
+        survey, layout, vector, unit=unit, service=service, staff=staff, period=period
     )
+
+
+def results_of(
+    survey: Survey,
+    layout: summaries.Layout,
+    vector: Any,
+    *,
+    unit: Unit | None = None,
+    service: Service | None = None,
+    staff: StaffMember | None = None,
+    period: Period | None = None,
+) -> dict[str, Any]:
+    """The results object of one summary vector (see :func:`survey_results`)."""
+    instrument = layout.instrument
     out: dict[str, Any] = {
         "survey": survey.code,
         "instrument": {"name": instrument.name, "version": survey.instrument_version.number},
@@ -102,19 +91,44 @@ def survey_results(
         "service": service.pk if service else None,
         "staff": staff.pk if staff else None,
         "period": period.label if period else None,
-        "responses": table.n_rows,
+        "responses": int(vector[0]),
     }
-    for method in supported_methods(instrument):
-        if method == "ikm":
-            out["ikm"] = analysis.report_ikm(table, instrument=instrument)
-        elif method == "gap":
-            out["gap"] = analysis.report_gap(table, instrument=instrument)
-        elif method == "servqual":
-            out["servqual"] = analysis.report_servqual(table, instrument=instrument)
-        elif method == "ipa":
-            out["ipa"] = analysis.report_ipa(table, instrument=instrument)
-        elif method == "csi":
-            out["csi"] = analysis.report_csi(table, instrument=instrument)
-        elif method == "nps":
-            out["nps"] = analysis.report_nps(table)
+    out.update(summaries.reports(layout, vector))
+    if layout.profile:
+        out["profile"] = summaries.profile_counts(layout, vector)
     return analysis.jsonable(out)
+
+
+def survey_results_by(
+    survey: Survey,
+    by: str,
+    *,
+    unit: Unit | None = None,
+    service: Service | None = None,
+    staff: StaffMember | None = None,
+    period: Period | None = None,
+    scope: Q | None = None,
+) -> dict[Any, dict[str, Any]]:
+    """:func:`survey_results` per month (key: first day), unit, service or staff member (key:
+    id, None for blank), from one read of the rollups; only groups with responses appear.
+    A unit here is the unit itself, not its subtree."""
+    layout = rollups.layout_of(survey.instrument_version)
+    groups = rollups.totals(
+        survey, unit=unit, service=service, staff=staff, period=period, scope=scope, by=by
+    )
+    return {
+        key: results_of(
+            survey, layout, vector, unit=unit, service=service, staff=staff, period=period
+        )
+        for key, vector in groups.items()
+        if vector[0]
+    }
+
+
+__all__ = [
+    "responses_in_scope",
+    "results_of",
+    "supported_methods",
+    "survey_results",
+    "survey_results_by",
+]

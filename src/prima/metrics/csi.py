@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
-from prima.metrics.paired import Matrix, pair_totals
+from prima.metrics.paired import Matrix, PairTotals, pair_totals
 
 BANDS: tuple[tuple[int, str, str], ...] = (
     (81, "Sangat Puas", "Very satisfied"),
@@ -86,9 +86,14 @@ def csi(importance: Matrix, performance: Matrix, items: list[str], *, top: int) 
     >>> float(r.items["A"].wf), float(r.csi), r.category
     (66.66666666666667, 86.66666666666667, 'Sangat Puas')
     """
+    return csi_from_totals(pair_totals(importance, performance), items, top=top)
+
+
+def csi_from_totals(totals: list[PairTotals], items: list[str], *, top: int) -> CsiResult:
+    """CSI from each item's :class:`~prima.metrics.paired.PairTotals` (the whole computation)."""
     notes: list[str] = []
     present: dict[str, tuple[int, Fraction, Fraction]] = {}
-    for item, t in zip(items, pair_totals(importance, performance), strict=True):
+    for item, t in zip(items, totals, strict=True):
         if t.mean_e is None or t.mean_p is None:
             notes.append(f"{item}: no respondent answered both sides, left out")
         else:

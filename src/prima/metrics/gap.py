@@ -18,11 +18,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-import numpy as np
-from numpy.typing import NDArray
-
-from prima.metrics.intervals import mean_interval
-from prima.metrics.paired import Matrix, respondent_scores
+from prima.metrics.intervals import mean_interval_from_sums
+from prima.metrics.paired import GroupTotals, Matrix, group_totals
 
 TIDAK_MEMUASKAN = "tidak memuaskan"
 MEMUASKAN = "memuaskan"
@@ -85,33 +82,36 @@ class GapStats:
         }
 
 
-def gap_stats(
-    expectation: NDArray[np.float64], performance: NDArray[np.float64], gap: NDArray[np.float64]
-) -> GapStats:
-    """Statistics of per-respondent scores (no NaN): means, mean gap, its interval, shares."""
-    n = int(gap.size)
+def gap_stats(totals: GroupTotals) -> GapStats:
+    """Statistics of a group from its whole-number totals: mean E and P over respondents
+    (each respondent's mean over the pairs they answered), the mean gap with its t interval,
+    and the shares of respondents whose own gap is below, equal to or above zero.
+
+    Computed in exact fractions, so the same totals always give the same floats, however
+    they were added up (one file, or months and units of rollups).
+    """
+    n, e, p, g, g2, below, equal, above = totals.pooled()
     if n == 0:
         return GapStats(0, None, None, None, None, None, None, DATA_BELUM_CUKUP, None, None, None)
-    interval = mean_interval(gap)
+    interval = mean_interval_from_sums(n, g, g2)
     return GapStats(
         n=n,
-        expectation=float(expectation.mean()),
-        performance=float(performance.mean()),
+        expectation=float(e / n),
+        performance=float(p / n),
         gap=interval.mean,
         sd=interval.sd,
         ci_low=interval.ci_low,
         ci_high=interval.ci_high,
         verdict=verdict(interval.ci_low, interval.ci_high),
-        below=100.0 * int((gap < 0).sum()) / n,
-        equal=100.0 * int((gap == 0).sum()) / n,
-        above=100.0 * int((gap > 0).sum()) / n,
+        below=100.0 * below / n,
+        equal=100.0 * equal / n,
+        above=100.0 * above / n,
     )
 
 
 def group_gap(expectation: Matrix, performance: Matrix, columns: list[int]) -> GapStats:
     """Gap statistics of a group of items (one item, a dimension, or all items)."""
-    scores = respondent_scores(expectation, performance, columns)
-    return gap_stats(scores.expectation, scores.performance, scores.gap)
+    return gap_stats(group_totals(expectation, performance, columns))
 
 
 @dataclass(frozen=True)
@@ -151,15 +151,32 @@ def performance_gap(
     if expectation.shape[1] != len(items):
         raise ValueError("one column per item expected")
     index = {item: j for j, item in enumerate(items)}
+    return performance_gap_from_totals(
+        {item: group_totals(expectation, performance, [j]) for item, j in index.items()},
+        {
+            dim: group_totals(expectation, performance, [index[m] for m in members])
+            for dim, members in (dimensions or {}).items()
+        },
+        group_totals(expectation, performance, list(range(len(items)))),
+        grouped=bool(dimensions),
+    )
+
+
+def performance_gap_from_totals(
+    items: dict[str, GroupTotals],
+    dimensions: dict[str, GroupTotals],
+    overall: GroupTotals,
+    *,
+    grouped: bool = True,
+) -> GapResult:
+    """:func:`performance_gap` from the totals of each item, dimension and all items."""
     notes: list[str] = []
-    item_stats = {item: group_gap(expectation, performance, [j]) for item, j in index.items()}
-    dim_stats: dict[str, GapStats] = {}
-    for dim, members in (dimensions or {}).items():
-        dim_stats[dim] = group_gap(expectation, performance, [index[m] for m in members])
-    if not dimensions:
+    item_stats = {item: gap_stats(t) for item, t in items.items()}
+    dim_stats = {dim: gap_stats(t) for dim, t in dimensions.items()}
+    if not grouped:
         notes.append("no instrument: items are not grouped into dimensions")
-    overall = group_gap(expectation, performance, list(range(len(items))))
+    overall_stats = gap_stats(overall)
     for name, stats in [*item_stats.items(), *dim_stats.items()]:
         if stats.verdict == DATA_BELUM_CUKUP:
             notes.append(f"{name}: fewer than 2 respondents answered both sides, no interval")
-    return GapResult(overall.n, item_stats, dim_stats, overall, notes)
+    return GapResult(overall_stats.n, item_stats, dim_stats, overall_stats, notes)

@@ -24,6 +24,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from prima.metrics.intervals import MeanInterval, mean_interval_from_sums
 from prima.metrics.rounding import round_half_up
 
 CONVERSION = 25
@@ -113,6 +114,7 @@ class IkmResult:
     grade: str | None
     performance: str | None
     notes: list[str] = field(default_factory=list)
+    respondent_score: MeanInterval | None = None
 
     def weakest(self) -> list[str]:
         """Codes of the unsur with the lowest NRR (ties all listed): where follow-up starts."""
@@ -132,8 +134,36 @@ class IkmResult:
             "ikm_converted": _float(self.ikm_converted),
             "grade": self.grade,
             "performance": self.performance,
+            "respondent_score": _score_dict(self.respondent_score),
             "notes": list(self.notes),
         }
+
+
+def _score_dict(score: MeanInterval | None) -> dict[str, Any] | None:
+    if score is None:
+        return None
+    return {
+        "n": score.n,
+        "mean": score.mean,
+        "sd": score.sd,
+        "ci_low": score.ci_low,
+        "ci_high": score.ci_high,
+    }
+
+
+def respondent_score(
+    complete: tuple[int, int, int], weight: Fraction, elements: int
+) -> MeanInterval:
+    """Mean converted score (25-100) of the respondents who answered every unsur, with its
+    t interval: each such respondent's own IKM, 25 x weight x (sum of their answers).
+
+    ``complete`` = (number of those respondents, sum of their answer totals, sum of the
+    squared totals). With every respondent complete, the mean equals the converted IKM; the
+    interval is the uncertainty that comparisons between periods and units need.
+    """
+    n, total, total_sq = complete
+    scale = weight * CONVERSION
+    return mean_interval_from_sums(n, scale * total, scale * scale * total_sq)
 
 
 def _float(value: Fraction | None) -> float | None:
@@ -148,8 +178,10 @@ def ikm_from_totals(
     respondents: int,
     standard: IkmStandard = SKM2017,
     weight: Fraction | None = None,
+    complete: tuple[int, int, int] | None = None,
 ) -> IkmResult:
-    """IKM from each unsur's sum of answers and number of answers.
+    """IKM from each unsur's sum of answers and number of answers (and, with ``complete``,
+    the totals of :func:`respondent_score`).
 
     This is the whole computation; :func:`ikm` only sums a matrix of answers. Per-period
     rollups can keep the integer sums and counts and call this directly.
@@ -164,6 +196,7 @@ def ikm_from_totals(
     if len(codes) != standard.elements:
         raise ValueError(f"{standard.name} has {standard.elements} unsur, got {len(codes)}")
     w = Fraction(1, standard.elements) if weight is None else weight
+    score = None if complete is None else respondent_score(complete, w, standard.elements)
     notes: list[str] = []
     elements: dict[str, ElementResult] = {}
     for code, total, count in zip(codes, sums, counts, strict=True):
@@ -179,7 +212,9 @@ def ikm_from_totals(
             notes.append("no respondents: IKM undefined")
         else:
             notes.append("IKM undefined: every unsur needs at least one answer")
-        return IkmResult(standard.name, w, respondents, elements, None, None, None, None, notes)
+        return IkmResult(
+            standard.name, w, respondents, elements, None, None, None, None, notes, score
+        )
     ikm = sum(
         (e.nrr_weighted for e in elements.values() if e.nrr_weighted is not None), Fraction(0)
     )
@@ -188,7 +223,16 @@ def ikm_from_totals(
     if weight is not None:
         notes.append(f"legacy weight {float(w)} instead of 1/{standard.elements}")
     return IkmResult(
-        standard.name, w, respondents, elements, ikm, converted, band.grade, band.performance, notes
+        standard.name,
+        w,
+        respondents,
+        elements,
+        ikm,
+        converted,
+        band.grade,
+        band.performance,
+        notes,
+        score,
     )
 
 
@@ -209,12 +253,19 @@ def ikm(
     sums: list[int] = []
     counts: list[int] = []
     unanswered = np.ones(answers.shape[0], dtype=bool)
+    incomplete = np.zeros(answers.shape[0], dtype=bool)
+    row_totals = np.zeros(answers.shape[0])
     for j in range(answers.shape[1]):  # column by column: no matrix-sized temporaries
-        blank = np.isnan(answers[:, j])
+        column = answers[:, j]
+        blank = np.isnan(column)
         counts.append(int(blank.size - np.count_nonzero(blank)))
-        sums.append(int(np.nansum(answers[:, j])))
+        sums.append(int(np.nansum(column)))
         unanswered &= blank
+        incomplete |= blank
+        row_totals += np.where(blank, 0.0, column)
     respondents = int(unanswered.size - np.count_nonzero(unanswered))
+    full = row_totals[~incomplete]
+    complete = (int(full.size), int(full.sum()), int((full * full).sum()))
     return ikm_from_totals(
         codes,
         sums,
@@ -222,4 +273,5 @@ def ikm(
         respondents=respondents,
         standard=standard,
         weight=weight,
+        complete=complete,
     )

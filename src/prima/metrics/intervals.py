@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from fractions import Fraction
 
 import numpy as np
 from numpy.typing import NDArray
@@ -29,18 +30,43 @@ class MeanInterval:
     ci_high: float | None
 
 
-def mean_interval(values: NDArray[np.float64], confidence: float = CONFIDENCE) -> MeanInterval:
-    """Mean, sample SD (ddof 1), and mean +/- t(0.975; n-1) * SD / sqrt(n).
+def interval_from_sd(
+    n: int, mean: float | None, sd: float | None, confidence: float = CONFIDENCE
+) -> MeanInterval:
+    """mean +/- t(0.975; n-1) * SD / sqrt(n): the one-sample t interval.
 
-    Any textbook one-sample t interval (e.g. Moore & McCabe, *Introduction to the Practice of
-    Statistics*, 7.1). ``values`` holds no NaN.
+    Any textbook (e.g. Moore & McCabe, *Introduction to the Practice of Statistics*, 7.1).
     """
+    if n == 0 or mean is None:
+        return MeanInterval(0, None, None, None, None)
+    if n < 2 or sd is None:
+        return MeanInterval(n, mean, None, None, None)
+    half = t_critical(n - 1, confidence) * sd / math.sqrt(n)
+    return MeanInterval(n, mean, sd, mean - half, mean + half)
+
+
+def mean_interval(values: NDArray[np.float64], confidence: float = CONFIDENCE) -> MeanInterval:
+    """Mean, sample SD (ddof 1) and the t interval of real-valued ``values`` (no NaN)."""
     n = int(values.size)
     if n == 0:
         return MeanInterval(0, None, None, None, None)
-    mean = float(values.mean())
-    if n < 2:
-        return MeanInterval(1, mean, None, None, None)
-    sd = float(values.std(ddof=1))
-    half = t_critical(n - 1, confidence) * sd / math.sqrt(n)
-    return MeanInterval(n, mean, sd, mean - half, mean + half)
+    sd = float(values.std(ddof=1)) if n > 1 else None
+    return interval_from_sd(n, float(values.mean()), sd, confidence)
+
+
+def mean_interval_from_sums(
+    n: int, total: Fraction, total_sq: Fraction, confidence: float = CONFIDENCE
+) -> MeanInterval:
+    """The t interval from n, the sum and the sum of squares of the values, computed exactly.
+
+    Sample variance = (sum of squares - sum^2 / n) / (n - 1), in exact fractions, so totals
+    kept per period and added up give the same interval as the raw values, to the last bit.
+    """
+    if n == 0:
+        return MeanInterval(0, None, None, None, None)
+    mean = total / n
+    sd = None
+    if n > 1:
+        variance = (total_sq - total * total / n) / (n - 1)
+        sd = math.sqrt(variance) if variance > 0 else 0.0
+    return interval_from_sd(n, float(mean), sd, confidence)

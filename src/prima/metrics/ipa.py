@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any, Literal
 
-from prima.metrics.paired import Matrix, pair_totals
+from prima.metrics.paired import Matrix, PairTotals, pair_totals
 
 Axis = Literal["mean", "midpoint"]
 
@@ -111,9 +111,19 @@ def ipa(
     >>> r.items["K1"].quadrant, r.items["K2"].quadrant, float(r.items["K1"].conformity)
     ('A', 'D', 50.0)
     """
+    return ipa_from_totals(pair_totals(importance, performance), items, scale=scale, axis=axis)
+
+
+def ipa_from_totals(
+    totals: list[PairTotals],
+    items: list[str],
+    *,
+    scale: tuple[int, int],
+    axis: Axis = "mean",
+) -> IpaResult:
+    """IPA from each item's :class:`~prima.metrics.paired.PairTotals` (the whole computation)."""
     if axis not in ("mean", "midpoint"):
         raise ValueError("axis must be 'mean' or 'midpoint'")
-    totals = pair_totals(importance, performance)
     notes: list[str] = []
     means: dict[str, tuple[Fraction, Fraction]] = {}
     for item, t in zip(items, totals, strict=True):

@@ -80,3 +80,73 @@ def respondent_scores(
     sum_p = np.where(both, p, 0.0).sum(axis=1)[rows]
     # the gap is computed from the sums so that an exact tie gives exactly 0
     return RespondentScores(sum_e / k, sum_p / k, (sum_p - sum_e) / k, rows)
+
+
+GROUP_FIELDS = ("n", "sum_e", "sum_p", "sum_d", "sum_d2", "below", "equal", "above")
+"""Per number of answered pairs k: respondents, and sums over them of the E and P totals,
+of d = sum P - sum E, of d^2, and the counts of d < 0, = 0, > 0 (all whole numbers)."""
+
+
+@dataclass(frozen=True)
+class GroupTotals:
+    """Whole-number totals from which a group's gap statistics follow exactly.
+
+    A respondent who answered k pairs of the group has mean scores sum_e / k, sum_p / k and
+    gap d / k; grouping respondents by k keeps every total an integer, so totals of months,
+    units or services add up, and the statistics of the sum equal those of the pooled answers.
+    ``rows[k - 1]`` holds :data:`GROUP_FIELDS` for respondents with k answered pairs.
+    """
+
+    rows: tuple[tuple[int, ...], ...]
+
+    @property
+    def size(self) -> int:
+        return len(self.rows)
+
+    @property
+    def n(self) -> int:
+        return sum(r[0] for r in self.rows)
+
+    def pooled(self) -> tuple[int, Fraction, Fraction, Fraction, Fraction, int, int, int]:
+        """n, sum of the respondents' mean E, of mean P, of gaps, of squared gaps, below, equal, above."""
+        n = 0
+        e = p = g = g2 = Fraction(0)
+        below = equal = above = 0
+        for k, (nk, se, sp, sd, sd2, b, eq, a) in enumerate(self.rows, start=1):
+            n += nk
+            e += Fraction(se, k)
+            p += Fraction(sp, k)
+            g += Fraction(sd, k)
+            g2 += Fraction(sd2, k * k)
+            below, equal, above = below + b, equal + eq, above + a
+        return n, e, p, g, g2, below, equal, above
+
+
+def group_totals(expectation: Matrix, performance: Matrix, columns: list[int]) -> GroupTotals:
+    """:class:`GroupTotals` of a group of item columns (one item, a dimension, or all)."""
+    check_pair(expectation, performance)
+    size = len(columns)
+    e = expectation[:, columns]
+    p = performance[:, columns]
+    both = ~(np.isnan(e) | np.isnan(p))
+    k = both.sum(axis=1)
+    sum_e = np.where(both, e, 0.0).sum(axis=1)
+    sum_p = np.where(both, p, 0.0).sum(axis=1)
+    d = sum_p - sum_e  # whole numbers, exact in float64 for any realistic scale and size
+    length = size + 1
+
+    def by_k(weights: NDArray[np.float64] | None = None) -> list[int]:
+        counts = np.bincount(k, weights=weights, minlength=length)
+        return [round(float(v)) for v in counts[1:length]]
+
+    columns_by_field = [
+        by_k(),
+        by_k(sum_e),
+        by_k(sum_p),
+        by_k(d),
+        by_k(d * d),
+        by_k((d < 0).astype(np.float64)),
+        by_k(((d == 0) & (k > 0)).astype(np.float64)),
+        by_k((d > 0).astype(np.float64)),
+    ]
+    return GroupTotals(tuple(zip(*columns_by_field, strict=True)))

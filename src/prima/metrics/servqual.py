@@ -18,9 +18,9 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from prima.metrics.gap import GapStats, group_gap
+from prima.metrics.gap import GapStats, gap_stats
 from prima.metrics.intervals import mean_interval
-from prima.metrics.paired import Matrix, respondent_scores
+from prima.metrics.paired import GroupTotals, Matrix, group_totals, respondent_scores
 
 WEIGHT_TOTAL = 100.0
 WEIGHT_TOLERANCE = 1e-6
@@ -81,6 +81,29 @@ def check_weights(weights: NDArray[np.float64]) -> NDArray[np.bool_]:
     return given
 
 
+def _unweighted(
+    totals: dict[str, GroupTotals],
+) -> tuple[dict[str, GapStats], float | None, list[str]]:
+    dims = {d: gap_stats(t) for d, t in totals.items()}
+    notes: list[str] = []
+    gaps = [s.gap for s in dims.values()]
+    unweighted = None
+    if any(g is None for g in gaps):
+        notes.append("a dimension has no answers: unweighted score undefined")
+    else:
+        unweighted = float(np.mean([g for g in gaps if g is not None]))
+    return dims, unweighted, notes
+
+
+def servqual_from_totals(dimensions: dict[str, GroupTotals]) -> ServqualResult:
+    """The dimension gaps and the unweighted score from each dimension's totals (no weights)."""
+    if not dimensions:
+        raise ValueError("SERVQUAL needs items grouped into dimensions")
+    dims, unweighted, notes = _unweighted(dimensions)
+    notes.append("no W.<dimension> columns: weighted score not computed")
+    return ServqualResult(dims, unweighted, None, 0, None, None, notes)
+
+
 def servqual(
     expectation: Matrix,
     performance: Matrix,
@@ -101,17 +124,10 @@ def servqual(
         raise ValueError("SERVQUAL needs items grouped into dimensions")
     index = {item: j for j, item in enumerate(items)}
     columns = {d: [index[m] for m in members] for d, members in dimensions.items()}
-    dims = {d: group_gap(expectation, performance, cols) for d, cols in columns.items()}
-    notes: list[str] = []
-    gaps = [s.gap for s in dims.values()]
-    unweighted = None
-    if any(g is None for g in gaps):
-        notes.append("a dimension has no answers: unweighted score undefined")
-    else:
-        unweighted = float(np.mean([g for g in gaps if g is not None]))
+    totals = {d: group_totals(expectation, performance, cols) for d, cols in columns.items()}
     if weights is None:
-        notes.append("no W.<dimension> columns: weighted score not computed")
-        return ServqualResult(dims, unweighted, None, 0, None, None, notes)
+        return servqual_from_totals(totals)
+    dims, unweighted, notes = _unweighted(totals)
     if weights.shape != (expectation.shape[0], len(dimensions)):
         raise ValueError("weights must be respondents x dimensions")
     given = check_weights(weights)

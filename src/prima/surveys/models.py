@@ -196,6 +196,9 @@ class Response(models.Model):
     COUNTED = models.Q(flag="") | models.Q(flag_included=True)
     """The responses that count in every index."""
 
+    ROLLUP_PENDING = (models.Q(rolled=False) & COUNTED) | (models.Q(rolled=True) & ~COUNTED)
+    """The responses whose contribution to the rollups must still be added or taken out."""
+
     class Meta:
         verbose_name = _("tanggapan")
         verbose_name_plural = _("tanggapan")
@@ -207,11 +210,14 @@ class Response(models.Model):
         indexes = [
             models.Index(fields=["survey", "submitted_at"], name="response_survey_time"),
             models.Index(fields=["survey", "unit"], name="response_survey_unit"),
-            # the few responses whose rollup state may lag: not yet rolled, or flagged
+            # the few responses whose rollup state lags (prima.insights.rollups)
             models.Index(
                 fields=["survey", "id"],
                 name="response_rollup_pending",
-                condition=models.Q(rolled=False) | ~models.Q(flag=""),
+                condition=(
+                    models.Q(rolled=False) & (models.Q(flag="") | models.Q(flag_included=True))
+                )
+                | (models.Q(rolled=True) & ~(models.Q(flag="") | models.Q(flag_included=True))),
             ),
         ]
 
@@ -272,3 +278,20 @@ class ResponseToken(models.Model):
 
     def __str__(self) -> str:
         return self.code
+
+
+from prima.surveys.job_models import ExportFormat, ExportJob, ExportStatus  # noqa: E402
+
+__all__ = [
+    "CODE_ALPHABET",
+    "ExportFormat",
+    "ExportJob",
+    "ExportStatus",
+    "Instrument",
+    "InstrumentVersion",
+    "KioskDevice",
+    "Response",
+    "ResponseToken",
+    "Survey",
+    "new_survey_code",
+]

@@ -19,7 +19,17 @@ class Migration(migrations.Migration):
             model_name="response",
             index=models.Index(
                 condition=models.Q(
-                    ("rolled", False), models.Q(("flag", ""), _negated=True), _connector="OR"
+                    models.Q(
+                        ("rolled", False),
+                        models.Q(("flag", ""), ("flag_included", True), _connector="OR"),
+                    ),
+                    models.Q(
+                        ("rolled", True),
+                        models.Q(
+                            ("flag", ""), ("flag_included", True), _connector="OR", _negated=True
+                        ),
+                    ),
+                    _connector="OR",
                 ),
                 fields=["survey", "id"],
                 name="response_rollup_pending",
