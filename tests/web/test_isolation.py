@@ -32,6 +32,7 @@ from django.test import Client
 from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
 from django.urls import URLPattern, URLResolver, get_resolver, path, resolve
 
+from prima.alerts.models import Alert, AlertKind, AlertRule, Notification
 from prima.config.api import api
 from prima.insights.publication import result_publish
 from prima.organizations import services as org
@@ -74,6 +75,10 @@ PAGES: dict[str, tuple[str, tuple[str, ...]]] = {  # route: (kind, the query par
     r"app/surveys/(?P<code>[^/]+)/poster/semua-(?P<size>a4|a5)\.pdf$": ("private", ()),
     r"app/surveys/(?P<code>[^/]+)/laporan-skm\.(?P<fmt>pdf|xlsx)$": ("private", ("unit", "period")),
     "app/surveys/<str:code>/import/": ("private", ()),
+    # the signed-in user's own notifications (prima.alerts): the list and mark-as-read
+    "app/pemberitahuan/": ("private", ()),
+    "app/pemberitahuan/<int:notification_id>/baca/": ("private", ()),
+    "app/pemberitahuan/baca-semua/": ("private", ()),
     r"app/surveys/(?P<code>[^/]+)/import/template\.(?P<fmt>csv|xlsx)$": ("private", ()),
     "s/<str:code>/": ("public", ()),
     "s/<str:code>/terima-kasih/": ("public", ()),
@@ -141,6 +146,7 @@ class Probe:
     staff: list[Value]
     forbidden: list[str]  # strings no private page may show
     forbidden_public: list[str]  # strings no public survey page may show
+    notifications: list[Value] = field(default_factory=list)  # other users' notifications
 
 
 def other_tenant_probe(world: World, markers: Markers) -> Probe:
@@ -154,6 +160,7 @@ def other_tenant_probe(world: World, markers: Markers) -> Probe:
         staff=[(str(world.staff1.pk), True)],
         forbidden=markers.all,
         forbidden_public=markers.private,
+        notifications=alpha_notifications(),
     )
 
 
@@ -358,6 +365,8 @@ def page_param(name: str, regex: str | None, probe: Probe) -> list[Value]:
         # a pairing code is a one-time secret the walker cannot know: an unknown one, and a
         # survey code (a known public value in the wrong place)
         "pairing_code": [("unknown-pairing-code", False), *probe.codes],
+        # a notification is its user's alone: another user's, and one that does not exist
+        "notification_id": [*probe.notifications, ("987654", False)],
         "slug": probe.slugs,
     }
     if name not in known:
@@ -591,6 +600,34 @@ def _fast_password_hashing(settings):
 
 
 KIOSK_NAME = "Tablet Rahasia Loket Alpha"
+ALERT_MESSAGE = "Peringatan rahasia Alpha: IKM turun 4k9z"
+
+
+def add_alpha_alert(world: World) -> None:
+    """An alert rule, a raised alert of UPT Alpha Dua and alice's notification of it."""
+    AlertRule.objects.create(organization=world.alpha, survey=world.skm, min_responses=2)
+    alert = Alert.objects.create(
+        organization=world.alpha,
+        survey=world.skm,
+        unit=world.upt2,
+        period="2026-01",
+        kind=AlertKind.THRESHOLD,
+        metric="ikm",
+        value=58.3,
+        responses=30,
+        message=ALERT_MESSAGE,
+    )
+    Notification.objects.create(
+        user=world.users["alice"],
+        organization=world.alpha,
+        alert=alert,
+        title=ALERT_MESSAGE,
+        body=ALERT_MESSAGE,
+    )
+
+
+def alpha_notifications() -> list[Value]:
+    return [(str(pk), True) for pk in Notification.objects.values_list("pk", flat=True)]
 
 
 @pytest.fixture
@@ -599,6 +636,9 @@ def markers(world: World) -> Markers:
     # a kiosk device of Dinas Alpha, still waiting for its tablet (its pairing code unknown here)
     kiosk_register(survey=world.skm, unit=world.loket1, name=KIOSK_NAME)
     markers.private.append(KIOSK_NAME)
+    # an alert of UPT Alpha Dua and alice's notification of it (prima.alerts)
+    add_alpha_alert(world)
+    markers.private.append(ALERT_MESSAGE)
     # a published period without responses: /manage/ lists it, /hasil/alpha/ shows it, and the
     # unpublished periods (with the plan, the services, the suggestion) never show there
     result_publish(survey=world.skm, period="2020")
@@ -728,8 +768,9 @@ def subtree_probe(world: World, markers: Markers) -> Probe:
         units=[(str(world.upt2.pk), True), (str(world.dinas.pk), True)],
         services=[(str(service2.pk), True)],
         staff=[(str(staff2.pk), True)],
-        forbidden=[*secret, ALPHA_INSTRUMENT_TITLE, "alice", "victor"],
+        forbidden=[*secret, ALPHA_INSTRUMENT_TITLE, "alice", "victor", ALERT_MESSAGE],
         forbidden_public=secret,
+        notifications=alpha_notifications(),  # alice's, not bob's
     )
 
 

@@ -11,6 +11,7 @@ urlpatterns = [
     path("", lambda request: redirect("backoffice:home"), name="root"),
     path("accounts/login/", DemoLoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("app/pemberitahuan/", include("prima.alerts.urls")),
     path("app/", include("prima.insights.urls")),
     path("s/", include("prima.surveys.urls")),
     path("kiosk/", include("prima.surveys.kiosk_urls")),
