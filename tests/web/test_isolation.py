@@ -35,6 +35,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, path, resolve
 from prima.alerts.models import Alert, AlertKind, AlertRule, Notification
 from prima.config.api import api
 from prima.insights.publication import result_publish
+from prima.insights.results import survey_results
 from prima.organizations import services as org
 from prima.organizations.manage_site import manage_site
 from prima.organizations.models import Organization
@@ -573,6 +574,10 @@ def walk(world: World, persona: str | None, probe: Probe, targets: list[Target])
     client = client_for(world, persona, token)
     failures: list[str] = []
     who = persona or "anonymous"
+    # reading results may bring derived data up to date (rollups fold pending responses); do
+    # it before the walk, so that a public results page that reads them changes nothing
+    for survey in Survey.objects.order_by("pk"):
+        survey_results(survey)
     before = snapshot()
     for target in targets:
         for method in target.methods:

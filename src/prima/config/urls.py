@@ -14,6 +14,7 @@ urlpatterns = [
     path("app/pemberitahuan/", include("prima.alerts.urls")),
     path("app/", include("prima.insights.urls")),
     path("s/", include("prima.surveys.urls")),
+    path("hasil/", include("prima.insights.public_urls")),
     path("kiosk/", include("prima.surveys.kiosk_urls")),
     path("api/", api.urls),
     path("manage/", manage_site.urls),
