@@ -223,8 +223,14 @@ def test_ikm_drop_waits_for_the_respondent_score(check, people, tmp_path):
     )
     result = check(world.skm, parse_period("2025-03"))
     ikm = survey_results(world.skm, unit=world.upt2, period=parse_period("2025-03"))["ikm"]
-    if "respondent_score" in ikm:  # survey_results reports it: 91,67 -> 58,33 is a clear drop
+    if ikm.get("respondent_score"):  # survey_results reports it: 91,67 -> 58,33, a clear drop
         assert ("UPT Alpha Dua", "2025-03", "drop", "ikm") in alerts()
+        # scores 100, 100, 75 -> 50, 50, 75 (x 10): means 91,67 -> 58,33, SD 11,99 in both;
+        # SE = sqrt(2 x 143,68 / 30) = 3,095 ; t = -33,33 / 3,095 = -10,77
+        drop = Alert.objects.get(unit=world.upt2, kind=AlertKind.DROP)
+        assert drop.detail["difference"] == pytest.approx(-100 / 3)
+        assert drop.detail["statistic"] == pytest.approx(-10.77, abs=0.01)
+        assert drop.previous_value == pytest.approx(275 / 3)
     else:
         assert NOTE_NO_RESPONDENT_SCORE in result.notes
         assert alerts(kind=AlertKind.DROP) == set()

@@ -7,8 +7,9 @@ index follows the survey's instrument:
 
 - SKM (``ikm``): the converted IKM, rounded half-up to two decimals as the mutu bands are
   (``skm.md``), below the rule's threshold (default 76,61: mutu below B). The drop test compares
-  the respondents' converted scores with Welch's t test once ``survey_results`` reports
-  ``ikm.respondent_score`` ({n, mean, sd}); until then it is skipped, with a note.
+  the converted scores of the respondents who answered every unsur (``survey_results``'
+  ``ikm.respondent_score``: {n, mean, sd}) with Welch's t test; where that is missing (an
+  older results object) the test is skipped, with a note.
 - paired (``gap``): the overall performance-expectation gap whose 95% interval lies wholly below
   0 (the *tidak memuaskan* verdict, ``methods.md`` section 1); drop: Welch's t test of the mean
   overall gap.

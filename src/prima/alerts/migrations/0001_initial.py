@@ -8,99 +8,257 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('organizations', '0001_initial'),
-        ('surveys', '0004_response_rolled'),
+        ("organizations", "0001_initial"),
+        ("surveys", "0004_response_rolled"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Alert',
+            name="Alert",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('period', models.CharField(max_length=10, verbose_name='periode')),
-                ('kind', models.CharField(choices=[('threshold', 'di bawah batas'), ('drop', 'penurunan signifikan')], max_length=10, verbose_name='jenis')),
-                ('metric', models.CharField(max_length=10, verbose_name='indeks')),
-                ('value', models.FloatField(verbose_name='nilai')),
-                ('previous_period', models.CharField(blank=True, max_length=10, verbose_name='periode sebelumnya')),
-                ('previous_value', models.FloatField(blank=True, null=True, verbose_name='nilai sebelumnya')),
-                ('responses', models.PositiveIntegerField(default=0, verbose_name='responden')),
-                ('detail', models.JSONField(blank=True, default=dict)),
-                ('message', models.TextField(blank=True, verbose_name='pesan')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='dibuat')),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='alerts', to='organizations.organization')),
-                ('survey', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='alerts', to='surveys.survey', verbose_name='survei')),
-                ('unit', models.ForeignKey(blank=True, help_text='Kosong: seluruh organisasi.', null=True, on_delete=django.db.models.deletion.CASCADE, related_name='alerts', to='organizations.unit', verbose_name='unit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("period", models.CharField(max_length=10, verbose_name="periode")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("threshold", "di bawah batas"), ("drop", "penurunan signifikan")],
+                        max_length=10,
+                        verbose_name="jenis",
+                    ),
+                ),
+                ("metric", models.CharField(max_length=10, verbose_name="indeks")),
+                ("value", models.FloatField(verbose_name="nilai")),
+                (
+                    "previous_period",
+                    models.CharField(blank=True, max_length=10, verbose_name="periode sebelumnya"),
+                ),
+                (
+                    "previous_value",
+                    models.FloatField(blank=True, null=True, verbose_name="nilai sebelumnya"),
+                ),
+                ("responses", models.PositiveIntegerField(default=0, verbose_name="responden")),
+                ("detail", models.JSONField(blank=True, default=dict)),
+                ("message", models.TextField(blank=True, verbose_name="pesan")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="dibuat")),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="alerts",
+                        to="organizations.organization",
+                    ),
+                ),
+                (
+                    "survey",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="alerts",
+                        to="surveys.survey",
+                        verbose_name="survei",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Kosong: seluruh organisasi.",
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="alerts",
+                        to="organizations.unit",
+                        verbose_name="unit",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'peringatan',
-                'verbose_name_plural': 'peringatan',
-                'ordering': ['-created_at'],
+                "verbose_name": "peringatan",
+                "verbose_name_plural": "peringatan",
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='AlertRule',
+            name="AlertRule",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('active', models.BooleanField(default=True, verbose_name='aktif')),
-                ('ikm_threshold', models.DecimalField(decimal_places=2, default=Decimal('76.61'), help_text='Survei SKM: peringatan bila nilai IKM konversi (dibulatkan 2 desimal) di bawah batas ini. Bawaan 76,61: mutu di bawah B.', max_digits=5, validators=[django.core.validators.MinValueValidator(25), django.core.validators.MaxValueValidator(100)], verbose_name='batas IKM (konversi 25-100)')),
-                ('gap_alert', models.BooleanField(default=True, help_text='Survei kinerja-harapan: peringatan bila batas atas selang kepercayaan 95% kesenjangan keseluruhan di bawah 0 (tidak memuaskan).', verbose_name='kesenjangan negatif')),
-                ('nps_threshold', models.DecimalField(decimal_places=1, default=Decimal('0'), help_text='Survei NPS: peringatan bila NPS di bawah batas ini.', max_digits=5, validators=[django.core.validators.MinValueValidator(-100), django.core.validators.MaxValueValidator(100)], verbose_name='batas NPS')),
-                ('drop_alert', models.BooleanField(default=True, help_text='Peringatan bila indeks turun signifikan (uji dua sisi, 5%) dibanding periode sebelumnya yang sama panjangnya.', verbose_name='penurunan signifikan')),
-                ('min_responses', models.PositiveIntegerField(default=30, help_text='Tidak ada peringatan untuk periode dengan responden lebih sedikit.', validators=[django.core.validators.MinValueValidator(2)], verbose_name='responden minimum per periode')),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='alert_rules', to='organizations.organization')),
-                ('survey', models.ForeignKey(blank=True, help_text='Kosong: berlaku untuk semua survei organisasi yang tidak punya aturan sendiri.', null=True, on_delete=django.db.models.deletion.CASCADE, related_name='alert_rules', to='surveys.survey', verbose_name='survei')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("active", models.BooleanField(default=True, verbose_name="aktif")),
+                (
+                    "ikm_threshold",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=Decimal("76.61"),
+                        help_text="Survei SKM: peringatan bila nilai IKM konversi (dibulatkan 2 desimal) di bawah batas ini. Bawaan 76,61: mutu di bawah B.",
+                        max_digits=5,
+                        validators=[
+                            django.core.validators.MinValueValidator(25),
+                            django.core.validators.MaxValueValidator(100),
+                        ],
+                        verbose_name="batas IKM (konversi 25-100)",
+                    ),
+                ),
+                (
+                    "gap_alert",
+                    models.BooleanField(
+                        default=True,
+                        help_text="Survei kinerja-harapan: peringatan bila batas atas selang kepercayaan 95% kesenjangan keseluruhan di bawah 0 (tidak memuaskan).",
+                        verbose_name="kesenjangan negatif",
+                    ),
+                ),
+                (
+                    "nps_threshold",
+                    models.DecimalField(
+                        decimal_places=1,
+                        default=Decimal("0"),
+                        help_text="Survei NPS: peringatan bila NPS di bawah batas ini.",
+                        max_digits=5,
+                        validators=[
+                            django.core.validators.MinValueValidator(-100),
+                            django.core.validators.MaxValueValidator(100),
+                        ],
+                        verbose_name="batas NPS",
+                    ),
+                ),
+                (
+                    "drop_alert",
+                    models.BooleanField(
+                        default=True,
+                        help_text="Peringatan bila indeks turun signifikan (uji dua sisi, 5%) dibanding periode sebelumnya yang sama panjangnya.",
+                        verbose_name="penurunan signifikan",
+                    ),
+                ),
+                (
+                    "min_responses",
+                    models.PositiveIntegerField(
+                        default=30,
+                        help_text="Tidak ada peringatan untuk periode dengan responden lebih sedikit.",
+                        validators=[django.core.validators.MinValueValidator(2)],
+                        verbose_name="responden minimum per periode",
+                    ),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="alert_rules",
+                        to="organizations.organization",
+                    ),
+                ),
+                (
+                    "survey",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Kosong: berlaku untuk semua survei organisasi yang tidak punya aturan sendiri.",
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="alert_rules",
+                        to="surveys.survey",
+                        verbose_name="survei",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'aturan peringatan',
-                'verbose_name_plural': 'aturan peringatan',
+                "verbose_name": "aturan peringatan",
+                "verbose_name_plural": "aturan peringatan",
             },
         ),
         migrations.CreateModel(
-            name='Notification',
+            name="Notification",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=300)),
-                ('body', models.TextField(blank=True)),
-                ('url', models.CharField(blank=True, max_length=500)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('read_at', models.DateTimeField(blank=True, null=True)),
-                ('alert', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='notifications', to='alerts.alert')),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='notifications', to='organizations.organization')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='notifications', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=300)),
+                ("body", models.TextField(blank=True)),
+                ("url", models.CharField(blank=True, max_length=500)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("read_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "alert",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="notifications",
+                        to="alerts.alert",
+                    ),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="notifications",
+                        to="organizations.organization",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="notifications",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'pemberitahuan',
-                'verbose_name_plural': 'pemberitahuan',
-                'ordering': ['-created_at', '-pk'],
+                "verbose_name": "pemberitahuan",
+                "verbose_name_plural": "pemberitahuan",
+                "ordering": ["-created_at", "-pk"],
             },
         ),
         migrations.AddConstraint(
-            model_name='alert',
-            constraint=models.UniqueConstraint(condition=models.Q(('unit__isnull', False)), fields=('survey', 'unit', 'period', 'kind'), name='alert_once_per_unit'),
+            model_name="alert",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("unit__isnull", False)),
+                fields=("survey", "unit", "period", "kind"),
+                name="alert_once_per_unit",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='alert',
-            constraint=models.UniqueConstraint(condition=models.Q(('unit__isnull', True)), fields=('survey', 'period', 'kind'), name='alert_once_per_organization'),
+            model_name="alert",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("unit__isnull", True)),
+                fields=("survey", "period", "kind"),
+                name="alert_once_per_organization",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='alertrule',
-            constraint=models.UniqueConstraint(fields=('organization', 'survey'), name='alertrule_one_per_survey'),
+            model_name="alertrule",
+            constraint=models.UniqueConstraint(
+                fields=("organization", "survey"), name="alertrule_one_per_survey"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='alertrule',
-            constraint=models.UniqueConstraint(condition=models.Q(('survey__isnull', True)), fields=('organization',), name='alertrule_one_default_per_organization'),
+            model_name="alertrule",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("survey__isnull", True)),
+                fields=("organization",),
+                name="alertrule_one_default_per_organization",
+            ),
         ),
         migrations.AddIndex(
-            model_name='notification',
-            index=models.Index(fields=['user', 'read_at'], name='notification_user_unread'),
+            model_name="notification",
+            index=models.Index(fields=["user", "read_at"], name="notification_user_unread"),
         ),
         migrations.AddConstraint(
-            model_name='notification',
-            constraint=models.UniqueConstraint(fields=('user', 'alert'), name='notification_once_per_alert'),
+            model_name="notification",
+            constraint=models.UniqueConstraint(
+                fields=("user", "alert"), name="notification_once_per_alert"
+            ),
         ),
     ]
