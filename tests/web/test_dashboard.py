@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import re
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 from unittest import mock
 from zoneinfo import ZoneInfo
@@ -326,3 +327,15 @@ def test_the_vega_bundle_is_written_once_into_the_static_assets(tmp_path):
     assert "cdn.jsdelivr" not in text
     mtime = target.stat().st_mtime_ns
     assert charts.ensure_vega_bundle(tmp_path).stat().st_mtime_ns == mtime
+
+
+def test_prima_assets_writes_the_bundle_where_static_files_are_found(settings, tmp_path):
+    from django.contrib.staticfiles import finders
+    from django.core.management import call_command
+
+    settings.ASSETS_DIR = tmp_path
+    settings.STATICFILES_DIRS = [*settings.STATICFILES_DIRS, tmp_path]
+    call_command("assets", verbosity=0)
+    found = finders.find(charts.vega_bundle_name())
+    assert found is not None
+    assert oct(Path(found).stat().st_mode & 0o777) == "0o644"

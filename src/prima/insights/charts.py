@@ -54,6 +54,7 @@ def ensure_vega_bundle(directory: Path | None = None) -> Path:
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as out:
                 out.write(vl_convert.javascript_bundle())
+            os.chmod(tmp, 0o644)  # mkstemp makes it private; static files are for everyone
             os.replace(tmp, target)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)

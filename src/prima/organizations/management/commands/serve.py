@@ -42,6 +42,7 @@ class Command(BaseCommand):
             raise CommandError("gunicorn is not installed (pip install gunicorn)")
         if options["migrate"]:
             call_command("migrate", interactive=False, verbosity=options["verbosity"])
+        call_command("assets", verbosity=0)  # the dashboard's offline chart bundle (once)
         if not options["no_collectstatic"] and server.static_needs_collect():
             try:
                 call_command("collectstatic", interactive=False, verbosity=0)

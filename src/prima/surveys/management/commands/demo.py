@@ -49,6 +49,7 @@ class Command(BaseCommand):
         data_dir = Path(settings.DATA_DIR)
         data_dir.mkdir(parents=True, exist_ok=True)
         call_command("migrate", interactive=False, verbosity=0)
+        call_command("assets", verbosity=0)  # the dashboard's offline chart bundle (once)
         password, new_password = demo_password(data_dir)
         try:
             result = demo_load(password=password)
