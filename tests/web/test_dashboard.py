@@ -190,6 +190,8 @@ def test_units_side_by_side_descend_from_the_single_top_unit(dated):
         expected = results_for(w, unit=unit)
         assert rows[unit.pk]["responses"] == expected["responses"]
         assert rows[unit.pk]["ikm"]["value"] == expected["ikm"]["ikm_converted"]
+        score = expected["ikm"]["respondent_score"]  # the interval shown beside the IKM
+        assert rows[unit.pk]["ikm"]["ci_low"] == (score or {}).get("ci_low")
         assert rows[unit.pk]["small"] is True
     html = w.client("alice").get(url(w, f"unit={w.upt1.pk}")).content.decode()
     table = re.search(r'id="units-table".*?</table>', html, re.S)[0]
@@ -238,23 +240,31 @@ def test_trend_calls_survey_results_per_month_and_stays_bounded(dated):
     assert sum(by_label.values()) == 3
     quarters = w.client("alice").get(url(w, "period=2025&per=quarter")).context["board"].trend
     assert [p.head["responses"] for p in quarters] == [2, 0, 1, 0]
-    # the number of survey_results calls is bounded whatever the range: 1 + trend + units
-    calls = []
-    real = dashboard.survey_results
+    # the number of reads of the results is bounded whatever the range: the selection, the
+    # months in one read (or at most MAX_TREND_POINTS quarters or years), one per unit compared
+    # and one for the services of the profile
+    calls: list[str] = []
+    real, real_by = dashboard.survey_results, dashboard.survey_results_by
 
     def counting(*args: Any, **kwargs: Any) -> dict[str, Any]:
-        calls.append(kwargs.get("period"))
+        calls.append("one")
         return real(*args, **kwargs)
 
-    with mock.patch.object(dashboard, "survey_results", counting):
+    def counting_by(*args: Any, **kwargs: Any) -> dict[Any, Any]:
+        calls.append("by")
+        return real_by(*args, **kwargs)
+
+    with (
+        mock.patch.object(dashboard, "survey_results", counting),
+        mock.patch.object(dashboard, "survey_results_by", counting_by),
+    ):
         r = w.client("alice").get(url(w, "from=1990-01-01&to=2025-12-31"))
-    assert r.status_code == 200
-    assert len(r.context["board"].trend) <= dashboard.MAX_TREND_POINTS
-    assert len(calls) <= 1 + dashboard.MAX_TREND_POINTS + dashboard.MAX_UNITS_COMPARED
-    with mock.patch.object(dashboard, "survey_results", counting):
+        assert r.status_code == 200
+        assert len(r.context["board"].trend) <= dashboard.MAX_TREND_POINTS
+        assert len(calls) <= 1 + dashboard.MAX_TREND_POINTS + dashboard.MAX_UNITS_COMPARED + 1
         calls.clear()
         w.client("alice").get(url(w, "period=2025"))
-    assert len(calls) == 1 + 12 + 2  # the year, its months, two units side by side
+        assert sorted(calls) == ["by", "by", "one", "one", "one"]  # year, months, 2 units, services
 
 
 # -- profile, suggestions, warnings ------------------------------------------------------------

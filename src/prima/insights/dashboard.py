@@ -41,7 +41,7 @@ from prima.insights.report import (
     period_months,
     sample_adequacy,
 )
-from prima.insights.results import survey_results
+from prima.insights.results import survey_results, survey_results_by
 from prima.metrics.gap import VERDICT_LABELS
 from prima.organizations.models import Service, StaffMember, Unit
 from prima.surveys.models import Response, Survey
@@ -270,14 +270,16 @@ def headline(results: dict[str, Any]) -> dict[str, Any]:
     row: dict[str, Any] = {"responses": n, "small": n < SMALL_GROUP}
     if "ikm" in results:
         r = results["ikm"]
+        score = r.get("respondent_score") or {}
         row["ikm"] = {
             "value": r.get("ikm_converted"),
             "grade": r.get("grade"),
             "performance": r.get("performance"),
             "n": r.get("n"),
-            # an interval where the analytics core gives one
-            "ci_low": r.get("ci_low"),
-            "ci_high": r.get("ci_high"),
+            # the 95% interval of the respondents' own converted scores (those who answered
+            # every unsur), as the analytics core gives it
+            "ci_low": score.get("ci_low"),
+            "ci_high": score.get("ci_high"),
         }
     if "gap" in results:
         o = results["gap"].get("overall") or {}
@@ -336,6 +338,22 @@ def trend(survey: Survey, filters: Filters, scope: Q, span: Period | None) -> li
             break
         parts = sub_periods(whole, coarser)
     parts = parts[-MAX_TREND_POINTS:]
+    if parts and len(sub_periods(whole, "month")) == len(parts):
+        # months: every month's results from one read of the rollups
+        by_month = survey_results_by(
+            survey,
+            "month",
+            unit=filters.unit,
+            service=filters.service,
+            staff=filters.staff,
+            period=whole,
+            scope=scope,
+        )
+        empty = {"responses": 0}
+        return [
+            TrendPoint(p, p.label, headline(by_month.get(p.start.replace(day=1), empty)))
+            for p in parts
+        ]
     return [
         TrendPoint(p, p.label, headline(_results(survey, filters, scope, period=p))) for p in parts
     ]
@@ -439,8 +457,32 @@ def profile_counts(qs: QuerySet[Response], fields: list[dict[str, Any]]) -> dict
     return out
 
 
+def service_counts(
+    survey: Survey, filters: Filters, scope: Q, results: dict[str, Any]
+) -> Counter[str]:
+    """Respondents per service used (``-``: none recorded), from one read of the rollups."""
+    by_service = survey_results_by(
+        survey,
+        "service",
+        unit=filters.unit,
+        service=filters.service,
+        staff=filters.staff,
+        period=filters.period,
+        scope=scope,
+    )
+    names = dict(
+        Service.objects.filter(pk__in=[k for k in by_service if k is not None]).values_list(
+            "pk", "name"
+        )
+    )
+    out: Counter[str] = Counter()
+    for key, r in by_service.items():
+        out[names.get(key, "-") if key is not None else "-"] += r["responses"]
+    return out
+
+
 def profile_tables(
-    survey: Survey, results: dict[str, Any], qs: QuerySet[Response]
+    survey: Survey, filters: Filters, scope: Q, results: dict[str, Any], qs: QuerySet[Response]
 ) -> list[ProfileTable]:
     """The respondent profile of the SKM report: one table per profile question, and the
     service used; counts and shares of the respondents."""
@@ -448,8 +490,8 @@ def profile_tables(
     if "profile" in results:
         counts = {k: Counter(v) for k, v in results["profile"].items()}
         if "service" not in counts:
-            counts["service"] = profile_counts(qs, [])["service"]
-    else:
+            counts["service"] = service_counts(survey, filters, scope, results)
+    else:  # pragma: no cover - survey_results carries the profile since the rollups
         counts = profile_counts(qs, fields)
     respondents = results.get("responses", 0)
 
@@ -617,7 +659,7 @@ def build_dashboard(
         small=results["responses"] < SMALL_GROUP,
         trend=points,
         comparison=comparison,
-        profile=profile_tables(survey, results, qs),
+        profile=profile_tables(survey, filters, scope, results, qs),
         suggestions=suggestions(qs, filters.q, filters.page),
         adequacy=(
             adequacy(survey, filters, unit_for_sample, results["responses"])
