@@ -39,8 +39,9 @@ from prima.insights.results import survey_results
 from prima.organizations import services as org
 from prima.organizations.manage_site import manage_site
 from prima.organizations.models import Organization
+from prima.surveys.export_jobs import export_job_create, export_job_run
 from prima.surveys.kiosk import kiosk_register
-from prima.surveys.models import InstrumentVersion, Response, Survey
+from prima.surveys.models import ExportJob, InstrumentVersion, Response, Survey
 from tests.web.personas import (
     ALPHA_INSTRUMENT_TITLE,
     ALPHA_SUGGESTION,
@@ -76,6 +77,11 @@ PAGES: dict[str, tuple[str, tuple[str, ...]]] = {  # route: (kind, the query par
     r"app/surveys/(?P<code>[^/]+)/poster/semua-(?P<size>a4|a5)\.pdf$": ("private", ()),
     r"app/surveys/(?P<code>[^/]+)/laporan-skm\.(?P<fmt>pdf|xlsx)$": ("private", ("unit", "period")),
     "app/surveys/<str:code>/import/": ("private", ()),
+    # exports in the background: the form (prefilled from the results page's filters), a
+    # job's progress page and its file
+    "app/surveys/<str:code>/ekspor/": ("private", ("unit", "period")),
+    "app/surveys/<str:code>/ekspor/<int:job_id>/": ("private", ()),
+    "app/surveys/<str:code>/ekspor/<int:job_id>/unduh/": ("private", ()),
     # the signed-in user's own notifications (prima.alerts): the list and mark-as-read
     "app/pemberitahuan/": ("private", ()),
     "app/pemberitahuan/<int:notification_id>/baca/": ("private", ()),
@@ -106,8 +112,15 @@ ADMIN_PLAIN = {
     "autocomplete/",
     "jsi18n/",
 }
-# models in the admin that no tenant owns (platform accounts and the login-attempt log)
-PLATFORM_MODELS = {"auth.group", "axes.accessattempt", "axes.accesslog", "axes.accessfailurelog"}
+# models in the admin that no tenant owns (platform accounts, the login-attempt log and the
+# background tasks' queue, whose rows carry only ids)
+PLATFORM_MODELS = {
+    "auth.group",
+    "axes.accessattempt",
+    "axes.accesslog",
+    "axes.accessfailurelog",
+    "django_tasks_database.dbtaskresult",
+}
 # keys of results and responses, which a public endpoint must never answer with
 RESULT_KEYS = {
     "ikm",
@@ -148,6 +161,7 @@ class Probe:
     forbidden: list[str]  # strings no private page may show
     forbidden_public: list[str]  # strings no public survey page may show
     notifications: list[Value] = field(default_factory=list)  # other users' notifications
+    export_jobs: list[Value] = field(default_factory=list)  # export jobs out of reach
 
 
 def other_tenant_probe(world: World, markers: Markers) -> Probe:
@@ -162,6 +176,7 @@ def other_tenant_probe(world: World, markers: Markers) -> Probe:
         forbidden=markers.all,
         forbidden_public=markers.private,
         notifications=alpha_notifications(),
+        export_jobs=alpha_export_jobs(),
     )
 
 
@@ -368,6 +383,7 @@ def page_param(name: str, regex: str | None, probe: Probe) -> list[Value]:
         "pairing_code": [("unknown-pairing-code", False), *probe.codes],
         # a notification is its user's alone: another user's, and one that does not exist
         "notification_id": [*probe.notifications, ("987654", False)],
+        "job_id": [*probe.export_jobs, ("987654", False)],
         "slug": probe.slugs,
     }
     if name not in known:
@@ -631,6 +647,16 @@ def add_alpha_alert(world: World) -> None:
     )
 
 
+def add_alpha_export_job(world: World) -> None:
+    """alice's finished export of the whole organization (its file in the data folder)."""
+    job = export_job_create(user=world.users["alice"], survey=world.skm, fmt="csv", enqueue=False)
+    export_job_run(job.pk)
+
+
+def alpha_export_jobs() -> list[Value]:
+    return [(str(pk), True) for pk in ExportJob.objects.values_list("pk", flat=True)]
+
+
 def alpha_notifications() -> list[Value]:
     return [(str(pk), True) for pk in Notification.objects.values_list("pk", flat=True)]
 
@@ -647,6 +673,7 @@ def markers(world: World) -> Markers:
     # a published period without responses: /manage/ lists it, /hasil/alpha/ shows it, and the
     # unpublished periods (with the plan, the services, the suggestion) never show there
     result_publish(survey=world.skm, period="2020")
+    add_alpha_export_job(world)
     return markers
 
 
@@ -728,6 +755,8 @@ def test_walk_reaches_alpha_data_as_its_admin(world, probe, markers):
     assert {
         "app/surveys/<str:code>/",
         "app/surveys/<str:code>/qr/<int:unit_id>.svg",
+        "app/surveys/<str:code>/ekspor/<int:job_id>/",
+        "app/surveys/<str:code>/ekspor/<int:job_id>/unduh/",
         r"app/surveys/(?P<code>[^/]+)/poster/semua-(?P<size>a4|a5)\.pdf$",
         "api/v1/surveys/<code>/results",
         "api/v1/organizations/<slug>/units",
@@ -776,6 +805,7 @@ def subtree_probe(world: World, markers: Markers) -> Probe:
         forbidden=[*secret, ALPHA_INSTRUMENT_TITLE, "alice", "victor", ALERT_MESSAGE],
         forbidden_public=secret,
         notifications=alpha_notifications(),  # alice's, not bob's
+        export_jobs=alpha_export_jobs(),  # alice's covers the whole organization
     )
 
 

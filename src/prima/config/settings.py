@@ -56,6 +56,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
+    "django_htmx",
     "prima.organizations",
     "prima.surveys",
     "prima.insights",
@@ -179,6 +182,18 @@ LOGGING = {
 }
 
 NINJA_PAGINATION_PER_PAGE = 50
+
+# Background tasks (django-tasks, the backport of Django 6's tasks framework): large exports run
+# in the database worker that `prima serve` and `prima demo` start beside the web server
+# (`prima db_worker` runs one alone); PRIMA_TASKS=immediate runs them inside the request instead.
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks.backends.immediate.ImmediateBackend"
+        if env("PRIMA_TASKS", "database").strip().lower() == "immediate"
+        else "django_tasks_db.DatabaseBackend"
+    }
+}
+EXPORTS_DIR = DATA_DIR / "exports"  # files of finished export jobs (prima.surveys.export_jobs)
 
 # Abuse controls (see prima.surveys.abuse); PRIMA_RATE_LIMITS=off for load tests
 PRIMA_RATE_LIMITS = env("PRIMA_RATE_LIMITS", "on").strip().lower() not in (

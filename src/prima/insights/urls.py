@@ -1,7 +1,7 @@
 from django.urls import path, re_path
 
 from prima.insights import report_views, views
-from prima.surveys import import_views, poster_views
+from prima.surveys import export_views, import_views, poster_views
 
 app_name = "backoffice"
 urlpatterns = [
@@ -13,6 +13,19 @@ urlpatterns = [
         r"^surveys/(?P<code>[^/]+)/import/template\.(?P<fmt>csv|xlsx)$",
         import_views.import_template,
         name="import_template",
+    ),
+    # exports in the background (prima.surveys.export_views): the form and recent jobs, a job's
+    # progress (polled with htmx) and its file
+    path("surveys/<str:code>/ekspor/", export_views.export_page, name="export"),
+    path(
+        "surveys/<str:code>/ekspor/<int:job_id>/",
+        export_views.export_job_page,
+        name="export_job",
+    ),
+    path(
+        "surveys/<str:code>/ekspor/<int:job_id>/unduh/",
+        export_views.export_download,
+        name="export_download",
     ),
     # the official SKM report of the selected unit and period: ?unit=<id>&period=2026-S1
     re_path(
