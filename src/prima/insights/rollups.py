@@ -94,25 +94,42 @@ def _lock(survey: Survey) -> None:
             RollupLock.objects.filter(survey=survey).update(folds=F("folds") + 1)
 
 
+def group_sums(
+    layout: summaries.Layout,
+    answers: list[Any],
+    profiles: list[Any],
+    keys: list[Any],
+    signs: list[int] | None = None,
+) -> dict[Any, np.ndarray]:
+    """``{key: sum of the (signed) summaries of the responses with that key}``."""
+    if not answers:
+        return {}
+    matrix = summaries.summary_rows(
+        layout,
+        [a if isinstance(a, dict) else {} for a in answers],
+        [p if isinstance(p, dict) else {} for p in profiles],
+    )
+    if signs is not None:
+        matrix *= np.asarray(signs, dtype=np.int64)[:, None]
+    uniques = list(dict.fromkeys(keys))
+    index = {k: i for i, k in enumerate(uniques)}
+    grouped = np.zeros((len(uniques), layout.size), dtype=np.int64)
+    np.add.at(
+        grouped, np.fromiter((index[k] for k in keys), dtype=np.intp, count=len(keys)), matrix
+    )
+    return {k: grouped[i] for k, i in index.items()}
+
+
 def _summaries_by_bucket(
-    layout: summaries.Layout, rows: Iterable[tuple[Any, ...]]
+    layout: summaries.Layout, rows: list[tuple[Any, ...]]
 ) -> tuple[dict[Bucket, np.ndarray], list[int], list[int]]:
     """Signed summaries per bucket of fold rows, and the pks to mark rolled / not rolled."""
-    groups: dict[tuple[Bucket, int], tuple[list[dict[str, Any]], list[dict[str, Any]]]] = {}
-    add: list[int] = []
-    remove: list[int] = []
-    for pk, answers, profile, submitted_at, unit_id, service_id, staff_id, rolled in rows:
-        bucket = Bucket(month_of(submitted_at), unit_id, service_id, staff_id)
-        sign = -1 if rolled else 1
-        (remove if rolled else add).append(pk)
-        answers_list, profiles = groups.setdefault((bucket, sign), ([], []))
-        answers_list.append(answers if isinstance(answers, dict) else {})
-        profiles.append(profile if isinstance(profile, dict) else {})
-    out: dict[Bucket, np.ndarray] = {}
-    for (bucket, sign), (answers_list, profiles) in groups.items():
-        vector = summaries.summarize(layout, answers_list, profiles) * sign
-        out[bucket] = out[bucket] + vector if bucket in out else vector
-    return out, add, remove
+    buckets = [Bucket(month_of(r[3]), r[4], r[5], r[6]) for r in rows]
+    signs = [-1 if r[7] else 1 for r in rows]
+    add = [r[0] for r in rows if not r[7]]
+    remove = [r[0] for r in rows if r[7]]
+    deltas = group_sums(layout, [r[1] for r in rows], [r[2] for r in rows], buckets, signs)
+    return deltas, add, remove
 
 
 def _add_to_rollups(
@@ -120,33 +137,27 @@ def _add_to_rollups(
 ) -> None:
     keys = {b.key: b for b in deltas}
     existing = {r.bucket: r for r in Rollup.objects.filter(survey=survey, bucket__in=list(keys))}
-    changed, created = [], []
+    rows = []
     for key, bucket in keys.items():
-        delta = deltas[bucket]
-        row = existing.get(key)
-        if row is None:
-            created.append(
-                Rollup(
-                    survey=survey,
-                    instrument_version_id=survey.instrument_version_id,
-                    bucket=key,
-                    month=bucket.month,
-                    unit_id=bucket.unit_id,
-                    service_id=bucket.service_id,
-                    staff_id=bucket.staff_id,
-                    responses=int(delta[0]),
-                    data=delta.tolist(),
-                )
+        total = deltas[bucket]
+        if key in existing:
+            total = np.asarray(existing[key].data, dtype=np.int64) + total
+        rows.append(
+            Rollup(
+                survey=survey,
+                instrument_version_id=survey.instrument_version_id,
+                bucket=key,
+                month=bucket.month,
+                unit_id=bucket.unit_id,
+                service_id=bucket.service_id,
+                staff_id=bucket.staff_id,
+                responses=int(total[0]),
+                data=total.tolist(),
             )
-        else:
-            total = np.asarray(row.data, dtype=np.int64) + delta
-            row.data = total.tolist()
-            row.responses = int(total[0])
-            changed.append(row)
-    if created:
-        Rollup.objects.bulk_create(created, batch_size=500)
-    if changed:
-        Rollup.objects.bulk_update(changed, ["data", "responses"], batch_size=500)
+        )
+    # replace rather than bulk_update: one DELETE and one INSERT per chunk, under the lock
+    Rollup.objects.filter(pk__in=[r.pk for r in existing.values()]).delete()
+    Rollup.objects.bulk_create(rows, batch_size=500)
 
 
 def _reset_if_layout_changed(survey: Survey) -> None:
@@ -170,6 +181,7 @@ def fold(survey: Survey, *, progress: Callable[[int], None] | None = None) -> in
         _lock(survey)
         _reset_if_layout_changed(survey)
         last = 0
+        deltas: dict[Bucket, np.ndarray] = {}
         while True:
             rows = list(
                 Response.objects.filter(PENDING, survey=survey, pk__gt=last)
@@ -179,8 +191,9 @@ def fold(survey: Survey, *, progress: Callable[[int], None] | None = None) -> in
             if not rows:
                 break
             last = rows[-1][0]
-            deltas, add, remove = _summaries_by_bucket(layout, rows)
-            _add_to_rollups(survey, layout, deltas)
+            chunk, add, remove = _summaries_by_bucket(layout, rows)
+            for bucket, vector in chunk.items():
+                deltas[bucket] = deltas[bucket] + vector if bucket in deltas else vector
             if add:
                 Response.objects.filter(pk__in=add).update(rolled=True)
             if remove:
@@ -188,6 +201,8 @@ def fold(survey: Survey, *, progress: Callable[[int], None] | None = None) -> in
             applied += len(rows)
             if progress is not None:
                 progress(len(rows))
+        if deltas:  # the buckets once, however many chunks touched them
+            _add_to_rollups(survey, layout, deltas)
     return applied
 
 
@@ -249,12 +264,25 @@ def _raw_vectors(
         .order_by("pk")
         .values_list("answers", "profile", "submitted_at", "unit_id", "service_id", "staff_id")
     )
-    groups: dict[Any, tuple[list[Any], list[Any]]] = {}
-    for row in rows.iterator(chunk_size=CHUNK):
-        answers, profiles = groups.setdefault(key(row), ([], []))
-        answers.append(row[0] if isinstance(row[0], dict) else {})
-        profiles.append(row[1] if isinstance(row[1], dict) else {})
-    return {k: summaries.summarize(layout, a, p) for k, (a, p) in groups.items()}
+    out: dict[Any, np.ndarray] = {}
+    for chunk in _chunks(rows.iterator(chunk_size=CHUNK)):
+        sums = group_sums(
+            layout, [r[0] for r in chunk], [r[1] for r in chunk], [key(r) for r in chunk]
+        )
+        for k, vector in sums.items():
+            out[k] = out[k] + vector if k in out else vector
+    return out
+
+
+def _chunks(rows: Iterable[tuple[Any, ...]], size: int = CHUNK) -> Iterable[list[tuple[Any, ...]]]:
+    chunk: list[tuple[Any, ...]] = []
+    for row in rows:
+        chunk.append(row)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
 
 
 GROUPINGS = ("month", "unit", "service", "staff")
@@ -344,20 +372,19 @@ def totals(
 def recompute(survey: Survey) -> dict[str, np.ndarray]:
     """Every bucket's summary computed afresh from the raw counted responses."""
     layout = layout_of(survey.instrument_version)
-    groups: dict[str, tuple[list[Any], list[Any]]] = {}
     rows = (
         Response.objects.filter(Response.COUNTED, survey=survey)
         .order_by("pk")
         .values_list("answers", "profile", "submitted_at", "unit_id", "service_id", "staff_id")
     )
-    for answers, profile, submitted_at, unit_id, service_id, staff_id in rows.iterator(
-        chunk_size=CHUNK
-    ):
-        key = bucket_key(month_of(submitted_at), unit_id, service_id, staff_id)
-        a, p = groups.setdefault(key, ([], []))
-        a.append(answers if isinstance(answers, dict) else {})
-        p.append(profile if isinstance(profile, dict) else {})
-    return {k: summaries.summarize(layout, a, p) for k, (a, p) in groups.items()}
+    out: dict[str, np.ndarray] = {}
+    for chunk in _chunks(rows.iterator(chunk_size=CHUNK)):
+        keys = [bucket_key(month_of(r[2]), r[3], r[4], r[5]) for r in chunk]
+        for k, vector in group_sums(
+            layout, [r[0] for r in chunk], [r[1] for r in chunk], keys
+        ).items():
+            out[k] = out[k] + vector if k in out else vector
+    return out
 
 
 @dataclass(frozen=True)
