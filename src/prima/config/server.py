@@ -1,12 +1,16 @@
 """Starting the web server from ``prima serve`` (gunicorn) and ``prima demo`` (Django's server).
 
 The server replaces the command's process (``os.execve``), so signals (Ctrl-C, ``SIGTERM``
-from a service manager) reach it directly and its exit status is the command's.
+from a service manager) reach it directly and its exit status is the command's. Just before,
+the background-task worker (:mod:`prima.config.task_worker`, which runs export jobs) is started
+as the server's child, unless ``PRIMA_TASK_WORKER=off`` (a worker run apart, ``prima
+db_worker``) or ``PRIMA_TASKS=immediate`` (tasks run in the request).
 """
 
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
 from collections.abc import Mapping
 from pathlib import Path
@@ -75,13 +79,37 @@ def demo_env(*, data_dir: Path, password_file: Path, base_url: str) -> dict[str,
     )
 
 
+OFF = ("off", "0", "false", "no")
+
+
+def wants_task_worker(env: Mapping[str, str]) -> bool:
+    """Whether a background-task worker should run beside the server of ``env``."""
+    return (
+        env.get("PRIMA_TASK_WORKER", "on").strip().lower() not in OFF
+        and env.get("PRIMA_TASKS", "database").strip().lower() != "immediate"
+    )
+
+
+def task_worker_argv() -> list[str]:
+    return [sys.executable, "-m", "prima.config.task_worker"]
+
+
+def start_task_worker(env: Mapping[str, str]) -> subprocess.Popen[bytes]:
+    """The worker, as a child of this process (and so of the server that replaces it)."""
+    worker_env = {**env, "PRIMA_WORKER_PARENT": str(os.getpid())}
+    return subprocess.Popen(task_worker_argv(), env=worker_env, stdin=subprocess.DEVNULL)
+
+
 def exec_server(argv: list[str], env: Mapping[str, str]) -> None:
-    """Replace this process with the server (returns only if ``os.execve`` is mocked)."""
+    """Start the task worker (see the module's doc), then replace this process with the server
+    (returns only if ``os.execve`` is mocked)."""
     from django.db import connections
 
     connections.close_all()
     sys.stdout.flush()
     sys.stderr.flush()
+    if wants_task_worker(env):
+        start_task_worker(env)
     os.execve(argv[0], argv, dict(env))
 
 

@@ -27,6 +27,11 @@ class Command(BaseCommand):
             "--migrate", action="store_true", help="apply database migrations before starting"
         )
         parser.add_argument(
+            "--no-task-worker",
+            action="store_true",
+            help="do not start the background-task worker (run 'prima db_worker' apart)",
+        )
+        parser.add_argument(
             "--no-collectstatic",
             action="store_true",
             help="do not run collectstatic (WhiteNoise still serves the apps' files)",
@@ -49,4 +54,5 @@ class Command(BaseCommand):
             except OSError as exc:  # a read-only STATIC_ROOT: WhiteNoise's finders still serve
                 self.stderr.write(f"collectstatic skipped: {exc}")
         argv = server.gunicorn_argv(host=options["host"], port=port, workers=workers)
-        server.exec_server(argv, server.server_env())
+        extra = {"PRIMA_TASK_WORKER": "off"} if options["no_task_worker"] else None
+        server.exec_server(argv, server.server_env(extra))

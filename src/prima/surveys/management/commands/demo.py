@@ -41,6 +41,11 @@ class Command(BaseCommand):
         parser.add_argument(
             "--no-serve", action="store_true", help="load and print, but do not start the server"
         )
+        parser.add_argument(
+            "--no-task-worker",
+            action="store_true",
+            help="do not start the background-task worker (run 'prima db_worker' apart)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         port = options["port"]
@@ -69,6 +74,8 @@ class Command(BaseCommand):
         env = server.demo_env(
             data_dir=data_dir, password_file=data_dir / PASSWORD_FILE, base_url=base
         )
+        if options["no_task_worker"]:
+            env["PRIMA_TASK_WORKER"] = "off"
         server.exec_server(server.runserver_argv(host=HOST, port=port), env)
 
     def _report(

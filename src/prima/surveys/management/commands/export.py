@@ -5,11 +5,33 @@ from __future__ import annotations
 import io
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
 
-from prima.surveys.export import FORMATS, export_to_path, write_csv, write_xlsx
+from prima.surveys.export import (
+    FORMATS,
+    export_queryset,
+    export_to_path,
+    sheet_split_note,
+    write_csv,
+    write_xlsx,
+    xlsx_sheet_count,
+)
+from prima.surveys.export import (
+    Progress as ProgressCallback,
+)
 from prima.surveys.models import Survey
 
 
@@ -44,10 +66,13 @@ class Command(BaseCommand):
         )
         if output:
             try:
-                n = export_to_path(survey, output, fmt=fmt)
+                with _progress_bar(survey) as progress:
+                    n = export_to_path(survey, output, fmt=fmt, progress=progress)
             except OSError as exc:
                 raise CommandError(f"{output}: {exc.strerror or exc}") from None
             self.stdout.write(f"{n} tanggapan survei {survey.code} ditulis ke {output}")
+            if fmt == "xlsx" and xlsx_sheet_count(n) > 1:
+                self.stdout.write(sheet_split_note(n, xlsx_sheet_count(n)))
             return
         out = getattr(self.stdout, "_out", sys.stdout)  # the stream under Django's wrapper
         try:
@@ -58,7 +83,8 @@ class Command(BaseCommand):
                 if buffer is None or out.isatty():
                     raise CommandError("XLSX is binary: give --output FILE (or redirect stdout)")
                 out.flush()
-                write_xlsx(survey, buffer)
+                with _progress_bar(survey) as progress:
+                    write_xlsx(survey, buffer, progress=progress)
                 buffer.flush()
         except BrokenPipeError:  # e.g. | head: stop quietly
             devnull = os.open(os.devnull, os.O_WRONLY)
@@ -74,7 +100,29 @@ class Command(BaseCommand):
         out.flush()
         text = io.TextIOWrapper(buffer, encoding="utf-8", newline="", write_through=True)
         try:
-            write_csv(survey, text)
+            with _progress_bar(survey) as progress:
+                write_csv(survey, text, progress=progress)
             text.flush()
         finally:
             text.detach()
+
+
+@contextmanager
+def _progress_bar(survey: Survey) -> Iterator[ProgressCallback | None]:
+    """A rich progress bar on standard error while it is a terminal (never in a pipe or a
+    log); yields the export's progress callback, or None."""
+    console = Console(stderr=True)
+    if not console.is_terminal:
+        yield None
+        return
+    total = export_queryset(survey).count()
+    columns = (
+        TextColumn(f"ekspor {survey.code}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+    )
+    with Progress(*columns, console=console, transient=False) as bar:
+        task = bar.add_task("ekspor", total=total)
+        yield lambda n: bar.update(task, completed=n)

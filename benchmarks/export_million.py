@@ -1,0 +1,193 @@
+"""Export at scale (issue 5, acceptance "Export of 1,000,000 responses"), by hand.
+
+In a temporary data folder: ``prima demo --no-serve``, ``prima seed --responses N`` into the
+demo's SKM survey, then ``prima export responses`` of that survey to CSV (and with ``--xlsx``
+to XLSX too), each export in its own process. Checks that the file has every row (as many
+data rows as the survey has responses, every id once) and prints the elapsed times and the
+export process's peak memory (its maximum resident set size, from ``wait4``).
+
+    .venv/bin/python benchmarks/export_million.py [--responses 1000000] [--xlsx] [--postgres]
+
+``--postgres`` uses ``DATABASE_URL`` when it points at PostgreSQL (a fresh database is made on
+that server and dropped afterwards), otherwise a throw-away cluster like
+``scripts/postgres-for-tests.sh``'s (see ``ingest_harness.py``). Exit status 0 when every row
+is there and the peak memory stays under ``--max-rss-mb`` (300), 1 otherwise.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Mapping
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import ingest_harness as h
+
+MARK = "EXPORT-COUNT:"
+_COUNT_SCRIPT = """
+from prima.surveys.models import Response
+print({mark!r} + str(Response._base_manager.filter(survey__code={code!r}).count()))
+"""
+
+
+def survey_count(env: Mapping[str, str], code: str) -> int:
+    done = h.run_prima(["shell", "-c", _COUNT_SCRIPT.format(code=code, mark=MARK)], env)
+    for line in done.stdout.splitlines():
+        if line.startswith(MARK):
+            return int(line[len(MARK) :])
+    raise RuntimeError(f"no count printed:\n{done.stdout}\n{done.stderr}")
+
+
+def measured(args: list[str], env: Mapping[str, str]) -> tuple[float, float, str]:
+    """Run ``prima ARGS``; (seconds, peak RSS in MB, stdout). The peak is the process's own
+    (``wait4`` of this child), not the largest of all children."""
+    started = time.monotonic()
+    proc = subprocess.Popen(
+        [str(h.prima_bin()), *args],
+        env=dict(env),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        stdin=subprocess.DEVNULL,
+        text=True,
+    )
+    assert proc.stdout is not None
+    out = proc.stdout.read()
+    _, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    elapsed = time.monotonic() - started
+    if proc.returncode != 0:
+        raise RuntimeError(f"prima {' '.join(args[:2])} failed ({proc.returncode}):\n{out}")
+    return elapsed, usage.ru_maxrss / 1024, out  # ru_maxrss is in KiB on Linux
+
+
+def csv_rows(path: Path) -> tuple[int, int]:
+    """(data rows, distinct ids) of an export CSV."""
+    ids: set[int] = set()
+    n = 0
+    with path.open(encoding="utf-8", newline="") as fh:
+        reader = csv.reader(fh)
+        next(reader)
+        for row in reader:
+            n += 1
+            ids.add(int(row[0]))
+    return n, len(ids)
+
+
+def xlsx_rows(path: Path) -> tuple[int, int, list[str]]:
+    """(data rows, distinct ids, sheet names) over every ``responses*`` sheet."""
+    from openpyxl import load_workbook
+
+    book = load_workbook(path, read_only=True)
+    ids: set[int] = set()
+    n = 0
+    for name in book.sheetnames:
+        if not name.startswith("responses"):
+            continue
+        rows = book[name].iter_rows(values_only=True)
+        next(rows)
+        for row in rows:
+            n += 1
+            ids.add(int(row[0]))
+    names = list(book.sheetnames)
+    book.close()
+    return n, len(ids), names
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--responses", type=int, default=1_000_000)
+    parser.add_argument("--xlsx", action="store_true", help="also export to XLSX")
+    parser.add_argument("--postgres", action="store_true")
+    parser.add_argument("--seed", type=int, default=5)
+    parser.add_argument("--max-rss-mb", type=float, default=300.0)
+    parser.add_argument("--keep", action="store_true", help="keep the data folder")
+    args = parser.parse_args(argv)
+    if not 1 <= args.responses <= 10_000_000:
+        parser.error("--responses 1..10000000")
+
+    data_dir = Path(tempfile.mkdtemp(prefix="prima-export."))
+    own_cluster: h.PgCluster | None = None
+    url: str | None = None
+    admin_url = ""
+    db_name = f"prima_export_{uuid.uuid4().hex[:10]}"
+    ok = True
+    try:
+        if args.postgres:
+            given = os.environ.get("DATABASE_URL")
+            if h.is_postgres(given):
+                assert given is not None
+                admin_url = given
+            else:
+                own_cluster = h.PgCluster.create()
+                admin_url = own_cluster.url
+                print(f"throw-away PostgreSQL cluster on {h.HOST}:{own_cluster.port}")
+            url = h.create_database(admin_url, db_name, synchronous_commit=None)
+        env = h.prima_env(data_dir, url)
+        engine = "PostgreSQL" if url else "SQLite (WAL)"
+        print(f"== export of {args.responses} seeded responses on {engine}")
+
+        code = h.prepare_demo(env)
+        seconds, rss, _ = measured(
+            [
+                "seed",
+                "--responses",
+                str(args.responses),
+                "--survey",
+                code,
+                "--seed",
+                str(args.seed),
+            ],
+            env,
+        )
+        print(
+            f"seed: {args.responses} responses in {seconds:.1f} s "
+            f"({args.responses / seconds:,.0f}/s), peak memory {rss:.0f} MB"
+        )
+        expected = survey_count(env, code)
+        print(f"survey {code}: {expected} responses stored")
+
+        formats = ["csv", "xlsx"] if args.xlsx else ["csv"]
+        for fmt in formats:
+            path = data_dir / f"export.{fmt}"
+            seconds, rss, _ = measured(
+                ["export", "responses", "--survey", code, "--output", str(path)], env
+            )
+            size = path.stat().st_size / 2**20
+            if fmt == "csv":
+                rows, distinct = csv_rows(path)
+                sheets = ""
+            else:
+                rows, distinct, names = xlsx_rows(path)
+                sheets = f", sheets {', '.join(names)}"
+            every = rows == expected == distinct
+            under = rss < args.max_rss_mb
+            ok = ok and every and under
+            print(
+                f"export {fmt}: {rows} rows ({'every row' if every else 'ROWS MISSING'}"
+                f"{sheets}) in {seconds:.1f} s ({rows / seconds:,.0f} rows/s), "
+                f"{size:.0f} MB file, peak memory {rss:.0f} MB "
+                f"({'under' if under else 'OVER'} {args.max_rss_mb:.0f} MB)"
+            )
+        kept = f"; data folder kept in {data_dir}" if args.keep else ""
+        print(("all checks passed" if ok else "CHECKS FAILED") + kept)
+        return 0 if ok else 1
+    finally:
+        if url:
+            h.drop_database(admin_url, db_name)
+        if own_cluster is not None:
+            own_cluster.destroy()
+        if not args.keep:
+            shutil.rmtree(data_dir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
