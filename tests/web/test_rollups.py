@@ -120,6 +120,9 @@ def test_rollups_stay_exact_through_inserts_flags_reviews_and_imports(world, tmp
                     service_id=world.service1.pk
                     if unit == world.upt1 and rnd.random() < 0.5
                     else None,
+                    staff_id=world.staff1.pk
+                    if unit == world.loket1 and rnd.random() < 0.5
+                    else None,
                     submitted_at=timezone.make_aware(START + timedelta(days=rnd.randint(0, 80))),
                 ),
             )[0]
@@ -156,6 +159,8 @@ def test_rollups_stay_exact_through_inserts_flags_reviews_and_imports(world, tmp
     assert_agrees(survey)
     assert_agrees(survey, period=parse_period("2026-Q1"))
     assert_agrees(survey, unit=world.upt1)
+    assert_agrees(survey, service=world.service1, period=parse_period("2026"))
+    assert_agrees(survey, staff=world.staff1)
     assert_agrees(
         survey, period=Period("custom", date(2026, 2, 7), date(2026, 3, 19)), unit=world.upt2
     )

@@ -116,8 +116,9 @@ class FollowUpAction(models.Model):
 
 
 class Rollup(models.Model):
-    """Mergeable integer totals of the counted responses of one survey in one month, unit,
-    service and staff member (:mod:`prima.summaries` defines the vector ``data``).
+    """Mergeable integer totals of the counted responses of one survey in one month and unit,
+    or month, unit and service, or month, unit, service and staff member (the three levels of
+    :mod:`prima.insights.rollups`; :mod:`prima.summaries` defines the vector ``data``).
 
     Dashboard numbers add these vectors up instead of reading every response, so a page costs
     the same with ten thousand or a million responses; ``prima rollups rebuild --check``
@@ -128,6 +129,8 @@ class Rollup(models.Model):
     instrument_version = models.ForeignKey(
         "surveys.InstrumentVersion", on_delete=models.CASCADE, related_name="rollups"
     )
+    level = models.CharField(max_length=8, default="staff")
+    """``unit`` (month, unit), ``service`` (+ service) or ``staff`` (+ service and staff)."""
     bucket = models.CharField(max_length=80)
     month = models.DateField()
     unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="rollups")
@@ -152,7 +155,9 @@ class Rollup(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["survey", "bucket"], name="rollup_bucket_unique")
         ]
-        indexes = [models.Index(fields=["survey", "month"], name="rollup_survey_month")]
+        indexes = [
+            models.Index(fields=["survey", "level", "month"], name="rollup_survey_level_month")
+        ]
 
     def __str__(self) -> str:
         return f"{self.survey_id} {self.bucket}"

@@ -53,12 +53,25 @@ def month_of(moment: datetime) -> date:
     return timezone.localtime(moment).date().replace(day=1)
 
 
-def bucket_key(month: date, unit_id: int, service_id: int | None, staff_id: int | None) -> str:
-    return f"{month:%Y-%m}/{unit_id}/{service_id or '-'}/{staff_id or '-'}"
+LEVELS = ("unit", "service", "staff")
+"""Each response is in one bucket of each level: per month and unit; per month, unit and
+service; per month, unit, service and staff member. A read uses the coarsest level that its
+filters and grouping allow, so a year of an organization reads (months x units) rows."""
+
+
+def bucket_key(
+    level: str, month: date, unit_id: int, service_id: int | None, staff_id: int | None
+) -> str:
+    if level == "unit":
+        return f"unit:{month:%Y-%m}/{unit_id}"
+    if level == "service":
+        return f"service:{month:%Y-%m}/{unit_id}/{service_id or '-'}"
+    return f"staff:{month:%Y-%m}/{unit_id}/{service_id or '-'}/{staff_id or '-'}"
 
 
 @dataclass(frozen=True)
 class Bucket:
+    level: str
     month: date
     unit_id: int
     service_id: int | None
@@ -66,7 +79,18 @@ class Bucket:
 
     @property
     def key(self) -> str:
-        return bucket_key(self.month, self.unit_id, self.service_id, self.staff_id)
+        return bucket_key(self.level, self.month, self.unit_id, self.service_id, self.staff_id)
+
+
+def buckets_of(
+    month: date, unit_id: int, service_id: int | None, staff_id: int | None
+) -> tuple[Bucket, Bucket, Bucket]:
+    """The bucket of each level that a response of this month, unit, service and staff is in."""
+    return (
+        Bucket("unit", month, unit_id, None, None),
+        Bucket("service", month, unit_id, service_id, None),
+        Bucket("staff", month, unit_id, service_id, staff_id),
+    )
 
 
 PENDING = Response.ROLLUP_PENDING
@@ -94,41 +118,46 @@ def _lock(survey: Survey) -> None:
             RollupLock.objects.filter(survey=survey).update(folds=F("folds") + 1)
 
 
-def group_sums(
-    layout: summaries.Layout,
-    answers: list[Any],
-    profiles: list[Any],
-    keys: list[Any],
-    signs: list[int] | None = None,
-) -> dict[Any, np.ndarray]:
-    """``{key: sum of the (signed) summaries of the responses with that key}``."""
-    if not answers:
-        return {}
-    matrix = summaries.summary_rows(
+def _rows_matrix(layout: summaries.Layout, answers: list[Any], profiles: list[Any]) -> np.ndarray:
+    return summaries.summary_rows(
         layout,
         [a if isinstance(a, dict) else {} for a in answers],
         [p if isinstance(p, dict) else {} for p in profiles],
     )
-    if signs is not None:
-        matrix *= np.asarray(signs, dtype=np.int64)[:, None]
+
+
+def _sum_by(matrix: np.ndarray, keys: list[Any]) -> dict[Any, np.ndarray]:
+    """``{key: sum of the matrix rows with that key}``."""
     uniques = list(dict.fromkeys(keys))
     index = {k: i for i, k in enumerate(uniques)}
-    grouped = np.zeros((len(uniques), layout.size), dtype=np.int64)
-    np.add.at(
-        grouped, np.fromiter((index[k] for k in keys), dtype=np.intp, count=len(keys)), matrix
-    )
+    grouped = np.zeros((len(uniques), matrix.shape[1]), dtype=np.int64)
+    where = np.fromiter((index[k] for k in keys), dtype=np.intp, count=len(keys))
+    np.add.at(grouped, where, matrix)
     return {k: grouped[i] for k, i in index.items()}
+
+
+def group_sums(
+    layout: summaries.Layout, answers: list[Any], profiles: list[Any], keys: list[Any]
+) -> dict[Any, np.ndarray]:
+    """``{key: sum of the summaries of the responses with that key}``."""
+    if not answers:
+        return {}
+    return _sum_by(_rows_matrix(layout, answers, profiles), keys)
 
 
 def _summaries_by_bucket(
     layout: summaries.Layout, rows: list[tuple[Any, ...]]
 ) -> tuple[dict[Bucket, np.ndarray], list[int], list[int]]:
-    """Signed summaries per bucket of fold rows, and the pks to mark rolled / not rolled."""
-    buckets = [Bucket(month_of(r[3]), r[4], r[5], r[6]) for r in rows]
-    signs = [-1 if r[7] else 1 for r in rows]
+    """Signed summaries per bucket (of every level) of fold rows, and the pks to mark rolled /
+    not rolled."""
+    matrix = _rows_matrix(layout, [r[1] for r in rows], [r[2] for r in rows])
+    matrix *= np.asarray([-1 if r[7] else 1 for r in rows], dtype=np.int64)[:, None]
+    per_row = [buckets_of(month_of(r[3]), r[4], r[5], r[6]) for r in rows]
+    deltas: dict[Bucket, np.ndarray] = {}
+    for level in range(len(LEVELS)):
+        deltas.update(_sum_by(matrix, [b[level] for b in per_row]))
     add = [r[0] for r in rows if not r[7]]
     remove = [r[0] for r in rows if r[7]]
-    deltas = group_sums(layout, [r[1] for r in rows], [r[2] for r in rows], buckets, signs)
     return deltas, add, remove
 
 
@@ -146,6 +175,7 @@ def _add_to_rollups(
             Rollup(
                 survey=survey,
                 instrument_version_id=survey.instrument_version_id,
+                level=bucket.level,
                 bucket=key,
                 month=bucket.month,
                 unit_id=bucket.unit_id,
@@ -314,8 +344,14 @@ def totals(
     def add(key: Any, vector: np.ndarray) -> None:
         out[key] = out[key] + vector if key in out else vector
 
+    if staff is not None or by == "staff":
+        level = "staff"
+    elif service is not None or by == "service":
+        level = "service"
+    else:
+        level = "unit"
     qs = Rollup.objects.filter(
-        where, survey=survey, instrument_version_id=survey.instrument_version_id
+        where, survey=survey, instrument_version_id=survey.instrument_version_id, level=level
     )
     span = None
     if period is not None:
@@ -379,11 +415,11 @@ def recompute(survey: Survey) -> dict[str, np.ndarray]:
     )
     out: dict[str, np.ndarray] = {}
     for chunk in _chunks(rows.iterator(chunk_size=CHUNK)):
-        keys = [bucket_key(month_of(r[2]), r[3], r[4], r[5]) for r in chunk]
-        for k, vector in group_sums(
-            layout, [r[0] for r in chunk], [r[1] for r in chunk], keys
-        ).items():
-            out[k] = out[k] + vector if k in out else vector
+        matrix = _rows_matrix(layout, [r[0] for r in chunk], [r[1] for r in chunk])
+        per_row = [buckets_of(month_of(r[2]), r[3], r[4], r[5]) for r in chunk]
+        for level in range(len(LEVELS)):
+            for bucket, vector in _sum_by(matrix, [b[level] for b in per_row]).items():
+                out[bucket.key] = out[bucket.key] + vector if bucket.key in out else vector
     return out
 
 
