@@ -853,7 +853,7 @@ def test_pages_answer_503_when_the_database_is_unavailable(world):
     with mock.patch("prima.surveys.public_views.survey_get_public", side_effect=DB_ERRORS[1]):
         assert Client().get(f"/s/{world.skm.code}/").status_code == 503
     alice = world.client("alice")
-    with mock.patch("prima.insights.views.survey_results", side_effect=DB_ERRORS[2]):
+    with mock.patch("prima.insights.rollups.totals", side_effect=DB_ERRORS[2]):
         assert alice.get(f"/app/surveys/{world.skm.code}/").status_code == 503
 
 
