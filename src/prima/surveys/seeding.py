@@ -49,7 +49,7 @@ from prima.surveys.importing import responses_imported
 from prima.surveys.models import Response, Survey
 from prima.surveys.profile import profile_fields
 
-BATCH_SIZE = 10_000
+BATCH_SIZE = 20_000  # per transaction: listeners (rollups, alerts) run once per batch
 MONTHS = 12
 CHANNELS = tuple(c.value for c in (Channel.WEB, Channel.QR, Channel.KIOSK, Channel.PAPER))
 CHANNEL_SHARES = (0.35, 0.40, 0.15, 0.10)
