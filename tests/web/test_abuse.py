@@ -879,10 +879,12 @@ def test_a_failure_after_the_insert_stores_nothing_and_is_not_acknowledged(world
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_failed_commit_stores_nothing_and_is_not_acknowledged(world):
-    """The commit itself fails (real transactions): the row is rolled back, the client hears
+    """A submission with a single-use token runs in BEGIN ... COMMIT; the commit itself fails
+    (real transactions): the row is rolled back, the token stays unused, the client hears
     503, not 201, and the same submission sent again is stored once."""
     before = Response.objects.count()
-    submission = body(world)
+    token = srv.tokens_create(survey=world.skm, count=1)[0]
+    submission = body(world, token=token.code)
     real_commit = connection.commit
     calls = []
 
@@ -894,6 +896,32 @@ def test_a_failed_commit_stores_nothing_and_is_not_acknowledged(world):
         r = api_post(world.skm, submission)
     assert calls, "the submission never reached its commit"
     assert connection.commit == real_commit
+    assert r.status_code == 503
+    assert Response.objects.count() == before
+    retry = api_post(world.skm, submission)
+    assert retry.status_code == 201
+    again = api_post(world.skm, submission)
+    assert (again.status_code, again.json()) == (200, retry.json())
+    assert Response.objects.filter(submission_id=submission["submission_id"]).count() == 1
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_failed_single_insert_stores_nothing_and_is_not_acknowledged(world):
+    """A plain submission is one INSERT in autocommit (its own transaction): when it fails,
+    nothing is stored and the client hears 503; the same submission again is stored once."""
+    before = Response.objects.count()
+    submission = body(world)
+    seen = []
+
+    def failing_insert(execute, sql, params, many, context):
+        if sql.startswith('INSERT INTO "surveys_response"'):
+            seen.append(connection.get_autocommit())
+            raise OperationalError("server closed the connection unexpectedly")
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(failing_insert):
+        r = api_post(world.skm, submission)
+    assert seen == [True], "the INSERT did not run on its own, in autocommit"
     assert r.status_code == 503
     assert Response.objects.count() == before
     retry = api_post(world.skm, submission)

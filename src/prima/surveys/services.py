@@ -6,6 +6,7 @@ import json
 import secrets
 import time
 import uuid
+from contextlib import nullcontext
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from importlib import resources
@@ -249,14 +250,27 @@ def response_submit(
     values["duration_ms"] = signals.elapsed_ms
     values["device"] = device
     try:
-        with transaction.atomic():  # BEGIN ... COMMIT: acknowledged only once committed
-            token = _claim_token(survey, submission.token, lang)
-            response = Response.objects.create(survey=survey, submission_id=sid, **values)
-            if token is not None:
-                token.response = response
-                token.save(update_fields=["response"])
-            if device is not None:
-                _device_answered(device, answered_at)
+        if device is None and not token_normalise(submission.token) and not survey.requires_token:
+            # one INSERT, committed by itself (autocommit): acknowledged only once committed,
+            # without the round trips of BEGIN and COMMIT and with the shortest hold of the
+            # foreign-key locks on the survey and unit rows; a savepoint inside a caller's
+            # transaction, so that a duplicate id does not break it
+            inner = (
+                transaction.atomic()
+                if transaction.get_connection().in_atomic_block
+                else nullcontext()
+            )
+            with inner:
+                response = Response.objects.create(survey=survey, submission_id=sid, **values)
+        else:
+            with transaction.atomic():  # BEGIN ... COMMIT: the token and device with it
+                token = _claim_token(survey, submission.token, lang)
+                response = Response.objects.create(survey=survey, submission_id=sid, **values)
+                if token is not None:
+                    token.response = response
+                    token.save(update_fields=["response"])
+                if device is not None:
+                    _device_answered(device, answered_at)
     except IntegrityError:
         # the submission id is stored already (a retry, or a concurrent one that won the
         # race): answer with the first response; the unique constraint decides, not a read
