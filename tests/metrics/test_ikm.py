@@ -1,5 +1,6 @@
 """IKM per PermenPAN-RB 14/2017 and KepMenPAN 25/2004, checked against skm.md by hand."""
 
+import math
 from fractions import Fraction
 
 import numpy as np
@@ -304,3 +305,29 @@ def test_grade_monotone_through_ikm_from_totals(count, data):
     ra, rb = uniform(total_a, count), uniform(total_b, count)
     assert ra.ikm <= rb.ikm
     assert GRADE_RANK[ra.grade] <= GRADE_RANK[rb.grade]
+
+
+def test_respondent_score_by_hand():
+    """Three complete respondents with answer totals 29, 27 and 36 over 9 unsur: their own
+    converted scores are 25/9 x total = 80.555..., 75 and 100; mean 85.185..., SD 13.127...
+    (sum of squared deviations 344.68 / 2), t(0.975; 2) = 4.302653."""
+    a = np.array(
+        [[4, 3, 3, 4, 3, 3, 4, 3, 2], [3, 3, 3, 3, 3, 3, 3, 3, 3], [4, 4, 4, 4, 4, 4, 4, 4, 4.0]]
+    )
+    r = ikm(a, [f"U{i}" for i in range(1, 10)])
+    score = r.respondent_score
+    assert score.n == 3
+    assert score.mean == pytest.approx(2300 / 27)
+    assert float(r.ikm_converted) == pytest.approx(2300 / 27)  # all complete: the IKM itself
+    assert score.sd == pytest.approx(13.1272656, abs=1e-6)
+    half = 4.302653 * 13.1272656 / math.sqrt(3)
+    assert score.ci_low == pytest.approx(2300 / 27 - half, abs=1e-4)
+    assert score.ci_high == pytest.approx(2300 / 27 + half, abs=1e-4)
+
+
+def test_respondent_score_counts_only_complete_respondents():
+    a = np.array([[4.0] * 9, [1.0] * 8 + [np.nan], [2.0] * 9])
+    score = ikm(a, [f"U{i}" for i in range(1, 10)]).respondent_score
+    assert score.n == 2
+    assert score.mean == pytest.approx(75.0)  # (100 + 50) / 2
+    assert ikm(a[:0], [f"U{i}" for i in range(1, 10)]).respondent_score.n == 0
