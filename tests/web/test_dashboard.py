@@ -222,7 +222,7 @@ def test_paired_survey_shows_gaps_with_intervals_ipa_and_csi(world):
     spec = json.loads(
         re.search(r'id="spec-ipa" type="application/json">(.*?)</script>', html, re.S)[1]
     )
-    points = spec["layer"][0]["data"]["values"]
+    points = spec["datasets"][spec["layer"][0]["data"]["name"]]
     assert {p["item"] for p in points} == set(results["ipa"]["items"])
 
 

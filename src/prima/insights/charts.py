@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -70,8 +71,24 @@ def _spec(chart: alt.TopLevelMixin) -> dict[str, Any]:
     return spec
 
 
-def _base(rows: list[dict[str, Any]]) -> alt.Chart:
-    return alt.Chart(alt.Data(values=rows)).properties(width=WIDTH, height=HEIGHT)
+_templates: dict[tuple[Any, ...], dict[str, Any]] = {}
+
+
+def _filled(
+    key: tuple[Any, ...], build: Callable[[], alt.TopLevelMixin], datasets: dict[str, Any]
+) -> dict[str, Any]:
+    """The spec of a chart whose layers read named datasets: altair builds it once per shape
+    (``key``: kind, fields, titles, which layers) and process; each page only fills in the
+    rows (Vega-Lite's top-level ``datasets``). Building with altair costs tens of
+    milliseconds a chart; filling costs nothing."""
+    spec = _templates.get(key)
+    if spec is None:
+        spec = _templates[key] = _spec(build())
+    return {**spec, "datasets": datasets}
+
+
+def _named(name: str) -> alt.Data:
+    return alt.Data(name=name)
 
 
 def ipa_chart(
@@ -80,43 +97,53 @@ def ipa_chart(
     """The Importance-Performance diagram: X performance (kinerja), Y importance (harapan), the
     crosshair at ``x_axis``/``y_axis``. Rows: ``item``, ``kinerja``, ``harapan``, ``kuadran``."""
     domain = [scale[0], scale[1]]
-    x = alt.X("kinerja:Q", title="Kinerja", scale=alt.Scale(domain=domain, zero=False))
-    y = alt.Y(
-        "harapan:Q", title="Harapan (kepentingan)", scale=alt.Scale(domain=domain, zero=False)
-    )
-    points = (
-        _base(rows)
-        .mark_circle(size=90, color=BRAND)
-        .encode(
-            x=x,
-            y=y,
-            tooltip=[
-                alt.Tooltip("item:N", title="Butir"),
-                alt.Tooltip("kinerja:Q", format=".2f", title="Kinerja"),
-                alt.Tooltip("harapan:Q", format=".2f", title="Harapan"),
-                alt.Tooltip("kuadran:N", title="Kuadran"),
-            ],
+
+    def build() -> alt.TopLevelMixin:
+        x = alt.X("kinerja:Q", title="Kinerja", scale=alt.Scale(domain=domain, zero=False))
+        y = alt.Y(
+            "harapan:Q", title="Harapan (kepentingan)", scale=alt.Scale(domain=domain, zero=False)
         )
-    )
-    labels = (
-        _base(rows)
-        .mark_text(align="left", dx=7, dy=-6, fontSize=11)
-        .encode(x=x, y=y, text="item:N")
-    )
-    layers: list[Any] = [points, labels]
-    if x_axis is not None:
-        layers.append(
-            alt.Chart(alt.Data(values=[{"v": x_axis}]))
-            .mark_rule(color="#777", strokeDash=[4, 4])
-            .encode(x="v:Q")
+        points = (
+            alt.Chart(_named("rows"))
+            .properties(width=WIDTH, height=HEIGHT)
+            .mark_circle(size=90, color=BRAND)
+            .encode(
+                x=x,
+                y=y,
+                tooltip=[
+                    alt.Tooltip("item:N", title="Butir"),
+                    alt.Tooltip("kinerja:Q", format=".2f", title="Kinerja"),
+                    alt.Tooltip("harapan:Q", format=".2f", title="Harapan"),
+                    alt.Tooltip("kuadran:N", title="Kuadran"),
+                ],
+            )
         )
-    if y_axis is not None:
-        layers.append(
-            alt.Chart(alt.Data(values=[{"v": y_axis}]))
-            .mark_rule(color="#777", strokeDash=[4, 4])
-            .encode(y="v:Q")
+        labels = (
+            alt.Chart(_named("rows"))
+            .properties(width=WIDTH, height=HEIGHT)
+            .mark_text(align="left", dx=7, dy=-6, fontSize=11)
+            .encode(x=x, y=y, text="item:N")
         )
-    return _spec(alt.layer(*layers).properties(title="Diagram Kartesius IPA"))
+        layers: list[Any] = [points, labels]
+        if x_axis is not None:
+            layers.append(
+                alt.Chart(_named("x_axis"))
+                .mark_rule(color="#777", strokeDash=[4, 4])
+                .encode(x="v:Q")
+            )
+        if y_axis is not None:
+            layers.append(
+                alt.Chart(_named("y_axis"))
+                .mark_rule(color="#777", strokeDash=[4, 4])
+                .encode(y="v:Q")
+            )
+        return alt.layer(*layers).properties(title="Diagram Kartesius IPA")
+
+    return _filled(
+        ("ipa", tuple(domain), x_axis is not None, y_axis is not None),
+        build,
+        {"rows": rows, "x_axis": [{"v": x_axis}], "y_axis": [{"v": y_axis}]},
+    )
 
 
 def interval_chart(
@@ -133,47 +160,62 @@ def interval_chart(
     """A value per category with its 95% interval where there is one (``ci_low``/``ci_high``):
     units side by side, dimensions' gaps, or a trend (``line=True``, categories in order).
     Rows: ``<category>``, ``value``, ``ci_low``, ``ci_high``, ``n``."""
-    x = alt.X(f"{category}:{'O' if ordinal or line else 'N'}", title=category_title, sort=None)
-    y = alt.Y("value:Q", title=value_title, scale=alt.Scale(zero=False))
-    tooltip = [
-        alt.Tooltip(f"{category}:N", title=category_title),
-        alt.Tooltip("value:Q", format=".2f", title=value_title),
-        alt.Tooltip("ci_low:Q", format=".2f", title="IK 95% bawah"),
-        alt.Tooltip("ci_high:Q", format=".2f", title="IK 95% atas"),
-        alt.Tooltip("n:Q", title="n"),
-    ]
     defined = [r for r in rows if r.get("value") is not None]
-    layers: list[Any] = []
     with_ci = [r for r in defined if r.get("ci_low") is not None and r.get("ci_high") is not None]
-    if with_ci:
+
+    def build() -> alt.TopLevelMixin:
+        x = alt.X(f"{category}:{'O' if ordinal or line else 'N'}", title=category_title, sort=None)
+        y = alt.Y("value:Q", title=value_title, scale=alt.Scale(zero=False))
+        tooltip = [
+            alt.Tooltip(f"{category}:N", title=category_title),
+            alt.Tooltip("value:Q", format=".2f", title=value_title),
+            alt.Tooltip("ci_low:Q", format=".2f", title="IK 95% bawah"),
+            alt.Tooltip("ci_high:Q", format=".2f", title="IK 95% atas"),
+            alt.Tooltip("n:Q", title="n"),
+        ]
+        layers: list[Any] = []
+        if with_ci:
+            layers.append(
+                alt.Chart(_named("ci"))
+                .mark_rule(color=BRAND, strokeWidth=2)
+                .encode(x=x, y=alt.Y("ci_low:Q", title=value_title), y2="ci_high:Q")
+            )
+        if line:
+            layers.append(alt.Chart(_named("values")).mark_line(color=BRAND).encode(x=x, y=y))
         layers.append(
-            alt.Chart(alt.Data(values=with_ci))
-            .mark_rule(color=BRAND, strokeWidth=2)
-            .encode(x=x, y=alt.Y("ci_low:Q", title=value_title), y2="ci_high:Q")
+            alt.Chart(_named("values"))
+            .mark_point(filled=True, size=70, color=BRAND)
+            .encode(
+                x=x,
+                y=y,
+                shape=alt.Shape(
+                    "small:N",
+                    title="Kelompok kecil",
+                    scale=alt.Scale(domain=["ya", "tidak"], range=["triangle", "circle"]),
+                ),
+                tooltip=tooltip,
+            )
         )
-    if line:
-        layers.append(alt.Chart(alt.Data(values=defined)).mark_line(color=BRAND).encode(x=x, y=y))
-    layers.append(
-        alt.Chart(alt.Data(values=defined))
-        .mark_point(filled=True, size=70, color=BRAND)
-        .encode(
-            x=x,
-            y=y,
-            shape=alt.Shape(
-                "small:N",
-                title="Kelompok kecil",
-                scale=alt.Scale(domain=["ya", "tidak"], range=["triangle", "circle"]),
-            ),
-            tooltip=tooltip,
-        )
+        if reference is not None:
+            layers.append(
+                alt.Chart(_named("reference"))
+                .mark_rule(color=WARN, strokeDash=[4, 4])
+                .encode(y="v:Q")
+            )
+        return alt.layer(*layers).properties(width=WIDTH, height=HEIGHT, title=title)
+
+    key = (
+        "interval",
+        category,
+        category_title,
+        value_title,
+        reference is not None,
+        ordinal,
+        line,
+        title,
+        bool(with_ci),
     )
-    if reference is not None:
-        layers.append(
-            alt.Chart(alt.Data(values=[{"v": reference}]))
-            .mark_rule(color=WARN, strokeDash=[4, 4])
-            .encode(y="v:Q")
-        )
-    return _spec(alt.layer(*layers).properties(width=WIDTH, height=HEIGHT, title=title))
+    return _filled(key, build, {"ci": with_ci, "values": defined, "reference": [{"v": reference}]})
 
 
 def bar_chart(
@@ -186,23 +228,27 @@ def bar_chart(
     title: str = "",
 ) -> dict[str, Any]:
     """Horizontal bars, e.g. NRR per unsur (rows: ``<category>``, ``value``, ``n``)."""
-    x = alt.X(
-        "value:Q",
-        title=value_title,
-        scale=alt.Scale(domain=domain) if domain else alt.Undefined,
-    )
-    chart = (
-        alt.Chart(alt.Data(values=[r for r in rows if r.get("value") is not None]))
-        .mark_bar(color=BRAND)
-        .encode(
-            y=alt.Y(f"{category}:N", title=category_title, sort=None),
-            x=x,
-            tooltip=[
-                alt.Tooltip(f"{category}:N", title=category_title),
-                alt.Tooltip("value:Q", format=".3f", title=value_title),
-                alt.Tooltip("n:Q", title="n"),
-            ],
+
+    def build() -> alt.TopLevelMixin:
+        x = alt.X(
+            "value:Q",
+            title=value_title,
+            scale=alt.Scale(domain=domain) if domain else alt.Undefined,
         )
-        .properties(width=WIDTH, title=title)
-    )
-    return _spec(chart)
+        return (
+            alt.Chart(_named("values"))
+            .mark_bar(color=BRAND)
+            .encode(
+                y=alt.Y(f"{category}:N", title=category_title, sort=None),
+                x=x,
+                tooltip=[
+                    alt.Tooltip(f"{category}:N", title=category_title),
+                    alt.Tooltip("value:Q", format=".3f", title=value_title),
+                    alt.Tooltip("n:Q", title="n"),
+                ],
+            )
+            .properties(width=WIDTH, title=title)
+        )
+
+    key = ("bar", category, category_title, value_title, tuple(domain or ()), title)
+    return _filled(key, build, {"values": [r for r in rows if r.get("value") is not None]})

@@ -24,7 +24,7 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from prima.insights import charts
+from prima.insights import charts, rollups
 from prima.insights.periods import (
     Period,
     _month_start,
@@ -634,6 +634,13 @@ class Dashboard:
 
 
 def build_dashboard(
+    survey: Survey, filters: Filters, *, scope: Q, visible_units: list[Unit]
+) -> Dashboard:
+    with rollups.one_read(survey):  # every number of the page from the same responses
+        return _build_dashboard(survey, filters, scope=scope, visible_units=visible_units)
+
+
+def _build_dashboard(
     survey: Survey, filters: Filters, *, scope: Q, visible_units: list[Unit]
 ) -> Dashboard:
     instrument = survey.instrument_version.parsed

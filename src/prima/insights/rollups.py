@@ -17,7 +17,9 @@ fold what is pending first, imports and ``prima seed`` fold inside their own tra
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any
@@ -240,10 +242,27 @@ def pending(survey: Survey) -> bool:
     return Response.objects.filter(PENDING, survey=survey).exists()
 
 
+_folded_now: ContextVar[frozenset[int]] = ContextVar("prima_rollups_folded", default=frozenset())
+
+
 def ensure_folded(survey: Survey) -> None:
     """Fold what is pending (cheap when nothing is: one indexed EXISTS)."""
+    if survey.pk in _folded_now.get():
+        return
     if pending(survey):
         fold(survey)
+
+
+@contextmanager
+def one_read(survey: Survey) -> Iterator[None]:
+    """Reads of ``survey`` inside this block (a page's many results) fold once, at its start,
+    and then all see the same responses."""
+    ensure_folded(survey)
+    token = _folded_now.set(_folded_now.get() | {survey.pk})
+    try:
+        yield
+    finally:
+        _folded_now.reset(token)
 
 
 # -- reading -----------------------------------------------------------------------------

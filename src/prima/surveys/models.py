@@ -210,6 +210,12 @@ class Response(models.Model):
         indexes = [
             models.Index(fields=["survey", "submitted_at"], name="response_survey_time"),
             models.Index(fields=["survey", "unit"], name="response_survey_unit"),
+            # the suggestions of a survey, newest first (the dashboard's list pages in SQL)
+            models.Index(
+                fields=["survey", "-submitted_at", "-id"],
+                name="response_suggestions",
+                condition=~models.Q(suggestion=""),
+            ),
             # the few responses whose rollup state lags (prima.insights.rollups)
             models.Index(
                 fields=["survey", "id"],
