@@ -237,7 +237,7 @@ def bar_chart(
         )
         return (
             alt.Chart(_named("values"))
-            .mark_bar(color=BRAND)
+            .mark_bar(color=BRAND, clip=True)
             .encode(
                 y=alt.Y(f"{category}:N", title=category_title, sort=None),
                 x=x,
