@@ -4,15 +4,18 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('organizations', '0001_initial'),
-        ('surveys', '0005_export_jobs'),
+        ("organizations", "0001_initial"),
+        ("surveys", "0005_export_jobs"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='response',
-            index=models.Index(condition=models.Q(('suggestion', ''), _negated=True), fields=['survey', '-submitted_at', '-id'], name='response_suggestions'),
+            model_name="response",
+            index=models.Index(
+                condition=models.Q(("suggestion", ""), _negated=True),
+                fields=["survey", "-submitted_at", "-id"],
+                name="response_suggestions",
+            ),
         ),
     ]
