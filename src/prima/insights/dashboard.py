@@ -20,7 +20,7 @@ from datetime import date, datetime, time
 from typing import Any
 from urllib.parse import urlencode
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -33,17 +33,15 @@ from prima.insights.periods import (
     sub_periods,
 )
 from prima.insights.report import (
-    AGE_BANDS,
     NOT_ANSWERED,
     SampleAdequacy,
-    _age_band,
-    _age_label,
     period_months,
     sample_adequacy,
 )
 from prima.insights.results import survey_results, survey_results_by
 from prima.metrics.gap import VERDICT_LABELS
 from prima.organizations.models import Service, StaffMember, Unit
+from prima.summaries import AGE_BANDS, age_label
 from prima.surveys.models import Response, Survey
 from prima.surveys.profile import profile_fields
 
@@ -435,28 +433,6 @@ def scoped_responses(survey: Survey, filters: Filters, scope: Q) -> QuerySet[Res
     return qs
 
 
-def profile_counts(qs: QuerySet[Response], fields: list[dict[str, Any]]) -> dict[str, Counter[str]]:
-    """``{field_id: {option key or age band: count, "-": not answered}}`` and ``service``
-    (service names), by one grouped query: the loop runs over distinct combinations of
-    answers, never over responses. (``survey_results`` will carry ``profile`` from the rollups;
-    :func:`profile_tables` prefers it when present.)"""
-    keys = [f"profile__{f['id']}" for f in fields]
-    out: dict[str, Counter[str]] = {f["id"]: Counter() for f in fields}
-    out["service"] = Counter()
-    grouped = qs.order_by().values(*keys, "service__name").annotate(c=Count("pk"))
-    for row in grouped:
-        count = row["c"]
-        for f, key in zip(fields, keys, strict=True):
-            value = row[key]
-            if f["type"] == "integer":
-                band = _age_band(value) if value is not None else None
-            else:
-                band = value if isinstance(value, str) and value in f.get("options", {}) else None
-            out[f["id"]][band if band is not None else "-"] += count
-        out["service"][row["service__name"] or "-"] += count
-    return out
-
-
 def service_counts(
     survey: Survey, filters: Filters, scope: Q, results: dict[str, Any]
 ) -> Counter[str]:
@@ -487,12 +463,8 @@ def profile_tables(
     """The respondent profile of the SKM report: one table per profile question, and the
     service used; counts and shares of the respondents."""
     fields = profile_fields(survey.instrument_version.parsed)
-    if "profile" in results:
-        counts = {k: Counter(v) for k, v in results["profile"].items()}
-        if "service" not in counts:
-            counts["service"] = service_counts(survey, filters, scope, results)
-    else:  # pragma: no cover - survey_results carries the profile since the rollups
-        counts = profile_counts(qs, fields)
+    counts = {k: Counter(v) for k, v in (results.get("profile") or {}).items()}
+    counts["service"] = service_counts(survey, filters, scope, results)
     respondents = results.get("responses", 0)
 
     def table(key: str, title: str, labels: list[tuple[str, str]], c: Counter[str]) -> ProfileTable:
@@ -508,7 +480,7 @@ def profile_tables(
     for f in fields:
         c = counts.get(f["id"], Counter())
         if f["type"] == "integer":
-            labels = [(_age_label(lo, hi), _age_label(lo, hi)) for lo, hi in AGE_BANDS]
+            labels = [(age_label(lo, hi), age_label(lo, hi)) for lo, hi in AGE_BANDS]
         else:
             labels = [(k, _text(v) or k) for k, v in f.get("options", {}).items()]
         out.append(table(f["id"], _text(f.get("text")) or f["id"], labels, c))

@@ -26,13 +26,16 @@ from typing import Any
 from django.db.models import Q
 from django.utils import timezone
 
+from prima import summaries
+from prima.insights import rollups
 from prima.insights.models import FollowUpAction, FollowUpStatus, element_choices
 from prima.insights.periods import Period
-from prima.insights.results import responses_in_scope, survey_results
+from prima.insights.results import responses_in_scope, results_of
 from prima.metrics.ikm import STANDARDS
 from prima.metrics.rounding import format_number, round_half_up
 from prima.metrics.sampling import krejcie_morgan
-from prima.organizations.models import Unit
+from prima.organizations.models import Service, Unit
+from prima.summaries import AGE_BANDS, age_label
 from prima.surveys.models import Survey
 from prima.surveys.profile import profile_fields
 
@@ -55,10 +58,8 @@ REGULATIONS = {
     "skm2017": "Peraturan Menteri PAN-RB Nomor 14 Tahun 2017",
     "skm2004": "Keputusan Menteri PAN Nomor KEP/25/M.PAN/2/2004",
 }
-AGE_BANDS = ((None, 19), (20, 29), (30, 39), (40, 49), (50, 59), (60, None))
 NOT_ANSWERED = "Tidak mengisi"
 SUGGESTIONS_LISTED = 1000  # the PDF lists this many; the XLSX's answer sheet carries them all
-ATTEMPTS = 3
 PROPOSED_LINES = 3  # a proposed plan: the weakest unsur, then up to this many lines in all
 
 
@@ -419,23 +420,6 @@ def sample_adequacy(
     return SampleAdequacy(yearly, months, population, minimum, respondents)
 
 
-def _age_label(low: int | None, high: int | None) -> str:
-    if low is None:
-        return f"Di bawah {high + 1} tahun" if high is not None else "-"
-    if high is None:
-        return f"{low} tahun ke atas"
-    return f"{low}–{high} tahun"
-
-
-def _age_band(value: Any) -> str | None:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return None
-    for low, high in AGE_BANDS:
-        if (low is None or value >= low) and (high is None or value <= high):
-            return _age_label(low, high)
-    return None  # pragma: no cover - the bands cover every number
-
-
 @dataclass
 class _Pass:
     """What one read of the responses gathers."""
@@ -448,43 +432,54 @@ class _Pass:
     suggestions_total: int = 0
 
 
-def _read(survey: Survey, qs: Any, columns: list[str], fields: list[dict[str, Any]]) -> _Pass:
-    out = _Pass(
-        counts={c: Counter() for c in columns}, profile={f["id"]: Counter() for f in fields}
+def _read(
+    survey: Survey,
+    qs: Any,
+    columns: list[str],
+    *,
+    unit: Unit | None,
+    period: Period,
+    scope: Q | None,
+) -> tuple[_Pass, dict[str, Any]]:
+    """The counts of answers, the profile and the services from the rollups (a report costs the
+    same at any size), with the results of the same totals; the suggestions listed from the
+    responses, oldest first (the newest index serves them)."""
+    layout = rollups.layout_of(survey.instrument_version)
+    vector = rollups.totals(survey, unit=unit, period=period, scope=scope)[None]
+    results = results_of(survey, layout, vector, unit=unit, period=period)
+    out = _Pass(rows=int(vector[0]))
+    distributions = summaries.distributions(layout, vector)
+    out.counts = {c: Counter({v: n for v, n in distributions[c].items() if n}) for c in columns}
+    for key, counts in summaries.profile_counts(layout, vector).items():
+        out.profile[key] = Counter(
+            {
+                (NOT_ANSWERED if k == summaries.NOT_ANSWERED else k): n
+                for k, n in counts.items()
+                if n
+            }
+        )
+    by_service = rollups.totals(survey, unit=unit, period=period, scope=scope, by="service")
+    names = dict(
+        Service.objects.filter(pk__in=[k for k in by_service if k is not None]).values_list(
+            "pk", "name"
+        )
     )
+    for key, vector_ in by_service.items():
+        if vector_[0]:
+            out.services[names.get(key, NOT_ANSWERED) if key is not None else NOT_ANSWERED] += int(
+                vector_[0]
+            )
+    with_text = qs.exclude(suggestion="")
+    out.suggestions_total = with_text.count()
     tz = timezone.get_current_timezone()
-    rows = qs.order_by("pk").values_list(
-        "answers", "profile", "service__name", "suggestion", "submitted_at", "unit__name"
-    )
-    for answers, profile, service_name, suggestion, submitted_at, unit_name in rows.iterator(
-        chunk_size=5000
-    ):
-        out.rows += 1
-        answers = answers if isinstance(answers, dict) else {}
-        for column in columns:
-            value = answers.get(column)
-            if (
-                isinstance(value, int | float)
-                and not isinstance(value, bool)
-                and float(value).is_integer()
-            ):
-                out.counts[column][int(value)] += 1
-        profile = profile if isinstance(profile, dict) else {}
-        for f in fields:
-            value = profile.get(f["id"])
-            if f["type"] == "integer":
-                key = _age_band(value) if value is not None else None
-            else:
-                key = value if isinstance(value, str) and value in f.get("options", {}) else None
-            out.profile[f["id"]][key if key is not None else NOT_ANSWERED] += 1
-        out.services[service_name or NOT_ANSWERED] += 1
-        text = (suggestion or "").strip()
+    for text, submitted_at, unit_name in with_text.order_by("submitted_at", "pk").values_list(
+        "suggestion", "submitted_at", "unit__name"
+    )[:SUGGESTIONS_LISTED]:
+        text = (text or "").strip()
         if text:
-            out.suggestions_total += 1
-            if len(out.suggestions) < SUGGESTIONS_LISTED:
-                day = timezone.localtime(submitted_at, tz).date()
-                out.suggestions.append(Suggestion(text, day, unit_name or ""))
-    return out
+            day = timezone.localtime(submitted_at, tz).date()
+            out.suggestions.append(Suggestion(text, day, unit_name or ""))
+    return out, results
 
 
 def _profile_tables(
@@ -505,7 +500,7 @@ def _profile_tables(
     for f in fields:
         counts = read.profile[f["id"]]
         if f["type"] == "integer":
-            labels = [(_age_label(lo, hi), _age_label(lo, hi)) for lo, hi in AGE_BANDS]
+            labels = [(age_label(lo, hi), age_label(lo, hi)) for lo, hi in AGE_BANDS]
         else:
             labels = [(k, _text(v) or k) for k, v in f.get("options", {}).items()]
         out.append(table(f["id"], _text(f.get("text")) or f["id"], labels, counts))
@@ -582,18 +577,10 @@ def skm_report(
     names = dict(element_choices(survey))
     fields = profile_fields(instrument)
     low, high = instrument.scale
-    for _attempt in range(ATTEMPTS):
+    with rollups.one_read(survey):
         qs = responses_in_scope(survey, unit=unit, period=period, scope=scope)
-        read = _read(survey, qs, columns, fields)
-        results = survey_results(survey, unit=unit, period=period, scope=scope)
-        ikm = results["ikm"]
-        consistent = results["responses"] == read.rows and all(
-            sum(read.counts[c].values()) == ikm["elements"][c]["n"] for c in columns
-        )
-        if consistent:
-            break
-    else:  # pragma: no cover - responses kept arriving between the two reads
-        raise RuntimeError("responses changed while the report was read; try again")
+        read, results = _read(survey, qs, columns, unit=unit, period=period, scope=scope)
+    ikm = results["ikm"]
 
     exact = {
         c: Fraction(sum(k * v for k, v in read.counts[c].items()), ikm["elements"][c]["n"])
