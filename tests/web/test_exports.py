@@ -300,3 +300,34 @@ def test_failed_job_says_so(world, immediate, monkeypatch):
     assert "Ekspor gagal" in html
     assert "disk full" not in html
     assert alice.get(f"/app/surveys/{world.skm.code}/ekspor/{job.pk}/unduh/").status_code == 404
+
+
+def test_a_job_whose_worker_died_is_queued_again_and_finishes(world, immediate):
+    """The worker was killed mid-run: the job stays 'running' with an old heartbeat until the
+    next worker starts (prima serve), which queues it again; it then finishes with every row."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from prima.surveys.export_jobs import STALLED_AFTER, export_jobs_requeue_stalled
+
+    submit(world.skm, skm_answers(), unit=world.upt1)
+    alice = world.client("alice")
+    job = _job_of(_start(alice, world.skm.code))
+    old = timezone.now() - STALLED_AFTER - timedelta(seconds=1)
+    ExportJob.objects.filter(pk=job.pk).update(
+        status=ExportStatus.RUNNING, rows_done=1, file_name="", heartbeat_at=old
+    )
+    fresh = timezone.now() - timedelta(seconds=10)
+    alive = _job_of(_start(alice, world.skm.code))
+    ExportJob.objects.filter(pk=alive.pk).update(status=ExportStatus.RUNNING, heartbeat_at=fresh)
+
+    assert export_jobs_requeue_stalled() == 1
+    job.refresh_from_db()
+    alive.refresh_from_db()
+    assert job.status == ExportStatus.DONE  # run again (the immediate backend runs it now)
+    total = Response.objects.filter(survey=world.skm).count()
+    assert job.rows_done == total
+    assert len(_download_rows(alice, job)) == total + 1
+    assert alive.status == ExportStatus.RUNNING  # still beating: left alone
+    assert export_jobs_requeue_stalled() == 0

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import logging
 import secrets
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -155,6 +155,32 @@ def export_job_enqueue(job: ExportJob) -> None:
     ExportJob.objects.filter(pk=job.pk).update(task_id=str(result.id)[:64])
 
 
+STALLED_AFTER = timedelta(minutes=5)
+"""A running job without progress for this long lost its worker (killed, machine restarted)."""
+
+
+def export_jobs_requeue_stalled(*, now: datetime | None = None) -> int:
+    """Queue again every running job whose worker died mid-run; returns how many.
+
+    The task worker calls this when it starts (``prima serve`` starts it), so an export that
+    was running when the server was killed or the machine restarted finishes after all; the
+    job writes a fresh file from the start, under a new name.
+    """
+    cutoff = (now or timezone.now()) - STALLED_AFTER
+    stalled = ExportJob.objects.filter(status=ExportStatus.RUNNING).filter(
+        Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, started_at__lt=cutoff)
+    )
+    requeued = 0
+    for pk in list(stalled.values_list("pk", flat=True)):
+        if stalled.filter(pk=pk).update(
+            status=ExportStatus.QUEUED, rows_done=0, started_at=None, heartbeat_at=None
+        ):
+            logger.warning("export job %s lost its worker; queued again", pk)
+            export_job_enqueue(ExportJob.objects.get(pk=pk))
+            requeued += 1
+    return requeued
+
+
 # -- reads -------------------------------------------------------------------------------------
 def export_jobs_for_user(user: User, survey: Survey, limit: int = 20) -> list[ExportJob]:
     """The survey's recent jobs the user may see."""
@@ -202,8 +228,9 @@ def export_job_run(job_id: int) -> int:
 
     A job that is not queued (already run, or run by another worker) is left alone.
     """
+    now = timezone.now()
     claimed = ExportJob.objects.filter(pk=job_id, status=ExportStatus.QUEUED).update(
-        status=ExportStatus.RUNNING, started_at=timezone.now()
+        status=ExportStatus.RUNNING, started_at=now, heartbeat_at=now
     )
     if not claimed:
         return 0
@@ -221,7 +248,7 @@ def export_job_run(job_id: int) -> int:
         name = f"{job.pk}-{secrets.token_hex(8)}.{job.format}"
 
         def progress(n: int) -> None:
-            ExportJob.objects.filter(pk=job.pk).update(rows_done=n)
+            ExportJob.objects.filter(pk=job.pk).update(rows_done=n, heartbeat_at=timezone.now())
 
         n = export_to_path(
             survey,

@@ -65,6 +65,9 @@ class ExportJob(models.Model):
     task_id = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    """Set when a worker claims the job and at every progress step: a running job whose
+    heartbeat stopped lost its worker (:func:`prima.surveys.export_jobs.export_jobs_requeue_stalled`)."""
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
