@@ -194,6 +194,8 @@ TASKS = {
     }
 }
 EXPORTS_DIR = DATA_DIR / "exports"  # files of finished export jobs (prima.surveys.export_jobs)
+# the SKM report's XLSX above this many responses is written by a background job
+PRIMA_REPORT_XLSX_DIRECT_ROWS = env_int("PRIMA_REPORT_XLSX_DIRECT_ROWS", 20_000)
 
 # Abuse controls (see prima.surveys.abuse); PRIMA_RATE_LIMITS=off for load tests
 PRIMA_RATE_LIMITS = env("PRIMA_RATE_LIMITS", "on").strip().lower() not in (

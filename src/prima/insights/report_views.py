@@ -4,21 +4,33 @@ with ``?unit=<id>&period=<label>``.
 Access goes through ``survey_get_for_user`` and ``units_visible_to``: another tenant's survey, a
 unit outside the user's subtree, or a report for the whole organization asked by someone who sees
 only part of it is "not found" (404), like something that does not exist. A missing or invalid
-period is a 400 with the reason.
+period is a 400 with the reason. An XLSX report of more than
+``PRIMA_REPORT_XLSX_DIRECT_ROWS`` responses is written by a background job: the GET shows a
+page whose button (POST) starts it, and the job's page shows progress and the download.
 """
 
 from __future__ import annotations
 
 import io
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db.models import Q
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
-from django.views.decorators.http import require_GET
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponseNotAllowed,
+)
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
 
 from prima.insights.periods import parse_period
 from prima.insights.report import NotSkmSurvey, skm_report
 from prima.organizations.access import units_visible_to
+from prima.surveys.export_jobs import export_job_create
+from prima.surveys.models import ExportKind
 from prima.surveys.selectors import response_scope, survey_get_for_user
 
 CONTENT_TYPES = {
@@ -28,10 +40,12 @@ CONTENT_TYPES = {
 
 
 @login_required
-@require_GET
+@require_http_methods(["GET", "POST"])
 def skm_report_download(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
     if fmt not in CONTENT_TYPES:  # the URL pattern allows only pdf|xlsx
         raise Http404("format")
+    if request.method == "POST" and fmt != "xlsx":  # only the XLSX report runs as a job
+        return HttpResponseNotAllowed(["GET"])
     survey = survey_get_for_user(request.user, code)
     scope = response_scope(request.user, survey)
     if survey.instrument_version.parsed.kind != "ikm":
@@ -62,6 +76,23 @@ def skm_report_download(request: HttpRequest, code: str, fmt: str) -> HttpRespon
         report = skm_report(survey, unit=unit, period=period, scope=scope)
     except NotSkmSurvey:
         raise Http404("no SKM report for this survey") from None
+    if fmt == "xlsx" and report.responses > settings.PRIMA_REPORT_XLSX_DIRECT_ROWS:
+        # its sheet of raw answers takes minutes: a background job with progress
+        if request.method == "POST":
+            job = export_job_create(
+                user=request.user,
+                survey=survey,
+                fmt="xlsx",
+                unit_id=unit.pk if unit else None,
+                period=period.label,
+                kind=ExportKind.SKM_REPORT,
+            )
+            return redirect("backoffice:export_job", code=survey.code, job_id=job.pk)
+        return render(
+            request,
+            "insights/report_job.html",
+            {"survey": survey, "report": report, "unit": unit, "period": period},
+        )
     if fmt == "pdf":
         from prima.insights.report_pdf import report_pdf
 

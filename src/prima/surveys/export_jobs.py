@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+from collections.abc import Callable
 from datetime import datetime, time, timedelta
 from pathlib import Path
 from typing import Any
@@ -30,7 +31,14 @@ from prima.insights.periods import Period, parse_period
 from prima.organizations.access import User, memberships_of, units_visible_to
 from prima.organizations.models import Unit
 from prima.surveys.export import export_to_path, xlsx_sheet_count
-from prima.surveys.models import ExportFormat, ExportJob, ExportStatus, Response, Survey
+from prima.surveys.models import (
+    ExportFormat,
+    ExportJob,
+    ExportKind,
+    ExportStatus,
+    Response,
+    Survey,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -104,6 +112,7 @@ def export_job_create(
     fmt: str,
     unit_id: str | int | None = None,
     period: str = "",
+    kind: str = ExportKind.RESPONSES,
     enqueue: bool = True,
 ) -> ExportJob:
     """Store a job for ``user``'s export of ``survey`` and enqueue it.
@@ -132,9 +141,19 @@ def export_job_create(
             raise ExportRequestError(
                 "period", f"Periode tidak valid: {exc}. Contoh: 2026, 2026-S1, 2026-Q3, 2026-07."
             ) from None
+    if kind not in RUNNERS and kind != ExportKind.RESPONSES:
+        raise ExportRequestError("kind", "Jenis ekspor tidak dikenal.")
+    if kind == ExportKind.SKM_REPORT:
+        if not label:
+            raise ExportRequestError(
+                "period", "Pilih periode laporan: 2026, 2026-S1, 2026-Q3, 2026-07."
+            )
+        if unit is None and scope != []:  # the whole organization's report: org-wide roles only
+            raise Http404("unit")
     job = ExportJob.objects.create(
         organization_id=survey.organization_id,
         survey=survey,
+        kind=kind,
         requested_by=user,
         unit=unit,
         period=label,
@@ -154,6 +173,12 @@ def export_job_enqueue(job: ExportJob) -> None:
     result = export_job_task.enqueue(job.pk)
     ExportJob.objects.filter(pk=job.pk).update(task_id=str(result.id)[:64])
 
+
+Runner = Callable[[ExportJob, Survey, Path, Callable[[int], None]], int]
+RUNNERS: dict[str, Runner] = {}
+"""Writers of the other kinds of job (``ExportKind``), registered by the app that owns them
+(``prima.insights`` registers the SKM report's XLSX): ``runner(job, survey, path, progress)``
+writes the file and returns the rows it holds."""
 
 STALLED_AFTER = timedelta(minutes=5)
 """A running job without progress for this long lost its worker (killed, machine restarted)."""
@@ -212,7 +237,7 @@ def export_job_file(job: ExportJob) -> Path | None:
 
 
 def export_download_name(job: ExportJob) -> str:
-    parts = ["tanggapan", job.survey.code]
+    parts = ["laporan-skm" if job.kind == ExportKind.SKM_REPORT else "tanggapan", job.survey.code]
     if job.unit is not None:
         parts.append(job.unit.code or f"unit{job.unit_id}")
     if job.period:
@@ -239,10 +264,6 @@ def export_job_run(job_id: int) -> int:
         pk=job.survey_id
     )
     try:
-        qs = job_responses(job)
-        last_id = qs.order_by("-pk").values_list("pk", flat=True).first() or 0
-        total = qs.filter(pk__lte=last_id).count()
-        ExportJob.objects.filter(pk=job.pk).update(last_response_id=last_id, rows_total=total)
         folder = Path(settings.EXPORTS_DIR) / str(job.organization_id)
         folder.mkdir(parents=True, exist_ok=True)
         name = f"{job.pk}-{secrets.token_hex(8)}.{job.format}"
@@ -250,19 +271,30 @@ def export_job_run(job_id: int) -> int:
         def progress(n: int) -> None:
             ExportJob.objects.filter(pk=job.pk).update(rows_done=n, heartbeat_at=timezone.now())
 
-        n = export_to_path(
-            survey,
-            folder / name,
-            fmt=job.format,
-            responses=qs,
-            progress=progress,
-            last_id=last_id,
-        )
+        if job.kind == ExportKind.RESPONSES:
+            qs = job_responses(job)
+            last_id = qs.order_by("-pk").values_list("pk", flat=True).first() or 0
+            total = qs.filter(pk__lte=last_id).count()
+            ExportJob.objects.filter(pk=job.pk).update(last_response_id=last_id, rows_total=total)
+            n = export_to_path(
+                survey,
+                folder / name,
+                fmt=job.format,
+                responses=qs,
+                progress=progress,
+                last_id=last_id,
+            )
+        else:
+            n = RUNNERS[job.kind](job, survey, folder / name, progress)
         ExportJob.objects.filter(pk=job.pk).update(
             status=ExportStatus.DONE,
             rows_done=n,
             rows_total=n,
-            sheets=xlsx_sheet_count(n) if job.format == ExportFormat.XLSX else 1,
+            sheets=(
+                xlsx_sheet_count(n)
+                if job.format == ExportFormat.XLSX and job.kind == ExportKind.RESPONSES
+                else 1
+            ),
             file_name=f"{job.organization_id}/{name}",
             file_size=(folder / name).stat().st_size,
             finished_at=timezone.now(),

@@ -25,6 +25,11 @@ class ExportFormat(models.TextChoices):
     XLSX = "xlsx", "XLSX (Excel)"
 
 
+class ExportKind(models.TextChoices):
+    RESPONSES = "responses", _("Tanggapan")
+    SKM_REPORT = "skm_report", _("Laporan SKM")
+
+
 class ExportJob(models.Model):
     """One export of a survey's responses, limited to what the requester may see.
 
@@ -38,6 +43,11 @@ class ExportJob(models.Model):
         Organization, on_delete=models.CASCADE, related_name="export_jobs"
     )
     survey = models.ForeignKey("surveys.Survey", on_delete=models.CASCADE, related_name="exports")
+    kind = models.CharField(
+        _("jenis"), max_length=16, choices=ExportKind.choices, default=ExportKind.RESPONSES
+    )
+    """``responses``: the export of the responses; ``skm_report``: the SKM report's XLSX
+    (written by the runner that :mod:`prima.insights` registers)."""
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

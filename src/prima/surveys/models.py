@@ -286,12 +286,13 @@ class ResponseToken(models.Model):
         return self.code
 
 
-from prima.surveys.job_models import ExportFormat, ExportJob, ExportStatus  # noqa: E402
+from prima.surveys.job_models import ExportFormat, ExportJob, ExportKind, ExportStatus  # noqa: E402
 
 __all__ = [
     "CODE_ALPHABET",
     "ExportFormat",
     "ExportJob",
+    "ExportKind",
     "ExportStatus",
     "Instrument",
     "InstrumentVersion",
