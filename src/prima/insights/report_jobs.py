@@ -16,7 +16,6 @@ from prima.insights.report_xlsx import write_report_xlsx
 from prima.surveys.models import ExportJob, Survey
 
 
-
 def job_scope(job: ExportJob) -> Q:
     """The responses the requester's role covered when the job was made."""
     q = Q()
