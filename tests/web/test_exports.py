@@ -99,7 +99,7 @@ def test_export_job_runs_and_downloads_every_row(world, immediate):
     assert f"/app/surveys/{world.skm.code}/ekspor/{job.pk}/" in listing
 
 
-@pytest.mark.django_db(transaction=True)  # the worker closes connections between tasks
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # the worker closes connections
 def test_database_worker_progress_polling_and_download(world, settings, exports_dir, monkeypatch):
     """The production path: the request only queues the job, the worker runs it; the page
     shows the progress that the worker records, through htmx polling, then the link."""

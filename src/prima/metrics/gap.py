@@ -143,6 +143,7 @@ def performance_gap(
 
     ``n`` is the number of respondents who answered at least one pair.
 
+    >>> import numpy as np
     >>> e = np.array([[4.0], [4.0], [5.0]]); p = np.array([[2.0], [3.0], [3.0]])
     >>> r = performance_gap(e, p, ["X1"])
     >>> r.items["X1"].gap, r.items["X1"].verdict
