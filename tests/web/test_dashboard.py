@@ -349,3 +349,14 @@ def test_prima_assets_writes_the_bundle_where_static_files_are_found(settings, t
     found = finders.find(charts.vega_bundle_name())
     assert found is not None
     assert oct(Path(found).stat().st_mode & 0o777) == "0o644"
+
+
+def test_the_trend_of_a_year_in_progress_ends_with_the_current_month(world, monkeypatch):
+    from datetime import date
+
+    monkeypatch.setattr(dashboard.timezone, "localdate", lambda: date(2026, 5, 14))
+    r = world.client("alice").get(url(world, "period=2026"))
+    labels = [p.label for p in r.context["board"].trend]
+    assert labels == ["2026-01", "2026-02", "2026-03", "2026-04", "2026-05"]
+    quarters = world.client("alice").get(url(world, "period=2026&per=quarter"))
+    assert [p.label for p in quarters.context["board"].trend] == ["2026-Q1", "2026-Q2"]

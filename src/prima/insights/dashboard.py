@@ -323,6 +323,10 @@ class TrendPoint:
     head: dict[str, Any]
 
 
+def _next_month_start(day: date) -> date:
+    return _month_start(day.year, day.month + 1)
+
+
 def trend(survey: Survey, filters: Filters, scope: Q, span: Period | None) -> list[TrendPoint]:
     """``survey_results`` per month (or quarter) of the selected period, or of the months with
     data when no period is chosen; coarser steps when there would be too many points."""
@@ -330,13 +334,15 @@ def trend(survey: Survey, filters: Filters, scope: Q, span: Period | None) -> li
     if whole is None:
         return []
     step = filters.step
-    parts = sub_periods(whole, step)
+    today = timezone.localdate()
+    # no points for the future: a year in progress ends with the current month or quarter
+    parts = [p for p in sub_periods(whole, step) if p.start <= today]
     for coarser in ("quarter", "year"):
         if len(parts) <= MAX_TREND_POINTS:
             break
-        parts = sub_periods(whole, coarser)
+        parts = [p for p in sub_periods(whole, coarser) if p.start <= today]
     parts = parts[-MAX_TREND_POINTS:]
-    if parts and len(sub_periods(whole, "month")) == len(parts):
+    if parts and all(p.end == _next_month_start(p.start) for p in parts):
         # months: every month's results from one read of the rollups
         by_month = survey_results_by(
             survey,
