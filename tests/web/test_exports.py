@@ -331,3 +331,26 @@ def test_a_job_whose_worker_died_is_queued_again_and_finishes(world, immediate):
     assert len(_download_rows(alice, job)) == total + 1
     assert alive.status == ExportStatus.RUNNING  # still beating: left alone
     assert export_jobs_requeue_stalled() == 0
+
+
+def test_old_jobs_and_their_files_are_deleted_after_the_keep_days(world, immediate, settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from prima.surveys.export_jobs import export_job_file, export_jobs_prune
+
+    settings.PRIMA_EXPORT_KEEP_DAYS = 7
+    alice = world.client("alice")
+    old = _job_of(_start(alice, world.skm.code))
+    recent = _job_of(_start(alice, world.skm.code))
+    old_file = export_job_file(old)
+    assert old_file is not None
+    assert old_file.is_file()
+    ExportJob.objects.filter(pk=old.pk).update(finished_at=timezone.now() - timedelta(days=8))
+    assert export_jobs_prune() == 1
+    assert not old_file.exists()
+    assert not ExportJob.objects.filter(pk=old.pk).exists()
+    assert export_job_file(ExportJob.objects.get(pk=recent.pk)) is not None
+    gone = alice.get(f"/app/surveys/{world.skm.code}/ekspor/{old.pk}/unduh/")
+    assert gone.status_code == 404

@@ -194,6 +194,7 @@ TASKS = {
     }
 }
 EXPORTS_DIR = DATA_DIR / "exports"  # files of finished export jobs (prima.surveys.export_jobs)
+PRIMA_EXPORT_KEEP_DAYS = env_int("PRIMA_EXPORT_KEEP_DAYS", 7)  # then files and jobs are deleted
 # the SKM report's XLSX above this many responses is written by a background job
 PRIMA_REPORT_XLSX_DIRECT_ROWS = env_int("PRIMA_REPORT_XLSX_DIRECT_ROWS", 20_000)
 

@@ -123,6 +123,7 @@ def export_job_create(
     scope = user_scope_paths(user, survey)
     if scope is None:
         raise Http404("survey")
+    export_jobs_prune()
     if fmt not in ExportFormat.values:
         raise ExportRequestError("format", "Pilih format ekspor: CSV atau XLSX.")
     unit: Unit | None = None
@@ -204,6 +205,23 @@ def export_jobs_requeue_stalled(*, now: datetime | None = None) -> int:
             export_job_enqueue(ExportJob.objects.get(pk=pk))
             requeued += 1
     return requeued
+
+
+def export_jobs_prune(*, now: datetime | None = None) -> int:
+    """Delete finished and failed jobs older than ``PRIMA_EXPORT_KEEP_DAYS`` days, with their
+    files (exports hold personal answers: they are not kept for ever); returns how many.
+    Run whenever a job is requested and when the task worker starts."""
+    cutoff = (now or timezone.now()) - timedelta(days=settings.PRIMA_EXPORT_KEEP_DAYS)
+    old = ExportJob.objects.filter(
+        status__in=[ExportStatus.DONE, ExportStatus.FAILED], finished_at__lt=cutoff
+    )
+    removed = 0
+    for job in old.only("pk", "file_name"):
+        if job.file_name:
+            (Path(settings.EXPORTS_DIR) / job.file_name).unlink(missing_ok=True)
+        job.delete()
+        removed += 1
+    return removed
 
 
 # -- reads -------------------------------------------------------------------------------------
