@@ -63,8 +63,9 @@ def data(world: World) -> World:
         (world.upt1, skm_answers(U7=4, U8=4, U9=4), {"service_id": world.service1.pk}),
         (world.upt2, skm_answers(U1=2, U4=4), {}),
     ]
-    for month, (unit, answers, extra) in enumerate(s1, start=1):
-        submit(world.skm, answers, unit=unit, submitted_at=at(2025, month), **extra)
+    # five of each: groups of five or more respondents show their numbers (PRIVATE_GROUP)
+    for i, (unit, answers, extra) in enumerate(s1 * 5):
+        submit(world.skm, answers, unit=unit, submitted_at=at(2025, 1 + i % 6), **extra)
     low = {f"U{i}": 1 for i in range(1, 10)}
     submit(world.skm, {**low, "U1": 2}, unit=world.upt2, submitted_at=at(2025, 8))
     submit(world.skm, {**low, "U5": 2, "U6": 2}, unit=world.upt2, submitted_at=at(2025, 9))
@@ -173,11 +174,11 @@ def test_published_numbers_equal_survey_results(data, client):
     period = parse_period(PUBLISHED)
     names = unsur_names(data)
     overall = survey_results(data.skm, period=period)
-    assert overall["ikm"]["n"] == 4
+    assert overall["ikm"]["n"] == 20
     assert f'<dd class="ikm-value">{ikm_text(overall)}</dd>' in page
     assert f"<dd>{overall['ikm']['grade']}</dd>" in page
     assert f"<dd>{overall['ikm']['performance']}</dd>" in page
-    assert "<dd>4</dd>" in page
+    assert "<dd>20</dd>" in page
     assert "Semester I Tahun 2025" in page
     assert nrr_rows(page, "periode-1-all-nrr") == expected_rows(overall, names)
     for unit in (data.upt1, data.upt2):  # the survey's units, each with its subtree
@@ -185,7 +186,7 @@ def test_published_numbers_equal_survey_results(data, client):
         assert summary(unit.name, results) in page
         assert nrr_rows(page, f"periode-1-u{unit.pk}-nrr") == expected_rows(results, names)
     results = survey_results(data.skm, service=data.service1, period=period)
-    assert results["ikm"]["n"] == 2
+    assert results["ikm"]["n"] == 10
     assert summary(data.service1.name, results) in page
     assert nrr_rows(page, f"periode-1-s{data.service1.pk}-nrr") == expected_rows(results, names)
     # the follow-up plan of the period: action, owner, deadline, status, unit and unsur
@@ -411,3 +412,29 @@ def test_viewer_role_does_not_publish(data):
     assert r.status_code == 302
     assert r["Location"].startswith("/manage/login/")
     assert not PublishedResult.objects.exists()
+
+
+def test_a_group_of_fewer_than_five_shows_only_its_count(data, client):
+    """One or two respondents' IKM or NRR would disclose how they answered."""
+    from prima.insights.publication import PRIVATE_GROUP
+    from prima.organizations import services as org
+
+    few = org.service_create(unit=data.upt2, name="Layanan Sepi")
+    for month in (2, 3):
+        submit(
+            data.skm,
+            skm_answers(U1=1, U2=1),
+            unit=data.upt2,
+            service_id=few.pk,
+            submitted_at=at(2025, month),
+        )
+    result_publish(survey=data.skm, period=PUBLISHED)
+    page = get(client, PAGE)
+    assert PRIVATE_GROUP == 5
+    assert "Layanan Sepi" in page
+    assert f'id="periode-1-s{few.pk}-nrr"' not in page  # no NRR table
+    assert "nilainya tidak ditampilkan agar jawaban mereka tetap rahasia" in page
+    # the bigger groups keep their numbers
+    assert f'id="periode-1-s{data.service1.pk}-nrr"' in page
+    english = get(client, PAGE + "?lang=en")
+    assert "so that their answers stay private" in english

@@ -3,7 +3,7 @@ and English."""
 
 from __future__ import annotations
 
-from prima.insights.publication import SMALL_GROUP
+from prima.insights.publication import PRIVATE_GROUP, SMALL_GROUP
 
 TEXT = {
     "id": {
@@ -23,6 +23,10 @@ TEXT = {
         "performance": "Kinerja",
         "respondents": "Responden",
         "no_respondents": "Belum ada responden pada periode ini.",
+        "withheld": (
+            f"Kurang dari {PRIVATE_GROUP} responden: nilainya tidak ditampilkan agar jawaban "
+            "mereka tetap rahasia."
+        ),
         "elements": "Nilai rata-rata (NRR) per unsur",
         "element": "Unsur",
         "nrr": "NRR",
@@ -45,7 +49,8 @@ TEXT = {
         ),
         "rules": (
             f"Kelompok (organisasi, unit atau jenis layanan) dengan kurang dari {SMALL_GROUP} "
-            "responden tetap ditampilkan dengan catatan; unit dan jenis layanan tanpa responden "
+            f"responden tetap ditampilkan dengan catatan, dengan kurang dari {PRIVATE_GROUP} "
+            "responden hanya jumlahnya; unit dan jenis layanan tanpa responden "
             "pada periode itu tidak ditampilkan. Nilai konversi = IKM × 25; mutu A (88,31–100), "
             "B (76,61–88,30), C (65,00–76,60), D (25,00–64,99)."
         ),
@@ -76,6 +81,10 @@ TEXT = {
         "performance": "Performance",
         "respondents": "Respondents",
         "no_respondents": "No respondents in this period yet.",
+        "withheld": (
+            f"Fewer than {PRIVATE_GROUP} respondents: the values are not shown, so that their "
+            "answers stay private."
+        ),
         "elements": "Mean score (NRR) per element",
         "element": "Element",
         "nrr": "NRR",
@@ -98,8 +107,8 @@ TEXT = {
         ),
         "rules": (
             f"Groups (organization, unit or service) with fewer than {SMALL_GROUP} respondents "
-            "are shown with a note; units and services without respondents in the period are "
-            "left out. Converted value = IKM × 25; grade A (88.31–100), B (76.61–88.30), "
+            f"are shown with a note, with fewer than {PRIVATE_GROUP} only their count; units and "
+            "services without respondents in the period are left out. Converted value = IKM × 25; grade A (88.31–100), B (76.61–88.30), "
             "C (65.00–76.60), D (25.00–64.99)."
         ),
         "embed_title": "Put it on your site",

@@ -10,7 +10,9 @@ the survey and per service, and the follow-up plan. Every number comes from
 staff members, no contact details, no respondent profile.
 
 Groups with fewer than :data:`SMALL_GROUP` respondents are shown with a note (the result is
-indicative only); groups without respondents in the period are left out.
+indicative only); groups without respondents in the period are left out; and a group with
+fewer than :data:`PRIVATE_GROUP` respondents shows only its count: with one or two respondents
+an IKM or NRR would disclose how those people answered.
 
 The rendered page is cached for :data:`CACHE_SECONDS` per organization, view, language and
 host, under a key that includes a fingerprint of the organization's publications
@@ -39,6 +41,7 @@ from prima.organizations.models import Organization, Service, Unit
 from prima.surveys.models import Survey
 
 SMALL_GROUP = 30  # fewer respondents: shown with a note that the result is indicative only
+PRIVATE_GROUP = 5  # fewer respondents: only the count is shown (their answers stay private)
 CACHE_SECONDS = 60
 
 
@@ -210,6 +213,11 @@ class GroupResult:
     def small(self) -> bool:
         return self.respondents < SMALL_GROUP
 
+    @property
+    def withheld(self) -> bool:
+        """Too few respondents to show their numbers (:data:`PRIVATE_GROUP`)."""
+        return 0 < self.respondents < PRIVATE_GROUP
+
 
 @dataclass(frozen=True)
 class PlanLine:
@@ -259,6 +267,9 @@ def _group(
     name: str, results: dict[str, Any], names: dict[str, str], lang: str, anchor: str
 ) -> GroupResult:
     ikm = results["ikm"]
+    respondents = int(ikm.get("n") or 0)
+    if 0 < respondents < PRIVATE_GROUP:  # the count only: the numbers would show answers
+        return GroupResult(name, respondents, "-", "-", "-", [], anchor)
     performance = ikm.get("performance") or "-"
     elements = [
         ElementValue(
