@@ -147,3 +147,23 @@ def test_without_javascript_the_tables_carry_the_numbers(world, live_server, off
     page.get_by_role("button", name="Tampilkan").click()
     expect(page.locator("#period-text")).to_have_text(f"Tahun {year}")
     expect(page.locator("#response-count")).to_have_text("3")
+
+
+def test_filters_update_the_dashboard_in_place(world, live_server, offline):
+    """Changing a filter swaps the dashboard's body (htmx, no page load): the numbers, the
+    address (so the view can be bookmarked) and freshly drawn charts follow."""
+    submit(world.skm, skm_answers(U1=2), unit=world.upt2)
+    page = offline()
+    login(page, live_server, "alice")
+    page.goto(f"{live_server.url}/app/surveys/{world.skm.code}/")
+    expect(page.locator(".vega.drawn").first).to_be_visible()
+    page.evaluate("window.__samePage = true")
+    before = page.locator("#response-count").inner_text()
+    page.select_option("#unit", str(world.upt2.pk))
+    expect(page.locator("#response-count")).not_to_have_text(before)
+    assert page.evaluate("window.__samePage === true")  # no page load
+    assert f"unit={world.upt2.pk}" in page.url
+    expect(page.locator("#response-count")).to_have_text("2")
+    expect(page.locator(".vega.drawn").first).to_be_visible()
+    assert page.js_errors == []  # type: ignore[attr-defined]
+    assert page.blocked == []  # type: ignore[attr-defined]

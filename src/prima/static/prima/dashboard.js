@@ -1,18 +1,24 @@
 // Draws the dashboard's charts: each <div class="vega" data-spec="ID"> gets the Vega-Lite spec
 // of the <script type="application/json" id="ID"> beside it, rendered as SVG by Vega-Embed from
 // the offline bundle (loaded just before this module). Without JavaScript the tables beside the
-// charts carry the same numbers.
-for (const el of document.querySelectorAll(".vega[data-spec]")) {
-  const source = document.getElementById(el.dataset.spec);
-  if (!source || !window.vegaEmbed) continue;
-  const spec = JSON.parse(source.textContent);
-  if (!spec) continue;
-  window
-    .vegaEmbed(el, spec, { actions: false, renderer: "svg", tooltip: true })
-    .then(() => el.classList.add("drawn"))
-    .catch((err) => {
-      el.classList.add("failed");
-      el.textContent = "Grafik tidak dapat ditampilkan; lihat tabel di sampingnya.";
-      console.error(err);
-    });
+// charts carry the same numbers. When a filter changes, htmx swaps the dashboard's body in
+// place (#dashboard-body) and the new charts are drawn here too.
+function draw(root) {
+  for (const el of root.querySelectorAll(".vega[data-spec]:not(.drawn):not(.failed)")) {
+    const source = document.getElementById(el.dataset.spec);
+    if (!source || !window.vegaEmbed) continue;
+    const spec = JSON.parse(source.textContent);
+    if (!spec) continue;
+    window
+      .vegaEmbed(el, spec, { actions: false, renderer: "svg", tooltip: true })
+      .then(() => el.classList.add("drawn"))
+      .catch((err) => {
+        el.classList.add("failed");
+        el.textContent = "Grafik tidak dapat ditampilkan; lihat tabel di sampingnya.";
+        console.error(err);
+      });
+  }
 }
+
+draw(document);
+document.body.addEventListener("htmx:afterSettle", () => draw(document));
