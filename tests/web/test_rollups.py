@@ -86,7 +86,9 @@ def new_survey(world, key: str) -> Survey:
 
 OPS = st.lists(
     st.tuples(
-        st.sampled_from(["submit", "submit", "submit", "flag", "include", "exclude", "import"]),
+        st.sampled_from(
+            ["submit", "submit", "submit", "flag", "include", "exclude", "import", "delete"]
+        ),
         st.integers(min_value=0, max_value=10_000),
         st.booleans(),  # fold (or read) right after the operation
     ),
@@ -135,6 +137,9 @@ def test_rollups_stay_exact_through_inserts_flags_reviews_and_imports(world, tmp
             srv.response_include_flagged(
                 responses=Response.objects.filter(pk__in=chosen), include=op == "include"
             )
+        elif op == "delete" and stored:
+            chosen = rnd.sample(stored, min(len(stored), rnd.randint(1, 2)))
+            srv.responses_delete(responses=Response.objects.filter(pk__in=chosen))
         elif op == "import":
             rows = []
             for _i in range(rnd.randint(1, 8)):
@@ -245,3 +250,27 @@ def test_results_by_month_and_unit_add_up_to_the_whole(world):
             result["responses"]
             == responses_in_scope(world.skm, period=year).filter(unit_id=unit_id).count()
         )
+
+
+def test_deleting_responses_in_manage_takes_them_out_of_the_rollups(world):
+    """An admin deletes responses in /manage/ (one, and a selection): the numbers follow."""
+    from django.test import Client
+
+    rollups.fold(world.skm)
+    admin_user = world.users["alice"]
+    client = Client()
+    client.force_login(admin_user)
+    pks = list(
+        Response.objects.filter(survey=world.skm).order_by("pk").values_list("pk", flat=True)
+    )
+    r = client.post(f"/manage/surveys/response/{pks[0]}/delete/", {"post": "yes"})
+    assert r.status_code == 302, r.content[:500]
+    assert not Response.objects.filter(pk=pks[0]).exists()
+    r = client.post(
+        "/manage/surveys/response/",
+        {"action": "delete_selected", "_selected_action": [str(pks[1])], "post": "yes"},
+    )
+    assert r.status_code == 302
+    assert not Response.objects.filter(pk=pks[1]).exists()
+    assert rollups.check(world.skm) == []
+    assert_agrees(world.skm)

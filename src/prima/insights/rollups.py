@@ -238,6 +238,30 @@ def fold(survey: Survey, *, progress: Callable[[int], None] | None = None) -> in
     return applied
 
 
+def forget(survey: Survey, pks: list[int]) -> int:
+    """Take responses about to be deleted out of the rollups (inside the deleting
+    transaction): the rolled ones are subtracted and marked not rolled; returns how many."""
+    layout = layout_of(survey.instrument_version)
+    taken = 0
+    with transaction.atomic():
+        _lock(survey)
+        for start in range(0, len(pks), CHUNK):
+            rows = list(
+                Response.objects.filter(
+                    survey=survey, rolled=True, pk__in=pks[start : start + CHUNK]
+                )
+                .order_by("pk")
+                .values_list(*_ROW_FIELDS)
+            )
+            if not rows:
+                continue
+            deltas, _add, remove = _summaries_by_bucket(layout, rows)  # rolled: all subtracted
+            _add_to_rollups(survey, layout, deltas)
+            Response.objects.filter(pk__in=remove).update(rolled=False)
+            taken += len(remove)
+    return taken
+
+
 def pending(survey: Survey) -> bool:
     return Response.objects.filter(PENDING, survey=survey).exists()
 

@@ -24,7 +24,12 @@ from prima.organizations.manage_site import TenantAdmin, admin_organizations, ma
 from prima.surveys import kiosk_admin, qr  # noqa: F401 - kiosk_admin registers KioskDeviceAdmin
 from prima.surveys.export import neutralise
 from prima.surveys.models import Instrument, InstrumentVersion, Response, ResponseToken, Survey
-from prima.surveys.services import instrument_revise, response_include_flagged, tokens_create
+from prima.surveys.services import (
+    instrument_revise,
+    response_include_flagged,
+    responses_delete,
+    tokens_create,
+)
 
 TOKENS_PER_ACTION = 100
 TOKENS_PER_PAGE = 1000  # the printable page; the CSV carries every token
@@ -213,6 +218,12 @@ class ResponseAdmin(TenantAdmin):
     )
     readonly_fields = [f.name for f in Response._meta.fields]
     actions = ["include_in_indices", "exclude_from_indices"]
+
+    def delete_model(self, request: HttpRequest, obj: Response) -> None:
+        responses_delete(responses=Response.objects.filter(pk=obj.pk))
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Response]) -> None:
+        responses_delete(responses=queryset)
 
     def has_review_permission(self, request: HttpRequest) -> bool:
         return self._allowed(request, None)

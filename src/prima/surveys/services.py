@@ -14,6 +14,7 @@ from typing import Any
 
 from django.db import IntegrityError, models, transaction
 from django.db.models import QuerySet
+from django.dispatch import Signal
 from django.utils import timezone
 
 from prima.instruments import builtin_names
@@ -540,6 +541,32 @@ def _validate(survey: Survey, sub: Submission, lang: str) -> dict[str, Any]:
 
 
 # -- review of flagged responses ---------------------------------------------------------------
+responses_deleting = Signal()
+"""Sent by :func:`responses_delete` inside its transaction, before the DELETE, with ``survey``
+and ``pks``: whatever summarises responses (the rollups) takes them out first."""
+
+
+def responses_delete(*, responses: QuerySet[Response]) -> int:
+    """Delete responses (e.g. at a respondent's request) and take them out of everything that
+    summarises them, in one transaction; returns how many. ``responses`` is the caller's
+    scope."""
+    deleted = 0
+    with transaction.atomic():
+        by_survey: dict[int, list[int]] = {}
+        for pk, survey_id in responses.order_by().values_list("pk", "survey_id"):
+            by_survey.setdefault(survey_id, []).append(pk)
+        for survey in Survey.objects.filter(pk__in=list(by_survey)):
+            pks = by_survey[survey.pk]
+            responses_deleting.send(sender=Response, survey=survey, pks=pks)
+            for start in range(0, len(pks), 5000):
+                deleted += (
+                    Response.objects.filter(pk__in=pks[start : start + 5000])
+                    .delete()[1]
+                    .get(Response._meta.label, 0)
+                )
+    return deleted
+
+
 @transaction.atomic
 def response_include_flagged(*, responses: QuerySet[Response], include: bool) -> int:
     """Include flagged responses in the indices after review (``include=False``: leave them out
