@@ -274,3 +274,25 @@ def test_deleting_responses_in_manage_takes_them_out_of_the_rollups(world):
     assert not Response.objects.filter(pk=pks[1]).exists()
     assert rollups.check(world.skm) == []
     assert_agrees(world.skm)
+
+
+def test_another_time_zone_starts_the_rollups_over(world, settings):
+    """A response at 23:30 on 31 January in Jakarta is 01:30 on 1 February in Tokyo: its month
+    follows PRIMA_TIME_ZONE, and a change of time zone starts the rollups over."""
+    at = timezone.make_aware(datetime(2026, 1, 31, 23, 30), timezone.get_current_timezone())
+    srv.response_submit(
+        survey=world.skm,
+        submission=srv.Submission(
+            submission_id=uuid.uuid4(),
+            answers={f"U{j}": 4 for j in range(1, 10)},
+            unit_id=world.upt1.pk,
+            submitted_at=at,
+        ),
+    )
+    january = Period("m", date(2026, 1, 1), date(2026, 2, 1))
+    assert survey_results(world.skm, period=january)["responses"] == 1
+    settings.TIME_ZONE = "Asia/Tokyo"
+    assert survey_results(world.skm, period=january)["responses"] == 0
+    february = Period("m", date(2026, 2, 1), date(2026, 3, 1))
+    assert survey_results(world.skm, period=february)["responses"] == 1
+    assert rollups.check(world.skm) == []

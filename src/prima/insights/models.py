@@ -171,6 +171,8 @@ class RollupLock(models.Model):
     )
     folds = models.BigIntegerField(default=0)
     rebuilt_at = models.DateTimeField(null=True, blank=True)
+    time_zone = models.CharField(max_length=64, blank=True)
+    """The time zone whose months the survey's rollups follow; another one starts them over."""
 
     def __str__(self) -> str:
         return f"rollup lock {self.survey_id}"

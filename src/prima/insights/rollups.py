@@ -25,6 +25,7 @@ from datetime import date, datetime, time
 from typing import Any
 
 import numpy as np
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -193,12 +194,17 @@ def _add_to_rollups(
 
 
 def _reset_if_layout_changed(survey: Survey) -> None:
+    """Start the survey's rollups over when they no longer fit: its instrument version
+    changed, or the installation's time zone (``PRIMA_TIME_ZONE``: the months) did."""
+    zone = settings.TIME_ZONE
     stale = Rollup.objects.filter(survey=survey).exclude(
         instrument_version_id=survey.instrument_version_id
     )
-    if stale.exists():  # the survey's instrument version changed: start over
+    moved = RollupLock.objects.filter(survey=survey).exclude(time_zone=zone)
+    if stale.exists() or moved.exists():
         Rollup.objects.filter(survey=survey).delete()
         Response.objects.filter(survey=survey, rolled=True).update(rolled=False)
+        RollupLock.objects.filter(survey=survey).update(time_zone=zone)
 
 
 def fold(survey: Survey, *, progress: Callable[[int], None] | None = None) -> int:
@@ -269,10 +275,19 @@ def pending(survey: Survey) -> bool:
 _folded_now: ContextVar[frozenset[int]] = ContextVar("prima_rollups_folded", default=frozenset())
 
 
+_zone_checked: set[tuple[int, str]] = set()
+
+
 def ensure_folded(survey: Survey) -> None:
-    """Fold what is pending (cheap when nothing is: one indexed EXISTS)."""
+    """Fold what is pending (cheap when nothing is: one indexed EXISTS); once per process and
+    survey, also when the rollups follow another time zone's months."""
     if survey.pk in _folded_now.get():
         return
+    zone = (survey.pk, settings.TIME_ZONE)
+    if zone not in _zone_checked:
+        if RollupLock.objects.filter(survey=survey).exclude(time_zone=settings.TIME_ZONE).exists():
+            fold(survey)  # starts the rollups over in this time zone
+        _zone_checked.add(zone)
     if pending(survey):
         fold(survey)
 
