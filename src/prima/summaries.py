@@ -23,7 +23,8 @@ from numpy.typing import NDArray
 from prima import analysis
 from prima.instruments import Instrument
 from prima.instruments.questions import EXPECTATION, PERFORMANCE, Question, questions
-from prima.metrics.paired import GROUP_FIELDS, GroupTotals, PairTotals
+from prima.metrics.ikm import respondent_totals
+from prima.metrics.paired import GROUP_FIELDS, GroupTotals, PairTotals, respondent_pairs
 
 Vector = NDArray[np.int64]
 
@@ -175,10 +176,8 @@ def summary_rows(
             out[rows[given], first + column[given].astype(np.int64) - low] = 1
     if layout.ikm_codes:
         block = matrix[:, [layout.keys.index(c) for c in layout.ikm_codes]]
-        blank = np.isnan(block)
-        out[:, layout.ikm_respondents] = ~blank.all(axis=1)
-        complete = ~blank.any(axis=1)
-        totals = np.where(blank, 0.0, block).sum(axis=1).astype(np.int64)
+        out[:, layout.ikm_respondents] = ~np.isnan(block).all(axis=1)
+        complete, totals = respondent_totals(block)
         c = layout.ikm_complete
         out[:, c] = complete
         out[:, c + 1] = np.where(complete, totals, 0)
@@ -186,35 +185,18 @@ def summary_rows(
     if layout.items:
         e = matrix[:, [layout.pairs[i][0] for i in layout.items]]
         p = matrix[:, [layout.pairs[i][1] for i in layout.items]]
-        both = ~(np.isnan(e) | np.isnan(p))
-        e0 = np.where(both, e, 0.0).astype(np.int64)
-        p0 = np.where(both, p, 0.0).astype(np.int64)
-        width = len(layout.items)
-        base = layout.pair_slots + 3 * np.arange(width)
-        out[:, base] = both
-        out[:, base + 1] = e0
-        out[:, base + 2] = p0
         index = {item: j for j, item in enumerate(layout.items)}
         fields = len(GROUP_FIELDS)
-        for first, members in layout.groups.values():
-            cols = [index[m] for m in members]
-            k = both[:, cols].sum(axis=1)
-            sum_e = e0[:, cols].sum(axis=1)
-            sum_p = p0[:, cols].sum(axis=1)
-            d = sum_p - sum_e
-            who = rows[k > 0]
-            at = first + (k[who] - 1) * fields
+        for name, (first, members) in layout.groups.items():
+            r = respondent_pairs(e, p, [index[m] for m in members])
+            if name.startswith("item:"):  # an item's own pair totals: n, sum E, sum P
+                base = layout.pair_slots + 3 * index[members[0]]
+                out[:, base], out[:, base + 1], out[:, base + 2] = r.k, r.sum_e, r.sum_p
+            who = rows[r.k > 0]
+            d = r.d[who]
+            at = first + (r.k[who] - 1) * fields
             for offset, values in enumerate(
-                (
-                    1,
-                    sum_e[who],
-                    sum_p[who],
-                    d[who],
-                    d[who] * d[who],
-                    d[who] < 0,
-                    d[who] == 0,
-                    d[who] > 0,
-                )
+                (1, r.sum_e[who], r.sum_p[who], d, d * d, d < 0, d == 0, d > 0)
             ):
                 out[who, at + offset] = values
     profile_rows = profiles if profiles is not None else [{}] * n

@@ -14,9 +14,8 @@ import pytest
 from django.core.management import call_command
 from django.test import Client
 
-from prima.insights.periods import parse_period
+from prima.insights.periods import parse_period, period_bounds
 from prima.insights.results import responses_in_scope
-from prima.insights.rollups import _aware
 from prima.organizations import services as org
 from prima.organizations.choices import Role
 from prima.organizations.models import Organization
@@ -28,12 +27,8 @@ PERIOD = "2026-Q2"  # the demo (fixed at 2026-09-17) covers April to September
 
 
 def _export_scope(survey, label):
-    period = parse_period(label)
-    return Response.objects.filter(
-        survey=survey,
-        submitted_at__gte=_aware(period.start),
-        submitted_at__lt=_aware(period.end),
-    )
+    start, end = period_bounds(parse_period(label))
+    return Response.objects.filter(survey=survey, submitted_at__gte=start, submitted_at__lt=end)
 
 
 def _export(survey, path, label):

@@ -31,7 +31,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date
 from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
@@ -45,6 +45,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from prima.alerts.models import DEFAULTS, IKM_MUTU_B, Alert, AlertKind, AlertRule, Notification
+from prima.insights import rollups
 from prima.insights.periods import Period, parse_period
 from prima.insights.results import supported_methods, survey_results
 from prima.metrics.compare import DifferenceTest, nps_difference_test, welch_t_test
@@ -406,19 +407,11 @@ class Evaluation:
 
 
 def _units_with_responses(survey: Survey, start: date, end: date) -> list[Unit]:
-    """The units (with their ancestors) whose subtree has counted responses in [start, end)."""
-    tz = timezone.get_current_timezone()
-    ids = (
-        Response.objects.filter(
-            Response.COUNTED,
-            survey=survey,
-            submitted_at__gte=timezone.make_aware(datetime.combine(start, time.min), tz),
-            submitted_at__lt=timezone.make_aware(datetime.combine(end, time.min), tz),
-        )
-        .values_list("unit_id", flat=True)
-        .distinct()
-    )
-    paths = set(Unit.objects.filter(pk__in=list(ids)).values_list("path", flat=True))
+    """The units (with their ancestors) whose subtree has counted responses in [start, end),
+    from the rollups (not a scan of the period's responses)."""
+    by_unit = rollups.totals(survey, period=Period("", start, end), by="unit")
+    ids = [unit_id for unit_id, vector in by_unit.items() if vector[0]]
+    paths = set(Unit.objects.filter(pk__in=ids).values_list("path", flat=True))
     prefixes: set[str] = set()
     for path in paths:
         parts = path.split(".")[:-1]

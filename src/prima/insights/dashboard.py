@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, time
+from datetime import date
 from typing import Any
 from urllib.parse import urlencode
 
@@ -33,12 +33,18 @@ from prima.insights.periods import (
     sub_periods,
 )
 from prima.insights.report import (
+    MONTHS,
     NOT_ANSWERED,
     SampleAdequacy,
+    fmt_date,
     period_months,
     sample_adequacy,
 )
-from prima.insights.results import survey_results, survey_results_by
+from prima.insights.results import (
+    responses_in_scope,
+    survey_results,
+    survey_results_by,
+)
 from prima.metrics.gap import VERDICT_LABELS
 from prima.organizations.models import Service, StaffMember, Unit
 from prima.summaries import AGE_BANDS, age_label
@@ -54,20 +60,6 @@ SUGGESTIONS_PER_PAGE = 20
 MAX_QUERY = 200
 MAX_YEARS_OFFERED = 10
 STEPS = {"month": "bulan", "quarter": "triwulan"}
-MONTHS_ID = (
-    "Januari",
-    "Februari",
-    "Maret",
-    "April",
-    "Mei",
-    "Juni",
-    "Juli",
-    "Agustus",
-    "September",
-    "Oktober",
-    "November",
-    "Desember",
-)
 
 
 # -- filters -----------------------------------------------------------------------------------
@@ -214,7 +206,7 @@ def period_choices(span: Period | None, today: date | None = None) -> list[Perio
             Choice(f"{year}-Q{q}", f"Triwulan {('I', 'II', 'III', 'IV')[q - 1]} {year}")
             for q in range(1, 5)
         ]
-        choices += [Choice(f"{year}-{m:02d}", f"{MONTHS_ID[m - 1]} {year}") for m in range(1, 13)]
+        choices += [Choice(f"{year}-{m:02d}", f"{MONTHS[m - 1]} {year}") for m in range(1, 13)]
         out.append(PeriodGroup(str(year), choices))
     return out
 
@@ -225,16 +217,12 @@ def period_text(period: Period | None, custom: bool = False) -> str:
         return "Semua periode"
     if custom:
         last = date.fromordinal(period.end.toordinal() - 1)
-        return f"{_day(period.start)} s.d. {_day(last)}"
+        return f"{fmt_date(period.start)} s.d. {fmt_date(last)}"
     for group in period_choices(None, today=period.start):
         for c in group.choices:
             if c.value == period.label:
                 return c.label
     return period.label
-
-
-def _day(d: date) -> str:
-    return f"{d.day} {MONTHS_ID[d.month - 1]} {d.year}"
 
 
 # -- reading the numbers -----------------------------------------------------------------------
@@ -423,20 +411,15 @@ def _text(value: Any) -> str:
 
 
 def scoped_responses(survey: Survey, filters: Filters, scope: Q) -> QuerySet[Response]:
-    """The counted responses of the selection (for the profile and the suggestions)."""
-    qs = Response.objects.filter(Response.COUNTED, scope, survey=survey)
-    if filters.unit is not None:
-        qs = qs.filter(unit__path__startswith=filters.unit.path)
-    if filters.service is not None:
-        qs = qs.filter(service=filters.service)
-    if filters.staff is not None:
-        qs = qs.filter(staff=filters.staff)
-    if filters.period is not None:
-        tz = timezone.get_current_timezone()
-        start = timezone.make_aware(datetime.combine(filters.period.start, time.min), tz)
-        end = timezone.make_aware(datetime.combine(filters.period.end, time.min), tz)
-        qs = qs.filter(submitted_at__gte=start, submitted_at__lt=end)
-    return qs
+    """The counted responses of the selection (for the suggestions)."""
+    return responses_in_scope(
+        survey,
+        unit=filters.unit,
+        service=filters.service,
+        staff=filters.staff,
+        period=filters.period,
+        scope=scope,
+    )
 
 
 def service_counts(

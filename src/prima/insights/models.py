@@ -8,6 +8,8 @@ survey, unit (empty: the whole organization) and period label (``2026``, ``2026-
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -39,6 +41,24 @@ def element_choices(survey: Survey) -> list[tuple[str, str]]:
             name = name.get("id") or name.get("en")
         out.append((code, str(name) if name else code))
     return out
+
+
+def skm_period_errors(obj: Any, not_skm: str) -> dict[str, str]:
+    """The checks a row about an SKM survey's period shares (a follow-up plan line, a
+    publication): the period normalised to its label, the survey of the same organization and
+    with an IKM instrument (``not_skm`` otherwise)."""
+    errors: dict[str, str] = {}
+    try:
+        obj.period = parse_period(obj.period or "").label
+    except ValueError:
+        errors["period"] = "Periode tidak valid: tulis 2026, 2026-S1, 2026-Q3 atau 2026-07."
+    survey = obj.survey if obj.survey_id else None
+    if survey is not None and obj.organization_id is not None:
+        if survey.organization_id != obj.organization_id:
+            errors["survey"] = "Survei harus dari organisasi yang sama."
+        elif survey.instrument_version.parsed.kind != "ikm":
+            errors["survey"] = not_skm
+    return errors
 
 
 class FollowUpAction(models.Model):
@@ -89,22 +109,16 @@ class FollowUpAction(models.Model):
         return f"{self.period} · {self.element} · {self.action[:60]}"
 
     def clean(self) -> None:
-        errors: dict[str, str] = {}
-        try:
-            self.period = parse_period(self.period or "").label
-        except ValueError:
-            errors["period"] = "Periode tidak valid: tulis 2026, 2026-S1, 2026-Q3 atau 2026-07."
+        errors = skm_period_errors(self, "Rencana tindak lanjut hanya untuk survei SKM (IKM).")
         survey = self.survey if self.survey_id else None
-        if survey is not None and self.organization_id is not None:
-            if survey.organization_id != self.organization_id:
-                errors["survey"] = "Survei harus dari organisasi yang sama."
-            elif survey.instrument_version.parsed.kind != "ikm":
-                errors["survey"] = "Rencana tindak lanjut hanya untuk survei SKM (IKM)."
-            elif self.element not in dict(element_choices(survey)):
-                codes = ", ".join(code for code, _name in element_choices(survey))
-                errors["element"] = (
-                    f"Unsur tidak dikenal untuk survei ini; pilih salah satu: {codes}."
-                )
+        choices = (
+            dict(element_choices(survey))
+            if survey is not None and self.organization_id is not None and "survey" not in errors
+            else None
+        )
+        if choices is not None and self.element not in choices:
+            codes = ", ".join(choices)
+            errors["element"] = f"Unsur tidak dikenal untuk survei ini; pilih salah satu: {codes}."
         if (
             self.unit_id is not None
             and self.organization_id is not None
@@ -225,16 +239,6 @@ class PublishedResult(models.Model):
         return f"{self.survey} · {self.period}"
 
     def clean(self) -> None:
-        errors: dict[str, str] = {}
-        try:
-            self.period = parse_period(self.period or "").label
-        except ValueError:
-            errors["period"] = "Periode tidak valid: tulis 2026, 2026-S1, 2026-Q3 atau 2026-07."
-        survey = self.survey if self.survey_id else None
-        if survey is not None and self.organization_id is not None:
-            if survey.organization_id != self.organization_id:
-                errors["survey"] = "Survei harus dari organisasi yang sama."
-            elif survey.instrument_version.parsed.kind != "ikm":
-                errors["survey"] = "Hanya hasil survei SKM (IKM) yang dapat diterbitkan."
+        errors = skm_period_errors(self, "Hanya hasil survei SKM (IKM) yang dapat diterbitkan.")
         if errors:
             raise ValidationError(errors)

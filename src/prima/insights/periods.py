@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
+
+from django.utils import timezone
 
 _PATTERN = re.compile(
     r"^(?P<year>\d{4})(?:-(?:(?P<half>[Ss][12])|(?P<quarter>[Qq][1-4])|(?P<month>\d{2})))?$"
@@ -101,3 +103,13 @@ def sub_periods(period: Period, step: str) -> list[Period]:
         out.append(Period(label, max(start, period.start), min(end, period.end)))
         year, month = end.year, end.month
     return out
+
+
+def day_start(day: date) -> datetime:
+    """Midnight at the start of ``day`` in the installation's time zone (``PRIMA_TIME_ZONE``)."""
+    return timezone.make_aware(datetime.combine(day, time.min), timezone.get_current_timezone())
+
+
+def period_bounds(period: Period) -> tuple[datetime, datetime]:
+    """A period's first and past-the-last moment in the installation's time zone."""
+    return day_start(period.start), day_start(period.end)

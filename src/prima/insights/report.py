@@ -30,11 +30,11 @@ from prima import summaries
 from prima.insights import rollups
 from prima.insights.models import FollowUpAction, FollowUpStatus, element_choices
 from prima.insights.periods import Period
-from prima.insights.results import responses_in_scope, results_of
+from prima.insights.results import respondents_by_service, responses_in_scope, results_of
 from prima.metrics.ikm import STANDARDS
 from prima.metrics.rounding import format_number, round_half_up
 from prima.metrics.sampling import krejcie_morgan
-from prima.organizations.models import Service, Unit
+from prima.organizations.models import Unit
 from prima.summaries import AGE_BANDS, age_label
 from prima.surveys.models import Survey
 from prima.surveys.profile import profile_fields
@@ -458,17 +458,8 @@ def _read(
                 if n
             }
         )
-    by_service = rollups.totals(survey, unit=unit, period=period, scope=scope, by="service")
-    names = dict(
-        Service.objects.filter(pk__in=[k for k in by_service if k is not None]).values_list(
-            "pk", "name"
-        )
-    )
-    for key, vector_ in by_service.items():
-        if vector_[0]:
-            out.services[names.get(key, NOT_ANSWERED) if key is not None else NOT_ANSWERED] += int(
-                vector_[0]
-            )
+    for name, n in respondents_by_service(survey, unit=unit, period=period, scope=scope).items():
+        out.services[name or NOT_ANSWERED] += n
     with_text = qs.exclude(suggestion="")
     out.suggestions_total = with_text.count()
     tz = timezone.get_current_timezone()

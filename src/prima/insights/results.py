@@ -8,15 +8,13 @@ functions of :mod:`prima.metrics`, so they give the same numbers by construction
 
 from __future__ import annotations
 
-from datetime import datetime, time
 from typing import Any
 
 from django.db.models import Q, QuerySet
-from django.utils import timezone
 
 from prima import analysis, summaries
 from prima.insights import rollups
-from prima.insights.periods import Period
+from prima.insights.periods import Period, period_bounds
 from prima.organizations.models import Service, StaffMember, Unit
 from prima.summaries import supported_methods
 from prima.surveys.models import Response, Survey
@@ -41,9 +39,7 @@ def responses_in_scope(
     if staff is not None:
         qs = qs.filter(staff=staff)
     if period is not None:
-        tz = timezone.get_current_timezone()
-        start = timezone.make_aware(datetime.combine(period.start, time.min), tz)
-        end = timezone.make_aware(datetime.combine(period.end, time.min), tz)
+        start, end = period_bounds(period)
         qs = qs.filter(submitted_at__gte=start, submitted_at__lt=end)
     return qs
 
@@ -97,6 +93,33 @@ def results_of(
     if layout.profile:
         out["profile"] = summaries.profile_counts(layout, vector)
     return analysis.jsonable(out)
+
+
+def respondents_by_service(
+    survey: Survey,
+    *,
+    unit: Unit | None = None,
+    service: Service | None = None,
+    staff: StaffMember | None = None,
+    period: Period | None = None,
+    scope: Q | None = None,
+) -> dict[str | None, int]:
+    """Counted responses per name of the service used (None: none recorded), from one read
+    of the rollups: the respondent profile's "jenis layanan" table."""
+    by_service = rollups.totals(
+        survey, unit=unit, service=service, staff=staff, period=period, scope=scope, by="service"
+    )
+    names = dict(
+        Service.objects.filter(pk__in=[k for k in by_service if k is not None]).values_list(
+            "pk", "name"
+        )
+    )
+    out: dict[str | None, int] = {}
+    for key, vector in by_service.items():
+        if vector[0]:
+            name = names.get(key) if key is not None else None
+            out[name] = out.get(name, 0) + int(vector[0])
+    return out
 
 
 def survey_results_by(

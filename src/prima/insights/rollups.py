@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime
 from typing import Any
 
 import numpy as np
@@ -32,7 +32,7 @@ from django.utils import timezone
 
 from prima import summaries
 from prima.insights.models import Rollup, RollupLock
-from prima.insights.periods import Period
+from prima.insights.periods import Period, day_start
 from prima.surveys.models import InstrumentVersion, Response, Survey
 
 CHUNK = 5000
@@ -307,10 +307,6 @@ def one_read(survey: Survey) -> Iterator[None]:
 # -- reading -----------------------------------------------------------------------------
 
 
-def _aware(day: date) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time.min), timezone.get_current_timezone())
-
-
 def _next_month(day: date) -> date:
     return date(day.year + day.month // 12, day.month % 12 + 1, 1)
 
@@ -348,7 +344,7 @@ def _raw_vectors(
     row is (answers, profile, submitted_at, unit_id, service_id, staff_id)."""
     rows = (
         Response.objects.filter(Response.COUNTED, where, survey=survey)
-        .filter(submitted_at__gte=_aware(start), submitted_at__lt=_aware(end))
+        .filter(submitted_at__gte=day_start(start), submitted_at__lt=day_start(end))
         .order_by("pk")
         .values_list("answers", "profile", "submitted_at", "unit_id", "service_id", "staff_id")
     )

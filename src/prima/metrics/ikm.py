@@ -236,6 +236,17 @@ def ikm_from_totals(
     )
 
 
+def respondent_totals(
+    answers: NDArray[np.float64],
+) -> tuple[NDArray[np.bool_], NDArray[np.int64]]:
+    """Per respondent: answered every unsur, and the total of their answers (the inputs of
+    :func:`respondent_score`)."""
+    blank = np.isnan(answers)
+    totals: NDArray[np.int64] = np.rint(np.where(blank, 0.0, answers).sum(axis=1)).astype(np.int64)
+    complete: NDArray[np.bool_] = np.asarray(~blank.any(axis=1))
+    return complete, totals
+
+
 def ikm(
     answers: NDArray[np.float64],
     codes: list[str],
@@ -253,18 +264,15 @@ def ikm(
     sums: list[int] = []
     counts: list[int] = []
     unanswered = np.ones(answers.shape[0], dtype=bool)
-    incomplete = np.zeros(answers.shape[0], dtype=bool)
-    row_totals = np.zeros(answers.shape[0])
     for j in range(answers.shape[1]):  # column by column: no matrix-sized temporaries
         column = answers[:, j]
         blank = np.isnan(column)
         counts.append(int(blank.size - np.count_nonzero(blank)))
         sums.append(int(np.nansum(column)))
         unanswered &= blank
-        incomplete |= blank
-        row_totals += np.where(blank, 0.0, column)
     respondents = int(unanswered.size - np.count_nonzero(unanswered))
-    full = row_totals[~incomplete]
+    is_complete, totals = respondent_totals(answers)
+    full = totals[is_complete]
     complete = (int(full.size), int(full.sum()), int((full * full).sum()))
     return ikm_from_totals(
         codes,

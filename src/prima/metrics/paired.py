@@ -122,31 +122,55 @@ class GroupTotals:
         return n, e, p, g, g2, below, equal, above
 
 
-def group_totals(expectation: Matrix, performance: Matrix, columns: list[int]) -> GroupTotals:
-    """:class:`GroupTotals` of a group of item columns (one item, a dimension, or all)."""
+@dataclass(frozen=True)
+class RespondentPairs:
+    """Per respondent, over the pairs of a group they answered both sides of: how many (k)
+    and the totals of E and P (whole numbers)."""
+
+    k: NDArray[np.int64]
+    sum_e: NDArray[np.int64]
+    sum_p: NDArray[np.int64]
+
+    @property
+    def d(self) -> NDArray[np.int64]:
+        """The respondent's gap total, sum P - sum E (their mean gap is d / k)."""
+        return self.sum_p - self.sum_e
+
+
+def respondent_pairs(
+    expectation: Matrix, performance: Matrix, columns: list[int]
+) -> RespondentPairs:
+    """:class:`RespondentPairs` of a group of item columns: who answered both sides decides."""
     check_pair(expectation, performance)
-    size = len(columns)
     e = expectation[:, columns]
     p = performance[:, columns]
     both = ~(np.isnan(e) | np.isnan(p))
-    k = both.sum(axis=1)
-    sum_e = np.where(both, e, 0.0).sum(axis=1)
-    sum_p = np.where(both, p, 0.0).sum(axis=1)
-    d = sum_p - sum_e  # whole numbers, exact in float64 for any realistic scale and size
-    length = size + 1
+    return RespondentPairs(
+        both.sum(axis=1).astype(np.int64),
+        np.rint(np.where(both, e, 0.0).sum(axis=1)).astype(np.int64),
+        np.rint(np.where(both, p, 0.0).sum(axis=1)).astype(np.int64),
+    )
 
-    def by_k(weights: NDArray[np.float64] | None = None) -> list[int]:
-        counts = np.bincount(k, weights=weights, minlength=length)
+
+def group_totals(expectation: Matrix, performance: Matrix, columns: list[int]) -> GroupTotals:
+    """:class:`GroupTotals` of a group of item columns (one item, a dimension, or all)."""
+    r = respondent_pairs(expectation, performance, columns)
+    k, d = r.k, r.d
+    length = len(columns) + 1
+
+    def by_k(weights: NDArray[np.int64] | NDArray[np.bool_] | None = None) -> list[int]:
+        w = None if weights is None else weights.astype(np.float64)
+        counts = np.bincount(k, weights=w, minlength=length)
         return [round(float(v)) for v in counts[1:length]]
 
     columns_by_field = [
         by_k(),
-        by_k(sum_e),
-        by_k(sum_p),
+        by_k(r.sum_e),
+        by_k(r.sum_p),
         by_k(d),
         by_k(d * d),
-        by_k((d < 0).astype(np.float64)),
-        by_k(((d == 0) & (k > 0)).astype(np.float64)),
-        by_k((d > 0).astype(np.float64)),
+        by_k(d < 0),
+        by_k((d == 0) & (k > 0)),
+        by_k(d > 0),
     ]
     return GroupTotals(tuple(zip(*columns_by_field, strict=True)))

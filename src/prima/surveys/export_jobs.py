@@ -18,7 +18,7 @@ from __future__ import annotations
 import logging
 import secrets
 from collections.abc import Callable
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +27,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from prima.insights.periods import Period, parse_period
+from prima.insights.periods import parse_period, period_bounds
 from prima.organizations.access import User, memberships_of, units_visible_to
 from prima.organizations.models import Unit
 from prima.surveys.export import export_to_path, xlsx_sheet_count
@@ -93,15 +93,6 @@ def job_responses(job: ExportJob) -> QuerySet[Response]:
         start, end = period_bounds(period)
         qs = qs.filter(submitted_at__gte=start, submitted_at__lt=end)
     return qs
-
-
-def period_bounds(period: Period) -> tuple[datetime, datetime]:
-    """A period's first and past-the-last moment in the site's time zone."""
-    tz = timezone.get_current_timezone()
-    return (
-        timezone.make_aware(datetime.combine(period.start, time.min), tz),
-        timezone.make_aware(datetime.combine(period.end, time.min), tz),
-    )
 
 
 # -- requests ----------------------------------------------------------------------------------
