@@ -38,15 +38,17 @@ from django.db.utils import InterfaceError, OperationalError
 from django.test import Client
 from django.utils import timezone
 
+from prima.abuse.controls import STAMP_SALT, Signals, form_stamp
+from prima.abuse.models import ResponseToken
+from prima.abuse.services import tokens_create
 from prima.cli.main import main
+from prima.collection.kiosks import kiosk_pair, kiosk_register
 from prima.insights.results import survey_results
 from prima.surveys import services as srv
-from prima.surveys.abuse import STAMP_SALT, Signals, form_stamp
 from prima.surveys.choices import Channel, ResponseFlag
 from prima.surveys.context import LinkContext, context_sign
-from prima.surveys.export import export_to_path
-from prima.surveys.kiosk import kiosk_pair, kiosk_register
-from prima.surveys.models import CODE_ALPHABET, Response, ResponseToken, Survey
+from prima.surveys.models import CODE_ALPHABET, Response, Survey
+from prima.transfers.export import export_to_path
 from tests.web.personas import World, skm_answers
 
 PRIMA = Path(sys.executable).with_name("prima")
@@ -456,20 +458,20 @@ def test_kiosk_interval_is_per_device(world):
 
 # -- single-use tokens -------------------------------------------------------------------------
 def test_tokens_are_short_unambiguous_and_unique(world):
-    tokens = srv.tokens_create(survey=world.skm, count=250)
+    tokens = tokens_create(survey=world.skm, count=250)
     codes = [t.code for t in tokens]
     assert len(codes) == len(set(codes)) == 250
     assert all(len(c) == 10 and set(c) <= set(CODE_ALPHABET) for c in codes)
     assert not set("".join(codes)) & set("0o1li")
     assert ResponseToken.objects.filter(survey=world.skm).count() == 250
     with pytest.raises(ValueError, match="count"):
-        srv.tokens_create(survey=world.skm, count=0)
+        tokens_create(survey=world.skm, count=0)
     with pytest.raises(ValueError, match="organization"):
-        srv.tokens_create(survey=world.skm, unit=world.bank_unit, count=1)
+        tokens_create(survey=world.skm, unit=world.bank_unit, count=1)
 
 
 def test_single_use_token_through_the_api(world):
-    code = srv.tokens_create(survey=world.skm, count=1)[0].code
+    code = tokens_create(survey=world.skm, count=1)[0].code
     first_body = body(world, token=code)
     first = api_post(world.skm, first_body)
     assert first.status_code == 201, first.content
@@ -489,12 +491,12 @@ def test_single_use_token_through_the_api(world):
     assert unknown.status_code == 400
     assert set(unknown.json()["errors"]) == {"token"}
 
-    elsewhere = srv.tokens_create(survey=world.a6, count=1)[0].code  # another survey's ticket
+    elsewhere = tokens_create(survey=world.a6, count=1)[0].code  # another survey's ticket
     moved = api_post(world.skm, body(world, token=elsewhere))
     assert moved.status_code == 400
     assert "token" in moved.json()["errors"]
 
-    upper = srv.tokens_create(survey=world.skm, count=1)[0].code
+    upper = tokens_create(survey=world.skm, count=1)[0].code
     typed = api_post(world.skm, body(world, token=f" {upper.upper()} "))  # typed from paper
     assert typed.status_code == 201
     assert Response.objects.filter(survey=world.skm).count() == 3 + 2
@@ -503,7 +505,7 @@ def test_single_use_token_through_the_api(world):
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_one_token_sent_at_once_by_several_clients_is_used_once(world):
     """Six different submissions race for one ticket: one is stored, the others hear 409."""
-    code = srv.tokens_create(survey=world.skm, count=1)[0].code
+    code = tokens_create(survey=world.skm, count=1)[0].code
     barrier = threading.Barrier(6)
     statuses: list[int] = []
     lock = threading.Lock()
@@ -546,12 +548,12 @@ def test_a_survey_that_requires_tokens_refuses_submissions_without_one(world):
     assert page.status_code == 400
     assert "token" in page.content.decode().lower()
     assert Response.objects.count() == before
-    code = srv.tokens_create(survey=world.skm, count=1)[0].code
+    code = tokens_create(survey=world.skm, count=1)[0].code
     assert api_post(world.skm, body(world, token=code)).status_code == 201
 
 
 def test_single_use_token_on_the_web_form(world):
-    ticket = srv.tokens_create(survey=world.skm, unit=world.upt2, count=1)[0]
+    ticket = tokens_create(survey=world.skm, unit=world.upt2, count=1)[0]
     client, fields = open_form(world.skm, f"?t={ticket.code}")
     assert fields["t"] == ticket.code
     html = client.get(f"/s/{world.skm.code}/?t={ticket.code}").content.decode()
@@ -788,7 +790,7 @@ def test_an_admin_creates_and_prints_tokens(world):
 
 
 def test_others_cannot_create_or_print_alphas_tokens(world):
-    srv.tokens_create(survey=world.skm, count=2)
+    tokens_create(survey=world.skm, count=2)
     for name in ("charlie", "bob", "mallory"):
         client = csrf_client(world, name)
         run_action(client, "create_tokens", [world.skm.pk], "/manage/surveys/survey/")
@@ -841,7 +843,7 @@ def test_the_schema_declares_503_on_the_public_operations():
 def test_pages_answer_503_when_the_database_is_unavailable(world):
     before = Response.objects.count()
     client, fields = open_form(world.skm)
-    with mock.patch("prima.surveys.public_views.response_submit", side_effect=DB_ERRORS[0]):
+    with mock.patch("prima.collection.views.response_submit", side_effect=DB_ERRORS[0]):
         r = post_form(client, world.skm, form_data(world, fields))
     assert r.status_code == 503
     assert r["Content-Type"].startswith("text/html")
@@ -850,7 +852,7 @@ def test_pages_answer_503_when_the_database_is_unavailable(world):
     assert "belum tersimpan" in html
     assert "not been saved" in html
     assert Response.objects.count() == before
-    with mock.patch("prima.surveys.public_views.survey_get_public", side_effect=DB_ERRORS[1]):
+    with mock.patch("prima.collection.views.survey_get_public", side_effect=DB_ERRORS[1]):
         assert Client().get(f"/s/{world.skm.code}/").status_code == 503
     alice = world.client("alice")
     with mock.patch("prima.insights.rollups.totals", side_effect=DB_ERRORS[2]):
@@ -883,7 +885,7 @@ def test_a_failed_commit_stores_nothing_and_is_not_acknowledged(world):
     (real transactions): the row is rolled back, the token stays unused, the client hears
     503, not 201, and the same submission sent again is stored once."""
     before = Response.objects.count()
-    token = srv.tokens_create(survey=world.skm, count=1)[0]
+    token = tokens_create(survey=world.skm, count=1)[0]
     submission = body(world, token=token.code)
     real_commit = connection.commit
     calls = []

@@ -34,8 +34,8 @@ from prima.insights.results import survey_results
 from prima.organizations import services as org
 from prima.organizations.choices import Role
 from prima.surveys import services as srv
-from prima.surveys.importing import import_commit, import_read
 from prima.surveys.models import Instrument, Survey
+from prima.transfers.importing import import_commit, import_read
 from tests.web.personas import World
 
 

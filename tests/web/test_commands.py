@@ -33,6 +33,7 @@ from django.test import Client
 
 from prima.cli.main import main
 from prima.config import server
+from prima.demo import data as demo_data
 from prima.insights.periods import parse_period
 from prima.insights.results import survey_results
 from prima.instruments.questions import clean_answers
@@ -40,10 +41,9 @@ from prima.organizations import services as org
 from prima.organizations.access import organizations_of, units_visible_to
 from prima.organizations.choices import OrganizationKind, Role
 from prima.organizations.models import Membership, Organization, StaffMember, Unit
-from prima.surveys import demo_data
 from prima.surveys import services as srv
-from prima.surveys.export import export_columns, export_to_path, neutralise
 from prima.surveys.models import Instrument, InstrumentVersion, Response, Survey
+from prima.transfers.export import export_columns, export_to_path, neutralise
 
 PRIMA = Path(sys.executable).with_name("prima")
 TODAY = date(2026, 9, 17)  # a fixed day: the in-process demo is the same on every run

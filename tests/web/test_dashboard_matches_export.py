@@ -19,8 +19,8 @@ from prima.insights.results import responses_in_scope
 from prima.organizations import services as org
 from prima.organizations.choices import Role
 from prima.organizations.models import Organization
-from prima.surveys.export import export_to_path
 from prima.surveys.models import Response
+from prima.transfers.export import export_to_path
 from tests.web.test_commands import _analyze, _survey, demo  # noqa: F401  (demo: fixture)
 
 PERIOD = "2026-Q2"  # the demo (fixed at 2026-09-17) covers April to September

@@ -17,11 +17,12 @@ from django.core.management import call_command
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from prima.surveys import export as export_module
-from prima.surveys import export_jobs
-from prima.surveys.export import export_columns, export_to_path, write_xlsx
-from prima.surveys.models import ExportJob, ExportStatus, Response
-from prima.surveys.seeding import seed_responses
+from prima.demo.seeding import seed_responses
+from prima.surveys.models import Response
+from prima.transfers import export as export_module
+from prima.transfers import export_jobs
+from prima.transfers.export import export_columns, export_to_path, write_xlsx
+from prima.transfers.models import ExportJob, ExportStatus
 from tests.web.personas import skm_answers, submit
 
 IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
@@ -309,7 +310,7 @@ def test_a_job_whose_worker_died_is_queued_again_and_finishes(world, immediate):
 
     from django.utils import timezone
 
-    from prima.surveys.export_jobs import STALLED_AFTER, export_jobs_requeue_stalled
+    from prima.transfers.export_jobs import STALLED_AFTER, export_jobs_requeue_stalled
 
     submit(world.skm, skm_answers(), unit=world.upt1)
     alice = world.client("alice")
@@ -338,7 +339,7 @@ def test_old_jobs_and_their_files_are_deleted_after_the_keep_days(world, immedia
 
     from django.utils import timezone
 
-    from prima.surveys.export_jobs import export_job_file, export_jobs_prune
+    from prima.transfers.export_jobs import export_job_file, export_jobs_prune
 
     settings.PRIMA_EXPORT_KEEP_DAYS = 7
     alice = world.client("alice")

@@ -29,9 +29,9 @@ from prima.insights.results import survey_results
 from prima.organizations import services as org
 from prima.surveys import services as srv
 from prima.surveys.choices import Channel, SurveyStatus
-from prima.surveys.export import export_columns, write_csv, write_xlsx
-from prima.surveys.importing import MAX_LISTED_ERRORS, import_commit, import_read
 from prima.surveys.models import Instrument, Response, Survey
+from prima.transfers.export import export_columns, write_csv, write_xlsx
+from prima.transfers.importing import MAX_LISTED_ERRORS, import_commit, import_read
 from tests.web.personas import World, skm_answers, submit
 
 KEYS = [f"U{i}" for i in range(1, 10)]

@@ -33,15 +33,17 @@ from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
 from django.urls import URLPattern, URLResolver, get_resolver, path, resolve
 
 from prima.alerts.models import Alert, AlertKind, AlertRule, Notification
+from prima.collection.kiosks import kiosk_register
+from prima.collection.models import KioskDevice
 from prima.config.api import api
 from prima.insights.publication import result_publish
 from prima.insights.results import survey_results
 from prima.organizations import services as org
 from prima.organizations.manage_site import manage_site
 from prima.organizations.models import Organization
-from prima.surveys.export_jobs import export_job_create, export_job_run
-from prima.surveys.kiosk import kiosk_register
-from prima.surveys.models import ExportJob, InstrumentVersion, Response, Survey
+from prima.surveys.models import InstrumentVersion, Response, Survey
+from prima.transfers.export_jobs import export_job_create, export_job_run
+from prima.transfers.models import ExportJob
 from tests.web.personas import (
     ALPHA_INSTRUMENT_TITLE,
     ALPHA_SUGGESTION,
@@ -112,6 +114,8 @@ ADMIN_PLAIN = {
     "autocomplete/",
     "jsi18n/",
 }
+# admin addresses of models that moved to another app (ADR 0004), redirected to the new ones
+MOVED_ADMIN = {"surveys/kioskdevice/(?P<rest>.*)$": KioskDevice}
 # models in the admin that no tenant owns (platform accounts, the login-attempt log and the
 # background tasks' queue, whose rows carry only ids)
 PLATFORM_MODELS = {
@@ -281,6 +285,13 @@ def admin_targets(route: str, rest: str, site: admin.AdminSite, world: World) ->
         labels = params[0][1].split("|")
         return [
             Target(route, fill(route, {"app_label": label}), "private", False) for label in labels
+        ]
+    if rest in MOVED_ADMIN:  # an old address that redirects to the model's new one
+        model = MOVED_ADMIN[rest]
+        wanted = ["", "add/", *(f"{pk}/change/" for pk in alpha_pks(model, world, limit=1))]
+        return [
+            Target(route, fill(route, {"rest": r}), "private", r.endswith("change/"))
+            for r in wanted
         ]
     if rest == "(?P<url>.*)$":
         wanted = [
@@ -762,7 +773,7 @@ def test_walk_reaches_alpha_data_as_its_admin(world, probe, markers):
         "api/v1/organizations/<slug>/units",
         "manage/organizations/unit/<path:object_id>/change/",
         "manage/surveys/response/<path:object_id>/change/",
-        "manage/surveys/kioskdevice/<path:object_id>/change/",
+        "manage/collection/kioskdevice/<path:object_id>/change/",
         "manage/surveys/survey/<path:object_id>/tokens/",
     } <= seen
 

@@ -36,9 +36,10 @@ from playwright.sync_api import (
     expect,
 )
 
+from prima.collection.kiosks import kiosk_register, kiosk_revoke
+from prima.collection.models import KioskDevice
 from prima.surveys.choices import Channel, ResponseFlag
-from prima.surveys.kiosk import kiosk_register, kiosk_revoke
-from prima.surveys.models import KioskDevice, Response, Survey
+from prima.surveys.models import Response, Survey
 from tests.web.browsers import CHROMIUM, CHROMIUM_ARGS, django_playwright
 from tests.web.personas import World
 
@@ -445,7 +446,7 @@ PAIR_LINK = re.compile(r'href="(http://testserver/kiosk/pair/([\w-]+)/)"')
 
 def test_registration_in_manage_shows_the_link_once_and_is_scoped(world: World) -> None:
     alice = world.client("alice")
-    add = alice.get("/manage/surveys/kioskdevice/add/")
+    add = alice.get("/manage/collection/kioskdevice/add/")
     assert add.status_code == 200
     html = add.content.decode()
     assert world.skm.title in html
@@ -461,7 +462,7 @@ def test_registration_in_manage_shows_the_link_once_and_is_scoped(world: World) 
         "ask_staff": "on",
         "_save": "Simpan",
     }
-    saved = alice.post("/manage/surveys/kioskdevice/add/", form, follow=True)
+    saved = alice.post("/manage/collection/kioskdevice/add/", form, follow=True)
     assert saved.status_code == 200
     messages = "\n".join(str(m) for m in saved.context["messages"])
     match = PAIR_LINK.search(messages)
@@ -480,14 +481,17 @@ def test_registration_in_manage_shows_the_link_once_and_is_scoped(world: World) 
     assert device.pairing_code == hashlib.sha256(match[2].encode()).hexdigest()
     assert "Menunggu pemasangan" in saved.content.decode()
     # the link is shown once: not on the list or the device's page afterwards
-    for url in ("/manage/surveys/kioskdevice/", f"/manage/surveys/kioskdevice/{device.pk}/change/"):
+    for url in (
+        "/manage/collection/kioskdevice/",
+        f"/manage/collection/kioskdevice/{device.pk}/change/",
+    ):
         assert match[2] not in alice.get(url).content.decode()
     assert world.client(None).get(match[1].removeprefix("http://testserver")).status_code == 200
 
     # a unit outside the survey, or another tenant's unit, is refused
     for unit in (world.upt2, world.bank_unit):
         bad = alice.post(
-            "/manage/surveys/kioskdevice/add/",
+            "/manage/collection/kioskdevice/add/",
             {**form, "survey": world.a6.pk, "unit": unit.pk, "name": "Salah"},
         )
         assert bad.status_code == 200
@@ -502,30 +506,30 @@ def test_registration_in_manage_shows_the_link_once_and_is_scoped(world: World) 
     assert pairing_client.get("/api/v1/public/kiosk", HTTP_X_PRIMA_DEVICE=token).status_code == 200
     entrance = KioskDevice.objects.get(name="Tablet Pintu Masuk")
     assert entrance.last_seen_at is not None
-    listing = alice.get("/manage/surveys/kioskdevice/").content.decode()
+    listing = alice.get("/manage/collection/kioskdevice/").content.decode()
     assert "Tablet Pintu Masuk" in listing
     assert "Aktif" in listing
 
     charlie = world.client("charlie")
-    theirs = charlie.get("/manage/surveys/kioskdevice/")
+    theirs = charlie.get("/manage/collection/kioskdevice/")
     assert theirs.status_code == 200
     assert "Tablet Loket Satu" not in theirs.content.decode()
     assert "Tablet Pintu Masuk" not in theirs.content.decode()
-    assert charlie.get(f"/manage/surveys/kioskdevice/{device.pk}/change/").status_code == 302
+    assert charlie.get(f"/manage/collection/kioskdevice/{device.pk}/change/").status_code == 302
     charlie.post(
-        "/manage/surveys/kioskdevice/",
+        "/manage/collection/kioskdevice/",
         {"action": "revoke", "_selected_action": [device.pk, entrance.pk]},
     )
     assert not KioskDevice.objects.filter(revoked_at__isnull=False).exists()
-    add = charlie.get("/manage/surveys/kioskdevice/add/").content.decode()
+    add = charlie.get("/manage/collection/kioskdevice/add/").content.decode()
     assert world.skm.title not in add
     assert world.upt1.name not in add
     for outsider in ("victor", "bob", "mallory", None):
-        assert world.client(outsider).get("/manage/surveys/kioskdevice/").status_code == 302
+        assert world.client(outsider).get("/manage/collection/kioskdevice/").status_code == 302
 
     # alice revokes the entrance tablet: its token stops working at once
     revoked = alice.post(
-        "/manage/surveys/kioskdevice/",
+        "/manage/collection/kioskdevice/",
         {"action": "revoke", "_selected_action": [entrance.pk]},
         follow=True,
     )
@@ -535,7 +539,34 @@ def test_registration_in_manage_shows_the_link_once_and_is_scoped(world: World) 
     assert entrance.revoked_at is not None
     assert device.revoked_at is None
     assert pairing_client.get("/api/v1/public/kiosk", HTTP_X_PRIMA_DEVICE=token).status_code == 403
-    assert "Dicabut" in alice.get("/manage/surveys/kioskdevice/?status=revoked").content.decode()
+    assert "Dicabut" in alice.get("/manage/collection/kioskdevice/?status=revoked").content.decode()
+
+
+def test_old_manage_addresses_of_kiosk_devices_lead_to_the_new_ones(world: World) -> None:
+    """Kiosk devices moved from prima.surveys to prima.collection (ADR 0004): a bookmark of
+    /manage/surveys/kioskdevice/... still works, with its query string, and a form posted there
+    is sent on with its method and body."""
+    device, _ = register(world, name="Tablet Lama")
+    alice = world.client("alice")
+    old = "/manage/surveys/kioskdevice/"
+    new = "/manage/collection/kioskdevice/"
+    for rest in ("", "add/", f"{device.pk}/change/", "?status=active"):
+        moved = alice.get(old + rest)
+        assert moved.status_code == 308
+        assert moved["Location"] == new + rest
+    page = alice.get(f"{old}{device.pk}/change/", follow=True)
+    assert page.status_code == 200
+    assert page.redirect_chain == [(f"{new}{device.pk}/change/", 308)]
+    assert "Tablet Lama" in page.content.decode()
+
+    revoked = alice.post(old, {"action": "revoke", "_selected_action": [device.pk]}, follow=True)
+    assert "1 perangkat dicabut" in revoked.content.decode()
+    device.refresh_from_db()
+    assert device.revoked_at is not None
+    # nothing beyond the redirect for anyone else: the new address then refuses them
+    for outsider in ("charlie", None):
+        moved = world.client(outsider).get(f"{old}{device.pk}/change/", follow=True)
+        assert "Tablet Lama" not in moved.content.decode()
 
 
 # -- 6. the minimum interval, by the kiosk's own clock ---------------------------------------------

@@ -18,9 +18,9 @@ import pytest
 from django.core import signing
 from PIL import Image
 
+from prima.collection import posters, qr
 from prima.organizations import services as org
 from prima.organizations.choices import Role
-from prima.surveys import posters, qr
 from prima.surveys.context import context_read
 from prima.surveys.models import Response
 from tests.web.personas import skm_answers

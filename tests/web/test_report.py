@@ -32,8 +32,8 @@ from prima.insights.report_xlsx import write_report_xlsx
 from prima.insights.results import survey_results
 from prima.metrics.rounding import format_number
 from prima.metrics.sampling import krejcie_morgan
-from prima.surveys.export import export_columns
 from prima.surveys.models import Response
+from prima.transfers.export import export_columns
 from tests.web.personas import World, skm_answers, submit
 
 TOOLS = ("pdftoppm", "pdftotext")

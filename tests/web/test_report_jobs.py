@@ -12,7 +12,7 @@ import pytest
 
 from prima.insights.periods import parse_period
 from prima.insights.results import survey_results
-from prima.surveys.models import ExportJob, ExportKind, ExportStatus
+from prima.transfers.models import ExportJob, ExportKind, ExportStatus
 from tests.web.personas import skm_answers, submit
 
 pytestmark = pytest.mark.django_db

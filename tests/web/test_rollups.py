@@ -25,9 +25,9 @@ from prima.insights.models import Rollup
 from prima.insights.periods import Period, parse_period
 from prima.insights.results import responses_in_scope, survey_results, survey_results_by
 from prima.surveys import services as srv
-from prima.surveys.importing import import_commit, import_read
 from prima.surveys.models import Instrument, Response, Survey
 from prima.tabular import Table
+from prima.transfers.importing import import_commit, import_read
 from tests.web.test_import import write_rows
 
 pytestmark = pytest.mark.django_db

@@ -1,7 +1,7 @@
 """``prima seed``: realistic responses, valid for the instrument, counted right, fast.
 
 Runs on SQLite and PostgreSQL alike (``DATABASE_URL``): the insert path differs per engine
-(``prima.surveys.seeding.insert_responses``), so both are checked to give every object the id
+(``prima.demo.seeding.insert_responses``), so both are checked to give every object the id
 of its own row.
 """
 
@@ -16,13 +16,13 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import timezone
 
+from prima.demo.data import demo_organization
+from prima.demo.seeding import seed_date_range, seed_responses
 from prima.instruments.questions import clean_answers
-from prima.surveys.demo_data import demo_organization
-from prima.surveys.importing import responses_imported
 from prima.surveys.models import Response, Survey
 from prima.surveys.profile import clean_profile
-from prima.surveys.seeding import seed_date_range, seed_responses
 from prima.surveys.services import ResponseChecks
+from prima.transfers.importing import responses_imported
 
 
 def _check_valid(survey: Survey, after: int = 0) -> None:

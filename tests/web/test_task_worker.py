@@ -58,14 +58,14 @@ def _shell(env: dict[str, str], code: str) -> str:
 
 QUEUE = """
 from django.contrib.auth import get_user_model
-from prima.surveys.demo_data import demo_surveys
-from prima.surveys.export_jobs import export_job_create
+from prima.demo.data import demo_surveys
+from prima.transfers.export_jobs import export_job_create
 job = export_job_create(user=get_user_model().objects.get(username="admin"), survey=demo_surveys()[0], fmt="csv")
 print(job.pk, job.status)
 """
 
 STATUS = """
-from prima.surveys.models import ExportJob
+from prima.transfers.models import ExportJob
 job = ExportJob.objects.get(pk={pk})
 print(job.status, job.rows_done, job.rows_total)
 """

@@ -8,7 +8,7 @@ from typing import Any
 from django.db import transaction
 from django.dispatch import receiver
 
-from prima.surveys.importing import responses_imported
+from prima.transfers.importing import responses_imported
 
 
 @receiver(responses_imported, dispatch_uid="prima.alerts.after_import")

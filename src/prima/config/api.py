@@ -82,11 +82,11 @@ def database_error(request: HttpRequest, exc: Exception) -> HttpResponse:
 
 
 def _register() -> None:
+    from prima.collection.api import router as kiosk_router
     from prima.insights.api import router as insights_router
     from prima.organizations.api import router as organizations_router
     from prima.surveys.api import public_router
     from prima.surveys.api import router as surveys_router
-    from prima.surveys.kiosk_api import router as kiosk_router
 
     api.add_router("/v1/public", public_router)
     api.add_router("/v1/public", kiosk_router)

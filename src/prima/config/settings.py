@@ -61,6 +61,10 @@ INSTALLED_APPS = [
     "django_htmx",
     "prima.organizations",
     "prima.surveys",
+    "prima.collection",
+    "prima.abuse",
+    "prima.transfers",
+    "prima.demo",
     "prima.insights",
     "prima.alerts",
 ]
@@ -193,12 +197,12 @@ TASKS = {
         else "django_tasks_db.DatabaseBackend"
     }
 }
-EXPORTS_DIR = DATA_DIR / "exports"  # files of finished export jobs (prima.surveys.export_jobs)
+EXPORTS_DIR = DATA_DIR / "exports"  # files of finished export jobs (prima.transfers.export_jobs)
 PRIMA_EXPORT_KEEP_DAYS = env_int("PRIMA_EXPORT_KEEP_DAYS", 7)  # then files and jobs are deleted
 # the SKM report's XLSX above this many responses is written by a background job
 PRIMA_REPORT_XLSX_DIRECT_ROWS = env_int("PRIMA_REPORT_XLSX_DIRECT_ROWS", 20_000)
 
-# Abuse controls (see prima.surveys.abuse); PRIMA_RATE_LIMITS=off for load tests
+# Abuse controls (see prima.abuse.controls); PRIMA_RATE_LIMITS=off for load tests
 PRIMA_RATE_LIMITS = env("PRIMA_RATE_LIMITS", "on").strip().lower() not in (
     "off",
     "0",

@@ -33,7 +33,7 @@ def main() -> None:
     from django.core.management import call_command
 
     django.setup()
-    from prima.surveys.export_jobs import export_jobs_prune, export_jobs_requeue_stalled
+    from prima.transfers.export_jobs import export_jobs_prune, export_jobs_requeue_stalled
 
     export_jobs_requeue_stalled()  # exports whose worker died with the last server
     export_jobs_prune()  # and old files

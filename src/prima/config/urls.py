@@ -1,8 +1,9 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.shortcuts import redirect
-from django.urls import include, path
+from django.urls import include, path, re_path
 
+from prima.collection.admin import old_admin_url
 from prima.config.api import api
 from prima.organizations.manage_site import manage_site
 from prima.organizations.views import DemoLoginView
@@ -13,10 +14,12 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("app/pemberitahuan/", include("prima.alerts.urls")),
     path("app/", include("prima.insights.urls")),
-    path("s/", include("prima.surveys.urls")),
+    path("s/", include("prima.collection.urls")),
     path("hasil/", include("prima.insights.public_urls")),
-    path("kiosk/", include("prima.surveys.kiosk_urls")),
+    path("kiosk/", include("prima.collection.kiosk_urls")),
     path("api/", api.urls),
+    # kiosk devices were managed under /manage/surveys/ before prima.collection (ADR 0004)
+    re_path(r"manage/surveys/kioskdevice/(?P<rest>.*)$", old_admin_url),
     path("manage/", manage_site.urls),
     path("admin/", admin.site.urls),
 ]

@@ -1,6 +1,6 @@
 """The SKM report's XLSX as a background job: with many responses its sheet of raw answers
 takes minutes to write, longer than a web request may last. The job runs through the export
-jobs of :mod:`prima.surveys.export_jobs` (progress page, download, access checks), which calls
+jobs of :mod:`prima.transfers.export_jobs` (progress page, download, access checks), which calls
 :func:`write_skm_report_xlsx` for jobs of kind ``skm_report``."""
 
 from __future__ import annotations
@@ -13,7 +13,8 @@ from django.db.models import Q
 from prima.insights.periods import parse_period
 from prima.insights.report import skm_report
 from prima.insights.report_xlsx import write_report_xlsx
-from prima.surveys.models import ExportJob, Survey
+from prima.surveys.models import Survey
+from prima.transfers.models import ExportJob
 
 
 def job_scope(job: ExportJob) -> Q:

@@ -29,9 +29,9 @@ from django.views.decorators.http import require_http_methods
 from prima.insights.periods import parse_period
 from prima.insights.report import NotSkmSurvey, skm_report
 from prima.organizations.access import units_visible_to
-from prima.surveys.export_jobs import export_job_create
-from prima.surveys.models import ExportKind
 from prima.surveys.selectors import response_scope, survey_get_for_user
+from prima.transfers.export_jobs import export_job_create
+from prima.transfers.models import ExportKind
 
 CONTENT_TYPES = {
     "pdf": "application/pdf",

@@ -14,7 +14,7 @@ Sheets:
   it back), for exactly the responses the report counts.
 
 Text that people typed (names, suggestions, the plan) goes through
-:func:`prima.surveys.export.neutralise`: a cell never starts with ``=``, ``+``, ``-`` or ``@``
+:func:`prima.transfers.export.neutralise`: a cell never starts with ``=``, ``+``, ``-`` or ``@``
 unless Prima wrote the formula itself.
 """
 
@@ -29,8 +29,8 @@ from django.db.models import Q
 from prima.insights.report import SkmReport
 from prima.insights.results import responses_in_scope
 from prima.organizations.models import Unit
-from prima.surveys.export import export_columns, export_rows, neutralise
 from prima.surveys.models import Survey
+from prima.transfers.export import export_columns, export_rows, neutralise
 
 NRR_FORMAT = "0.000"
 CONVERTED_FORMAT = "0.00"

@@ -9,8 +9,8 @@ from typing import Any
 from django.dispatch import receiver
 
 from prima.insights import rollups
-from prima.surveys.importing import responses_imported
 from prima.surveys.services import responses_deleting
+from prima.transfers.importing import responses_imported
 
 
 @receiver(responses_imported, dispatch_uid="prima.insights.rollups.fold_imported")

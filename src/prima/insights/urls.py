@@ -1,20 +1,21 @@
 from django.urls import path, re_path
 
+from prima.collection import poster_views
 from prima.insights import report_views, views
-from prima.surveys import export_views, import_views, poster_views
+from prima.transfers import export_views, import_views
 
 app_name = "backoffice"
 urlpatterns = [
     path("", views.home, name="home"),
     path("surveys/<str:code>/", views.survey_results_page, name="results"),
-    # import of paper surveys (prima.surveys.import_views): upload, preview, confirm; templates
+    # import of paper surveys (prima.transfers.import_views): upload, preview, confirm; templates
     path("surveys/<str:code>/import/", import_views.import_page, name="import"),
     re_path(
         r"^surveys/(?P<code>[^/]+)/import/template\.(?P<fmt>csv|xlsx)$",
         import_views.import_template,
         name="import_template",
     ),
-    # exports in the background (prima.surveys.export_views): the form and recent jobs, a job's
+    # exports in the background (prima.transfers.export_views): the form and recent jobs, a job's
     # progress (polled with htmx) and its file
     path("surveys/<str:code>/ekspor/", export_views.export_page, name="export"),
     path(
@@ -33,7 +34,7 @@ urlpatterns = [
         report_views.skm_report_download,
         name="skm_report",
     ),
-    # QR codes and posters (prima.surveys.poster_views): /app/surveys/<code>/qr/<unit>.svg|png,
+    # QR codes and posters (prima.collection.poster_views): /app/surveys/<code>/qr/<unit>.svg|png,
     # /app/surveys/<code>/poster/<unit>-a4.pdf|-a5.pdf and poster/semua-a4.pdf (all units)
     path("surveys/<str:code>/qr/<int:unit_id>.svg", poster_views.qr_svg, name="qr_svg"),
     path("surveys/<str:code>/qr/<int:unit_id>.png", poster_views.qr_png, name="qr_png"),

@@ -16,8 +16,8 @@ from prima.metrics.gap import VERDICT_LABELS
 from prima.organizations.access import is_admin, units_visible_to
 from prima.organizations.models import Service, StaffMember
 from prima.surveys.context import LinkContext, context_sign
-from prima.surveys.import_views import can_import
 from prima.surveys.selectors import response_scope, survey_get_for_user, surveys_for_user
+from prima.transfers.import_views import can_import
 
 
 @login_required
@@ -37,7 +37,7 @@ def survey_results_page(request: HttpRequest, code: str) -> HttpResponse:
     filters, errors = dashboard.resolve_filters(survey, visible, request.GET)
     board = dashboard.build_dashboard(survey, filters, scope=scope, visible_units=units)
     unit, period = filters.unit, filters.period
-    base = request.build_absolute_uri(reverse("surveys:page", args=[survey.code]))
+    base = request.build_absolute_uri(reverse("collection:page", args=[survey.code]))
     links = [
         {"unit": u, "url": f"{base}?c={context_sign(LinkContext(survey.code, unit=u.pk))}"}
         for u in survey.units.all()

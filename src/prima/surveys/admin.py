@@ -2,37 +2,20 @@
 
 from __future__ import annotations
 
-import csv
 import json
 from typing import Any
 
 from django import forms
 from django.contrib import admin
-from django.contrib.admin.utils import unquote
 from django.db.models import Q, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.urls import URLPattern, path, reverse
-from django.utils import timezone
-from django.utils.html import format_html
-from django.utils.safestring import mark_safe
-from django.views.decorators.http import require_GET
+from django.http import HttpRequest
 
+from prima.abuse.admin import SurveyTokensAdmin
 from prima.instruments import InstrumentError
 from prima.instruments.model import parse_instrument
 from prima.organizations.manage_site import TenantAdmin, admin_organizations, manage_site
-from prima.surveys import kiosk_admin, qr  # noqa: F401 - kiosk_admin registers KioskDeviceAdmin
-from prima.surveys.export import neutralise
-from prima.surveys.models import Instrument, InstrumentVersion, Response, ResponseToken, Survey
-from prima.surveys.services import (
-    instrument_revise,
-    response_include_flagged,
-    responses_delete,
-    tokens_create,
-)
-
-TOKENS_PER_ACTION = 100
-TOKENS_PER_PAGE = 1000  # the printable page; the CSV carries every token
+from prima.surveys.models import Instrument, InstrumentVersion, Response, Survey
+from prima.surveys.services import instrument_revise, response_include_flagged, responses_delete
 
 
 class InstrumentForm(forms.ModelForm):  # type: ignore[type-arg]
@@ -73,7 +56,7 @@ class InstrumentAdmin(TenantAdmin):
         instrument_revise(instrument=obj, definition=form.cleaned_data["definition"])
 
 
-class SurveyAdmin(TenantAdmin):
+class SurveyAdmin(SurveyTokensAdmin, TenantAdmin):
     list_display = ("title", "code", "status", "instrument_version")
     list_filter = ("status",)
     readonly_fields = ("code",)
@@ -104,96 +87,6 @@ class SurveyAdmin(TenantAdmin):
         if not obj.channels:
             obj.channels = ["web", "qr"]
         super().save_model(request, obj, form, change)
-
-    # -- single-use tokens for queue tickets and receipts ---------------------------------------
-    actions = ["create_tokens"]
-
-    @admin.action(description=f"Buat {TOKENS_PER_ACTION} token", permissions=["change"])
-    def create_tokens(self, request: HttpRequest, queryset: QuerySet[Survey]) -> None:
-        for survey in queryset:  # the admin's own surveys (get_queryset is scoped)
-            tokens_create(survey=survey, count=TOKENS_PER_ACTION)
-            page = reverse("manage:surveys_survey_tokens", args=[survey.pk])
-            self.message_user(
-                request,
-                format_html(
-                    '{} token sekali pakai dibuat untuk "{}": <a href="{}">cetak tiket</a> · '
-                    '<a href="{}">unduh CSV</a>',
-                    TOKENS_PER_ACTION,
-                    survey.title,
-                    page,
-                    reverse("manage:surveys_survey_tokens_csv", args=[survey.pk]),
-                ),
-            )
-
-    def get_urls(self) -> list[URLPattern]:
-        view = self.admin_site.admin_view
-        return [
-            path(
-                "<path:object_id>/tokens/",
-                view(require_GET(self.tokens_page)),
-                name="surveys_survey_tokens",
-            ),
-            path(
-                "<path:object_id>/tokens.csv",
-                view(require_GET(self.tokens_csv)),
-                name="surveys_survey_tokens_csv",
-            ),
-            *super().get_urls(),
-        ]
-
-    def _survey(self, request: HttpRequest, object_id: str) -> Survey:
-        survey = self.get_object(request, unquote(object_id))  # scoped to the admin's orgs
-        if survey is None or not self.has_view_permission(request, survey):
-            raise Http404("survey")
-        return survey  # type: ignore[no-any-return]
-
-    def _token_url(self, request: HttpRequest, survey: Survey, token: ResponseToken) -> str:
-        return f"{qr.survey_short_url(survey, request.build_absolute_uri('/'))}?t={token.code}"
-
-    def tokens_page(self, request: HttpRequest, object_id: str) -> HttpResponse:
-        """The unused tokens as tickets to print: a QR code, the URL and the code each."""
-        survey = self._survey(request, object_id)
-        unused = survey.tokens.filter(response__isnull=True).select_related("unit")
-        total = unused.count()
-        tickets = []
-        for token in unused.order_by("pk")[:TOKENS_PER_PAGE]:
-            url = self._token_url(request, survey, token)
-            tickets.append(
-                {
-                    "code": token.code,
-                    "unit": token.unit,
-                    "url": qr.display_url(url),
-                    "qr": mark_safe(qr.qr_svg_inline(url, border=2)),  # segno escapes the URL
-                }
-            )
-        context = {
-            "survey": survey,
-            "tickets": tickets,
-            "total": total,
-            "used": survey.tokens.filter(response__isnull=False).count(),
-            "limit": TOKENS_PER_PAGE,
-        }
-        return render(request, "surveys/tokens_print.html", context)
-
-    def tokens_csv(self, request: HttpRequest, object_id: str) -> HttpResponse:
-        """Every token of the survey: code, URL, unit, created, used."""
-        survey = self._survey(request, object_id)
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="token-{survey.code}.csv"'
-        writer = csv.writer(response, lineterminator="\n")
-        writer.writerow(["code", "url", "unit", "created_at", "used"])
-        tokens = survey.tokens.select_related("unit").order_by("pk")
-        for token in tokens.iterator(chunk_size=2000):
-            writer.writerow(
-                [
-                    token.code,
-                    self._token_url(request, survey, token),
-                    neutralise(token.unit.name) if token.unit else "",
-                    timezone.localtime(token.created_at).isoformat(timespec="seconds"),
-                    "yes" if token.response_id else "no",
-                ]
-            )
-        return response
 
 
 class ResponseAdmin(TenantAdmin):

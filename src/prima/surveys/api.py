@@ -8,10 +8,10 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 
+from prima.abuse.controls import Signals, client_ip
+from prima.collection.kiosks import kiosk_device_for_token
 from prima.config.schemas import ErrorOut, FieldError
-from prima.surveys.abuse import Signals, client_ip
 from prima.surveys.choices import Channel
-from prima.surveys.kiosk import kiosk_device_for_token
 from prima.surveys.profile import profile_fields
 from prima.surveys.selectors import (
     responses_for_user,

@@ -177,7 +177,11 @@ class Response(models.Model):
     suggestion = models.TextField(blank=True)
     contact = models.JSONField(default=dict, blank=True)
     device = models.ForeignKey(
-        "KioskDevice", on_delete=models.SET_NULL, null=True, blank=True, related_name="responses"
+        "collection.KioskDevice",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="responses",
     )
     duration_ms = models.PositiveIntegerField(null=True, blank=True)
     flag = models.CharField(max_length=20, choices=ResponseFlag.choices, blank=True, default="")
@@ -231,74 +235,11 @@ class Response(models.Model):
         return f"{self.survey.code} #{self.pk}"
 
 
-class KioskDevice(models.Model):
-    """A tablet at a unit that collects answers for one survey; its token is revocable and
-    only its SHA-256 is stored."""
-
-    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="kiosks")
-    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="kiosks")
-    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="kiosks")
-    name = models.CharField(_("nama perangkat"), max_length=100)
-    digest = models.CharField(max_length=64, unique=True, editable=False)
-    pairing_code = models.CharField(
-        max_length=64, unique=True, null=True, blank=True, editable=False
-    )
-    min_interval_seconds = models.PositiveIntegerField(
-        _("jeda minimum antar kiriman (detik)"), default=15
-    )
-    idle_reset_seconds = models.PositiveIntegerField(
-        _("kembali ke awal setelah diam (detik)"), default=45
-    )
-    ask_staff = models.BooleanField(_("tanyakan petugas yang melayani"), default=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    revoked_at = models.DateTimeField(null=True, blank=True)
-    last_seen_at = models.DateTimeField(null=True, blank=True)
-    last_answered_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("perangkat kios")
-        verbose_name_plural = _("perangkat kios")
-
-    def __str__(self) -> str:
-        return f"{self.name} ({self.unit})"
-
-    @property
-    def active(self) -> bool:
-        return self.revoked_at is None
-
-
-class ResponseToken(models.Model):
-    """A single-use token printed on a queue ticket or receipt: one response each."""
-
-    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="tokens")
-    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, null=True, blank=True)
-    code = models.CharField(max_length=16, unique=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    response = models.OneToOneField(
-        Response, on_delete=models.SET_NULL, null=True, blank=True, related_name="token"
-    )
-
-    class Meta:
-        verbose_name = _("token tanggapan")
-        verbose_name_plural = _("token tanggapan")
-
-    def __str__(self) -> str:
-        return self.code
-
-
-from prima.surveys.job_models import ExportFormat, ExportJob, ExportKind, ExportStatus  # noqa: E402
-
 __all__ = [
     "CODE_ALPHABET",
-    "ExportFormat",
-    "ExportJob",
-    "ExportKind",
-    "ExportStatus",
     "Instrument",
     "InstrumentVersion",
-    "KioskDevice",
     "Response",
-    "ResponseToken",
     "Survey",
     "new_survey_code",
 ]

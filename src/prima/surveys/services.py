@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import secrets
 import time
 import uuid
 from contextlib import nullcontext
@@ -17,22 +16,16 @@ from django.db.models import QuerySet
 from django.dispatch import Signal
 from django.utils import timezone
 
+from prima.abuse.controls import Signals, answered_interval, assess
+from prima.abuse.models import ResponseToken
+from prima.collection.models import KioskDevice
 from prima.instruments import builtin_names
 from prima.instruments.model import parse_instrument
 from prima.instruments.questions import clean_answers
 from prima.organizations.models import Organization, Service, StaffMember, Unit
-from prima.surveys.abuse import Signals, answered_interval, assess
 from prima.surveys.choices import Channel, SurveyStatus
 from prima.surveys.context import BadContext, context_read
-from prima.surveys.models import (
-    CODE_ALPHABET,
-    Instrument,
-    InstrumentVersion,
-    KioskDevice,
-    Response,
-    ResponseToken,
-    Survey,
-)
+from prima.surveys.models import Instrument, InstrumentVersion, Response, Survey
 from prima.surveys.profile import clean_profile
 
 MAX_SUGGESTION = 2000
@@ -353,7 +346,7 @@ def survey_units(survey: Survey) -> list[Unit]:
 class ResponseChecks:
     """The checks of a response's unit, service, staff, profile, suggestion and contact, shared
     by every way a response arrives (web form, API, kiosk: :func:`response_submit`; paper
-    import: :mod:`prima.surveys.importing`). Answers are checked by
+    import: :mod:`prima.transfers.importing`). Answers are checked by
     :func:`prima.instruments.questions.clean_answers`.
 
     Lookups are cached per instance: one submission asks the database what it always asked,
@@ -577,36 +570,4 @@ def response_include_flagged(*, responses: QuerySet[Response], include: bool) ->
         .exclude(flag_included=include)
         .order_by()
         .update(flag_included=include)
-    )
-
-
-# -- single-use response tokens ----------------------------------------------------------------
-TOKEN_LENGTH = 10
-MAX_TOKENS = 10_000
-
-
-def _token_code() -> str:
-    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(TOKEN_LENGTH))
-
-
-@transaction.atomic
-def tokens_create(*, survey: Survey, unit: Unit | None = None, count: int) -> list[ResponseToken]:
-    """``count`` new single-use tokens for ``survey`` (optionally printed for ``unit``), each
-    a random code of 10 characters without look-alikes (no 0/o, 1/l/i)."""
-    if not 1 <= count <= MAX_TOKENS:
-        raise ValueError(f"count must be between 1 and {MAX_TOKENS}")
-    if unit is not None:
-        if unit.organization_id != survey.organization_id:
-            raise ValueError("the unit belongs to another organization")
-        if not any(unit.path.startswith(u.path) for u in survey.units.all()):
-            raise ValueError("the unit is not one of the survey's units (or below one)")
-    codes: set[str] = set()
-    while len(codes) < count:
-        wanted = {_token_code() for _ in range(count - len(codes))}
-        taken = set(ResponseToken.objects.filter(code__in=wanted).values_list("code", flat=True))
-        codes |= wanted - taken
-    # 31**10 codes: a collision with a concurrent call is all but impossible, and the unique
-    # constraint would refuse it (the whole batch rolls back)
-    return ResponseToken.objects.bulk_create(
-        [ResponseToken(survey=survey, unit=unit, code=code) for code in sorted(codes)]
     )

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class CollectionConfig(AppConfig):
+    name = "prima.collection"
+    verbose_name = "Pengumpulan"

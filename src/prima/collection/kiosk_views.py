@@ -1,0 +1,173 @@
+"""Kiosk pages (``/kiosk/``): the app shell, its service worker and manifest, and pairing.
+
+The shell carries no server-side data: the tablet's script (``prima/kiosk.js``) reads the device
+token from the browser (IndexedDB, localStorage), fetches the survey through the public API and
+keeps answers in IndexedDB until the server has stored them, so the page works from the service
+worker's cache while offline.
+
+Pairing: the admin's one-time link ``/kiosk/pair/<code>/`` shows a confirm button (a GET never
+uses the code up, so link previews and prefetching cannot spend it); the POST exchanges the code
+for the device token and hands it to the tablet's script.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+
+from django.contrib.staticfiles import finders
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.template.loader import get_template
+from django.templatetags.static import static
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
+
+from prima.abuse.controls import client_ip, page_rate_limited
+from prima.collection.kiosks import kiosk_pair, kiosk_pairing_device
+
+SHELL_ASSETS = ("prima/kiosk.css", "prima/kiosk.js", "prima/kiosk-icon.svg")
+SHELL_TEMPLATE = "collection/kiosk/shell.html"
+
+TEXT = {
+    "id": {
+        "pair_title": "Pasangkan tablet ini sebagai kios survei",
+        "pair_intro": "Tablet ini akan menampilkan survei berikut dan menyimpan jawaban pengunjung, "
+        "juga saat jaringan terputus.",
+        "survey": "Survei",
+        "unit": "Unit layanan",
+        "device": "Nama perangkat",
+        "pair_button": "Pasangkan perangkat ini",
+        "pair_once": "Tautan ini hanya dapat dipakai sekali.",
+        "paired_title": "Perangkat terpasang",
+        "paired_body": "Membuka kios…",
+        "paired_link": "Buka kios",
+        "bad_title": "Tautan pemasangan tidak berlaku",
+        "bad_body": "Tautan ini sudah dipakai, sudah dicabut, atau tidak dikenal. Minta admin "
+        "membuat tautan pemasangan baru di halaman Kelola › Perangkat kios.",
+        "switch": "English",
+        "noscript": "Kios ini memerlukan JavaScript.",
+    },
+    "en": {
+        "pair_title": "Pair this tablet as a survey kiosk",
+        "pair_intro": "This tablet will show the survey below and keep visitors' answers, also "
+        "while the network is down.",
+        "survey": "Survey",
+        "unit": "Service unit",
+        "device": "Device name",
+        "pair_button": "Pair this device",
+        "pair_once": "This link can be used only once.",
+        "paired_title": "Device paired",
+        "paired_body": "Opening the kiosk…",
+        "paired_link": "Open the kiosk",
+        "bad_title": "This pairing link is not valid",
+        "bad_body": "The link was already used, was revoked or is unknown. Ask an admin for a new "
+        "pairing link (Manage › Kiosk devices).",
+        "switch": "Bahasa Indonesia",
+        "noscript": "This kiosk needs JavaScript.",
+    },
+}
+
+
+def _lang(request: HttpRequest) -> str:
+    lang = request.GET.get("lang") or request.POST.get("lang") or "id"
+    return "en" if lang == "en" else "id"
+
+
+def _too_many(request: HttpRequest) -> HttpResponse | None:
+    if page_rate_limited(client_ip(request.META)):
+        return HttpResponse("Too many requests", status=429, headers={"Retry-After": "600"})
+    return None
+
+
+@require_GET
+def kiosk_shell(request: HttpRequest) -> HttpResponse:
+    """The app shell: the same bytes for every device (the service worker caches it)."""
+    response = render(request, SHELL_TEMPLATE, {"lang": "id", "t": TEXT["id"]})
+    response["Cache-Control"] = "no-cache"
+    return response
+
+
+def shell_version() -> str:
+    """Changes whenever the shell or one of its assets changes, so tablets fetch the new ones."""
+    digest = hashlib.sha256()
+    template = get_template(SHELL_TEMPLATE).template.source
+    digest.update(template.encode("utf-8"))
+    for asset in SHELL_ASSETS:
+        found = finders.find(asset)
+        if found:
+            digest.update(Path(str(found)).read_bytes())
+    return digest.hexdigest()[:16]
+
+
+@require_GET
+def kiosk_service_worker(request: HttpRequest) -> HttpResponse:
+    """The service worker, served from ``/kiosk/`` so that its scope is the kiosk."""
+    shell = [reverse("kiosk:shell"), reverse("kiosk:manifest"), *map(static, SHELL_ASSETS)]
+    response = render(
+        request,
+        "collection/kiosk/sw.js",
+        {
+            "version": shell_version(),
+            "shell": json.dumps(shell),
+            "shell_path": json.dumps(reverse("kiosk:shell")),
+        },
+        content_type="application/javascript; charset=utf-8",
+    )
+    response["Cache-Control"] = "no-cache"
+    response["Service-Worker-Allowed"] = reverse("kiosk:shell")
+    return response
+
+
+@require_GET
+def kiosk_manifest(request: HttpRequest) -> HttpResponse:
+    shell = reverse("kiosk:shell")
+    manifest: dict[str, Any] = {
+        "name": "Prima · Kios survei",
+        "short_name": "Prima Kios",
+        "lang": "id",
+        "start_url": shell,
+        "scope": shell,
+        "display": "fullscreen",
+        "orientation": "any",
+        "background_color": "#f2f4f7",
+        "theme_color": "#0b5394",
+        "icons": [{"src": static("prima/kiosk-icon.svg"), "sizes": "any", "type": "image/svg+xml"}],
+    }
+    response = JsonResponse(manifest, content_type="application/manifest+json")
+    response["Cache-Control"] = "no-cache"
+    return response
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def kiosk_pair_page(request: HttpRequest, pairing_code: str) -> HttpResponse:
+    """GET: what is about to be paired, and a button; POST: pair (the code works once)."""
+    limited = _too_many(request)
+    if limited is not None:
+        return limited
+    lang = _lang(request)
+    t = TEXT[lang]
+    context: dict[str, Any] = {"lang": lang, "t": t, "other_lang": "en" if lang == "id" else "id"}
+    if request.method == "POST":
+        paired = kiosk_pair(pairing_code=pairing_code[:100])
+        if paired is None:
+            return render(request, "collection/kiosk/pair_invalid.html", context, status=404)
+        device, token = paired
+        context["pairing"] = {
+            "token": token,
+            "survey": device.survey.code,
+            "name": device.name,
+            "kiosk": reverse("kiosk:shell"),
+        }
+        response = render(request, "collection/kiosk/paired.html", context)
+        response["Cache-Control"] = "no-store"
+        return response
+    device = kiosk_pairing_device(pairing_code[:100])
+    if device is None:
+        return render(request, "collection/kiosk/pair_invalid.html", context, status=404)
+    context["device"] = device
+    return render(request, "collection/kiosk/pair.html", context)

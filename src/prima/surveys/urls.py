@@ -1,9 +1,0 @@
-from django.urls import path
-
-from prima.surveys import public_views
-
-app_name = "surveys"
-urlpatterns = [
-    path("<str:code>/", public_views.survey_page, name="page"),
-    path("<str:code>/terima-kasih/", public_views.thanks_page, name="thanks"),
-]
