@@ -3,4 +3,4 @@ from django.apps import AppConfig
 
 class CollectionConfig(AppConfig):
     name = "prima.collection"
-    verbose_name = "Pengumpulan"
+    verbose_name = "Pengumpulan tanggapan"
