@@ -10,6 +10,8 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import Any
 
+import numpy as np
+
 from prima.columns import (
     default_alpha_columns,
     discover_pairs,
@@ -19,6 +21,7 @@ from prima.columns import (
     weight_columns,
 )
 from prima.instruments import Instrument, load_instrument
+from prima.metrics.paired import GROUP_FIELDS, GroupTotals, PairTotals, group_totals, pair_totals
 from prima.tabular import InputError, Table
 
 Scale = tuple[int, int]
@@ -49,18 +52,35 @@ def report_ikm(
     scale: Scale | None = None,
     weight: str = "exact",
 ) -> dict[str, Any]:
-    from prima.metrics.ikm import LEGACY_WEIGHTS, ikm
+    """IKM of a file, from whole-number totals added up chunk by chunk (flat memory)."""
+    from prima.metrics.ikm import LEGACY_WEIGHTS, ikm_from_totals, respondent_totals
 
     inst = _instrument(instrument) or load_instrument(ikm_columns(table))
     standard = ikm_standard(inst)
     low, high = _scale("ikm", scale, inst)
     columns = [item.column for item in inst.items]
-    answers = table.numbers(columns, low=low, high=high)
-    result = ikm(
-        answers,
+    sums = [0] * len(columns)
+    counts = [0] * len(columns)
+    respondents = complete_n = complete_sum = complete_sq = 0
+    for answers, _rows in table.chunks(columns, low=low, high=high):
+        blank = np.isnan(answers)
+        counts = [c + int(v) for c, v in zip(counts, (~blank).sum(axis=0), strict=True)]
+        filled = np.where(blank, 0.0, answers)
+        sums = [s + round(float(v)) for s, v in zip(sums, filled.sum(axis=0), strict=True)]
+        respondents += int(answers.shape[0] - np.count_nonzero(blank.all(axis=1)))
+        is_complete, totals = respondent_totals(answers)
+        full = totals[is_complete]
+        complete_n += int(full.size)
+        complete_sum += int(full.sum())
+        complete_sq += int((full * full).sum())
+    result = ikm_from_totals(
         columns,
+        sums,
+        counts,
+        respondents=respondents,
         standard=standard,
         weight=None if weight == "exact" else LEGACY_WEIGHTS[weight],
+        complete=(complete_n, complete_sum, complete_sq),
     )
     return ikm_report(result, inst, (low, high))
 
@@ -89,21 +109,77 @@ def ikm_report(result: Any, inst: Instrument, scale: Scale) -> dict[str, Any]:
 def _paired(
     table: Table, method: str, inst: Instrument | None, scale: Scale | None
 ) -> tuple[Any, Scale, Any, Any]:
+    """The expectation and performance matrices (whole, for SERVQUAL's weights)."""
     pairs = instrument_pairs(table, inst) if inst else discover_pairs(table)
     low, high = _scale(method, scale, inst)
-    e = table.numbers(pairs.expectation, low=low, high=high)
-    p = table.numbers(pairs.performance, low=low, high=high)
-    return pairs, (low, high), e, p
+    both = table.numbers([*pairs.expectation, *pairs.performance], low=low, high=high)
+    k = len(pairs.items)
+    return pairs, (low, high), both[:, :k], both[:, k:]
+
+
+def _add_groups(a: GroupTotals | None, b: GroupTotals) -> GroupTotals:
+    if a is None:
+        return b
+    return GroupTotals(
+        tuple(
+            tuple(x + y for x, y in zip(r, q, strict=True))
+            for r, q in zip(a.rows, b.rows, strict=True)
+        )
+    )
+
+
+def _paired_totals(
+    table: Table,
+    method: str,
+    inst: Instrument | None,
+    scale: Scale | None,
+    groups: dict[str, list[str]] | None = None,
+) -> tuple[Any, Scale, list[PairTotals], dict[str, GroupTotals]]:
+    """Pair totals per item and group totals per named group of items (``{name: [item]}``),
+    added up chunk by chunk: the inputs of the ``*_from_totals`` functions."""
+    pairs = instrument_pairs(table, inst) if inst else discover_pairs(table)
+    low, high = _scale(method, scale, inst)
+    k = len(pairs.items)
+    index = {item: j for j, item in enumerate(pairs.items)}
+    wanted = {name: [index[m] for m in members] for name, members in (groups or {}).items()}
+    n = [0] * k
+    sum_e = [0] * k
+    sum_p = [0] * k
+    found: dict[str, GroupTotals | None] = dict.fromkeys(wanted)
+    for both, _rows in table.chunks([*pairs.expectation, *pairs.performance], low=low, high=high):
+        e, p = both[:, :k], both[:, k:]
+        for j, t in enumerate(pair_totals(e, p)):
+            n[j] += t.n
+            sum_e[j] += t.sum_e
+            sum_p[j] += t.sum_p
+        for name, cols in wanted.items():
+            found[name] = _add_groups(found[name], group_totals(e, p, cols))
+    totals = [PairTotals(a, b, c) for a, b, c in zip(n, sum_e, sum_p, strict=True)]
+    zero = len(GROUP_FIELDS) * (0,)
+    out = {
+        name: found[name] or GroupTotals(tuple(zero for _ in cols)) for name, cols in wanted.items()
+    }
+    return pairs, (low, high), totals, out
 
 
 def report_gap(
     table: Table, *, instrument: InstrumentRef = None, scale: Scale | None = None
 ) -> dict[str, Any]:
-    from prima.metrics.gap import performance_gap
+    from prima.metrics.gap import performance_gap_from_totals
 
     inst = _instrument(instrument)
-    pairs, used, e, p = _paired(table, "gap", inst, scale)
-    result = performance_gap(e, p, pairs.items, inst.dimensions() if inst else None)
+    dims = inst.dimensions() if inst else {}
+    pairs = instrument_pairs(table, inst) if inst else discover_pairs(table)
+    groups = {f"item:{i}": [i] for i in pairs.items}
+    groups.update({f"dim:{d}": m for d, m in dims.items()})
+    groups["overall"] = list(pairs.items)
+    _pairs, used, _totals, found = _paired_totals(table, "gap", inst, scale, groups)
+    result = performance_gap_from_totals(
+        {i: found[f"item:{i}"] for i in pairs.items},
+        {d: found[f"dim:{d}"] for d in dims},
+        found["overall"],
+        grouped=bool(dims),
+    )
     return gap_report(result, inst, used)
 
 
@@ -119,15 +195,20 @@ def gap_report(result: Any, inst: Instrument | None, scale: Scale) -> dict[str, 
 def report_servqual(
     table: Table, *, instrument: InstrumentRef = None, scale: Scale | None = None
 ) -> dict[str, Any]:
-    from prima.metrics.servqual import WeightsError, servqual
+    from prima.metrics.servqual import WeightsError, servqual, servqual_from_totals
 
     inst = _instrument(instrument) or load_instrument("servqual")
     dims = inst.dimensions()
     if not dims:
         raise InputError("servqual_dimensions")
-    pairs, used, e, p = _paired(table, "servqual", inst, scale)
     w_cols = weight_columns(table, list(dims))
-    weights = None if w_cols is None else table.numbers(w_cols, whole=False)
+    if w_cols is None:  # no weights: dimension totals, chunk by chunk
+        groups = {f"dim:{d}": m for d, m in dims.items()}
+        _pairs, used, _totals, found = _paired_totals(table, "servqual", inst, scale, groups)
+        result = servqual_from_totals({d: found[f"dim:{d}"] for d in dims})
+        return servqual_report(result, inst, used)
+    pairs, used, e, p = _paired(table, "servqual", inst, scale)
+    weights = table.numbers(w_cols, whole=False)
     try:
         result = servqual(e, p, pairs.items, dims, weights)
     except WeightsError as exc:
@@ -156,11 +237,11 @@ def report_ipa(
     scale: Scale | None = None,
     axis: str = "mean",
 ) -> dict[str, Any]:
-    from prima.metrics.ipa import ipa
+    from prima.metrics.ipa import ipa_from_totals
 
     inst = _instrument(instrument)
-    pairs, used, e, p = _paired(table, "ipa", inst, scale)
-    result = ipa(e, p, pairs.items, scale=used, axis=axis)  # type: ignore[arg-type]
+    pairs, used, totals, _groups = _paired_totals(table, "ipa", inst, scale)
+    result = ipa_from_totals(totals, pairs.items, scale=used, axis=axis)  # type: ignore[arg-type]
     return ipa_report(result, used)
 
 
@@ -171,11 +252,11 @@ def ipa_report(result: Any, scale: Scale) -> dict[str, Any]:
 def report_csi(
     table: Table, *, instrument: InstrumentRef = None, scale: Scale | None = None
 ) -> dict[str, Any]:
-    from prima.metrics.csi import csi
+    from prima.metrics.csi import csi_from_totals
 
     inst = _instrument(instrument)
-    pairs, used, e, p = _paired(table, "csi", inst, scale)
-    return csi_report(csi(e, p, pairs.items, top=used[1]), used)
+    pairs, used, totals, _groups = _paired_totals(table, "csi", inst, scale)
+    return csi_report(csi_from_totals(totals, pairs.items, top=used[1]), used)
 
 
 def csi_report(result: Any, scale: Scale) -> dict[str, Any]:
@@ -189,11 +270,17 @@ def report_nps(
     scale: Scale | None = None,
     interval: str = "adjusted-wald",
 ) -> dict[str, Any]:
-    from prima.metrics.nps import nps
+    from prima.metrics.nps import nps_from_counts
 
     low, high = _scale("nps", scale)
-    scores = table.numbers([column], low=low, high=high)[:, 0]
-    return nps_report(nps(scores, method=interval), column)  # type: ignore[arg-type]
+    promoters = passives = detractors = 0
+    for scores, _rows in table.chunks([column], low=low, high=high):
+        answered = scores[~np.isnan(scores)]
+        promoters += int((answered >= 9).sum())
+        passives += int(((answered >= 7) & (answered < 9)).sum())
+        detractors += int((answered <= 6).sum())
+    result = nps_from_counts(promoters, passives, detractors, method=interval)  # type: ignore[arg-type]
+    return nps_report(result, column)
 
 
 def nps_report(result: Any, column: str = "nps") -> dict[str, Any]:

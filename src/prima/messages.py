@@ -28,6 +28,49 @@ MESSAGES: dict[str, dict[str, str]] = {
         "id": 'lembar "{sheet}" tidak ada; lembar yang tersedia: {sheets}',
         "en": 'there is no sheet "{sheet}"; the sheets are: {sheets}',
     },
+    "too_many_columns": {
+        "id": "{count} kolom; paling banyak {limit} kolom",
+        "en": "{count} columns; at most {limit} columns",
+    },
+    "too_many_rows": {
+        "id": "lebih dari {limit} baris",
+        "en": "more than {limit} rows",
+    },
+    "too_many_rows_sheet": {
+        "id": "lembar melewati batas Excel {limit} baris",
+        "en": "the sheet goes past Excel's limit of {limit} rows",
+    },
+    "too_many_cells": {
+        "id": "lembar berisi lebih dari {limit} sel",
+        "en": "the sheet holds more than {limit} cells",
+    },
+    "field_too_long": {
+        "id": "isi sel lebih dari {limit} karakter",
+        "en": "the cell holds more than {limit} characters",
+    },
+    "record_too_long": {
+        "id": "baris lebih dari {limit} bita (tanda kutip tidak ditutup?)",
+        "en": "the row is longer than {limit} bytes (a quote left open?)",
+    },
+    "row_too_large": {
+        "id": "baris lembar kerja lebih dari {limit} XML",
+        "en": "a worksheet row holds more than {limit} of XML",
+    },
+    "xlsx_part_too_large": {
+        "id": "bagian {part} berukuran {size} setelah diekstrak (batas {limit}); "
+        "simpan sebagai CSV",
+        "en": "part {part} is {size} uncompressed (limit {limit}); save it as CSV",
+    },
+    "cell_error": {
+        "id": 'sel berisi galat "{value}" (lembar "{sheet}")',
+        "en": 'the cell holds the error "{value}" (sheet "{sheet}")',
+    },
+    "formula_no_value": {
+        "id": 'sel berisi rumus tanpa nilai tersimpan (lembar "{sheet}"); '
+        "buka dan simpan ulang berkas di Excel atau LibreOffice",
+        "en": 'the cell holds a formula without a stored value (sheet "{sheet}"); '
+        "open and save the file again in Excel or LibreOffice",
+    },
     "bad_csv": {"id": "CSV tidak valid ({detail})", "en": "invalid CSV ({detail})"},
     "missing_column": {"id": "kolom tidak ditemukan", "en": "column not found"},
     "missing_columns": {

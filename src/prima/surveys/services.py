@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import time
 import uuid
+from collections.abc import Iterator
 from contextlib import nullcontext
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -23,6 +24,7 @@ from prima.instruments import builtin_names
 from prima.instruments.model import parse_instrument
 from prima.instruments.questions import clean_answers
 from prima.organizations.models import Organization, Service, StaffMember, Unit
+from prima.storable_text import displayable, unstorable_character
 from prima.surveys.choices import Channel, SurveyStatus
 from prima.surveys.context import BadContext, context_read
 from prima.surveys.models import Instrument, InstrumentVersion, Response, Survey
@@ -73,6 +75,10 @@ SUBMIT_ERRORS = {
     "contact": {
         "id": "kontak hanya disimpan dengan persetujuan",
         "en": "contact details are kept only with consent",
+    },
+    "character": {
+        "id": "berisi karakter yang tidak dapat disimpan ({char})",
+        "en": "contains a character that cannot be stored ({char})",
     },
 }
 
@@ -456,27 +462,61 @@ class ResponseChecks:
             lang,
         )
         errors.update(profile_errors)
-        # NUL characters carry nothing a person typed and PostgreSQL cannot store them
-        text = (suggestion or "").replace("\x00", "").strip()
-        if len(text) > MAX_SUGGESTION:
+        text = (suggestion or "").strip()
+        bad = unstorable_character(text)
+        if bad is not None:
+            errors["suggestion"] = _msg("character", lang, char=bad)
+        elif len(text) > MAX_SUGGESTION:
             errors["suggestion"] = _msg("too_long", lang, max=MAX_SUGGESTION)
         kept: dict[str, str] = {}
         if contact and any(str(v).strip() for v in contact.values()):
             if not consent:
                 errors["contact"] = _msg("contact", lang)
             for key in ("name", "phone", "email"):
-                value = str(contact.get(key) or "").replace("\x00", "").strip()
-                if len(value) > MAX_CONTACT:
+                value = str(contact.get(key) or "").strip()
+                bad = unstorable_character(value)
+                if bad is not None:
+                    errors[f"contact.{key}"] = _msg("character", lang, char=bad)
+                elif len(value) > MAX_CONTACT:
                     errors[f"contact.{key}"] = _msg("too_long", lang, max=MAX_CONTACT)
                 elif value:
                     kept[key] = value
         return clean, text, kept, errors
 
 
-def _validate(survey: Survey, sub: Submission, lang: str) -> dict[str, Any]:
+def _texts(sub: Submission) -> Iterator[tuple[str, Any]]:
+    """Every piece of text a submission carries, with the field an error names: a key of
+    ``answers``, ``profile`` or ``contact`` under the dictionary's own name, a value under its
+    key (``U2``, ``profile.age``, ``contact.name``)."""
+    yield "submission_id", sub.submission_id
+    for name in ("context", "suggestion", "channel", "token"):
+        yield name, getattr(sub, name)
+    groups = (("answers", "", sub.answers), ("profile", "profile.", sub.profile))
+    for name, prefix, values in (*groups, ("contact", "contact.", sub.contact)):
+        if not isinstance(values, dict):
+            continue
+        for key, value in values.items():
+            yield name, key
+            yield f"{prefix}{displayable(str(key))}", value
+
+
+def _unstorable_fields(sub: Submission, lang: str) -> dict[str, str]:
+    """Errors for the fields whose text holds a character that cannot be stored or shown
+    (:mod:`prima.storable_text`): such text never reaches a query, a page or an export."""
     errors: dict[str, str] = {}
+    for name, value in _texts(sub):
+        bad = unstorable_character(value) if isinstance(value, str) else None
+        if bad is not None and name not in errors:
+            errors[name] = _msg("character", lang, char=bad)
+    return errors
+
+
+def _validate(survey: Survey, sub: Submission, lang: str) -> dict[str, Any]:
     if not survey.is_open():
         raise SubmissionError({"survey": _msg("closed", lang)}, conflict=True)
+    errors = _unstorable_fields(sub, lang)
+    if errors:
+        raise SubmissionError(errors)
     version = survey.instrument_version
     answers, answer_errors = clean_answers(
         version.questions, sub.answers if isinstance(sub.answers, dict) else {}

@@ -1,0 +1,292 @@
+"""Streaming CSV reading: whole records in bounded chunks, split with vectorised NumPy.
+
+A chunk is cut after the last line break outside quotes (quote parity: a line break is
+outside quotes when an even number of ``"`` precede it in the chunk, which starts at a record
+boundary), so a quoted cell may hold separators and line breaks. A chunk whose records all
+have the header's number of fields is split on the raw bytes (:class:`TextBlock`); any other
+chunk (blank lines, ragged rows, unbalanced quotes) goes through the standard :mod:`csv`
+module (:class:`CellBlock`). A record longer than the limit stops the reading with an error
+naming its row: memory never holds more than a chunk and one record.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, BinaryIO
+
+import numpy as np
+from numpy.typing import NDArray
+
+from prima.tabular.errors import InputError
+from prima.tabular.limits import Limits
+
+CHUNK_BYTES = 2 << 20
+NEWLINE = 10
+CR = 13
+QUOTE = 34
+BOM = b"\xef\xbb\xbf"
+
+
+@dataclass
+class TextBlock:
+    """Whole records split on the raw bytes: ``grid[r, j]`` is the position of the separator
+    (or line break) that ends field ``j`` of record ``r``."""
+
+    chunk: NDArray[np.uint8]
+    grid: NDArray[np.intp]
+    first_row: int  # spreadsheet row of the first record
+    quoted: bool  # the chunk holds quotes: a field may be quoted
+
+    @property
+    def size(self) -> int:
+        return int(self.grid.shape[0])
+
+    def begins(self, j: int) -> NDArray[np.intp]:
+        grid = self.grid
+        if j:
+            return grid[:, j - 1] + 1
+        return np.concatenate(([0], grid[:-1, -1] + 1)).astype(np.intp)
+
+
+@dataclass
+class CellBlock:
+    """Parsed rows (``None`` for a blank cell) and the spreadsheet row of each."""
+
+    rows: list[list[Any]]
+    numbers: list[int]
+
+    @property
+    def size(self) -> int:
+        return len(self.rows)
+
+
+def decode(data: bytes) -> str:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", "replace")
+
+
+def unquote(text: str) -> str:
+    """A field as the csv module reads it: outer quotes off, doubled quotes single."""
+    stripped = text.strip()
+    if len(stripped) >= 2 and stripped[0] == '"' and stripped[-1] == '"':
+        return stripped[1:-1].replace('""', '"')
+    return text
+
+
+def _record_end(buf: bytes, arr: NDArray[np.uint8] | None = None) -> int:
+    """Position just after the last line break outside quotes (0: none)."""
+    if b'"' not in buf:
+        return buf.rfind(b"\n") + 1
+    arr = np.frombuffer(buf, dtype=np.uint8) if arr is None else arr
+    quotes = np.flatnonzero(arr == QUOTE)
+    breaks = np.flatnonzero(arr == NEWLINE)
+    outside = breaks[(np.searchsorted(quotes, breaks) & 1) == 0]
+    return int(outside[-1]) + 1 if outside.size else 0
+
+
+def _first_record_end(buf: bytes) -> int:
+    """Position just after the first line break outside quotes (0: none)."""
+    if b'"' not in buf:
+        return buf.find(b"\n") + 1
+    arr = np.frombuffer(buf, dtype=np.uint8)
+    quotes = np.flatnonzero(arr == QUOTE)
+    breaks = np.flatnonzero(arr == NEWLINE)
+    outside = breaks[(np.searchsorted(quotes, breaks) & 1) == 0]
+    return int(outside[0]) + 1 if outside.size else 0
+
+
+def sniff_delimiter(header_line: str) -> str:
+    counts = {d: header_line.count(d) for d in (",", ";", "\t")}
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] else ","
+
+
+class CsvSource:
+    """A CSV file opened for streaming: the header is read (and checked) at once, the records
+    on each pass of :meth:`blocks`."""
+
+    def __init__(self, path: Path, label: str, limits: Limits) -> None:
+        self.path = path
+        self.label = label
+        self.limits = limits
+        with self._open() as f:
+            head = f.read(CHUNK_BYTES)
+            start = len(BOM) if head.startswith(BOM) else 0
+            if b"\x00" in head[:4096]:
+                raise InputError("bad_csv", file=label, detail="binary data")
+            buf = head[start:]
+            offset = start
+            while not buf.strip():
+                more = f.read(CHUNK_BYTES)
+                if not more:
+                    raise InputError("file_empty", file=label)
+                offset += len(buf)
+                buf = more
+            end = _first_record_end(buf)
+            while not end:
+                if len(buf) > limits.max_record_bytes:
+                    raise InputError(
+                        "record_too_long", file=label, row=1, limit=limits.max_record_bytes
+                    )
+                more = f.read(CHUNK_BYTES)
+                if not more:
+                    buf += b"\n"
+                    end = len(buf)
+                    break
+                buf += more
+                end = _first_record_end(buf)
+            self.body_start = offset + end
+            line = decode(buf[:end]).rstrip("\r\n")
+            self.delimiter = sniff_delimiter(line)
+            try:
+                cells = next(csv.reader([line], delimiter=self.delimiter, strict=True), [])
+            except csv.Error as exc:
+                raise InputError("bad_csv", file=label, row=1, detail=str(exc)) from None
+            self.header = [h.strip() for h in cells]
+            if len(self.header) > limits.max_columns:
+                raise InputError(
+                    "too_many_columns",
+                    file=label,
+                    row=1,
+                    count=len(self.header),
+                    limit=limits.max_columns,
+                )
+            rest = buf[end:]
+            while not rest.strip():  # anything but blank lines after the header?
+                rest = f.read(CHUNK_BYTES)
+                if not rest:
+                    raise InputError("no_rows", file=label)
+        self.decimal_comma = self.delimiter == ";"
+
+    def _open(self) -> BinaryIO:
+        try:
+            return open(self.path, "rb")
+        except FileNotFoundError:
+            raise InputError("file_not_found", file=self.label) from None
+        except OSError as exc:
+            raise InputError(
+                "file_unreadable", file=self.label, detail=exc.strerror or str(exc)
+            ) from None
+
+    def blocks(self, *, split: bool = True) -> Iterator[TextBlock | CellBlock]:
+        """The records in chunks, header excluded; ``split=False``: parsed cells only."""
+        limit = self.limits.max_record_bytes
+        row = 2
+        pending = b""
+        with self._open() as f:
+            f.seek(self.body_start)
+            while True:
+                data = f.read(CHUNK_BYTES)
+                buf = pending + data if pending else data
+                final = len(data) < CHUNK_BYTES  # a file read gives full chunks until its end
+                if final:
+                    buf = buf.rstrip(b"\r\n\t ")
+                    if not buf:
+                        return
+                    buf += b"\n"
+                    cut = len(buf)
+                else:
+                    cut = _record_end(buf)
+                    if not cut:
+                        if len(buf) > limit:
+                            raise InputError(
+                                "record_too_long", file=self.label, row=row, limit=limit
+                            )
+                        pending = buf
+                        continue
+                pending = buf[cut:]
+                block = buf[:cut] if cut < len(buf) else buf
+                parsed, records = self._block(block, row, split)
+                yield parsed
+                row += records
+                if final:
+                    return
+
+    # -- one chunk of whole records -----------------------------------------------------------
+    def _block(self, data: bytes, first_row: int, split: bool) -> tuple[TextBlock | CellBlock, int]:
+        """The chunk's rows and how many records (blank lines included) it held."""
+        if split:
+            grid = self._split(data)
+            if grid is not None:
+                arr, seps = grid
+                block = TextBlock(arr, seps, first_row, b'"' in data)
+                self._check_lengths(block)
+                return block, block.size
+        return self._parse(data, first_row)
+
+    def _split(self, data: bytes) -> tuple[NDArray[np.uint8], NDArray[np.intp]] | None:
+        """Separator positions as records x columns, or None when the chunk is not regular
+        (ragged rows, blank lines, rows of blank cells, unbalanced quotes)."""
+        arr = np.frombuffer(data, dtype=np.uint8)
+        ncols = len(self.header)
+        newline = arr == NEWLINE
+        seps = np.flatnonzero(newline | (arr == ord(self.delimiter)))
+        if b'"' in data:
+            quotes = np.flatnonzero(arr == QUOTE)
+            if quotes.size % 2:
+                return None
+            seps = seps[(np.searchsorted(quotes, seps) & 1) == 0]
+        if seps.size % ncols:
+            return None
+        grid = seps.reshape(-1, ncols)
+        ends = grid[:, -1]
+        breaks = newline[seps]
+        if int(np.count_nonzero(breaks)) != grid.shape[0] or not newline[ends].all():
+            return None
+        length = ends - np.concatenate(([0], ends[:-1] + 1))
+        length -= (length > 0) & (arr[np.maximum(ends - 1, 0)] == CR)
+        if bool((length == ncols - 1).any()):  # nothing but the separators: a blank row
+            return None
+        return arr, grid
+
+    def _check_lengths(self, block: TextBlock) -> None:
+        limit = self.limits.max_field_chars
+        flat = block.grid.ravel()
+        begins = np.concatenate(([0], flat[:-1] + 1))
+        lengths = flat - begins
+        if int(lengths.max(initial=0)) <= limit:
+            return
+        for at in np.flatnonzero(lengths > limit):  # bytes over the limit; count characters
+            r, j = divmod(int(at), block.grid.shape[1])
+            text = decode(bytes(block.chunk[begins[at] : flat[at]]))
+            if len(unquote(text)) > limit:
+                raise InputError(
+                    "field_too_long",
+                    file=self.label,
+                    row=block.first_row + r,
+                    column=self.header[j] or str(j + 1),
+                    limit=limit,
+                )
+
+    def _parse(self, data: bytes, first_row: int) -> tuple[CellBlock, int]:
+        reader = csv.reader(
+            io.StringIO(decode(data), newline=""), delimiter=self.delimiter, strict=True
+        )
+        rows: list[list[Any]] = []
+        numbers: list[int] = []
+        number = first_row - 1
+        limit = self.limits.max_columns
+        try:
+            for cells in reader:
+                number += 1
+                if len(cells) > limit:
+                    raise InputError(
+                        "too_many_columns",
+                        file=self.label,
+                        row=number,
+                        count=len(cells),
+                        limit=limit,
+                    )
+                if not any(cell.strip() for cell in cells):
+                    continue  # blank line
+                rows.append([cell if cell.strip() else None for cell in cells])
+                numbers.append(number)
+        except csv.Error as exc:
+            raise InputError("bad_csv", file=self.label, row=number + 1, detail=str(exc)) from None
+        return CellBlock(rows, numbers), number - first_row + 1
