@@ -27,6 +27,7 @@ from typing import Any
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from django.test import Client
 from playwright.sync_api import (
     Browser,
     BrowserContext,
@@ -567,6 +568,14 @@ def test_old_manage_addresses_of_kiosk_devices_lead_to_the_new_ones(world: World
     for outsider in ("charlie", None):
         moved = world.client(outsider).get(f"{old}{device.pk}/change/", follow=True)
         assert "Tablet Lama" not in moved.content.decode()
+
+
+def test_the_kiosk_operation_keeps_its_id_in_the_api_schema() -> None:
+    """Clients generated from /api/openapi.json name operations by their id: moving the kiosk
+    API to prima.collection (ADR 0004) must not rename it."""
+    schema = Client().get("/api/openapi.json").json()
+    operation = schema["paths"]["/api/v1/public/kiosk"]["get"]
+    assert operation["operationId"] == "prima_surveys_kiosk_api_kiosk_settings"
 
 
 # -- 6. the minimum interval, by the kiosk's own clock ---------------------------------------------

@@ -49,7 +49,13 @@ class KioskOut(Schema):
     min_interval_seconds: int
 
 
-@router.get("/kiosk", response={200: KioskOut, 401: ErrorOut, 403: ErrorOut}, auth=[DeviceAuth()])
+@router.get(
+    "/kiosk",
+    response={200: KioskOut, 401: ErrorOut, 403: ErrorOut},
+    auth=[DeviceAuth()],
+    # the id this operation had in /api/openapi.json before the module moved (ADR 0004)
+    operation_id="prima_surveys_kiosk_api_kiosk_settings",
+)
 def kiosk_settings(request: HttpRequest) -> dict[str, Any]:
     """The paired device's survey, unit, staff and settings (also its heartbeat)."""
     device: KioskDevice = request.auth  # type: ignore[attr-defined]
