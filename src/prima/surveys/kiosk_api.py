@@ -14,6 +14,7 @@ from ninja import Router, Schema
 from ninja.security import APIKeyHeader
 
 from prima.config.schemas import ErrorOut, FieldError
+from prima.storable_text import unstorable_character
 from prima.surveys.kiosk import kiosk_device_for_token, kiosk_seen, kiosk_staff
 from prima.surveys.models import KioskDevice
 
@@ -28,7 +29,7 @@ class DeviceAuth(APIKeyHeader):
     def authenticate(self, request: HttpRequest, key: str | None) -> KioskDevice | None:
         if not key:
             return None  # 401
-        device = kiosk_device_for_token(key)
+        device = None if unstorable_character(key) else kiosk_device_for_token(key)
         if device is None:
             raise FieldError(403, "device", "unknown or revoked kiosk device")
         return device
