@@ -17,6 +17,7 @@ def test_benchmark_quick_mode(tmp_path):
             str(SCRIPT),
             "--respondents",
             "2000",
+            "4000",
             "--runs",
             "1",
             "--data-dir",
@@ -28,6 +29,9 @@ def test_benchmark_quick_mode(tmp_path):
         check=False,
     )
     assert done.returncode == 0, done.stdout + done.stderr
-    assert "prima and pandas agree" in done.stdout
+    assert done.stdout.count("prima and pandas agree") == 4  # two shapes, two sizes
     assert "ratio prima/pandas: time" in done.stdout
+    assert "== export: the columns of prima export responses" in done.stdout
+    assert "flat memory (plain): prima" in done.stdout
+    assert "flat memory (export): prima" in done.stdout
     assert not list(tmp_path.glob("*.csv")), "the generated file is removed without --keep"

@@ -377,3 +377,48 @@ def test_large_file_in_several_chunks(tmp_path, monkeypatch):
         table.numbers(names, low=1, high=4)
     assert (info.value.row, info.value.column) == (323, "U5")
     assert is_fast(table)
+
+
+@pytest.mark.parametrize("chunk", [16, 64, 1000])
+def test_quoted_multiline_cells_across_chunk_boundaries(tmp_path, monkeypatch, chunk):
+    """Quoted cells with separators, doubled quotes and line breaks, cut anywhere by the chunks:
+    the same answers as the csv module reads, and a record over several lines is one row."""
+    import csv
+    import io
+
+    import prima.tabular.csv_reader
+
+    monkeypatch.setattr(prima.tabular.csv_reader, "CHUNK_BYTES", chunk)
+    rng = np.random.default_rng(11)
+    texts = ["", "cepat, ramah", 'kata "bagus"\nbaris dua', "a\r\nb, c\n\nd", '""', "x" * 90]
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["id", "saran", "U1", "U2", "catatan"])
+    answers = rng.integers(1, 5, size=(300, 2)).astype(float)
+    for i, (a, b) in enumerate(answers):
+        writer.writerow([i, texts[i % len(texts)], int(a), int(b), texts[(i * 7) % len(texts)]])
+    path = tmp_path / "ekspor.csv"
+    path.write_text(out.getvalue(), encoding="utf-8")
+    table = read_table(path)
+    np.testing.assert_array_equal(table.numbers(["U1", "U2"], low=1, high=4), answers)
+    assert [table.row_number(i) for i in range(300)] == list(range(2, 302))
+    answers[250, 1] = 7
+    lines = out.getvalue().split("\n")
+    rows = list(csv.reader(io.StringIO(out.getvalue())))
+    rows[251][3] = "7"
+    out2 = io.StringIO()
+    csv.writer(out2, lineterminator="\n").writerows(rows)
+    path.write_text(out2.getvalue(), encoding="utf-8")
+    assert len(lines) > 302  # some records span several lines
+    with pytest.raises(InputError) as info:
+        read_table(path).numbers(["U1", "U2"], low=1, high=4)
+    assert (info.value.row, info.value.column) == (252, "U2")
+
+
+def test_a_quote_left_open_stops_at_its_row(tmp_path):
+    path = tmp_path / "kutip.csv"
+    path.write_bytes(b'U1,saran\n3,"ok"\n4,"tidak ditutup\n' + b"3,ok\n" * 10)
+    with pytest.raises(InputError) as info:
+        read_table(path).numbers(["U1"])
+    assert info.value.key == "bad_csv"
+    assert info.value.row == 3

@@ -62,6 +62,7 @@ OUTSIDERS = ("charlie", "mallory", None)
 # public by design, its results and responses are not); "auth": sign-in and sign-out.
 PAGES: dict[str, tuple[str, tuple[str, ...]]] = {  # route: (kind, the query parameters it reads)
     "": ("private", ()),
+    "favicon.ico": ("public", ()),  # the site's icon, the same for everyone
     "accounts/login/": ("auth", ()),
     "accounts/logout/": ("auth", ()),
     "app/": ("private", ()),

@@ -20,7 +20,7 @@ from prima.transfers.models import ExportJob
 
 # the leaf of prima.surveys before the split; the new apps did not exist
 OLD_LAYOUT = [
-    ("surveys", "0008_export_job_kind"),
+    ("surveys", "0009_clean_unstorable_text"),
     ("collection", None),
     ("abuse", None),
     ("transfers", None),
@@ -84,7 +84,7 @@ def test_rows_of_moved_models_survive_the_migration_from_the_old_layout() -> Non
         organization=org, survey=survey, requested_by=user, format="xlsx", rows_total=1
     )
     queued = DBTaskResult.objects.create(
-        task_path="prima.surveys.tasks.export_job_task",
+        task_path="prima.transfers.tasks.export_job_task",
         args_kwargs={"args": [job.pk], "kwargs": {}},
         backend_name="default",
         run_after=timezone.now(),

@@ -171,7 +171,7 @@ class KioskDeviceAdmin(TenantAdmin):
                 "hanya ditampilkan sekarang): "
                 '<a href="{url}" id="kiosk-pairing-link"><code>{url}</code></a>. Buka tautan '
                 "ini di tablet tersebut, atau pindai kode QR ini dengan kameranya."
-                '<span style="display:block;width:10rem;margin-top:.5rem">{qr}</span></span>',
+                '<span class="kiosk-pairing-qr">{qr}</span></span>',
                 name=device.name,
                 url=url,
                 qr=mark_safe(qr_svg_inline(url)),  # segno builds this markup from the URL

@@ -16,6 +16,7 @@ from ninja.security import APIKeyHeader
 from prima.collection.kiosks import kiosk_device_for_token, kiosk_seen, kiosk_staff
 from prima.collection.models import KioskDevice
 from prima.config.schemas import ErrorOut, FieldError
+from prima.storable_text import unstorable_character
 
 router = Router(tags=["kiosk"])
 
@@ -28,7 +29,7 @@ class DeviceAuth(APIKeyHeader):
     def authenticate(self, request: HttpRequest, key: str | None) -> KioskDevice | None:
         if not key:
             return None  # 401
-        device = kiosk_device_for_token(key)
+        device = None if unstorable_character(key) else kiosk_device_for_token(key)
         if device is None:
             raise FieldError(403, "device", "unknown or revoked kiosk device")
         return device

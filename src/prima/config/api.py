@@ -8,18 +8,26 @@ is declared in the schema.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.db.utils import InterfaceError, OperationalError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.parser import Parser
 from ninja.security import HttpBearer
 
-from prima.config.middleware import database_unavailable
-from prima.config.schemas import FieldError
+from prima.config.middleware import (
+    api_error_response,
+    api_too_large,
+    api_unexpected_error,
+    database_unavailable,
+)
+from prima.config.schemas import FieldError, error_body
 from prima.organizations.models import ApiToken
 
 
@@ -37,8 +45,35 @@ class TokenAuth(HttpBearer):
         return row.user
 
 
-api = NinjaAPI(
+class StrictJsonParser(Parser):
+    """JSON bodies must be UTF-8 (RFC 8259): Python's reader would also take UTF-16 and turn
+    the encoded surrogates of invalid UTF-8 into lone surrogates."""
+
+    def parse_body(self, request: HttpRequest) -> Any:
+        return json.loads(request.body.decode("utf-8"))
+
+
+class PrimaApi(NinjaAPI):
+    """The API whose schema also declares what any operation may answer: 500 (an unexpected
+    error, JSON) and, for an operation that takes a body, 413 (a body over the limit)."""
+
+    def get_openapi_schema(self, *args: Any, **kwargs: Any) -> Any:
+        schema = super().get_openapi_schema(*args, **kwargs)
+        error = {"content": {"application/json": {"schema": {"$ref": ERROR_REF}}}}
+        for operations in schema.get("paths", {}).values():
+            for operation in operations.values():
+                responses = operation.setdefault("responses", {})
+                if "requestBody" in operation:
+                    responses.setdefault("413", {"description": "Request body too large", **error})
+                responses.setdefault("500", {"description": "Internal server error", **error})
+        return schema
+
+
+ERROR_REF = "#/components/schemas/ErrorOut"
+
+api = PrimaApi(
     title="Prima API",
+    parser=StrictJsonParser(),
     version="1",
     description="Surveys, responses and results of Prima (pelayanan prima).",
     openapi_url="/openapi.json",
@@ -54,9 +89,10 @@ def _field(loc: list[Any]) -> str:
 
 @api.exception_handler(NinjaValidationError)
 def validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
-    errors = {_field(list(e.get("loc", []))): str(e.get("msg", "invalid")) for e in exc.errors}
-    detail = "; ".join(f"{k}: {v}" for k, v in errors.items()) or "invalid request"
-    return api.create_response(request, {"detail": detail, "errors": errors}, status=422)
+    errors: dict[str, str] = {}
+    for e in exc.errors:
+        errors.setdefault(_field(list(e.get("loc", []))), str(e.get("msg", "invalid")))
+    return api.create_response(request, error_body(errors), status=422)
 
 
 @api.exception_handler(AuthenticationError)
@@ -69,9 +105,28 @@ def auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
 @api.exception_handler(HttpError)
 def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     errors = {exc.field: exc.reason} if isinstance(exc, FieldError) else {}
-    return api.create_response(
-        request, {"detail": str(exc), "errors": errors}, status=exc.status_code
-    )
+    return api.create_response(request, error_body(errors, str(exc)), status=exc.status_code)
+
+
+@api.exception_handler(Http404)
+def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return api_error_response(request, 404)
+
+
+@api.exception_handler(RequestDataTooBig)
+@api.exception_handler(SuspiciousOperation)
+def refused_request(request: HttpRequest, exc: Exception) -> HttpResponse:
+    """A body over the limit (413, see :mod:`prima.config.middleware`) or a request Django
+    refuses as malformed (400)."""
+    if isinstance(exc, RequestDataTooBig):
+        return api_too_large(request)
+    return api_error_response(request, 400)
+
+
+@api.exception_handler(Exception)
+def unexpected_error(request: HttpRequest, exc: Exception) -> HttpResponse:
+    """500 JSON, logged with its traceback; the answer carries none."""
+    return api_unexpected_error(request, exc)
 
 
 @api.exception_handler(OperationalError)

@@ -5,11 +5,13 @@ from django.urls import include, path, re_path
 
 from prima.collection.admin import old_admin_url
 from prima.config.api import api
+from prima.config.favicon import favicon
 from prima.organizations.manage_site import manage_site
 from prima.organizations.views import DemoLoginView
 
 urlpatterns = [
     path("", lambda request: redirect("backoffice:home"), name="root"),
+    path("favicon.ico", favicon, name="favicon"),
     path("accounts/login/", DemoLoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("app/pemberitahuan/", include("prima.alerts.urls")),

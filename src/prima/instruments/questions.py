@@ -20,6 +20,9 @@ WHOLE_NUMBER = re.compile(
     r"-?[0-9]+"
 )  # ASCII digits only: int() refuses "²", which isdigit() accepts
 
+NAMED_UNKNOWN = 20  # unknown answer keys an error names one by one (the rest are counted)
+MAX_KEY_SHOWN = 100  # characters of an unknown key an error repeats
+
 EXPECTATION = "harapan"
 PERFORMANCE = "kinerja"
 
@@ -30,6 +33,10 @@ SIDE_TEXT = {
 
 ERRORS = {
     "unknown": {"id": "pertanyaan tidak dikenal", "en": "unknown question"},
+    "unknown_more": {
+        "id": "{count} pertanyaan tidak dikenal; hanya {named} yang pertama disebutkan",
+        "en": "{count} unknown questions; only the first {named} are named",
+    },
     "required": {"id": "wajib diisi", "en": "this answer is required"},
     "not_integer": {
         "id": "jawaban harus berupa bilangan bulat",
@@ -129,9 +136,12 @@ def clean_answers(
     errors = AnswerErrors()
     by_key = {q.key: q for q in qs}
     clean: dict[str, int] = {}
-    for key in answers:
-        if key not in by_key:
-            errors.add(str(key), "unknown")
+    unknown = [key for key in answers if key not in by_key]
+    for key in unknown[:NAMED_UNKNOWN]:
+        errors.add(str(key)[:MAX_KEY_SHOWN], "unknown")
+    if len(unknown) > NAMED_UNKNOWN:
+        # the error names a bounded number of keys, whatever the request holds
+        errors.add("answers", "unknown_more", count=len(unknown), named=NAMED_UNKNOWN)
     for q in qs:
         raw = answers.get(q.key)
         if raw is None or (isinstance(raw, str) and not raw.strip()):

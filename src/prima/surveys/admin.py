@@ -15,6 +15,7 @@ from prima.instruments import InstrumentError
 from prima.instruments.model import parse_instrument
 from prima.organizations.manage_site import TenantAdmin, admin_organizations, manage_site
 from prima.surveys.models import Instrument, InstrumentVersion, Response, Survey
+from prima.surveys.response_text import TEXT_FIELDS, displayable_data
 from prima.surveys.services import instrument_revise, response_include_flagged, responses_delete
 
 
@@ -100,7 +101,7 @@ class ResponseAdmin(TenantAdmin):
         "channel",
         "submitted_at",
         "flag",
-        "flag_detail",
+        "flag_detail_shown",
         "flag_included",
     )
     list_filter = (
@@ -111,6 +112,19 @@ class ResponseAdmin(TenantAdmin):
     )
     readonly_fields = [f.name for f in Response._meta.fields]
     actions = ["include_in_indices", "exclude_from_indices"]
+
+    @admin.display(description=Response._meta.get_field("flag_detail").verbose_name)
+    def flag_detail_shown(self, obj: Response) -> str:
+        return displayable_data(obj.flag_detail)
+
+    def get_object(self, request: HttpRequest, object_id: str, from_field: Any = None) -> Any:
+        """The response with its text as it can be shown (a row stored before submissions
+        were checked may hold a lone surrogate, which no page can encode); read-only here."""
+        obj = super().get_object(request, object_id, from_field)
+        if obj is not None:
+            for name in TEXT_FIELDS:
+                setattr(obj, name, displayable_data(getattr(obj, name)))
+        return obj
 
     def delete_model(self, request: HttpRequest, obj: Response) -> None:
         responses_delete(responses=Response.objects.filter(pk=obj.pk))

@@ -10,7 +10,8 @@ from ninja import Field, Query, Router, Schema, Status
 
 from prima.abuse.controls import Signals, client_ip
 from prima.collection.kiosks import kiosk_device_for_token
-from prima.config.schemas import ErrorOut, FieldError
+from prima.config.schemas import ErrorOut, FieldError, error_body
+from prima.storable_text import unstorable_character
 from prima.surveys.choices import Channel
 from prima.surveys.profile import profile_fields
 from prima.surveys.selectors import (
@@ -150,7 +151,9 @@ def survey_submit(request: HttpRequest, code: str, payload: SubmissionIn) -> Sta
     device = None
     device_token = request.headers.get("X-Prima-Device")
     if device_token:
-        device = kiosk_device_for_token(device_token)
+        device = (
+            None if unstorable_character(device_token) else kiosk_device_for_token(device_token)
+        )
         if device is None or device.survey_id != survey.pk:
             raise FieldError(403, "device", "unknown or revoked kiosk device")
         channel = Channel.KIOSK
@@ -178,9 +181,7 @@ def survey_submit(request: HttpRequest, code: str, payload: SubmissionIn) -> Sta
     try:
         response, created = response_submit(survey=survey, submission=submission, lang=lang)
     except SubmissionError as exc:
-        status = 409 if exc.conflict else 400
-        detail = "; ".join(f"{k}: {v}" for k, v in exc.errors.items())
-        return Status(status, {"detail": detail, "errors": exc.errors})
+        return Status(409 if exc.conflict else 400, error_body(exc.errors))
     return Status(201 if created else 200, {"id": response.pk})
 
 

@@ -79,17 +79,6 @@ def unquote(text: str) -> str:
     return text
 
 
-def _record_end(buf: bytes, arr: NDArray[np.uint8] | None = None) -> int:
-    """Position just after the last line break outside quotes (0: none)."""
-    if b'"' not in buf:
-        return buf.rfind(b"\n") + 1
-    arr = np.frombuffer(buf, dtype=np.uint8) if arr is None else arr
-    quotes = np.flatnonzero(arr == QUOTE)
-    breaks = np.flatnonzero(arr == NEWLINE)
-    outside = breaks[(np.searchsorted(quotes, breaks) & 1) == 0]
-    return int(outside[-1]) + 1 if outside.size else 0
-
-
 def _first_record_end(buf: bytes) -> int:
     """Position just after the first line break outside quotes (0: none)."""
     if b'"' not in buf:
@@ -190,63 +179,80 @@ class CsvSource:
                     if not buf:
                         return
                     buf += b"\n"
+                arr = np.frombuffer(buf, dtype=np.uint8)
+                seps, breaks = self._separators(arr, final)
+                if final:
                     cut = len(buf)
-                else:
-                    cut = _record_end(buf)
-                    if not cut:
-                        if len(buf) > limit:
-                            raise InputError(
-                                "record_too_long", file=self.label, row=row, limit=limit
-                            )
-                        pending = buf
-                        continue
+                elif breaks.size:
+                    cut = int(breaks[-1]) + 1
+                    seps = seps[: np.searchsorted(seps, cut)]
+                else:  # no whole record yet: a long one, or a quote left open
+                    if len(buf) > limit:
+                        raise InputError("record_too_long", file=self.label, row=row, limit=limit)
+                    pending = buf
+                    continue
                 pending = buf[cut:]
-                block = buf[:cut] if cut < len(buf) else buf
-                parsed, records = self._block(block, row, split)
-                yield parsed
-                row += records
+                regular = split and not (final and buf.count(b'"') % 2)  # a quote left open
+                grid = self._grid(arr[:cut], seps, breaks.size) if regular else None
+                if grid is not None:
+                    block = TextBlock(arr[:cut], grid, row, b'"' in buf)
+                    self._check_lengths(block)
+                    yield block
+                    row += block.size
+                else:
+                    cells, records = self._parse(buf[:cut], row)
+                    yield cells
+                    row += records
                 if final:
                     return
 
     # -- one chunk of whole records -----------------------------------------------------------
-    def _block(self, data: bytes, first_row: int, split: bool) -> tuple[TextBlock | CellBlock, int]:
-        """The chunk's rows and how many records (blank lines included) it held."""
-        if split:
-            grid = self._split(data)
-            if grid is not None:
-                arr, seps = grid
-                block = TextBlock(arr, seps, first_row, b'"' in data)
-                self._check_lengths(block)
-                return block, block.size
-        return self._parse(data, first_row)
-
-    def _split(self, data: bytes) -> tuple[NDArray[np.uint8], NDArray[np.intp]] | None:
-        """Separator positions as records x columns, or None when the chunk is not regular
-        (ragged rows, blank lines, rows of blank cells, unbalanced quotes)."""
-        arr = np.frombuffer(data, dtype=np.uint8)
-        ncols = len(self.header)
+    def _separators(
+        self, arr: NDArray[np.uint8], final: bool
+    ) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
+        """Positions of the separators and line breaks outside quotes, and of those line
+        breaks alone. A quoted region runs from an odd quote to the next one (a doubled quote
+        inside a quoted field closes and reopens it, with nothing in between); an odd last
+        quote opens a field that goes on in the next chunk (at the end: unbalanced, left to the
+        csv module)."""
         newline = arr == NEWLINE
         seps = np.flatnonzero(newline | (arr == ord(self.delimiter)))
-        if b'"' in data:
-            quotes = np.flatnonzero(arr == QUOTE)
-            if quotes.size % 2:
-                return None
-            seps = seps[(np.searchsorted(quotes, seps) & 1) == 0]
-        if seps.size % ncols:
+        quotes = np.flatnonzero(arr == QUOTE)
+        if quotes.size:
+            paired = quotes.size - quotes.size % 2
+            lo = np.searchsorted(seps, quotes[0:paired:2])
+            hi = np.searchsorted(seps, quotes[1:paired:2])
+            size = seps.size + 1
+            depth = np.cumsum(np.bincount(lo, minlength=size) - np.bincount(hi, minlength=size))
+            outside = depth[:-1] == 0
+            if quotes.size % 2 and not final:
+                outside &= seps < quotes[-1]
+            seps = seps[outside]
+        return seps, seps[newline[seps]]
+
+    def _grid(
+        self, arr: NDArray[np.uint8], seps: NDArray[np.intp], records: int
+    ) -> NDArray[np.intp] | None:
+        """Separator positions as records x columns, or None when the chunk is not regular
+        (ragged rows, blank lines, rows of blank cells, unbalanced quotes)."""
+        ncols = len(self.header)
+        if seps.size != records * ncols:
             return None
         grid = seps.reshape(-1, ncols)
         ends = grid[:, -1]
-        breaks = newline[seps]
-        if int(np.count_nonzero(breaks)) != grid.shape[0] or not newline[ends].all():
+        if arr[ends[-1]] != NEWLINE or not (arr[ends] == NEWLINE).all():
             return None
         length = ends - np.concatenate(([0], ends[:-1] + 1))
         length -= (length > 0) & (arr[np.maximum(ends - 1, 0)] == CR)
         if bool((length == ncols - 1).any()):  # nothing but the separators: a blank row
             return None
-        return arr, grid
+        return grid
 
     def _check_lengths(self, block: TextBlock) -> None:
         limit = self.limits.max_field_chars
+        ends = block.grid[:, -1]
+        if int(np.diff(ends, prepend=-1).max(initial=0)) <= limit:  # no record that long
+            return
         flat = block.grid.ravel()
         begins = np.concatenate(([0], flat[:-1] + 1))
         lengths = flat - begins

@@ -47,11 +47,13 @@ from prima.instruments.questions import ERRORS as ANSWER_ERRORS
 from prima.instruments.questions import Question, clean_answers
 from prima.messages import message
 from prima.organizations.models import Service, StaffMember, Unit
+from prima.storable_text import displayable, unstorable_character
 from prima.surveys.choices import Channel, ResponseFlag
 from prima.surveys.models import Response, Survey
 from prima.surveys.profile import profile_fields
 from prima.surveys.services import SUBMIT_ERRORS, ResponseChecks
-from prima.tabular import InputError, read_table
+from prima.tabular import DEFAULT_LIMITS, InputError, Limits, read_table
+from prima.tabular.xlsx_reader import BadCell
 from prima.transfers.export import FORMULA_STARTS, export_columns
 
 MAX_LISTED_ERRORS = 200
@@ -70,9 +72,9 @@ anything kept up to date per response (e.g. per-period rollups) listens here."""
 
 MESSAGES: dict[str, dict[str, str]] = {
     "too_many_rows": {
-        "id": "berkas berisi {n} baris; impor lewat web paling banyak {max} baris "
+        "id": "berkas berisi lebih dari {max} baris; impor lewat web paling banyak {max} baris "
         "(gunakan perintah prima import responses untuk berkas yang lebih besar)",
-        "en": "the file has {n} rows; a web import takes at most {max} rows "
+        "en": "the file has more than {max} rows; a web import takes at most {max} rows "
         "(use the command prima import responses for larger files)",
     },
     "unit_id": {
@@ -118,6 +120,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": 'unknown flag "{value}" (known: {values})',
     },
     "value": {"id": '{text} (nilai "{value}")', "en": '{text} (value "{value}")'},
+    "unstorable": {
+        "id": "teks berisi karakter {char} yang tidak dapat disimpan atau ditampilkan",
+        "en": "the text holds the character {char}, which cannot be stored or shown",
+    },
     "options": {"id": "{text} (pilihan: {options})", "en": "{text} (choices: {options})"},
     "row": {"id": "baris", "en": "row"},
     "column": {"id": "kolom", "en": "column"},
@@ -225,6 +231,11 @@ def _text(cell: Any) -> str:
     if isinstance(cell, datetime | date | time):
         return cell.isoformat()
     return str(cell)
+
+
+def _shown(cell: Any) -> str:
+    """A cell as the preview shows it (characters that cannot be shown replaced)."""
+    return displayable(cell.value if isinstance(cell, BadCell) else _text(cell))
 
 
 def _typed(cell: Any) -> str:
@@ -398,8 +409,9 @@ def import_read(
     lang = lang if lang in ("id", "en") else "id"
     name = source or str(path)
     report = ImportReport(survey=survey, source=name, lang=lang)
+    limits = DEFAULT_LIMITS if max_rows is None else Limits(max_rows=max_rows)
     try:
-        table = read_table(path, sheet=sheet)
+        table = read_table(path, sheet=sheet, limits=limits)
     except InputError as exc:
         report.add(exc.row, exc.column, message(exc.key, lang, **exc.params))
         return report
@@ -433,27 +445,42 @@ def import_read(
     report.ignored_columns = [
         h for h in dict.fromkeys(header) if h and h not in known and h not in IGNORED_COLUMNS
     ]
-    report.rows_read = table.n_rows
-    if max_rows is not None and table.n_rows > max_rows:
-        report.add(None, None, _m("too_many_rows", lang, n=table.n_rows, max=max_rows))
     if not report.ok:
         return report
 
     at = {h: header.index(h) for h in known if h in header}
     report.preview_columns = [h for h in header if h in at and header.index(h) == at[h]]
     preview_at = [at[h] for h in report.preview_columns]
-    try:
+    try:  # streamed: the limits stop a file past max_rows (or any other limit) while reading
         rows = list(table.cells())
-    except InputError as exc:  # the full CSV parser can still find a malformed line
-        report.add(exc.row, exc.column, message(exc.key, lang, **exc.params))
+    except InputError as exc:  # a malformed line, a limit
+        if exc.key == "too_many_rows":
+            report.add(None, None, _m("too_many_rows", lang, max=max_rows))
+        else:
+            report.add(exc.row, exc.column, message(exc.key, lang, **exc.params))
         return report
+    report.rows_read = len(rows)
 
     def cell(row: list[Any], column: str) -> Any:
         j = at.get(column)
         if j is None or j >= len(row):
             return None
         value = row[j]
-        return None if _blank(value) else value
+        return None if _blank(value) or isinstance(value, BadCell) else value
+
+    def unusable(row: list[Any]) -> list[tuple[str, str]]:
+        """(column, message) of every cell of a known column that holds no usable value: an
+        error value or a formula without a cached value (XLSX), or text with a character that
+        cannot be stored or shown."""
+        found = []
+        for column, j in at.items():
+            value = row[j] if j < len(row) else None
+            if isinstance(value, BadCell):
+                exc = value.error(name, 0, column)
+                found.append((column, message(exc.key, lang, **exc.params)))
+            elif isinstance(value, str) and (char := unstorable_character(value)) is not None:
+                found.append((column, _m("unstorable", lang, char=char)))
+        return sorted(found, key=lambda item: at[item[0]])
 
     # rows whose submission_id the survey already has are skipped, whatever else they hold
     sid_at = at.get("submission_id")
@@ -482,7 +509,7 @@ def import_read(
             report.preview.append(
                 {
                     "row": number,
-                    "cells": [_text(row[j]) if j < len(row) else "" for j in preview_at],
+                    "cells": [_shown(row[j]) if j < len(row) else "" for j in preview_at],
                     "status": "ok",
                 }
             )
@@ -491,6 +518,14 @@ def import_read(
         def problem(column: str | None, text: str, *, _number: int = number) -> None:
             report.add(_number, column, text)
 
+        bad_cells = unusable(row)
+        if bad_cells:  # nothing else of the row can be trusted
+            for column, text in bad_cells:
+                problem(column, text)
+            report.rows_with_problems += 1
+            if index < PREVIEW_ROWS:
+                report.preview[-1]["status"] = "error"
+            continue
         sid = sids.get(number)
         if sid is not None and sid in existing:
             report.duplicates.append(number)

@@ -24,7 +24,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("contenttypes", "0002_remove_content_type_name"),
         ("organizations", "0001_initial"),
-        ("surveys", "0008_export_job_kind"),
+        ("surveys", "0009_clean_unstorable_text"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

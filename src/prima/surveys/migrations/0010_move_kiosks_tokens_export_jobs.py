@@ -9,7 +9,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("surveys", "0008_export_job_kind"),
+        ("surveys", "0009_clean_unstorable_text"),
         ("collection", "0001_initial"),
         ("abuse", "0001_initial"),
         ("transfers", "0001_initial"),
