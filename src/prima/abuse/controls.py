@@ -30,6 +30,7 @@ from django.core.cache import cache
 
 from prima.surveys.choices import ResponseFlag
 
+# the salt from before the split (ADR 0004): forms already shown stay valid
 STAMP_SALT = "prima.surveys.form-stamp"
 
 

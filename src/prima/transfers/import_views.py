@@ -55,6 +55,7 @@ from prima.transfers.importing import (
 )
 
 IMPORT_ROLES = (Role.ADMIN, Role.MANAGER)
+# the salt from before the split (ADR 0004): previews in progress stay valid
 SALT = "prima.surveys.import"
 TOKEN_MAX_AGE = 3600  # seconds between preview and confirm
 STALE_AFTER = 24 * 3600

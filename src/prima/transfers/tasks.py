@@ -1,4 +1,4 @@
-"""Background tasks of the surveys app (django-tasks; run by ``prima db_worker``, which
+"""Background tasks of import and export (django-tasks; run by ``prima db_worker``, which
 ``prima serve`` and ``prima demo`` start beside the web server)."""
 
 from __future__ import annotations
