@@ -290,12 +290,18 @@ def nps_report(result: Any, column: str = "nps") -> dict[str, Any]:
 def report_alpha(
     table: Table, *, items: list[str] | None = None, scale: Scale | None = None
 ) -> dict[str, Any]:
-    from prima.metrics.reliability import reliability
+    from prima.metrics.reliability import reliability_from_sums, reliability_sums
 
     columns = resolve_item_columns(table, items) if items else default_alpha_columns(table)
     low, high = _scale("alpha", scale)
-    data = table.numbers(columns, low=low, high=high)
-    return {"method": "alpha", "scale": [low, high], **reliability(data, columns).as_dict()}
+    totals = None
+    for data, _rows in table.chunks(columns, low=low, high=high):
+        part = reliability_sums(data)
+        totals = part if totals is None else totals + part
+    if totals is None:  # pragma: no cover - a table without rows raises no_rows first
+        totals = reliability_sums(np.empty((0, len(columns))))
+    result = reliability_from_sums(totals, columns)
+    return {"method": "alpha", "scale": [low, high], **result.as_dict()}
 
 
 def jsonable(value: Any) -> Any:
