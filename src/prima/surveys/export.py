@@ -28,49 +28,33 @@ header and :data:`XLSX_SHEET_ROWS` responses), so a larger export continues on t
 from __future__ import annotations
 
 import csv
+import json
 import os
 import tempfile
 from collections.abc import Callable, Iterator
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from prima.surveys.export_cells import FORMULA_STARTS, INCLUDED_NOTE, csv_cells, pages, raw_cells
 from prima.surveys.models import Response, Survey
 from prima.surveys.profile import profile_fields
+from prima.surveys.xlsx_stream import XlsxStream
 
 META_COLUMNS = ["id", "submission_id", "submitted_at", "unit", "service", "staff", "channel"]
 NAME_COLUMNS = ["unit_name", "service_name", "staff_name"]
 SUGGESTION_COLUMN = "suggestion"
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 FORMATS = ("csv", "xlsx")
-CHUNK_SIZE = 5000
+CHUNK_SIZE = 10_000  # rows per query
 XLSX_SHEET_ROWS = 1_048_575  # Excel's 1,048,576 rows per sheet, less the header
 PROGRESS_EVERY = 10_000  # rows between two progress reports
 
 Progress = Callable[[int], None]
 """Called with the number of rows written so far (every :data:`PROGRESS_EVERY` and at the end)."""
 
-_FIELDS = (
-    "id",
-    "submission_id",
-    "submitted_at",
-    "unit_id",
-    "service_id",
-    "staff_id",
-    "channel",
-    "unit__name",
-    "service__name",
-    "staff__name",
-    "answers",
-    "profile",
-    "suggestion",
-    "flag",
-    "flag_detail",
-    "flag_included",
-)
 FLAG_COLUMNS = ["flag", "flag_detail"]
 
 
@@ -130,18 +114,27 @@ def export_rows(
     Values: ids and answers as ``int`` (``None`` when blank), ``submitted_at`` as an aware
     datetime in the site's time zone, text neutralised against formula injection.
     """
+    for page in _row_pages(survey, responses, chunk_size=chunk_size, last_id=last_id):
+        yield from page
+
+
+def _row_pages(
+    survey: Survey,
+    responses: QuerySet[Response] | None,
+    *,
+    chunk_size: int,
+    last_id: int | None,
+) -> Iterator[list[list[Any]]]:
+    """:func:`export_rows` in pages (raw values from one query per page, JSON parsed once a
+    row)."""
     answers_at = answer_keys(survey)
     profile_at = profile_keys(survey)
     tz = timezone.get_current_timezone()
-    qs = export_queryset(survey, responses)
-    if last_id is not None:
-        qs = qs.filter(pk__lte=last_id)
-    after = 0
-    while True:
-        page = list(qs.filter(pk__gt=after).values_list(*_FIELDS)[:chunk_size])
-        if not page:
-            return
-        after = page[-1][0]
+    loads = json.loads
+    parse = datetime.fromisoformat
+    cells = raw_cells(export_queryset(survey, responses))
+    for page in pages(cells, chunk_size, last_id):
+        rows = []
         for (
             pk,
             submission_id,
@@ -153,52 +146,63 @@ def export_rows(
             unit_name,
             service_name,
             staff_name,
-            answers,
-            profile,
+            answers_json,
+            profile_json,
             suggestion,
             flag,
             flag_detail,
             flag_included,
         ) in page:
+            answers = loads(answers_json) if answers_json else None
+            profile = loads(profile_json) if profile_json else None
             answers = answers if isinstance(answers, dict) else {}
             profile = profile if isinstance(profile, dict) else {}
-            yield [
-                pk,
-                str(submission_id),
-                timezone.localtime(submitted_at, tz),
-                unit_id,
-                service_id,
-                staff_id,
-                neutralise(channel),
-                neutralise(unit_name),
-                neutralise(service_name),
-                neutralise(staff_name),
-                *(answers.get(k) for k in answers_at),
-                *(neutralise(profile.get(k)) for k in profile_at),
-                neutralise(suggestion or None),
-                # ``flag`` holds the reason only while the response is left out of the
-                # indices, so ``prima analyze`` (which skips flagged rows) counts exactly
-                # what Prima counts
-                (flag or None) if not flag_included else None,
-                neutralise(
-                    flag_detail + (" (disertakan setelah ditinjau)" if flag_included else "")
-                )
-                or None,
-            ]
-        if len(page) < chunk_size:
-            return
+            if isinstance(submitted_at, str):  # SQLite: UTC as text
+                submitted_at = parse(submitted_at).replace(tzinfo=UTC)
+            rows.append(
+                [
+                    pk,
+                    submission_id,
+                    submitted_at.astimezone(tz),
+                    unit_id,
+                    service_id,
+                    staff_id,
+                    neutralise(channel),
+                    neutralise(unit_name),
+                    neutralise(service_name),
+                    neutralise(staff_name),
+                    *map(answers.get, answers_at),
+                    *(neutralise(profile.get(k)) for k in profile_at),
+                    neutralise(suggestion or None),
+                    # ``flag`` holds the reason only while the response is left out of the
+                    # indices, so ``prima analyze`` (which skips flagged rows) counts exactly
+                    # what Prima counts
+                    (flag or None) if not flag_included else None,
+                    neutralise(flag_detail + (INCLUDED_NOTE if flag_included else "")) or None,
+                ]
+            )
+        yield rows
 
 
-def _counting(rows: Iterator[list[Any]], progress: Progress | None) -> Iterator[list[Any]]:
-    """``rows``, reporting to ``progress`` every :data:`PROGRESS_EVERY` rows and at the end."""
-    n = 0
-    for row in rows:
-        yield row
-        n += 1
-        if progress is not None and n % PROGRESS_EVERY == 0:
-            progress(n)
-    if progress is not None:
-        progress(n)
+class _Counter:
+    """Counts written rows and reports to ``progress`` at every multiple of
+    :data:`PROGRESS_EVERY` passed and at the end."""
+
+    def __init__(self, progress: Progress | None) -> None:
+        self.progress = progress
+        self.rows = 0
+
+    def add(self, n: int) -> None:
+        before, self.rows = self.rows, self.rows + n
+        if self.progress is not None:
+            every = PROGRESS_EVERY
+            for mark in range((before // every + 1) * every, self.rows + 1, every):
+                self.progress(mark)
+
+    def finish(self) -> int:
+        if self.progress is not None:
+            self.progress(self.rows)
+        return self.rows
 
 
 def xlsx_sheet_count(rows: int, sheet_rows: int | None = None) -> int:
@@ -217,14 +221,6 @@ def xlsx_sheet_names(rows: int, sheet_rows: int | None = None) -> list[str]:
     ]
 
 
-def _csv_cell(value: Any) -> Any:
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        return value.isoformat(timespec="seconds")
-    return value
-
-
 def write_csv(
     survey: Survey,
     stream: IO[str],
@@ -233,14 +229,23 @@ def write_csv(
     progress: Progress | None = None,
     last_id: int | None = None,
 ) -> int:
-    """Write UTF-8 text CSV (comma, header first) to ``stream``; returns the number of rows."""
+    """Write UTF-8 text CSV (comma, header first) to ``stream``; returns the number of rows.
+
+    The database computes every cell (:func:`prima.surveys.export_cells.csv_cells`); Python
+    only hands pages of them to the CSV writer."""
     writer = csv.writer(stream, lineterminator="\n")
     writer.writerow(export_columns(survey))
-    n = 0
-    for row in _counting(export_rows(survey, responses, last_id=last_id), progress):
-        writer.writerow([_csv_cell(v) for v in row])
-        n += 1
-    return n
+    counter = _Counter(progress)
+    cells = csv_cells(
+        export_queryset(survey, responses),
+        answer_keys(survey),
+        profile_keys(survey),
+        timezone.get_current_timezone(),
+    )
+    for page in pages(cells, CHUNK_SIZE, last_id):
+        writer.writerows(page)
+        counter.add(len(page))
+    return counter.finish()
 
 
 def write_xlsx(
@@ -252,33 +257,29 @@ def write_xlsx(
     last_id: int | None = None,
     sheet_rows: int | None = None,
 ) -> int:
-    """Write an XLSX workbook (openpyxl write-only): the responses on the first sheet (and on
-    ``responses-2``... past ``sheet_rows`` rows each, every one with the header), the
-    survey's description on the last. Returns the number of rows."""
-    from openpyxl import Workbook
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
-    def cell(value: Any) -> Any:
-        if isinstance(value, datetime):
-            return value.replace(tzinfo=None)  # local wall time; Excel has no time zones
-        if isinstance(value, str):
-            return ILLEGAL_CHARACTERS_RE.sub("", value)
-        return value
-
+    """Write an XLSX workbook (:class:`~prima.surveys.xlsx_stream.XlsxStream`): the responses
+    on the first sheet (and on ``responses-2``... past ``sheet_rows`` rows each, every one
+    with the header), the survey's description on the last. Returns the number of rows."""
     sheet_rows = sheet_rows or XLSX_SHEET_ROWS
-    book = Workbook(write_only=True)
+    book = XlsxStream(target)
     header = export_columns(survey)
-    sheet = book.create_sheet("responses")
+    sheet = book.add_sheet("responses")
     sheet.append(header)
-    n = 0
-    for row in _counting(export_rows(survey, responses, last_id=last_id), progress):
-        if n and n % sheet_rows == 0:  # the sheet is full: go on with the next one
-            sheet = book.create_sheet(xlsx_sheet_names(n + 1, sheet_rows)[-1])
-            sheet.append(header)
-        sheet.append([cell(v) for v in row])
-        n += 1
+    counter = _Counter(progress)
+    for page in _row_pages(survey, responses, chunk_size=CHUNK_SIZE, last_id=last_id):
+        at = 0
+        while at < len(page):
+            room = sheet_rows - (counter.rows % sheet_rows)
+            if counter.rows and room == sheet_rows:  # the sheet is full: the next one
+                sheet = book.add_sheet(xlsx_sheet_names(counter.rows + 1, sheet_rows)[-1])
+                sheet.append(header)
+            part = page[at : at + room]
+            sheet.extend(part)
+            counter.add(len(part))
+            at += len(part)
+    n = counter.finish()
     names = xlsx_sheet_names(n, sheet_rows)
-    info = book.create_sheet("survey")
+    info = book.add_sheet("survey")
     version = survey.instrument_version
     for key, value in (
         ("code", survey.code),
@@ -290,10 +291,10 @@ def write_xlsx(
         ("sheets", ", ".join(names)),
         ("exported_at", timezone.localtime().replace(tzinfo=None, microsecond=0)),
     ):
-        info.append([key, cell(neutralise(value))])
+        info.append([key, neutralise(value)])
     if len(names) > 1:
         info.append(["note", sheet_split_note(n, len(names), sheet_rows)])
-    book.save(target)
+    book.close()
     return n
 
 
