@@ -180,7 +180,7 @@ class CsvSource:
                         return
                     buf += b"\n"
                 arr = np.frombuffer(buf, dtype=np.uint8)
-                seps, breaks = self._separators(arr, final)
+                seps, breaks = self._separators(arr, b'"' in buf, final)
                 if final:
                     cut = len(buf)
                 elif breaks.size:
@@ -208,7 +208,7 @@ class CsvSource:
 
     # -- one chunk of whole records -----------------------------------------------------------
     def _separators(
-        self, arr: NDArray[np.uint8], final: bool
+        self, arr: NDArray[np.uint8], quoted: bool, final: bool
     ) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
         """Positions of the separators and line breaks outside quotes, and of those line
         breaks alone. A quoted region runs from an odd quote to the next one (a doubled quote
@@ -217,6 +217,8 @@ class CsvSource:
         csv module)."""
         newline = arr == NEWLINE
         seps = np.flatnonzero(newline | (arr == ord(self.delimiter)))
+        if not quoted:  # most chunks of answers hold no quote
+            return seps, seps[newline[seps]]
         quotes = np.flatnonzero(arr == QUOTE)
         if quotes.size:
             paired = quotes.size - quotes.size % 2
