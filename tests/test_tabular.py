@@ -422,3 +422,15 @@ def test_a_quote_left_open_stops_at_its_row(tmp_path):
         read_table(path).numbers(["U1"])
     assert info.value.key == "bad_csv"
     assert info.value.row == 3
+
+
+def test_rows_in_memory_may_be_none():
+    """Stored responses laid out as a table (the web's path): no rows is an empty result, not
+    an error, and the analyses report n = 0."""
+    from prima.analysis import report_ikm
+
+    empty = Table("raw", [f"U{i}" for i in range(1, 10)], 0, _rows=[], _row_numbers=[])
+    assert empty.numbers(["U1", "U2"]).shape == (0, 2)
+    result = report_ikm(empty)
+    assert result["n"] == 0
+    assert result["ikm"] is None

@@ -161,7 +161,7 @@ class Table:
                 values, numbers = values[keep], numbers[keep]
             self._check(values, numbers, names, low, high, whole and not digits_only)
             yield values, numbers
-        if not seen:
+        if not seen and not isinstance(self._reader, _ListSource):  # a file of blank rows
             raise InputError("no_rows", file=self.source)
         self.rows, self.dropped, self.fallback_blocks = seen, dropped, fallback
 
