@@ -201,3 +201,23 @@ def test_a_long_suggestion_does_not_widen_a_phone_page(world: World, watched, li
     )
     assert widths[0] <= widths[1], f"scrollWidth {widths[0]} > clientWidth {widths[1]}"
     w.assert_clean("phone dashboard")
+
+
+def test_long_names_do_not_widen_the_public_pages_on_a_phone(world: World, watched):
+    """The public survey and the public results page (where the unit names show)."""
+    world.alpha.name = "Dinas" + "Kesehatan" * 20  # 185 characters, no space
+    world.alpha.save(update_fields=["name"])
+    world.upt1.name = "Unit" + "Pelayanan" * 20
+    world.upt1.save(update_fields=["name"])
+    for _ in range(6):
+        submit(world.skm, skm_answers(), unit=world.upt1)
+    result_publish(survey=world.skm, period="2026")
+    w = watched(**PHONE)
+    for path in (f"/s/{world.skm.code}/", f"/hasil/{world.alpha.slug}/"):
+        page = w.visit(path)
+        expect(page.get_by_text("KesehatanKesehatan", exact=False).first).to_be_attached()
+        widths = page.evaluate(
+            "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+        )
+        assert widths[0] <= widths[1], f"{path}: scrollWidth {widths[0]} > {widths[1]}"
+    w.assert_clean("public pages on a phone")
