@@ -28,18 +28,20 @@ header and :data:`XLSX_SHEET_ROWS` responses), so a larger export continues on t
 from __future__ import annotations
 
 import csv
-import json
 import os
+import queue
 import tempfile
+import threading
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
 
+import orjson
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from prima.surveys.export_cells import FORMULA_STARTS, INCLUDED_NOTE, csv_cells, pages, raw_cells
+from prima.surveys.export_cells import FORMULA_STARTS, csv_cells, pages, row_cells
 from prima.surveys.models import Response, Survey
 from prima.surveys.profile import profile_fields
 from prima.surveys.xlsx_stream import XlsxStream
@@ -130,79 +132,90 @@ def _row_pages(
     answers_at = answer_keys(survey)
     profile_at = profile_keys(survey)
     tz = timezone.get_current_timezone()
-    loads = json.loads
+    loads = orjson.loads
     parse = datetime.fromisoformat
-    cells = raw_cells(export_queryset(survey, responses))
-    for page in pages(cells, chunk_size, last_id):
+    starts = FORMULA_STARTS
+    for page in pages(row_cells(export_queryset(survey, responses)), chunk_size, last_id):
         rows = []
-        for (
-            pk,
-            submission_id,
-            submitted_at,
-            unit_id,
-            service_id,
-            staff_id,
-            channel,
-            unit_name,
-            service_name,
-            staff_name,
-            answers_json,
-            profile_json,
-            suggestion,
-            flag,
-            flag_detail,
-            flag_included,
-        ) in page:
+        for cells in page:
+            answers_json, profile_json = cells[10], cells[11]
             answers = loads(answers_json) if answers_json else None
             profile = loads(profile_json) if profile_json else None
-            answers = answers if isinstance(answers, dict) else {}
-            profile = profile if isinstance(profile, dict) else {}
-            if isinstance(submitted_at, str):  # SQLite: UTC as text
-                submitted_at = parse(submitted_at).replace(tzinfo=UTC)
+            if not isinstance(answers, dict):
+                answers = {}
+            if not isinstance(profile, dict):
+                profile = {}
+            stamp = cells[2]
+            if stamp.__class__ is str:  # SQLite: UTC as text
+                stamp = parse(stamp).replace(tzinfo=UTC)
             rows.append(
                 [
-                    pk,
-                    submission_id,
-                    submitted_at.astimezone(tz),
-                    unit_id,
-                    service_id,
-                    staff_id,
-                    neutralise(channel),
-                    neutralise(unit_name),
-                    neutralise(service_name),
-                    neutralise(staff_name),
+                    cells[0],
+                    cells[1],
+                    stamp.astimezone(tz),
+                    *cells[3:10],
                     *map(answers.get, answers_at),
-                    *(neutralise(profile.get(k)) for k in profile_at),
-                    neutralise(suggestion or None),
-                    # ``flag`` holds the reason only while the response is left out of the
-                    # indices, so ``prima analyze`` (which skips flagged rows) counts exactly
-                    # what Prima counts
-                    (flag or None) if not flag_included else None,
-                    neutralise(flag_detail + (INCLUDED_NOTE if flag_included else "")) or None,
+                    *[
+                        "'" + v if v.__class__ is str and v.startswith(starts) else v
+                        for v in map(profile.get, profile_at)
+                    ],
+                    *cells[12:],
                 ]
             )
         yield rows
 
 
-class _Counter:
-    """Counts written rows and reports to ``progress`` at every multiple of
-    :data:`PROGRESS_EVERY` passed and at the end."""
+def _write_behind(
+    pages: Iterator[list[Any]], write: Callable[[list[Any]], None], progress: Progress | None
+) -> int:
+    """Hand each page to ``write`` in a second thread while this one reads the next page
+    (the database and zlib work without the GIL, so the two overlap); returns the rows written.
 
-    def __init__(self, progress: Progress | None) -> None:
-        self.progress = progress
-        self.rows = 0
+    ``progress`` (called here, where the database connection lives) hears of every multiple
+    of :data:`PROGRESS_EVERY` rows written and of the total at the end. An error in ``write``
+    stops the reading and is raised here."""
+    handoff: queue.Queue[list[Any] | None] = queue.Queue(maxsize=2)
+    written = [0]
+    failed: list[BaseException] = []
 
-    def add(self, n: int) -> None:
-        before, self.rows = self.rows, self.rows + n
-        if self.progress is not None:
-            every = PROGRESS_EVERY
-            for mark in range((before // every + 1) * every, self.rows + 1, every):
-                self.progress(mark)
+    def writer() -> None:
+        while (page := handoff.get()) is not None:
+            if failed:
+                continue  # drain, so that the reader never blocks
+            try:
+                write(page)
+            except BaseException as exc:
+                failed.append(exc)
+            else:
+                written[0] += len(page)
 
-    def finish(self) -> int:
-        if self.progress is not None:
-            self.progress(self.rows)
-        return self.rows
+    every = PROGRESS_EVERY
+    reported = 0
+
+    def report(upto: int) -> None:
+        nonlocal reported
+        if progress is not None:
+            for mark in range((reported // every + 1) * every, upto + 1, every):
+                progress(mark)
+        reported = upto
+
+    thread = threading.Thread(target=writer, name="export-writer", daemon=True)
+    thread.start()
+    try:
+        for page in pages:
+            if failed:
+                break
+            handoff.put(page)
+            report(written[0])
+    finally:
+        handoff.put(None)
+        thread.join()
+    if failed:
+        raise failed[0]
+    report(written[0])
+    if progress is not None:
+        progress(written[0])
+    return written[0]
 
 
 def xlsx_sheet_count(rows: int, sheet_rows: int | None = None) -> int:
@@ -235,17 +248,13 @@ def write_csv(
     only hands pages of them to the CSV writer."""
     writer = csv.writer(stream, lineterminator="\n")
     writer.writerow(export_columns(survey))
-    counter = _Counter(progress)
     cells = csv_cells(
         export_queryset(survey, responses),
         answer_keys(survey),
         profile_keys(survey),
         timezone.get_current_timezone(),
     )
-    for page in pages(cells, CHUNK_SIZE, last_id):
-        writer.writerows(page)
-        counter.add(len(page))
-    return counter.finish()
+    return _write_behind(pages(cells, CHUNK_SIZE, last_id), writer.writerows, progress)
 
 
 def write_xlsx(
@@ -265,19 +274,23 @@ def write_xlsx(
     header = export_columns(survey)
     sheet = book.add_sheet("responses")
     sheet.append(header)
-    counter = _Counter(progress)
-    for page in _row_pages(survey, responses, chunk_size=CHUNK_SIZE, last_id=last_id):
+    sheets = [sheet]
+    done = [0]
+
+    def write(page: list[Any]) -> None:
         at = 0
         while at < len(page):
-            room = sheet_rows - (counter.rows % sheet_rows)
-            if counter.rows and room == sheet_rows:  # the sheet is full: the next one
-                sheet = book.add_sheet(xlsx_sheet_names(counter.rows + 1, sheet_rows)[-1])
-                sheet.append(header)
+            room = sheet_rows - (done[0] % sheet_rows)
+            if done[0] and room == sheet_rows:  # the sheet is full: the next one
+                sheets[0] = book.add_sheet(xlsx_sheet_names(done[0] + 1, sheet_rows)[-1])
+                sheets[0].append(header)
             part = page[at : at + room]
-            sheet.extend(part)
-            counter.add(len(part))
+            sheets[0].extend(part)
+            done[0] += len(part)
             at += len(part)
-    n = counter.finish()
+
+    rows = _row_pages(survey, responses, chunk_size=CHUNK_SIZE, last_id=last_id)
+    n = _write_behind(rows, write, progress)
     names = xlsx_sheet_names(n, sheet_rows)
     info = book.add_sheet("survey")
     version = survey.instrument_version

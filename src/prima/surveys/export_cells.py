@@ -58,11 +58,12 @@ def _in_formula_starts() -> tuple[str, list[str]]:
     return "(" + ", ".join(["%s"] * len(FORMULA_STARTS)) + ")", list(FORMULA_STARTS)
 
 
-def neutralised(expression: Expression | F) -> VendorSql:
+def neutralised(expression: Expression | F, *, empty_as_null: bool = True) -> VendorSql:
     """A text column with a leading ``'`` when a spreadsheet would read it as a formula;
-    empty text as NULL."""
+    empty text as NULL (or as it is)."""
     starts, params = _in_formula_starts()
-    sql = f"CASE WHEN substr({{0}}, 1, 1) IN {starts} THEN '''' || {{0}} ELSE NULLIF({{0}}, '') END"
+    otherwise = "NULLIF({0}, '')" if empty_as_null else "{0}"
+    sql = f"CASE WHEN substr({{0}}, 1, 1) IN {starts} THEN '''' || {{0}} ELSE {otherwise} END"
     return VendorSql(expression, templates={"sqlite": (sql, params), "postgresql": (sql, params)})
 
 
@@ -263,34 +264,28 @@ def csv_cells(
     )
 
 
-RAW_FIELDS = (
-    "unit_id",
-    "service_id",
-    "staff_id",
-    "channel",
-    "unit__name",
-    "service__name",
-    "staff__name",
-)
-
-
-def raw_cells(qs: QuerySet[Any]) -> QuerySet[Any]:
-    """``qs`` as tuples ``(id, submission_id text, submitted_at, unit_id, service_id,
-    staff_id, channel, unit_name, service_name, staff_name, answers JSON text, profile JSON
-    text, suggestion, flag, flag_detail, flag_included)``; ``submitted_at`` is text (UTC) on
-    SQLite, an aware datetime on PostgreSQL."""
+def row_cells(qs: QuerySet[Any]) -> QuerySet[Any]:
+    """``qs`` as tuples for the rows that Python completes (XLSX, the SKM report): the cells
+    of :func:`csv_cells` (text as it is, empty text too) except ``submitted_at`` as stored
+    (text in UTC on SQLite, an aware datetime on PostgreSQL) and the ``answers`` and
+    ``profile`` JSON as text, in place of their columns."""
     as_text = {"sqlite": ("{0}", []), "postgresql": ("{0}::text", [])}
     return qs.values_list(
         "pk",
         uuid_text(),
         timestamp_text(),
-        *RAW_FIELDS,
+        "unit_id",
+        "service_id",
+        "staff_id",
+        neutralised(F("channel"), empty_as_null=False),
+        neutralised(F("unit__name"), empty_as_null=False),
+        neutralised(F("service__name"), empty_as_null=False),
+        neutralised(F("staff__name"), empty_as_null=False),
         VendorSql(F("answers"), templates=as_text),
         VendorSql(F("profile"), templates=as_text),
-        "suggestion",
-        "flag",
-        "flag_detail",
-        "flag_included",
+        neutralised(F("suggestion")),
+        flag_cell(),
+        flag_detail_cell(),
     )
 
 

@@ -34,14 +34,30 @@ _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 def _escape(text: str) -> str:
-    if _SPECIAL.search(text) is None:
-        return text
     text = _ILLEGAL.sub("", text)
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _attr(text: str) -> str:
     return _escape(text).replace('"', "&quot;")
+
+
+def _other_cell(ref: str, value: Any) -> str:
+    """A cell that is neither ``int`` nor ``str`` (nor ``None``)."""
+    if isinstance(value, bool):
+        return f'<c r="{ref}" t="b"><v>{int(value)}</v></c>'
+    if isinstance(value, datetime | date):
+        if isinstance(value, datetime) and value.tzinfo is not None:
+            value = value.replace(tzinfo=None)
+        return f'<c r="{ref}" s="1"><v>{to_excel(value)!r}</v></c>'
+    if isinstance(value, str):
+        text = _escape(str(value))
+        return f'<c r="{ref}" t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>'
+    if isinstance(value, float):
+        return f'<c r="{ref}"><v>{value!r}</v></c>'
+    if isinstance(value, int | Decimal):
+        return f'<c r="{ref}"><v>{value}</v></c>'
+    raise TypeError(f"xlsx cell {ref}: cannot write {type(value).__name__}")
 
 
 class SheetWriter:
@@ -57,54 +73,44 @@ class SheetWriter:
     def rows(self) -> int:
         return self._rows
 
-    def _row_xml(self, number: int, row: Sequence[Any]) -> str:
+    def _rows_xml(self, rows: Iterable[Sequence[Any]]) -> str:
+        """The ``<row>`` elements of ``rows``, numbered on from the rows written so far."""
         letters = self._letters
-        if len(row) > len(letters):
-            letters.extend(get_column_letter(i + 1) for i in range(len(letters), len(row)))
-        r = str(number)
-        cells = [f'<row r="{r}">']
-        append = cells.append
-        for letter, value in zip(letters, row, strict=False):
-            if value is None:
-                continue
-            kind = type(value)
-            if kind is int:
-                append(f'<c r="{letter}{r}"><v>{value}</v></c>')
-            elif kind is str:
-                if value:
-                    append(
-                        f'<c r="{letter}{r}" t="inlineStr"><is><t xml:space="preserve">'
-                        f"{_escape(value)}</t></is></c>"
-                    )
-            elif kind is bool:
-                append(f'<c r="{letter}{r}" t="b"><v>{int(value)}</v></c>')
-            elif isinstance(value, datetime | date):
-                if isinstance(value, datetime) and value.tzinfo is not None:
-                    value = value.replace(tzinfo=None)
-                append(f'<c r="{letter}{r}" s="1"><v>{to_excel(value)!r}</v></c>')
-            elif isinstance(value, str):
-                append(
-                    f'<c r="{letter}{r}" t="inlineStr"><is><t xml:space="preserve">'
-                    f"{_escape(str(value))}</t></is></c>"
-                )
-            elif isinstance(value, float):
-                append(f'<c r="{letter}{r}"><v>{value!r}</v></c>')
-            elif isinstance(value, int | Decimal):
-                append(f'<c r="{letter}{r}"><v>{value}</v></c>')
-            else:
-                raise TypeError(f"xlsx cell {letter}{r}: cannot write {kind.__name__}")
-        append("</row>")
-        return "".join(cells)
+        search = _SPECIAL.search
+        out: list[str] = []
+        append = out.append
+        number = self._rows
+        for row in rows:
+            if len(row) > len(letters):
+                letters.extend(get_column_letter(i + 1) for i in range(len(letters), len(row)))
+            number += 1
+            r = str(number)
+            append(f'<row r="{r}">')
+            for letter, value in zip(letters, row, strict=False):
+                if value is None:
+                    continue
+                kind = value.__class__
+                if kind is int:
+                    append(f'<c r="{letter}{r}"><v>{value}</v></c>')
+                elif kind is str:
+                    if value:
+                        if search(value) is not None:
+                            value = _escape(value)
+                        append(
+                            f'<c r="{letter}{r}" t="inlineStr"><is><t xml:space="preserve">'
+                            f"{value}</t></is></c>"
+                        )
+                else:
+                    append(_other_cell(f"{letter}{r}", value))
+            append("</row>")
+        self._rows = number
+        return "".join(out)
 
     def append(self, row: Sequence[Any]) -> None:
-        self._rows += 1
-        self._part.write(self._row_xml(self._rows, row).encode("utf-8"))
+        self._part.write(self._rows_xml([row]).encode("utf-8"))
 
     def extend(self, rows: Iterable[Sequence[Any]]) -> None:
-        start = self._rows
-        xml = [self._row_xml(start + i, row) for i, row in enumerate(rows, 1)]
-        self._rows = start + len(xml)
-        self._part.write("".join(xml).encode("utf-8"))
+        self._part.write(self._rows_xml(rows).encode("utf-8"))
 
     def close(self) -> None:
         self._part.write(b"</sheetData></worksheet>")
