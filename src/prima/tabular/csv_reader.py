@@ -200,6 +200,7 @@ class CsvSource:
                     yield block
                     row += block.size
                 else:
+                    self._check_widths(seps, breaks, row)
                     cells, records = self._parse(buf[:cut], row)
                     yield cells
                     row += records
@@ -249,6 +250,21 @@ class CsvSource:
         if bool((length == ncols - 1).any()):  # nothing but the separators: a blank row
             return None
         return grid
+
+    def _check_widths(self, seps: NDArray[np.intp], breaks: NDArray[np.intp], row: int) -> None:
+        """Before the csv module makes a string of every cell: no record wider than the
+        limit (a record is one line break outside quotes, blank lines included)."""
+        limit = self.limits.max_columns
+        fields = np.diff(np.searchsorted(seps, breaks, side="right"), prepend=0)
+        if fields.size and int(fields.max()) > limit:
+            at = int(np.argmax(fields > limit))
+            raise InputError(
+                "too_many_columns",
+                file=self.label,
+                row=row + at,
+                count=int(fields[at]),
+                limit=limit,
+            )
 
     def _check_lengths(self, block: TextBlock) -> None:
         limit = self.limits.max_field_chars
