@@ -221,3 +221,58 @@ def test_long_names_do_not_widen_the_public_pages_on_a_phone(world: World, watch
         )
         assert widths[0] <= widths[1], f"{path}: scrollWidth {widths[0]} > {widths[1]}"
     w.assert_clean("public pages on a phone")
+
+
+def test_another_site_may_frame_the_widget_but_not_the_page(
+    world: World, browser: Browser, live_server: Any
+):
+    """A page of another site (served here by the test, at 127.0.0.1 while the live server is
+    localhost: another origin, and on loopback so that Chromium lets it frame a local server)
+    frames the results widget and the full results page: the widget shows, the page is
+    refused (frame-ancestors 'none', and X-Frame-Options: DENY). Chromium's local-network
+    checks are off: they would refuse a page the test serves framing the live server."""
+    result_publish(survey=world.skm, period="2026")
+    assert live_server.url.startswith("http://localhost:")
+    other = live_server.url.replace("localhost", "127.0.0.1") + "/lain"
+    args = [*CHROMIUM_ARGS, "--disable-features=LocalNetworkAccessChecks"]
+    lenient = browser.browser_type.launch(executable_path=CHROMIUM, args=args, headless=True)
+    try:
+        framing(lenient, world, live_server, other)
+    finally:
+        lenient.close()
+
+
+def framing(browser: Browser, world: World, live_server: Any, other: str) -> None:
+    context = browser.new_context(**DESKTOP)
+    try:
+        context.set_default_timeout(15_000)
+        refused: list[str] = []
+
+        def serve(route: Route) -> None:
+            url = route.request.url
+            if url.startswith(live_server.url + "/"):
+                route.continue_()
+            elif url == other:
+                embed = f"{live_server.url}/hasil/{world.alpha.slug}/embed/"
+                page_url = f"{live_server.url}/hasil/{world.alpha.slug}/"
+                body = (
+                    f'<!doctype html><title>x</title><iframe id="widget" src="{embed}"></iframe>'
+                    f'<iframe id="page" src="{page_url}"></iframe>'
+                )
+                route.fulfill(status=200, content_type="text/html", body=body)
+            else:
+                route.abort()
+
+        context.route("**/*", serve)
+        page = context.new_page()
+        page.on("console", lambda m: refused.append(m.text) if "frame" in m.text else None)
+        page.goto(other)
+        widget = page.frame_locator("#widget")
+        expect(widget.locator("body.embed")).to_be_attached()
+        expect(widget.get_by_text(world.alpha.name).first).to_be_attached()
+        page.wait_for_load_state("networkidle")
+        framed_page = page.frame_locator("#page")
+        assert framed_page.locator("main").count() == 0  # nothing of the page shows
+        assert any("frame-ancestors" in m or "X-Frame-Options" in m for m in refused), refused
+    finally:
+        context.close()
