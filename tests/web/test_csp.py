@@ -11,8 +11,12 @@ import secrets
 import subprocess
 import sys
 from pathlib import Path
+from unittest import mock
 
 import pytest
+from django.core.cache import cache
+from django.db.backends.utils import CursorWrapper
+from django.db.utils import OperationalError
 from django.test import Client
 
 from prima.insights.publication import result_publish
@@ -161,6 +165,21 @@ def test_production_settings_send_the_policy(tmp_path: Path):
         assert status == "200", (url, status)
         assert hsts.startswith("max-age="), (url, hsts)
         assert_strict(header, framed_by="'none'", where=f"production {url}")
+
+
+def test_the_database_outage_page_is_styled_without_inline_style(world: World):
+    """The 503 page (written in code, no template) links the public stylesheet instead of a
+    style attribute the policy would refuse."""
+    cache.clear()  # the survey's definition is read from the database, which is down
+    down = OperationalError("database is locked")
+    with mock.patch.object(CursorWrapper, "execute", side_effect=down):
+        r = Client().get(f"/s/{world.skm.code}/")
+    assert r.status_code == 503
+    assert_strict(r["Content-Security-Policy"], framed_by="'none'", where="503")
+    page = r.content.decode()
+    assert "Layanan sedang sibuk" in page
+    assert not re.search(r"\sstyle\s*=|<style", page)
+    assert '<link rel="stylesheet" href="/static/prima/public.css">' in page
 
 
 @pytest.mark.parametrize("header", ["script-src 'self' 'unsafe-inline'", "default-src 'self'"])
