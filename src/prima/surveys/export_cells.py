@@ -90,18 +90,19 @@ def json_text_neutralised(column: str, key: str) -> VendorSql:
     starts, params = _in_formula_starts()
     lite = "json_extract({0}, %s)"
     pg = "({0} ->> %s)"
+    path = _json_path(key)
     return VendorSql(
         F(column),
         templates={
             "sqlite": (
-                f"CASE WHEN typeof({lite}) = 'text' AND substr({lite}, 1, 1) IN {starts} "
-                f"THEN '''' || {lite} WHEN {lite} = '' THEN NULL ELSE {lite} END",
-                [_json_path(key)] * 2 + params + [_json_path(key)] * 3,
+                f"CASE WHEN substr({lite}, 1, 1) IN {starts} AND typeof({lite}) = 'text' "
+                f"THEN '''' || {lite} ELSE NULLIF({lite}, '') END",
+                [path, *params, path, path, path],
             ),
             "postgresql": (
-                f"CASE WHEN jsonb_typeof({{0}} -> %s) = 'string' AND substr({pg}, 1, 1) IN "
-                f"{starts} THEN '''' || {pg} WHEN {pg} = '' THEN NULL ELSE {pg} END",
-                [key, key, *params, key, key, key],
+                f"CASE WHEN substr({pg}, 1, 1) IN {starts} AND jsonb_typeof({{0}} -> %s) = "
+                f"'string' THEN '''' || {pg} ELSE NULLIF({pg}, '') END",
+                [key, *params, key, key, key],
             ),
         },
     )
