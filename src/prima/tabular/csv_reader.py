@@ -221,16 +221,20 @@ class CsvSource:
         if not quoted:  # most chunks of answers hold no quote
             return seps, seps[newline[seps]]
         quotes = np.flatnonzero(arr == QUOTE)
-        if quotes.size:
-            paired = quotes.size - quotes.size % 2
-            lo = np.searchsorted(seps, quotes[0:paired:2])
-            hi = np.searchsorted(seps, quotes[1:paired:2])
-            size = seps.size + 1
-            depth = np.cumsum(np.bincount(lo, minlength=size) - np.bincount(hi, minlength=size))
-            outside = depth[:-1] == 0
-            if quotes.size % 2 and not final:
-                outside &= seps < quotes[-1]
-            seps = seps[outside]
+        paired = quotes.size - quotes.size % 2
+        # separator indices [lo, hi) of each quoted region: few (a comma or a line break in a
+        # suggestion), so they are dropped by index instead of through a mask of every one
+        lo = np.searchsorted(seps, quotes[0:paired:2])
+        count = np.searchsorted(seps, quotes[1:paired:2]) - lo
+        keep = np.ones(seps.size, dtype=bool)
+        if quotes.size % 2 and not final:
+            keep[np.searchsorted(seps, quotes[-1]) :] = False
+        total = int(count.sum())
+        if total:
+            some = count > 0
+            lo, count = lo[some], count[some]
+            keep[np.repeat(lo - (np.cumsum(count) - count), count) + np.arange(total)] = False
+        seps = seps[keep]
         return seps, seps[newline[seps]]
 
     def _grid(
