@@ -129,12 +129,13 @@ class Table:
         low: float | None = None,
         high: float | None = None,
         whole: bool = True,
+        unchecked: Sequence[str] = (),
     ) -> Iterator[Chunk]:
         """Respondents x ``names`` numbers, chunk by chunk, with each row's spreadsheet number;
         ``NaN`` for blanks, checked against the scale; flagged rows left out after
-        :meth:`drop_flagged`."""
-        self.require(names)
-        cols = [self._index[n] for n in names]
+        :meth:`drop_flagged`. ``unchecked`` columns follow, any real number (weights)."""
+        self.require([*names, *unchecked])
+        cols = [self._index[n] for n in (*names, *unchecked)]
         seen = dropped = fallback = 0
         for block in self._reader.blocks():
             if block.size == 0:
@@ -159,7 +160,8 @@ class Table:
             if keep is not None and not keep.all():
                 dropped += int(keep.size - np.count_nonzero(keep))
                 values, numbers = values[keep], numbers[keep]
-            self._check(values, numbers, names, low, high, whole and not digits_only)
+            checked = values[:, : len(names)] if unchecked else values
+            self._check(checked, numbers, names, low, high, whole and not digits_only)
             yield values, numbers
         if not seen and not isinstance(self._reader, _ListSource):  # a file of blank rows
             raise InputError("no_rows", file=self.source)
