@@ -318,6 +318,32 @@ def generate(path: Path, respondents: int, seed: int = SEED, shape: str = "plain
     partial.replace(path)
 
 
+def generate_apart(path: Path, respondents: int, shape: str) -> None:
+    """:func:`generate` in a process of its own: this process stays small.
+
+    Linux carries the resident-memory high-water mark of the process that starts a child into
+    the child's ``ru_maxrss`` (it is taken at exec from the address space being replaced), so a
+    parent that had grown to 200 MB generating a file would make every child report 200 MB.
+    """
+    import multiprocessing
+
+    worker = multiprocessing.get_context("spawn").Process(
+        target=generate, args=(path, respondents, SEED, shape)
+    )
+    worker.start()
+    worker.join()
+    if worker.exitcode != 0:
+        raise SystemExit(f"generating {path} failed (exit {worker.exitcode})")
+
+
+def own_peak_mb() -> float:
+    """This process's own peak resident memory: the floor of every child's ``ru_maxrss``."""
+    import resource
+
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak / 1024 if sys.platform != "darwin" else peak / (1024 * 1024)
+
+
 # -- running and measuring -------------------------------------------------------------------
 @dataclass
 class Run:
@@ -468,7 +494,7 @@ def bench(
         generate_s = 0.0
     else:
         start = time.perf_counter()
-        generate(data, respondents, shape=shape)
+        generate_apart(data, respondents, shape)
         generate_s = time.perf_counter() - start
 
     fd, script_name = tempfile.mkstemp(prefix="ikm_pandas_", suffix=".py")
@@ -487,6 +513,10 @@ def bench(
         print(f"prima   : {' '.join(commands['prima'])}")
         print(f"pandas  : python <tmp script> FILE {args.baseline}  (read_csv, means, x 1/9, x 25)")
         print(f"runs    : {args.warmup} warm-up + {args.runs} timed of each, alternating")
+        print(
+            f"parent  : {own_peak_mb():.1f} MB peak RSS (a child's ru_maxrss is at least this; "
+            "files are generated in a process of their own)"
+        )
         print(f"load    : {_load()} (1/5/15 min) before the runs")
         for _ in range(args.warmup):
             for name in ("prima", "pandas"):

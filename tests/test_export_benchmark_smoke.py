@@ -26,4 +26,7 @@ def test_export_benchmark_tiny():
     assert "export xlsx:" in out
     assert out.count("(every row") == 2
     assert "peak memory" in out
+    assert out.count("rows per CPU second") == 2
+    assert "target 100,000 rows/s" in out  # CSV
+    assert "target 20,000 rows/s" in out  # XLSX
     assert "all checks passed" in out

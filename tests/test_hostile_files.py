@@ -113,3 +113,10 @@ def test_formula_with_cached_value_reads_the_value(tmp_path):
     result = json.loads(run.out)
     assert result["elements"]["U1"]["nrr"] == 4.0
     assert result["elements"]["U2"]["nrr"] == 3.0
+
+
+def test_csv_row_with_millions_of_cells_is_refused_before_parsing(tmp_path):
+    path = tmp_path / "lebar.csv"
+    path.write_bytes(b"U1,U2,U3,U4,U5,U6,U7,U8,U9\n3,3,3,3,3,3,3,3,3\n" + b"," * 3_000_000 + b"\n")
+    line = assert_refused(run_measured("analyze", "ikm", path), "lebar.csv", "baris 3")
+    assert "3000001 kolom; paling banyak 1024 kolom" in line

@@ -422,3 +422,58 @@ def test_a_quote_left_open_stops_at_its_row(tmp_path):
         read_table(path).numbers(["U1"])
     assert info.value.key == "bad_csv"
     assert info.value.row == 3
+
+
+def test_rows_in_memory_may_be_none():
+    """Stored responses laid out as a table (the web's path): no rows is an empty result, not
+    an error, and the analyses report n = 0."""
+    from prima.analysis import report_ikm
+
+    empty = Table("raw", [f"U{i}" for i in range(1, 10)], 0, _rows=[], _row_numbers=[])
+    assert empty.numbers(["U1", "U2"]).shape == (0, 2)
+    result = report_ikm(empty)
+    assert result["n"] == 0
+    assert result["ikm"] is None
+
+
+def test_weighted_servqual_chunk_by_chunk_equals_the_whole(tmp_path, monkeypatch):
+    """SERVQUAL with W.<dimension> columns read in many chunks: the same result as the metric
+    on the whole matrices, and a bad allocation in a late chunk names its spreadsheet row."""
+    import prima.tabular.csv_reader
+    from prima.analysis import report_servqual
+    from prima.instruments import load_instrument
+    from prima.metrics.servqual import servqual
+
+    monkeypatch.setattr(prima.tabular.csv_reader, "CHUNK_BYTES", 256)
+    inst = load_instrument("servqual")
+    items, dims = inst.item_ids, inst.dimensions()
+    rng = np.random.default_rng(3)
+    n = 120
+    e = rng.integers(1, 6, size=(n, len(items))).astype(float)
+    p = rng.integers(1, 6, size=(n, len(items))).astype(float)
+    e[rng.random(e.shape) < 0.05] = NAN
+    w = np.tile([30.0, 20.0, 20.0, 15.5, 14.5], (n, 1))
+    w[::7] = [10.0, 10.0, 10.0, 10.0, 60.0]
+    w[5] = NAN  # gave no weights: left out of the weighted score only
+    header = [f"{i}.harapan" for i in items] + [f"{i}.kinerja" for i in items]
+    header += [f"W.{d}" for d in dims]
+
+    def text(matrix: np.ndarray) -> str:
+        return ",".join("" if math.isnan(v) else f"{v:g}" for v in matrix)
+
+    body = [f"{text(e[r])},{text(p[r])},{text(w[r])}" for r in range(n)]
+    path = tmp_path / "sq.csv"
+    path.write_text("\n".join([",".join(header), *body]) + "\n", encoding="utf-8")
+    got = report_servqual(read_table(path), instrument=inst)
+    expected = servqual(e, p, items, dims, w).as_dict()
+    assert got["weighted_n"] == expected["weighted_n"] == n - 1
+    for key in ("weighted", "weighted_ci_low", "weighted_ci_high", "unweighted"):
+        assert got[key] == pytest.approx(expected[key], rel=1e-12, abs=1e-12)
+    assert got["dimensions"] == expected["dimensions"]
+    assert got["notes"] == expected["notes"]
+
+    body[100] = f"{text(e[100])},{text(p[100])},50,50,50,0,0"  # 150 points
+    path.write_text("\n".join([",".join(header), *body]) + "\n", encoding="utf-8")
+    with pytest.raises(InputError) as info:
+        report_servqual(read_table(path), instrument=inst)
+    assert (info.value.key, info.value.row) == ("weights_sum", 102)

@@ -106,17 +106,6 @@ def ikm_report(result: Any, inst: Instrument, scale: Scale) -> dict[str, Any]:
     return {"method": "ikm", "instrument": inst.name, "scale": list(scale), **out}
 
 
-def _paired(
-    table: Table, method: str, inst: Instrument | None, scale: Scale | None
-) -> tuple[Any, Scale, Any, Any]:
-    """The expectation and performance matrices (whole, for SERVQUAL's weights)."""
-    pairs = instrument_pairs(table, inst) if inst else discover_pairs(table)
-    low, high = _scale(method, scale, inst)
-    both = table.numbers([*pairs.expectation, *pairs.performance], low=low, high=high)
-    k = len(pairs.items)
-    return pairs, (low, high), both[:, :k], both[:, k:]
-
-
 def _add_groups(a: GroupTotals | None, b: GroupTotals) -> GroupTotals:
     if a is None:
         return b
@@ -195,7 +184,7 @@ def gap_report(result: Any, inst: Instrument | None, scale: Scale) -> dict[str, 
 def report_servqual(
     table: Table, *, instrument: InstrumentRef = None, scale: Scale | None = None
 ) -> dict[str, Any]:
-    from prima.metrics.servqual import WeightsError, servqual, servqual_from_totals
+    from prima.metrics.servqual import servqual_from_totals
 
     inst = _instrument(instrument) or load_instrument("servqual")
     dims = inst.dimensions()
@@ -207,23 +196,81 @@ def report_servqual(
         _pairs, used, _totals, found = _paired_totals(table, "servqual", inst, scale, groups)
         result = servqual_from_totals({d: found[f"dim:{d}"] for d in dims})
         return servqual_report(result, inst, used)
-    pairs, used, e, p = _paired(table, "servqual", inst, scale)
-    weights = table.numbers(w_cols, whole=False)
-    try:
-        result = servqual(e, p, pairs.items, dims, weights)
-    except WeightsError as exc:
-        if exc.total is not None:
-            key = "weights_sum"
-        else:
-            key = "weights_negative" if "negative" in exc.reason else "weights_blank"
-        raise InputError(
-            key,
-            file=table.source,
-            row=table.row_number(exc.row),
-            column=", ".join(w_cols or []),
-            total="" if exc.total is None else f"{exc.total:g}",
-        ) from None
-    return servqual_report(result, inst, used)
+    return servqual_report(
+        _weighted_servqual(table, inst, scale, w_cols), inst, _scale("servqual", scale, inst)
+    )
+
+
+def _weighted_servqual(
+    table: Table, inst: Instrument, scale: Scale | None, w_cols: list[str]
+) -> Any:
+    """SERVQUAL with each respondent's 100 points over the dimensions, chunk by chunk: the
+    dimension totals, and n, the sum and the sum of squares of the weighted scores."""
+    from dataclasses import replace
+
+    from prima.metrics.intervals import mean_interval_from_sums
+    from prima.metrics.paired import respondent_scores
+    from prima.metrics.servqual import (
+        WEIGHT_TOTAL,
+        WeightsError,
+        check_weights,
+        servqual_from_totals,
+    )
+
+    dims = inst.dimensions()
+    pairs = instrument_pairs(table, inst)
+    low, high = _scale("servqual", scale, inst)
+    k = len(pairs.items)
+    index = {item: j for j, item in enumerate(pairs.items)}
+    columns = {d: [index[m] for m in members] for d, members in dims.items()}
+    found: dict[str, GroupTotals | None] = dict.fromkeys(dims)
+    n = 0
+    total = total_sq = Fraction(0)
+    for values, rows in table.chunks(
+        [*pairs.expectation, *pairs.performance], low=low, high=high, unchecked=w_cols
+    ):
+        e, p, weights = values[:, :k], values[:, k : 2 * k], values[:, 2 * k :]
+        for d, cols in columns.items():
+            found[d] = _add_groups(found[d], group_totals(e, p, cols))
+        try:
+            given = check_weights(weights)
+        except WeightsError as exc:
+            if exc.total is not None:
+                key = "weights_sum"
+            else:
+                key = "weights_negative" if "negative" in exc.reason else "weights_blank"
+            raise InputError(
+                key,
+                file=table.source,
+                row=int(rows[exc.row]),
+                column=", ".join(w_cols),
+                total="" if exc.total is None else f"{exc.total:g}",
+            ) from None
+        per_dim = np.full((e.shape[0], len(dims)), np.nan)
+        for j, cols in enumerate(columns.values()):
+            scores = respondent_scores(e, p, cols)
+            per_dim[scores.rows, j] = scores.gap
+        usable = given & ~np.isnan(per_dim).any(axis=1)
+        weighted = (weights[usable] / WEIGHT_TOTAL * per_dim[usable]).sum(axis=1)
+        n += int(weighted.size)
+        total += Fraction(float(weighted.sum()))
+        total_sq += Fraction(float((weighted * weighted).sum()))
+    zero = len(GROUP_FIELDS) * (0,)
+    base = servqual_from_totals(
+        {d: found[d] or GroupTotals(tuple(zero for _ in columns[d])) for d in dims}
+    )
+    notes = [note for note in base.notes if not note.startswith("no W.<dimension>")]
+    interval = mean_interval_from_sums(n, total, total_sq)
+    if interval.n == 0:
+        notes.append("no respondent gave weights and answered every dimension")
+    return replace(
+        base,
+        weighted=interval.mean,
+        weighted_n=interval.n,
+        weighted_ci_low=interval.ci_low,
+        weighted_ci_high=interval.ci_high,
+        notes=notes,
+    )
 
 
 def servqual_report(result: Any, inst: Instrument, scale: Scale) -> dict[str, Any]:
@@ -290,12 +337,18 @@ def nps_report(result: Any, column: str = "nps") -> dict[str, Any]:
 def report_alpha(
     table: Table, *, items: list[str] | None = None, scale: Scale | None = None
 ) -> dict[str, Any]:
-    from prima.metrics.reliability import reliability
+    from prima.metrics.reliability import reliability_from_sums, reliability_sums
 
     columns = resolve_item_columns(table, items) if items else default_alpha_columns(table)
     low, high = _scale("alpha", scale)
-    data = table.numbers(columns, low=low, high=high)
-    return {"method": "alpha", "scale": [low, high], **reliability(data, columns).as_dict()}
+    totals = None
+    for data, _rows in table.chunks(columns, low=low, high=high):
+        part = reliability_sums(data)
+        totals = part if totals is None else totals + part
+    if totals is None:  # pragma: no cover - a table without rows raises no_rows first
+        totals = reliability_sums(np.empty((0, len(columns))))
+    result = reliability_from_sums(totals, columns)
+    return {"method": "alpha", "scale": [low, high], **result.as_dict()}
 
 
 def jsonable(value: Any) -> Any:

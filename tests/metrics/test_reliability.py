@@ -239,3 +239,20 @@ def test_alpha_matches_pingouin_hypothesis(n, k, seed):
     assert abs(r.ci_high - high) <= 0.0005 + 1e-9
     # the Feldt interval always contains alpha
     assert r.ci_low <= r.alpha <= r.ci_high
+
+
+def test_from_sums_of_chunks_is_exact_and_equals_the_whole():
+    """Totals of chunks add up: the result of two halves is the result of the whole, and with
+    whole-number answers it is exact (21/29 to the last bit, 0 exactly for alpha without A)."""
+    from prima.metrics.reliability import reliability_from_sums, reliability_sums
+
+    with_blank = np.vstack([DATA, [[2.0, NAN, 1.0]]])
+    halves = reliability_sums(with_blank[:2]) + reliability_sums(with_blank[2:])
+    assert (halves.rows, halves.n, halves.sums) == (5, 4, (10, 10, 10))
+    assert halves.products[0] == (30, 28, 29)  # A.A = 1+4+9+16, A.B = 2+2+12+12, A.C = 1+6+6+16
+    chunked = reliability_from_sums(halves, ITEMS)
+    assert chunked == reliability(with_blank, ITEMS)
+    assert chunked.alpha == 21 / 29
+    assert chunked.items["A"].alpha_if_deleted == 0.0
+    assert chunked.items["A"].item_total_r == pytest.approx(7 / math.sqrt(50), rel=1e-15)
+    assert chunked.notes == ["listwise deletion: 1 respondents with blanks left out"]

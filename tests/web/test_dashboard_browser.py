@@ -60,6 +60,14 @@ def offline(browser: Browser, live_server: Any) -> Iterator[Any]:
         errors: list[str] = []
         page.on("pageerror", lambda exc: errors.append(str(exc)))
         page.js_errors = errors  # type: ignore[attr-defined]
+        # what the Content-Security-Policy refused (Chromium reports each refusal as a console
+        # error): an inline style or script, eval, a resource from elsewhere
+        refused: list[str] = []
+        page.on(
+            "console",
+            lambda m: refused.append(m.text) if "Content Security Policy" in m.text else None,
+        )
+        page.csp_refusals = refused  # type: ignore[attr-defined]
         return page
 
     yield make
@@ -117,7 +125,9 @@ def test_ipa_diagram_and_trend_chart_render_offline(world, live_server, offline)
         )
     page = offline()
     login(page, live_server, "bob")
-    page.goto(f"{live_server.url}/app/surveys/{world.a6.code}/?period=2025-S1")
+    response = page.goto(f"{live_server.url}/app/surveys/{world.a6.code}/?period=2025-S1")
+    assert response is not None
+    assert "script-src 'self'" in response.headers["content-security-policy"]
     for chart in ("#ipa-chart", "#trend-chart", "#units-chart"):
         container = page.locator(f"{chart} .vega")
         expect(container).to_have_class(re.compile(r"\bdrawn\b"))
@@ -130,8 +140,21 @@ def test_ipa_diagram_and_trend_chart_render_offline(world, live_server, offline)
     assert page.locator("#trend-table tbody tr").count() == 6
     first = page.locator("#ipa-table tbody th").first.inner_text().split()[0]
     assert page.locator("#ipa-chart svg text", has_text=first).count() >= 1
+    # the tooltip (vega-tooltip, its style from the site's CSS) shows a point's numbers
+    point = page.locator("#ipa-chart svg g.mark-symbol path").first
+    point.scroll_into_view_if_needed()
+    box = point.bounding_box()  # in the viewport, where the mouse moves
+    assert box is not None
+    # a little off the centre, where the dashed mean line crosses the point
+    x, y = box["x"] + box["width"] * 0.7, box["y"] + box["height"] * 0.3
+    tooltip = page.locator("#vg-tooltip-element.visible")
+    page.mouse.move(x - 30, y - 30)  # Vega shows the tooltip when the pointer moves onto a point
+    page.mouse.move(x, y, steps=5)
+    expect(tooltip).to_be_visible()
+    assert tooltip.locator("td.key", has_text="Kuadran").count() == 1
     assert page.blocked == []  # type: ignore[attr-defined]
     assert page.js_errors == []  # type: ignore[attr-defined]
+    assert page.csp_refusals == []  # type: ignore[attr-defined]
 
 
 def test_without_javascript_the_tables_carry_the_numbers(world, live_server, offline):
@@ -167,3 +190,4 @@ def test_filters_update_the_dashboard_in_place(world, live_server, offline):
     expect(page.locator(".vega.drawn").first).to_be_visible()
     assert page.js_errors == []  # type: ignore[attr-defined]
     assert page.blocked == []  # type: ignore[attr-defined]
+    assert page.csp_refusals == []  # type: ignore[attr-defined]

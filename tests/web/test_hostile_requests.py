@@ -117,7 +117,7 @@ def test_a_body_over_the_limit_is_refused_when_read_too(world, monkeypatch):
     [
         b'{"submission_id": "\xff\xfe", "answers": {}}',  # not UTF-8
         b'{"submission_id": "a", "answers": {"U1": 3}, "suggestion": "\xed\xb0\x80"}',  # surrogate
-        b"\xef\xbb\xbf{}",  # a byte-order mark
+        b'{"submission_id": "a", "answers": {}, "suggestion": "\xc0\xaf"}',  # overlong
         b'{"answers": ',  # cut short
         "{}".encode("utf-16"),
     ],
@@ -127,6 +127,12 @@ def test_malformed_bodies_are_a_json_400(world, raw):
     r = Client().post(SUBMIT.format(code=world.skm.code), raw, content_type="application/json")
     assert_json_error(r, 400)
     assert Response.objects.count() == before
+
+
+def test_a_body_with_a_byte_order_mark_is_read(world):
+    raw = b"\xef\xbb\xbf" + json.dumps(body_for(world)).encode("utf-8")
+    r = Client().post(SUBMIT.format(code=world.skm.code), raw, content_type="application/json")
+    assert r.status_code == 201, r.content
 
 
 def test_an_unexpected_exception_is_a_json_500_without_traceback(world, monkeypatch, caplog):

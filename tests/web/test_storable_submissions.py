@@ -54,6 +54,7 @@ FIELDS = {
     "context": lambda w, s: {"context": f"ctx{s}"},
     "submission_id": lambda w, s: {"submission_id": f"{uuid.uuid4()}{s}"},
     "channel": lambda w, s: {"channel": f"web{s}"},
+    "answered_at": lambda w, s: {"answered_at": f"2026-03-01T08:00:00{s}"},
 }
 
 
@@ -108,6 +109,20 @@ def test_kiosk_submission_with_unstorable_text_is_refused(world):
     )
     assert r.status_code == 400, r.content
     assert "suggestion" in r.json()["errors"]
+    assert Response.objects.count() == before
+
+
+@pytest.mark.parametrize("bad", list(BAD))
+def test_a_device_header_with_unstorable_text_is_an_unknown_device(world, bad):
+    """A device token is hashed before it is looked up: text that cannot be encoded is refused
+    as an unknown device (403) instead of failing in the hash."""
+    before = Response.objects.count()
+    r = post_json(world.skm.code, body_for(world), HTTP_X_PRIMA_DEVICE=f"kiosk_{BAD[bad]}")
+    assert r.status_code == 403, r.content
+    assert "device" in r.json()["errors"]
+    r = Client().get("/api/v1/public/kiosk", HTTP_X_PRIMA_DEVICE=f"kiosk_{BAD[bad]}")
+    assert r.status_code == 403, r.content
+    assert "device" in r.json()["errors"]
     assert Response.objects.count() == before
 
 

@@ -46,11 +46,12 @@ class TokenAuth(HttpBearer):
 
 
 class StrictJsonParser(Parser):
-    """JSON bodies must be UTF-8 (RFC 8259): Python's reader would also take UTF-16 and turn
-    the encoded surrogates of invalid UTF-8 into lone surrogates."""
+    """JSON bodies must be UTF-8 (RFC 8259; a leading byte-order mark is ignored): Python's
+    reader would also take UTF-16 and turn the encoded surrogates of invalid UTF-8 into lone
+    surrogates."""
 
     def parse_body(self, request: HttpRequest) -> Any:
-        return json.loads(request.body.decode("utf-8"))
+        return json.loads(request.body.decode("utf-8-sig"))
 
 
 class PrimaApi(NinjaAPI):

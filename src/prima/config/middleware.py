@@ -29,6 +29,7 @@ from django.core.exceptions import (
 )
 from django.db.utils import InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.templatetags.static import static
 
 logger = logging.getLogger("prima.database")
 api_logger = logging.getLogger("prima.api")
@@ -44,15 +45,16 @@ MESSAGES = {
 PAGE = """<!doctype html>
 <html lang="id">
 <head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Layanan sedang sibuk · Service busy</title></head>
-<body style="font-family: system-ui, sans-serif; max-width: 36rem; margin: 2rem auto; padding: 0 1rem">
+<title>Layanan sedang sibuk · Service busy</title>
+<link rel="stylesheet" href="{stylesheet}"></head>
+<body><main class="page">
 <h1>Layanan sedang sibuk</h1>
 <p>Sistem sedang tidak dapat menyimpan atau menampilkan data. Jawaban Anda belum tersimpan:
 silakan coba lagi dalam beberapa detik.</p>
 <h2 lang="en">Service busy</h2>
 <p lang="en">The system cannot store or show data right now. Your answer has not been saved:
 please try again in a few seconds.</p>
-</body>
+</main></body>
 </html>
 """
 
@@ -69,7 +71,9 @@ def database_unavailable(request: HttpRequest, exc: BaseException | None = None)
     if request.path_info.startswith("/api/"):
         response = JsonResponse({"detail": MESSAGES[_lang(request)], "errors": {}}, status=503)
     else:
-        response = HttpResponse(PAGE, status=503, content_type="text/html; charset=utf-8")
+        # a stylesheet, not a style attribute: the Content-Security-Policy refuses inline style
+        page = PAGE.replace("{stylesheet}", static("prima/public.css"))
+        response = HttpResponse(page, status=503, content_type="text/html; charset=utf-8")
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     response["Cache-Control"] = "no-store"
     return response

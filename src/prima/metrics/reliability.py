@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from fractions import Fraction
 from typing import Any
 
 import numpy as np
@@ -117,6 +118,57 @@ class ReliabilityResult:
         }
 
 
+@dataclass(frozen=True)
+class ReliabilitySums:
+    """Totals from which :func:`reliability_from_sums` follows: respondents (all), complete
+    respondents n, per item the sum of answers and per pair of items the sum of products,
+    over the complete respondents (listwise deletion). Whole numbers for whole-number answers,
+    so the totals of chunks of a file add up exactly."""
+
+    rows: int
+    n: int
+    sums: tuple[int | float, ...]
+    products: tuple[tuple[int | float, ...], ...]
+
+    def __add__(self, other: ReliabilitySums) -> ReliabilitySums:
+        return ReliabilitySums(
+            self.rows + other.rows,
+            self.n + other.n,
+            tuple(a + b for a, b in zip(self.sums, other.sums, strict=True)),
+            tuple(
+                tuple(a + b for a, b in zip(r, q, strict=True))
+                for r, q in zip(self.products, other.products, strict=True)
+            ),
+        )
+
+
+def reliability_sums(data: NDArray[np.float64]) -> ReliabilitySums:
+    """:class:`ReliabilitySums` of a respondents x items matrix (``NaN`` = not answered)."""
+    if data.ndim != 2:
+        raise ValueError("data must be respondents x items")
+    complete = data[~np.isnan(data).any(axis=1)]
+    whole = bool(np.all(np.trunc(complete) == complete))
+    values = complete.astype(np.int64) if whole else complete
+    sums = values.sum(axis=0)
+    products = values.T @ values
+    cast = int if whole else float
+    return ReliabilitySums(
+        int(data.shape[0]),
+        int(complete.shape[0]),
+        tuple(cast(v) for v in sums),
+        tuple(tuple(cast(v) for v in row) for row in products),
+    )
+
+
+def _alpha_from_cov(cov: list[list[Fraction]], keep: list[int]) -> float | None:
+    k = len(keep)
+    total = sum((cov[i][j] for i in keep for j in keep), Fraction(0))
+    if k < 2 or total == 0:
+        return None
+    items = sum((cov[j][j] for j in keep), Fraction(0))
+    return float(Fraction(k, k - 1) * (1 - items / total))
+
+
 def reliability(data: NDArray[np.float64], items: list[str]) -> ReliabilityResult:
     """Alpha, its Feldt interval and per-item statistics, after listwise deletion.
 
@@ -124,19 +176,38 @@ def reliability(data: NDArray[np.float64], items: list[str]) -> ReliabilityResul
     """
     if data.ndim != 2 or data.shape[1] != len(items):
         raise ValueError("data must be respondents x items")
-    complete = data[~np.isnan(data).any(axis=1)]
-    n = int(complete.shape[0])
+    return reliability_from_sums(reliability_sums(data), items)
+
+
+def reliability_from_sums(totals: ReliabilitySums, items: list[str]) -> ReliabilityResult:
+    """:func:`reliability` from its totals, in exact fractions: the (co)variances are
+    (n x sum of products - sum x sum) / (n (n - 1)); the corrected item-total r of item j is
+    the covariance of j with the other kept items' total over the square root of the product
+    of their variances."""
+    if len(totals.sums) != len(items):
+        raise ValueError("one sum per item expected")
+    n = totals.n
     notes: list[str] = []
-    if n < data.shape[0]:
-        notes.append(f"listwise deletion: {data.shape[0] - n} respondents with blanks left out")
-    variances = complete.var(axis=0, ddof=1) if n >= 2 else np.zeros(len(items))
-    keep = [j for j in range(len(items)) if variances[j] > 0]
+    if n < totals.rows:
+        notes.append(f"listwise deletion: {totals.rows - n} respondents with blanks left out")
+    size = len(items)
+    if n >= 2:
+        s = [Fraction(v) for v in totals.sums]
+        cov = [
+            [
+                (n * Fraction(totals.products[i][j]) - s[i] * s[j]) / (n * (n - 1))
+                for j in range(size)
+            ]
+            for i in range(size)
+        ]
+    else:
+        cov = [[Fraction(0)] * size for _ in range(size)]
+    keep = [j for j in range(size) if cov[j][j] > 0]
     for j, item in enumerate(items):
         if j not in keep and n >= 2:
             notes.append(f"{item}: zero variance, left out")
-    used = complete[:, keep]
     k = len(keep)
-    alpha = cronbach_alpha(used)
+    alpha = _alpha_from_cov(cov, keep) if n >= 2 else None
     if n < 2:
         notes.append("fewer than 2 complete respondents: alpha undefined")
     elif k < 2:
@@ -149,17 +220,20 @@ def reliability(data: NDArray[np.float64], items: list[str]) -> ReliabilityResul
         if alpha < 0:
             notes.append("alpha is negative: check for reverse-keyed items")
     critical = r_table(n)
-    total = used.sum(axis=1)
     per_item: dict[str, ItemReliability] = {}
     for j, item in enumerate(items):
-        variance = float(variances[j]) if n >= 2 else 0.0
+        variance = float(cov[j][j]) if n >= 2 else 0.0
         if j not in keep:
             per_item[item] = ItemReliability(None, None, None, variance, True)
             continue
-        col = keep.index(j)
-        r = _pearson(used[:, col], total - used[:, col]) if k >= 2 else None
-        rest = np.delete(used, col, axis=1)
-        deleted = cronbach_alpha(rest) if k >= 3 else None
+        rest = [m for m in keep if m != j]
+        r = None
+        if k >= 2:
+            with_rest = sum((cov[j][m] for m in rest), Fraction(0))
+            rest_var = sum((cov[a][b] for a in rest for b in rest), Fraction(0))
+            if rest_var > 0:
+                r = float(with_rest) / math.sqrt(float(cov[j][j]) * float(rest_var))
+        deleted = _alpha_from_cov(cov, rest) if k >= 3 else None
         valid = None if r is None or critical is None else r > critical
         per_item[item] = ItemReliability(r, deleted, valid, variance, False)
     reliable = None if alpha is None else alpha >= RELIABILITY_THRESHOLD

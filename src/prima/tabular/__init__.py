@@ -129,12 +129,13 @@ class Table:
         low: float | None = None,
         high: float | None = None,
         whole: bool = True,
+        unchecked: Sequence[str] = (),
     ) -> Iterator[Chunk]:
         """Respondents x ``names`` numbers, chunk by chunk, with each row's spreadsheet number;
         ``NaN`` for blanks, checked against the scale; flagged rows left out after
-        :meth:`drop_flagged`."""
-        self.require(names)
-        cols = [self._index[n] for n in names]
+        :meth:`drop_flagged`. ``unchecked`` columns follow, any real number (weights)."""
+        self.require([*names, *unchecked])
+        cols = [self._index[n] for n in (*names, *unchecked)]
         seen = dropped = fallback = 0
         for block in self._reader.blocks():
             if block.size == 0:
@@ -159,9 +160,10 @@ class Table:
             if keep is not None and not keep.all():
                 dropped += int(keep.size - np.count_nonzero(keep))
                 values, numbers = values[keep], numbers[keep]
-            self._check(values, numbers, names, low, high, whole and not digits_only)
+            checked = values[:, : len(names)] if unchecked else values
+            self._check(checked, numbers, names, low, high, whole and not digits_only)
             yield values, numbers
-        if not seen:
+        if not seen and not isinstance(self._reader, _ListSource):  # a file of blank rows
             raise InputError("no_rows", file=self.source)
         self.rows, self.dropped, self.fallback_blocks = seen, dropped, fallback
 
@@ -300,34 +302,32 @@ class Table:
 
     # -- split CSV chunks ---------------------------------------------------------------------
     def _text_numbers(self, block: Any, cols: list[int]) -> tuple[NDArray[np.float64], bool]:
-        out = np.empty((len(cols), block.size)).T  # column-major: each column contiguous
-        digits_only = True
-        for k, j in enumerate(cols):
-            column, simple = self._text_column(block, j)
-            out[:, k] = column
-            digits_only = digits_only and simple
-        return out, digits_only
-
-    def _text_column(self, block: Any, j: int) -> tuple[NDArray[np.float64], bool]:
-        """Blank -> NaN, one digit -> its value; anything else is parsed one by one."""
+        """All the columns at once: blank -> NaN, one digit -> its value; any other field
+        (" 3", "10", "3.0", "2,5", a quoted number, text, a CR) is parsed one by one."""
         from prima.tabular.csv_reader import decode, unquote
 
         chunk = block.chunk
-        begin = block.begins(j)
-        end = block.grid[:, j]
+        grid = block.grid
+        index = np.asarray(cols, dtype=np.intp)
+        end = grid[:, index]
+        begin = np.empty_like(end)
+        inner = index > 0
+        begin[:, inner] = grid[:, index[inner] - 1] + 1
+        if not inner.all():  # the first column starts after the previous record's line break
+            first = np.concatenate(([0], grid[:-1, -1] + 1))
+            begin[:, ~inner] = first[:, None]
         length = end - begin
-        last = chunk.size - 1
-        d0 = chunk[np.minimum(begin, last)] - np.uint8(48)  # wraps: non-digits become >= 10
+        d0 = chunk[np.minimum(begin, chunk.size - 1)] - np.uint8(48)  # non-digits wrap to >= 10
         one = (length == 1) & (d0 < 10)
         values = np.where(one, d0, np.nan)
         others = (length > 0) & ~one
         if not others.any():
             return values, True
-        for r in np.flatnonzero(others):  # " 3", "10", "3.0", "2,5", "\"3\"", text, a CR
-            text = decode(bytes(chunk[begin[r] : end[r]])).rstrip("\r")
+        for r, k in zip(*np.nonzero(others), strict=True):
+            text = decode(bytes(chunk[begin[r, k] : end[r, k]])).rstrip("\r")
             if block.quoted:
                 text = unquote(text)
-            values[r] = self._parse_text(text, block.first_row + int(r), j)
+            values[r, k] = self._parse_text(text, block.first_row + int(r), cols[k])
         return values, False
 
     def _text_blank(self, block: Any, j: int) -> NDArray[np.bool_]:

@@ -180,7 +180,7 @@ class CsvSource:
                         return
                     buf += b"\n"
                 arr = np.frombuffer(buf, dtype=np.uint8)
-                seps, breaks = self._separators(arr, final)
+                seps, breaks = self._separators(arr, b'"' in buf, final)
                 if final:
                     cut = len(buf)
                 elif breaks.size:
@@ -200,6 +200,7 @@ class CsvSource:
                     yield block
                     row += block.size
                 else:
+                    self._check_widths(seps, breaks, row)
                     cells, records = self._parse(buf[:cut], row)
                     yield cells
                     row += records
@@ -208,7 +209,7 @@ class CsvSource:
 
     # -- one chunk of whole records -----------------------------------------------------------
     def _separators(
-        self, arr: NDArray[np.uint8], final: bool
+        self, arr: NDArray[np.uint8], quoted: bool, final: bool
     ) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
         """Positions of the separators and line breaks outside quotes, and of those line
         breaks alone. A quoted region runs from an odd quote to the next one (a doubled quote
@@ -217,17 +218,23 @@ class CsvSource:
         csv module)."""
         newline = arr == NEWLINE
         seps = np.flatnonzero(newline | (arr == ord(self.delimiter)))
+        if not quoted:  # most chunks of answers hold no quote
+            return seps, seps[newline[seps]]
         quotes = np.flatnonzero(arr == QUOTE)
-        if quotes.size:
-            paired = quotes.size - quotes.size % 2
-            lo = np.searchsorted(seps, quotes[0:paired:2])
-            hi = np.searchsorted(seps, quotes[1:paired:2])
-            size = seps.size + 1
-            depth = np.cumsum(np.bincount(lo, minlength=size) - np.bincount(hi, minlength=size))
-            outside = depth[:-1] == 0
-            if quotes.size % 2 and not final:
-                outside &= seps < quotes[-1]
-            seps = seps[outside]
+        paired = quotes.size - quotes.size % 2
+        # separator indices [lo, hi) of each quoted region: few (a comma or a line break in a
+        # suggestion), so they are dropped by index instead of through a mask of every one
+        lo = np.searchsorted(seps, quotes[0:paired:2])
+        count = np.searchsorted(seps, quotes[1:paired:2]) - lo
+        keep = np.ones(seps.size, dtype=bool)
+        if quotes.size % 2 and not final:
+            keep[np.searchsorted(seps, quotes[-1]) :] = False
+        total = int(count.sum())
+        if total:
+            some = count > 0
+            lo, count = lo[some], count[some]
+            keep[np.repeat(lo - (np.cumsum(count) - count), count) + np.arange(total)] = False
+        seps = seps[keep]
         return seps, seps[newline[seps]]
 
     def _grid(
@@ -247,6 +254,21 @@ class CsvSource:
         if bool((length == ncols - 1).any()):  # nothing but the separators: a blank row
             return None
         return grid
+
+    def _check_widths(self, seps: NDArray[np.intp], breaks: NDArray[np.intp], row: int) -> None:
+        """Before the csv module makes a string of every cell: no record wider than the
+        limit (a record is one line break outside quotes, blank lines included)."""
+        limit = self.limits.max_columns
+        fields = np.diff(np.searchsorted(seps, breaks, side="right"), prepend=0)
+        if fields.size and int(fields.max()) > limit:
+            at = int(np.argmax(fields > limit))
+            raise InputError(
+                "too_many_columns",
+                file=self.label,
+                row=row + at,
+                count=int(fields[at]),
+                limit=limit,
+            )
 
     def _check_lengths(self, block: TextBlock) -> None:
         limit = self.limits.max_field_chars

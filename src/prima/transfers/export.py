@@ -29,48 +29,34 @@ from __future__ import annotations
 
 import csv
 import os
+import queue
 import tempfile
+import threading
 from collections.abc import Callable, Iterator
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
 
+import orjson
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from prima.surveys.export_cells import FORMULA_STARTS, csv_cells, pages, row_cells
 from prima.surveys.models import Response, Survey
 from prima.surveys.profile import profile_fields
+from prima.surveys.xlsx_stream import XlsxStream
 
 META_COLUMNS = ["id", "submission_id", "submitted_at", "unit", "service", "staff", "channel"]
 NAME_COLUMNS = ["unit_name", "service_name", "staff_name"]
 SUGGESTION_COLUMN = "suggestion"
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 FORMATS = ("csv", "xlsx")
-CHUNK_SIZE = 5000
+CHUNK_SIZE = 10_000  # rows per query
 XLSX_SHEET_ROWS = 1_048_575  # Excel's 1,048,576 rows per sheet, less the header
 PROGRESS_EVERY = 10_000  # rows between two progress reports
 
 Progress = Callable[[int], None]
 """Called with the number of rows written so far (every :data:`PROGRESS_EVERY` and at the end)."""
 
-_FIELDS = (
-    "id",
-    "submission_id",
-    "submitted_at",
-    "unit_id",
-    "service_id",
-    "staff_id",
-    "channel",
-    "unit__name",
-    "service__name",
-    "staff__name",
-    "answers",
-    "profile",
-    "suggestion",
-    "flag",
-    "flag_detail",
-    "flag_included",
-)
 FLAG_COLUMNS = ["flag", "flag_detail"]
 
 
@@ -130,75 +116,106 @@ def export_rows(
     Values: ids and answers as ``int`` (``None`` when blank), ``submitted_at`` as an aware
     datetime in the site's time zone, text neutralised against formula injection.
     """
+    for page in _row_pages(survey, responses, chunk_size=chunk_size, last_id=last_id):
+        yield from page
+
+
+def _row_pages(
+    survey: Survey,
+    responses: QuerySet[Response] | None,
+    *,
+    chunk_size: int,
+    last_id: int | None,
+) -> Iterator[list[list[Any]]]:
+    """:func:`export_rows` in pages (raw values from one query per page, JSON parsed once a
+    row)."""
     answers_at = answer_keys(survey)
     profile_at = profile_keys(survey)
     tz = timezone.get_current_timezone()
-    qs = export_queryset(survey, responses)
-    if last_id is not None:
-        qs = qs.filter(pk__lte=last_id)
-    after = 0
-    while True:
-        page = list(qs.filter(pk__gt=after).values_list(*_FIELDS)[:chunk_size])
-        if not page:
-            return
-        after = page[-1][0]
-        for (
-            pk,
-            submission_id,
-            submitted_at,
-            unit_id,
-            service_id,
-            staff_id,
-            channel,
-            unit_name,
-            service_name,
-            staff_name,
-            answers,
-            profile,
-            suggestion,
-            flag,
-            flag_detail,
-            flag_included,
-        ) in page:
-            answers = answers if isinstance(answers, dict) else {}
-            profile = profile if isinstance(profile, dict) else {}
-            yield [
-                pk,
-                str(submission_id),
-                timezone.localtime(submitted_at, tz),
-                unit_id,
-                service_id,
-                staff_id,
-                neutralise(channel),
-                neutralise(unit_name),
-                neutralise(service_name),
-                neutralise(staff_name),
-                *(answers.get(k) for k in answers_at),
-                *(neutralise(profile.get(k)) for k in profile_at),
-                neutralise(suggestion or None),
-                # ``flag`` holds the reason only while the response is left out of the
-                # indices, so ``prima analyze`` (which skips flagged rows) counts exactly
-                # what Prima counts
-                (flag or None) if not flag_included else None,
-                neutralise(
-                    flag_detail + (" (disertakan setelah ditinjau)" if flag_included else "")
-                )
-                or None,
-            ]
-        if len(page) < chunk_size:
-            return
+    loads = orjson.loads
+    parse = datetime.fromisoformat
+    starts = FORMULA_STARTS
+    for page in pages(row_cells(export_queryset(survey, responses)), chunk_size, last_id):
+        rows = []
+        for cells in page:
+            answers_json, profile_json = cells[10], cells[11]
+            answers = loads(answers_json) if answers_json else None
+            profile = loads(profile_json) if profile_json else None
+            if not isinstance(answers, dict):
+                answers = {}
+            if not isinstance(profile, dict):
+                profile = {}
+            stamp = cells[2]
+            if stamp.__class__ is str:  # SQLite: UTC as text
+                stamp = parse(stamp).replace(tzinfo=UTC)
+            rows.append(
+                [
+                    cells[0],
+                    cells[1],
+                    stamp.astimezone(tz),
+                    *cells[3:10],
+                    *map(answers.get, answers_at),
+                    *[
+                        "'" + v if v.__class__ is str and v.startswith(starts) else v
+                        for v in map(profile.get, profile_at)
+                    ],
+                    *cells[12:],
+                ]
+            )
+        yield rows
 
 
-def _counting(rows: Iterator[list[Any]], progress: Progress | None) -> Iterator[list[Any]]:
-    """``rows``, reporting to ``progress`` every :data:`PROGRESS_EVERY` rows and at the end."""
-    n = 0
-    for row in rows:
-        yield row
-        n += 1
-        if progress is not None and n % PROGRESS_EVERY == 0:
-            progress(n)
+def _write_behind(
+    pages: Iterator[list[Any]], write: Callable[[list[Any]], None], progress: Progress | None
+) -> int:
+    """Hand each page to ``write`` in a second thread while this one reads the next page
+    (the database and zlib work without the GIL, so the two overlap); returns the rows written.
+
+    ``progress`` (called here, where the database connection lives) hears of every multiple
+    of :data:`PROGRESS_EVERY` rows written and of the total at the end. An error in ``write``
+    stops the reading and is raised here."""
+    handoff: queue.Queue[list[Any] | None] = queue.Queue(maxsize=2)
+    written = [0]
+    failed: list[BaseException] = []
+
+    def writer() -> None:
+        while (page := handoff.get()) is not None:
+            if failed:
+                continue  # drain, so that the reader never blocks
+            try:
+                write(page)
+            except BaseException as exc:
+                failed.append(exc)
+            else:
+                written[0] += len(page)
+
+    every = PROGRESS_EVERY
+    reported = 0
+
+    def report(upto: int) -> None:
+        nonlocal reported
+        if progress is not None:
+            for mark in range((reported // every + 1) * every, upto + 1, every):
+                progress(mark)
+        reported = upto
+
+    thread = threading.Thread(target=writer, name="export-writer", daemon=True)
+    thread.start()
+    try:
+        for page in pages:
+            if failed:
+                break
+            handoff.put(page)
+            report(written[0])
+    finally:
+        handoff.put(None)
+        thread.join()
+    if failed:
+        raise failed[0]
+    report(written[0])
     if progress is not None:
-        progress(n)
+        progress(written[0])
+    return written[0]
 
 
 def xlsx_sheet_count(rows: int, sheet_rows: int | None = None) -> int:
@@ -217,14 +234,6 @@ def xlsx_sheet_names(rows: int, sheet_rows: int | None = None) -> list[str]:
     ]
 
 
-def _csv_cell(value: Any) -> Any:
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        return value.isoformat(timespec="seconds")
-    return value
-
-
 def write_csv(
     survey: Survey,
     stream: IO[str],
@@ -233,14 +242,19 @@ def write_csv(
     progress: Progress | None = None,
     last_id: int | None = None,
 ) -> int:
-    """Write UTF-8 text CSV (comma, header first) to ``stream``; returns the number of rows."""
+    """Write UTF-8 text CSV (comma, header first) to ``stream``; returns the number of rows.
+
+    The database computes every cell (:func:`prima.surveys.export_cells.csv_cells`); Python
+    only hands pages of them to the CSV writer."""
     writer = csv.writer(stream, lineterminator="\n")
     writer.writerow(export_columns(survey))
-    n = 0
-    for row in _counting(export_rows(survey, responses, last_id=last_id), progress):
-        writer.writerow([_csv_cell(v) for v in row])
-        n += 1
-    return n
+    cells = csv_cells(
+        export_queryset(survey, responses),
+        answer_keys(survey),
+        profile_keys(survey),
+        timezone.get_current_timezone(),
+    )
+    return _write_behind(pages(cells, CHUNK_SIZE, last_id), writer.writerows, progress)
 
 
 def write_xlsx(
@@ -252,33 +266,33 @@ def write_xlsx(
     last_id: int | None = None,
     sheet_rows: int | None = None,
 ) -> int:
-    """Write an XLSX workbook (openpyxl write-only): the responses on the first sheet (and on
-    ``responses-2``... past ``sheet_rows`` rows each, every one with the header), the
-    survey's description on the last. Returns the number of rows."""
-    from openpyxl import Workbook
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
-    def cell(value: Any) -> Any:
-        if isinstance(value, datetime):
-            return value.replace(tzinfo=None)  # local wall time; Excel has no time zones
-        if isinstance(value, str):
-            return ILLEGAL_CHARACTERS_RE.sub("", value)
-        return value
-
+    """Write an XLSX workbook (:class:`~prima.surveys.xlsx_stream.XlsxStream`): the responses
+    on the first sheet (and on ``responses-2``... past ``sheet_rows`` rows each, every one
+    with the header), the survey's description on the last. Returns the number of rows."""
     sheet_rows = sheet_rows or XLSX_SHEET_ROWS
-    book = Workbook(write_only=True)
+    book = XlsxStream(target)
     header = export_columns(survey)
-    sheet = book.create_sheet("responses")
+    sheet = book.add_sheet("responses")
     sheet.append(header)
-    n = 0
-    for row in _counting(export_rows(survey, responses, last_id=last_id), progress):
-        if n and n % sheet_rows == 0:  # the sheet is full: go on with the next one
-            sheet = book.create_sheet(xlsx_sheet_names(n + 1, sheet_rows)[-1])
-            sheet.append(header)
-        sheet.append([cell(v) for v in row])
-        n += 1
+    sheets = [sheet]
+    done = [0]
+
+    def write(page: list[Any]) -> None:
+        at = 0
+        while at < len(page):
+            room = sheet_rows - (done[0] % sheet_rows)
+            if done[0] and room == sheet_rows:  # the sheet is full: the next one
+                sheets[0] = book.add_sheet(xlsx_sheet_names(done[0] + 1, sheet_rows)[-1])
+                sheets[0].append(header)
+            part = page[at : at + room]
+            sheets[0].extend(part)
+            done[0] += len(part)
+            at += len(part)
+
+    rows = _row_pages(survey, responses, chunk_size=CHUNK_SIZE, last_id=last_id)
+    n = _write_behind(rows, write, progress)
     names = xlsx_sheet_names(n, sheet_rows)
-    info = book.create_sheet("survey")
+    info = book.add_sheet("survey")
     version = survey.instrument_version
     for key, value in (
         ("code", survey.code),
@@ -290,10 +304,10 @@ def write_xlsx(
         ("sheets", ", ".join(names)),
         ("exported_at", timezone.localtime().replace(tzinfo=None, microsecond=0)),
     ):
-        info.append([key, cell(neutralise(value))])
+        info.append([key, neutralise(value)])
     if len(names) > 1:
         info.append(["note", sheet_split_note(n, len(names), sheet_rows)])
-    book.save(target)
+    book.close()
     return n
 
 

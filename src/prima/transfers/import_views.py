@@ -18,6 +18,9 @@ commit. Folders older than a day are removed at the next upload.
 The import runs in the request: a clean import of 10,000 rows takes a few seconds (see the
 tests), and a web import is capped at ``PRIMA_IMPORT_MAX_ROWS`` rows (default 50,000) and
 ``PRIMA_IMPORT_MAX_BYTES`` (default 20 MB); larger files go through ``prima import responses``.
+The file is read streamed (:mod:`prima.tabular`): the header is checked first, and the row cap
+and the reader's size limits stop a file while it is read, so a small file that expands to
+millions of rows (an XLSX is compressed) is refused at once with bounded memory.
 """
 
 from __future__ import annotations

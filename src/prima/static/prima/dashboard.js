@@ -3,6 +3,18 @@
 // the offline bundle (loaded just before this module). Without JavaScript the tables beside the
 // charts carry the same numbers. When a filter changes, htmx swaps the dashboard's body in
 // place (#dashboard-body) and the new charts are drawn here too.
+//
+// The site's Content-Security-Policy allows no eval and no inline style, so Vega evaluates its
+// expressions with its interpreter (ast), and neither Vega-Embed nor the tooltip injects a
+// <style> element: their few rules live in app.css.
+const EMBED_OPTIONS = {
+  actions: false,
+  renderer: "svg",
+  ast: true,
+  defaultStyle: false,
+  tooltip: { disableDefaultStyle: true },
+};
+
 function draw(root) {
   for (const el of root.querySelectorAll(".vega[data-spec]:not(.drawn):not(.failed)")) {
     const source = document.getElementById(el.dataset.spec);
@@ -10,7 +22,7 @@ function draw(root) {
     const spec = JSON.parse(source.textContent);
     if (!spec) continue;
     window
-      .vegaEmbed(el, spec, { actions: false, renderer: "svg", tooltip: true })
+      .vegaEmbed(el, spec, EMBED_OPTIONS)
       .then(() => el.classList.add("drawn"))
       .catch((err) => {
         el.classList.add("failed");

@@ -442,6 +442,8 @@
       if (key === "class") el.className = value;
       else if (key === "text") el.textContent = value;
       else if (key === "svg") el.innerHTML = value; // only our own static markup
+      // through the CSSOM: the Content-Security-Policy refuses style="" attributes
+      else if (key === "style") Object.assign(el.style, value);
       else if (key.startsWith("on")) el.addEventListener(key.slice(2), value);
       else el.setAttribute(key, value === true ? "" : value);
     }
@@ -677,7 +679,7 @@
       h(
         "div",
         { class: "k-bar-track", "aria-hidden": "true" },
-        h("div", { class: "k-bar-fill", style: `width:${Math.round(((state.index + 1) / total) * 100)}%` }),
+        h("div", { class: "k-bar-fill", style: { width: `${Math.round(((state.index + 1) / total) * 100)}%` } }),
       ),
     );
     let body;
