@@ -113,7 +113,7 @@ def test_templates_hold_no_inline_script_handler_or_style():
     <style>, javascript: URLs. The PDF templates (WeasyPrint, never served as HTML) may hold a
     <style> element."""
     root = Path(__file__).resolve().parents[2] / "src" / "prima"
-    pdf_only = {"surveys/poster.html", "insights/report_skm.html"}
+    pdf_only = {"collection/poster.html", "insights/report_skm.html"}
     problems = []
     for path in sorted(root.rglob("templates/**/*.html")):
         name = path.as_posix().split("/templates/", 1)[1]

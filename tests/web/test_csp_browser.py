@@ -14,8 +14,8 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import Browser, BrowserContext, Page, Route, expect
 
+from prima.collection.kiosks import kiosk_register
 from prima.insights.publication import result_publish
-from prima.surveys.kiosk import kiosk_register
 from tests.web.browsers import CHROMIUM, CHROMIUM_ARGS, django_playwright
 from tests.web.personas import World, skm_answers, submit
 from tests.web.test_browser import login

@@ -19,9 +19,11 @@ from django.utils import timezone
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
+from prima.demo.seeding import seed_responses
 from prima.organizations.models import Service, StaffMember, Unit
-from prima.surveys import export as export_module
-from prima.surveys.export import (
+from prima.surveys.models import Response
+from prima.transfers import export as export_module
+from prima.transfers.export import (
     answer_keys,
     export_columns,
     export_queryset,
@@ -31,8 +33,6 @@ from prima.surveys.export import (
     write_csv,
     write_xlsx,
 )
-from prima.surveys.models import Response
-from prima.surveys.seeding import seed_responses
 from tests.web.personas import skm_answers, submit
 
 ODD_TEXT = [

@@ -41,10 +41,10 @@ import orjson
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from prima.surveys.export_cells import FORMULA_STARTS, csv_cells, pages, row_cells
 from prima.surveys.models import Response, Survey
 from prima.surveys.profile import profile_fields
-from prima.surveys.xlsx_stream import XlsxStream
+from prima.transfers.export_cells import FORMULA_STARTS, csv_cells, pages, row_cells
+from prima.transfers.xlsx_stream import XlsxStream
 
 META_COLUMNS = ["id", "submission_id", "submitted_at", "unit", "service", "staff", "channel"]
 NAME_COLUMNS = ["unit_name", "service_name", "staff_name"]
@@ -244,7 +244,7 @@ def write_csv(
 ) -> int:
     """Write UTF-8 text CSV (comma, header first) to ``stream``; returns the number of rows.
 
-    The database computes every cell (:func:`prima.surveys.export_cells.csv_cells`); Python
+    The database computes every cell (:func:`prima.transfers.export_cells.csv_cells`); Python
     only hands pages of them to the CSV writer."""
     writer = csv.writer(stream, lineterminator="\n")
     writer.writerow(export_columns(survey))
@@ -266,7 +266,7 @@ def write_xlsx(
     last_id: int | None = None,
     sheet_rows: int | None = None,
 ) -> int:
-    """Write an XLSX workbook (:class:`~prima.surveys.xlsx_stream.XlsxStream`): the responses
+    """Write an XLSX workbook (:class:`~prima.transfers.xlsx_stream.XlsxStream`): the responses
     on the first sheet (and on ``responses-2``... past ``sheet_rows`` rows each, every one
     with the header), the survey's description on the last. Returns the number of rows."""
     sheet_rows = sheet_rows or XLSX_SHEET_ROWS

@@ -1,7 +1,7 @@
 """The export's cells computed by the database, so that a million rows need no Python per cell.
 
 :func:`csv_cells` selects, for each response, the CSV cells exactly as
-:func:`prima.surveys.export.export_rows` would print them: the submission id as text with
+:func:`prima.transfers.export.export_rows` would print them: the submission id as text with
 hyphens, ``submitted_at`` in the site's time zone as ISO 8601 to the second with its UTC offset,
 the answers and profile values read from the JSON columns, text that a spreadsheet would run as
 a formula prefixed with ``'``, empty text as NULL. :func:`raw_cells` selects the raw values for
