@@ -24,7 +24,7 @@ from numpy.typing import NDArray
 from prima.tabular.errors import InputError
 from prima.tabular.limits import Limits
 
-CHUNK_BYTES = 2 << 20
+CHUNK_BYTES = 1 << 20  # measured: 1 MB is as fast as 2-8 MB and keeps the arrays small
 NEWLINE = 10
 CR = 13
 QUOTE = 34
