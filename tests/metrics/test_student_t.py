@@ -84,6 +84,14 @@ def test_known_values_and_edges():
     assert math.isnan(t_cdf(math.nan, 3))
 
 
+@pytest.mark.parametrize("q", [1e-30, 1e-100, 1e-300])
+def test_far_in_heavy_tails_the_quantile_is_still_found(q):
+    # Cauchy: P(T > t) = atan(1/t)/pi, so t = 1/tan(pi q); df = 2: t = (1 - 2q)/sqrt(2q(1-q))
+    assert t_isf(q, 1) == pytest.approx(1 / math.tan(math.pi * q), rel=1e-12)
+    assert t_isf(q, 2) == pytest.approx((1 - 2 * q) / math.sqrt(2 * q * (1 - q)), rel=1e-12)
+    assert t_isf(1e-320, 1) == math.inf  # past the largest float
+
+
 @pytest.mark.parametrize(
     ("call", "message"),
     [

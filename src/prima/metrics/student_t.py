@@ -32,9 +32,9 @@ and quick for (t, df):
 Gamma(a + 1/2) / Gamma(a) comes from ``math.gamma`` for a < 50 and from the asymptotic series of
 log Gamma(a + h) - log Gamma(a) (A&S 6.1.47, Bernoulli polynomials B_k(1/2) = (2^(1-k) - 1) B_k)
 above. The quantile starts from the Cornish-Fisher expansion (A&S 26.7.5) on a normal quantile
-(A&S 26.2.23) or, for heavy tails, from the power-law tail (an upper bound of the quantile), and
-is refined by Newton steps on log P(T > t) (or on P(|T| < t) near the centre) kept inside a
-bracket, until a step is below a few units in the last place.
+(A&S 26.2.23) or, far in a heavy tail, from the power-law tail (an upper bound of the
+quantile), and is refined by Newton steps on log P(T > t) against log t (or on P(|T| < t) near
+the centre) kept inside a bracket, until a step is below a few units in the last place.
 """
 
 from __future__ import annotations
@@ -267,7 +267,8 @@ def _tail_start(q: float, df: float) -> tuple[float, float]:
     g3 = (((3 * x2 + 19) * x2 + 17) * x2 - 15) * x / 384
     g4 = ((((79 * x2 + 776) * x2 + 1482) * x2 - 1920) * x2 - 945) * x / 92160
     cornish_fisher = x + (g1 + (g2 + (g3 + g4 / df) / df) / df) / df
-    start = min(max(cornish_fisher, x), upper)
+    # far in a heavy tail (t >> sqrt(df)) the power law is close; elsewhere Cornish-Fisher
+    start = upper if upper > 4.0 * math.sqrt(df) else min(max(cornish_fisher, x), upper)
     return start, upper * (1.0 + 1e-9) if upper < math.inf else math.inf
 
 
@@ -337,11 +338,18 @@ def _solve(q: float, c: float, df: float) -> float:
                 high = t
             else:
                 return t
-            new = t + h * tail / t_pdf(t, df)
-            if not low < new < high:
-                new = math.sqrt(low * high) if low > 0 and high < math.inf else 0.5 * (low + t)
+            # Newton on log P(T > t) against log t: linear in the power-law tail, so a start
+            # far below a heavy-tailed quantile gets there in a step or two
+            density = t_pdf(t, df)
+            ratio = h * tail / (t * density) if density > 0.0 else math.inf
+            new = t * math.exp(ratio) if ratio < 700.0 else math.inf
+            if not low < new < high:  # outside the bracket: bisect it (or widen it)
                 if high == math.inf:
-                    new = 2.0 * t
+                    new = 16.0 * t
+                elif low > 0:
+                    new = math.sqrt(low * high)
+                else:
+                    new = 0.5 * (low + high)
         if abs(new - t) <= 2 * _EPS * new:
             return new
         t = new
