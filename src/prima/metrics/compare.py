@@ -38,6 +38,8 @@ import math
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from prima.metrics.student_t import t_ppf, t_sf
+
 ALPHA = 0.05
 
 UNDEFINED_SMALL = "fewer than 2 respondents in a period"
@@ -155,10 +157,8 @@ def welch_t_test(
     se = math.sqrt(v1 + v2)
     df = (v1 + v2) ** 2 / (v1**2 / (n_before - 1) + v2**2 / (n_after - 1))
     t = difference / se
-    from scipy.special import stdtr, stdtrit  # scipy.special only, as prima.metrics.intervals
-
-    p = float(2.0 * stdtr(df, -abs(t)))
-    half = float(stdtrit(df, 1.0 - alpha / 2)) * se
+    p = 2.0 * t_sf(abs(t), df)
+    half = t_ppf(1.0 - alpha / 2, df) * se
     return DifferenceTest(
         "welch",
         n_before,

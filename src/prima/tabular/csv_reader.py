@@ -23,8 +23,9 @@ from numpy.typing import NDArray
 
 from prima.tabular.errors import InputError
 from prima.tabular.limits import Limits
+from prima.tabular.prefetch import prefetched
 
-CHUNK_BYTES = 2 << 20
+CHUNK_BYTES = 1 << 20  # measured: 1 MB is as fast as 2-8 MB and keeps the arrays small
 NEWLINE = 10
 CR = 13
 QUOTE = 34
@@ -164,7 +165,15 @@ class CsvSource:
             ) from None
 
     def blocks(self, *, split: bool = True) -> Iterator[TextBlock | CellBlock]:
-        """The records in chunks, header excluded; ``split=False``: parsed cells only."""
+        """The records in chunks, header excluded; ``split=False``: parsed cells only.
+
+        Split chunks are read and split a chunk or two ahead in a thread of their own
+        (:mod:`prima.tabular.prefetch`) while the caller counts the current one.
+        """
+        chunks = self._read_blocks(split)
+        return prefetched(chunks) if split else chunks
+
+    def _read_blocks(self, split: bool) -> Iterator[TextBlock | CellBlock]:
         limit = self.limits.max_record_bytes
         row = 2
         pending = b""
