@@ -228,7 +228,7 @@ def test_another_site_may_frame_the_widget_but_not_the_page(
 ):
     """A page of another site (served here by the test, at 127.0.0.1 while the live server is
     localhost: another origin, and on loopback so that Chromium lets it frame a local server)
-    frames the results widget and the full results page: the widget shows, the page is
+    frames the results widget, then the full results page: the widget shows, the page is
     refused (frame-ancestors 'none', and X-Frame-Options: DENY). Chromium's local-network
     checks are off: they would refuse a page the test serves framing the live server."""
     result_publish(survey=world.skm, period="2026")
@@ -254,11 +254,7 @@ def framing(browser: Browser, world: World, live_server: Any, other: str) -> Non
                 route.continue_()
             elif url == other:
                 embed = f"{live_server.url}/hasil/{world.alpha.slug}/embed/"
-                page_url = f"{live_server.url}/hasil/{world.alpha.slug}/"
-                body = (
-                    f'<!doctype html><title>x</title><iframe id="widget" src="{embed}"></iframe>'
-                    f'<iframe id="page" src="{page_url}"></iframe>'
-                )
+                body = f'<!doctype html><title>x</title><iframe id="widget" src="{embed}"></iframe>'
                 route.fulfill(status=200, content_type="text/html", body=body)
             else:
                 route.abort()
@@ -270,7 +266,15 @@ def framing(browser: Browser, world: World, live_server: Any, other: str) -> Non
         widget = page.frame_locator("#widget")
         expect(widget.locator("body.embed")).to_be_attached()
         expect(widget.get_by_text(world.alpha.name).first).to_be_attached()
+        # the full page framed only now: the live server shares one SQLite connection between
+        # its threads, so two first requests at once (each folding the rollups) can collide
+        page.evaluate(
+            "url => { const f = document.createElement('iframe');"
+            " f.id = 'page'; f.src = url; document.body.append(f); }",
+            f"{live_server.url}/hasil/{world.alpha.slug}/",
+        )
         page.wait_for_load_state("networkidle")
+        expect(page.locator("#page")).to_be_attached()
         framed_page = page.frame_locator("#page")
         assert framed_page.locator("main").count() == 0  # nothing of the page shows
         assert any("frame-ancestors" in m or "X-Frame-Options" in m for m in refused), refused
