@@ -1,0 +1,103 @@
+"""Keeping the gettext catalogue up to date (a developer tool; ``scripts/translations.py``).
+
+One catalogue, ``src/prima/locale/id/LC_MESSAGES/django.po``: English msgids, Bahasa Indonesia
+translations. :func:`update` runs Django's ``makemessages`` over the package with the options
+below (the same ones the completeness test uses), :func:`fill` writes translations given as a
+mapping, :func:`compile_mo` writes ``django.mo`` (with polib, so no ``msgfmt`` is needed at run
+time; ``makemessages`` itself needs GNU gettext's ``xgettext``).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+PACKAGE_DIR = Path(__file__).resolve().parent.parent
+LANGUAGE = "id"
+PLURAL_FORMS = "nplurals=1; plural=0;"
+MAKEMESSAGES_OPTIONS: dict[str, Any] = {
+    "locale": [LANGUAGE],
+    "domain": "django",
+    "extensions": ["html", "txt", "py"],
+    "ignore_patterns": ["migrations/*", "static/*", "locale/*", "*/__pycache__/*"],
+    "add_location": "file",
+    "no_obsolete": True,
+    "verbosity": 0,
+}
+
+
+def po_path(package_dir: Path = PACKAGE_DIR) -> Path:
+    return package_dir / "locale" / LANGUAGE / "LC_MESSAGES" / "django.po"
+
+
+@contextmanager
+def _cwd(path: Path):  # type: ignore[no-untyped-def]
+    before = Path.cwd()
+    os.chdir(path)
+    try:
+        yield
+    finally:
+        os.chdir(before)
+
+
+def update(package_dir: Path = PACKAGE_DIR) -> None:
+    """Run ``makemessages`` over ``package_dir`` into its ``locale/`` folder."""
+    from django.core.management import call_command
+    from django.test.utils import override_settings
+
+    (package_dir / "locale" / LANGUAGE / "LC_MESSAGES").mkdir(parents=True, exist_ok=True)
+    with _cwd(package_dir), override_settings(LOCALE_PATHS=[package_dir / "locale"]):
+        call_command("makemessages", **MAKEMESSAGES_OPTIONS)
+    po = _load(po_path(package_dir))
+    po.metadata["Plural-Forms"] = PLURAL_FORMS
+    po.metadata["Language"] = LANGUAGE
+    po.metadata["Content-Type"] = "text/plain; charset=UTF-8"
+    po.save()
+
+
+def _load(path: Path) -> Any:
+    import polib
+
+    return polib.pofile(str(path), wrapwidth=100)
+
+
+def fill(translations: Mapping[str, str | list[str]], package_dir: Path = PACKAGE_DIR) -> int:
+    """Write the Indonesian of each msgid in ``translations``; return how many entries changed."""
+    po = _load(po_path(package_dir))
+    changed = 0
+    for entry in po:
+        if entry.msgid not in translations:
+            continue
+        value = translations[entry.msgid]
+        if entry.msgid_plural:
+            forms = [value] if isinstance(value, str) else list(value)
+            entry.msgstr_plural = {0: forms[0]}
+        else:
+            entry.msgstr = value if isinstance(value, str) else value[0]
+        if "fuzzy" in entry.flags:
+            entry.flags.remove("fuzzy")
+            entry.previous_msgid = None
+        changed += 1
+    po.save()
+    return changed
+
+
+def untranslated(package_dir: Path = PACKAGE_DIR) -> list[str]:
+    """Msgids with no Indonesian yet, or only a fuzzy guess."""
+    po = _load(po_path(package_dir))
+    return [e.msgid for e in po if not e.obsolete and not e.translated()]
+
+
+def compile_mo(package_dir: Path = PACKAGE_DIR) -> Path:
+    po = _load(po_path(package_dir))
+    mo = po_path(package_dir).with_suffix(".mo")
+    po.save_as_mofile(str(mo))
+    return mo
+
+
+def translations_in(entries: Iterable[Any]) -> dict[str, str]:
+    """msgid -> msgstr of translated entries (for tests comparing the .po and the .mo)."""
+    return {e.msgid: e.msgstr for e in entries if e.translated() and not e.msgid_plural}
