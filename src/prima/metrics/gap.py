@@ -18,6 +18,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from prima import i18n
+from prima.i18n import gettext_noop
 from prima.metrics.intervals import mean_interval_from_sums
 from prima.metrics.paired import GroupTotals, Matrix, group_totals
 
@@ -26,11 +28,24 @@ MEMUASKAN = "memuaskan"
 SANGAT_MEMUASKAN = "sangat memuaskan"
 DATA_BELUM_CUKUP = "data belum cukup"
 
+# the verdict's name, translated through the catalogue (prima.i18n; English msgids)
+VERDICT_NAMES = {
+    TIDAK_MEMUASKAN: gettext_noop("Not satisfying"),
+    MEMUASKAN: gettext_noop("Satisfying"),
+    SANGAT_MEMUASKAN: gettext_noop("Very satisfying"),
+    DATA_BELUM_CUKUP: gettext_noop("Not enough data"),
+}
+
+
+def verdict_label(code: str | None, lang: str | None) -> str:
+    """The name of a verdict in ``lang`` ("" for no verdict)."""
+    name = VERDICT_NAMES.get(code or "")
+    return i18n.gettext(name, lang) if name else ""
+
+
+# {code: {"id": ..., "en": ...}} as before, now read from the catalogue
 VERDICT_LABELS = {
-    TIDAK_MEMUASKAN: {"id": "Tidak memuaskan", "en": "Not satisfying"},
-    MEMUASKAN: {"id": "Memuaskan", "en": "Satisfying"},
-    SANGAT_MEMUASKAN: {"id": "Sangat memuaskan", "en": "Very satisfying"},
-    DATA_BELUM_CUKUP: {"id": "Data belum cukup", "en": "Not enough data"},
+    code: {lang: verdict_label(code, lang) for lang in i18n.LANGUAGES} for code in VERDICT_NAMES
 }
 
 VERDICT_RULE = (

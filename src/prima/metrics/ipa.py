@@ -22,15 +22,32 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any, Literal
 
+from prima import i18n
+from prima.i18n import gettext_noop
 from prima.metrics.paired import Matrix, PairTotals, pair_totals
 
 Axis = Literal["mean", "midpoint"]
 
+# quadrant names (Martilla & James 1977), translated through the catalogue (prima.i18n)
+QUADRANT_NAMES = {
+    "A": gettext_noop("Concentrate here"),
+    "B": gettext_noop("Keep up the good work"),
+    "C": gettext_noop("Low priority"),
+    "D": gettext_noop("Possible overkill"),
+}
+QUADRANT_ROMAN = {"A": "I", "B": "II", "C": "III", "D": "IV"}
+
+
+def quadrant_name(letter: str | None, lang: str | None) -> str:
+    """The name of quadrant ``letter`` in ``lang`` ("" for none)."""
+    name = QUADRANT_NAMES.get(letter or "")
+    return i18n.gettext(name, lang) if name else ""
+
+
+# {letter: {"id": ..., "en": ..., "roman": ...}} as before, now read from the catalogue
 QUADRANTS: dict[str, dict[str, str]] = {
-    "A": {"id": "Prioritas Utama", "en": "Concentrate here", "roman": "I"},
-    "B": {"id": "Pertahankan Prestasi", "en": "Keep up the good work", "roman": "II"},
-    "C": {"id": "Prioritas Rendah", "en": "Low priority", "roman": "III"},
-    "D": {"id": "Berlebihan", "en": "Possible overkill", "roman": "IV"},
+    letter: {**{lang: quadrant_name(letter, lang) for lang in i18n.LANGUAGES}, "roman": roman}
+    for letter, roman in QUADRANT_ROMAN.items()
 }
 
 
