@@ -73,6 +73,7 @@ class SurveyAdmin(SurveyTokensAdmin, TenantAdmin):
         "ends_on",
         "ask_profile",
         "requires_token",
+        "form_mode",
     )
     filter_horizontal = ("units", "services")
 

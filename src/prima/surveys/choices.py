@@ -10,6 +10,13 @@ class SurveyStatus(models.TextChoices):
     CLOSED = "closed", _("Ditutup")
 
 
+class FormMode(models.TextChoices):
+    """How the public page asks the questions (a respondent's ``?mode=`` may choose the other)."""
+
+    PAGE = "page", _("All questions on one page")
+    STEPS = "steps", _("One question per screen")
+
+
 class Channel(models.TextChoices):
     WEB = "web", _("Tautan web")
     QR = "qr", _("Kode QR")

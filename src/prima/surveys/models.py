@@ -20,7 +20,7 @@ from prima.instruments import Instrument as InstrumentDefinition
 from prima.instruments.model import parse_instrument
 from prima.instruments.questions import Question, questions
 from prima.organizations.models import Organization, Service, StaffMember, Unit
-from prima.surveys.choices import Channel, ResponseFlag, SurveyStatus
+from prima.surveys.choices import Channel, FormMode, ResponseFlag, SurveyStatus
 
 CODE_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no look-alikes (0/o, 1/l/i)
 
@@ -132,6 +132,13 @@ class Survey(models.Model):
         _("wajib token sekali pakai"),
         default=False,
         help_text=_("Setiap tanggapan memerlukan token dari tiket antrean atau struk."),
+    )
+    form_mode = models.CharField(
+        _("form layout"),
+        max_length=10,
+        choices=FormMode.choices,
+        default=FormMode.PAGE,
+        help_text=_("How the public survey page asks the questions."),
     )
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -417,9 +417,8 @@ class ResponseChecks:
             if (
                 service is None
                 or (allowed and service.pk not in allowed)
-                or (
+                or (  # a service of the response's unit, of a unit above or below it
                     unit is not None
-                    and not allowed
                     and not unit.path.startswith(service.unit.path)
                     and not service.unit.path.startswith(unit.path)
                 )
