@@ -15,6 +15,7 @@ from prima.insights import charts, dashboard
 from prima.metrics.gap import VERDICT_LABELS
 from prima.organizations.access import is_admin, units_visible_to
 from prima.organizations.models import Service, StaffMember
+from prima.organizations.unit_labels import path_labels
 from prima.surveys.context import LinkContext, context_sign
 from prima.surveys.selectors import response_scope, survey_get_for_user, surveys_for_user
 from prima.transfers.import_views import can_import
@@ -64,6 +65,7 @@ def survey_results_page(request: HttpRequest, code: str) -> HttpResponse:
         "results": board.results,
         "units": units,
         "unit_indent": {u.pk: "\u2003" * (u.depth - top) for u in units},
+        "unit_labels": path_labels(units),  # "UPT Puskesmas Sukamaju › Apotek" (H3)
         "services": Service.objects.filter(
             organization=survey.organization, unit__in=visible
         ).select_related("unit"),

@@ -12,7 +12,8 @@ from django.http import HttpRequest
 
 from prima.organizations.access import memberships_of
 from prima.organizations.choices import Role
-from prima.organizations.models import Organization
+from prima.organizations.models import Organization, Unit
+from prima.organizations.unit_labels import UnitChoiceField, UnitMultipleChoiceField
 
 
 def admin_organizations(request: HttpRequest) -> QuerySet[Organization]:
@@ -81,8 +82,12 @@ class TenantAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         self._scope_choices(db_field, request, kwargs)
+        if db_field.related_model is Unit:  # options with their path: which "Apotek" is meant
+            kwargs.setdefault("form_class", UnitChoiceField)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def formfield_for_manytomany(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         self._scope_choices(db_field, request, kwargs)
+        if db_field.related_model is Unit:
+            kwargs.setdefault("form_class", UnitMultipleChoiceField)
         return super().formfield_for_manytomany(db_field, request, **kwargs)

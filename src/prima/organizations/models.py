@@ -77,6 +77,12 @@ class Unit(models.Model):
     def subtree(self) -> models.QuerySet[Unit]:
         return Unit.objects.filter(organization_id=self.organization_id, path__startswith=self.path)
 
+    def path_label(self) -> str:
+        """The name with its path, e.g. "UPT Puskesmas Sukamaju › Apotek" (``unit_labels``)."""
+        from prima.organizations.unit_labels import path_label
+
+        return path_label(self)
+
 
 class Service(models.Model):
     """A kind of service (*jenis layanan*) offered by a unit."""
