@@ -187,7 +187,7 @@ def test_published_numbers_equal_survey_results(data, client):
         assert nrr_rows(page, f"periode-1-u{unit.pk}-nrr") == expected_rows(results, names)
     results = survey_results(data.skm, service=data.service1, period=period)
     assert results["ikm"]["n"] == 10
-    assert summary(data.service1.name, results) in page
+    assert summary(f"{data.service1.name} ({data.upt1.name})", results) in page
     assert nrr_rows(page, f"periode-1-s{data.service1.pk}-nrr") == expected_rows(results, names)
     # the follow-up plan of the period: action, owner, deadline, status, unit and unsur
     assert PLAN_ACTION in page
@@ -440,3 +440,33 @@ def test_a_group_of_fewer_than_five_shows_only_its_count(data, client):
     assert f'id="periode-1-s{data.service1.pk}-nrr"' in page
     english = get(client, PAGE + "?lang=en")
     assert "so that their answers stay private" in english
+
+
+def test_service_rows_carry_their_unit(data, client):
+    """Three Puskesmas may each offer "Imunisasi": each row says whose it is (issue 10)."""
+    first = org.service_create(unit=data.upt1, name="Imunisasi")
+    second = org.service_create(unit=data.upt2, name="Imunisasi")
+    for i in range(5):
+        submit(
+            data.skm,
+            skm_answers(U1=4),
+            unit=data.upt1,
+            service_id=first.pk,
+            submitted_at=at(2025, 2 + i % 3),
+        )
+        submit(
+            data.skm,
+            skm_answers(U1=1),
+            unit=data.upt2,
+            service_id=second.pk,
+            submitted_at=at(2025, 2 + i % 3),
+        )
+    result_publish(survey=data.skm, period=PUBLISHED)
+    period = parse_period(PUBLISHED)
+    page = get(client, PAGE)
+    for service, unit in ((first, data.upt1), (second, data.upt2)):
+        results = survey_results(data.skm, service=service, period=period)
+        assert summary(f"Imunisasi ({unit.name})", results) in page
+    assert '<span class="group-name">Imunisasi</span>' not in page
+    english = get(client, PAGE + "?lang=en")
+    assert "Imunisasi (UPT Alpha Dua)" in english

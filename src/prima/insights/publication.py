@@ -38,6 +38,7 @@ from prima.insights.periods import Period, parse_period
 from prima.insights.results import survey_results
 from prima.metrics.rounding import format_number
 from prima.organizations.models import Organization, Service, Unit
+from prima.organizations.unit_labels import path_labels
 from prima.surveys.models import Survey
 
 SMALL_GROUP = 30  # fewer respondents: shown with a note that the result is indicative only
@@ -208,6 +209,12 @@ class GroupResult:
     performance: str
     elements: list[ElementValue]
     anchor: str = ""  # the id of its table on the page
+    unit: str = ""  # a service's unit with its path ("UPT Puskesmas Sukamaju"): which "Imunisasi"
+
+    @property
+    def label(self) -> str:
+        """The name, with a service's unit: "Imunisasi (UPT Puskesmas Sukamaju)"."""
+        return f"{self.name} ({self.unit})" if self.unit else self.name
 
     @property
     def small(self) -> bool:
@@ -264,12 +271,17 @@ def element_names(survey: Survey, lang: str) -> dict[str, str]:
 
 
 def _group(
-    name: str, results: dict[str, Any], names: dict[str, str], lang: str, anchor: str
+    name: str,
+    results: dict[str, Any],
+    names: dict[str, str],
+    lang: str,
+    anchor: str,
+    unit: str = "",
 ) -> GroupResult:
     ikm = results["ikm"]
     respondents = int(ikm.get("n") or 0)
     if 0 < respondents < PRIVATE_GROUP:  # the count only: the numbers would show answers
-        return GroupResult(name, respondents, "-", "-", "-", [], anchor)
+        return GroupResult(name, respondents, "-", "-", "-", [], anchor, unit)
     performance = ikm.get("performance") or "-"
     elements = [
         ElementValue(
@@ -290,6 +302,7 @@ def _group(
         performance=PERFORMANCE_EN.get(performance, performance) if lang == "en" else performance,
         elements=elements,
         anchor=anchor,
+        unit=unit,
     )
 
 
@@ -300,17 +313,31 @@ def _published_period(row: PublishedResult, lang: str, anchor: str) -> Published
     whole = "Whole organization" if lang == "en" else "Seluruh organisasi"
     overall = _group(whole, survey_results(survey, period=period), names, lang, f"{anchor}-all")
     units = []
-    for unit in survey.units.order_by("path"):
+    survey_units = list(survey.units.order_by("path"))
+    offered = list(
+        Service.objects.filter(organization_id=survey.organization_id)
+        .select_related("unit")
+        .order_by("unit__path", "name", "pk")
+    )
+    labels = path_labels([*survey_units, *(s.unit for s in offered)])
+    for unit in survey_units:
         results = survey_results(survey, unit=unit, period=period)
         if results["ikm"]["n"]:
-            units.append(_group(unit.name, results, names, lang, f"{anchor}-u{unit.pk}"))
+            units.append(_group(labels[unit.pk], results, names, lang, f"{anchor}-u{unit.pk}"))
     services = []
-    for service in Service.objects.filter(organization_id=survey.organization_id).order_by(
-        "unit__path", "name", "pk"
-    ):
+    for service in offered:  # each with its unit: three Puskesmas may each offer "Imunisasi"
         results = survey_results(survey, service=service, period=period)
         if results["ikm"]["n"]:
-            services.append(_group(service.name, results, names, lang, f"{anchor}-s{service.pk}"))
+            services.append(
+                _group(
+                    service.name,
+                    results,
+                    names,
+                    lang,
+                    f"{anchor}-s{service.pk}",
+                    unit=labels[service.unit_id],
+                )
+            )
     plan = []
     actions = FollowUpAction.objects.filter(survey=survey, period=period.label).select_related(
         "unit"
