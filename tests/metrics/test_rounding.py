@@ -1,5 +1,6 @@
 """Display rounding: half-up on the decimal value, decimal comma for Bahasa Indonesia."""
 
+import re
 from decimal import Decimal
 from fractions import Fraction
 
@@ -82,7 +83,13 @@ def test_to_decimal_snaps_float_noise_but_keeps_fraction_digits():
         (3.385, 2, "en", "3.39"),
         (Fraction(2200, 27), 2, "id", "81,48"),
         (Fraction(88, 27), 3, "id", "3,259"),
-        (1234.5, 1, "id", "1234,5"),
+        # thousands: a dot in Bahasa Indonesia, a comma in English (issue 10)
+        (1234.5, 1, "id", "1.234,5"),
+        (1234.5, 1, "en", "1,234.5"),
+        (2311, 0, "id", "2.311"),
+        (-1234567.891, 2, "id", "-1.234.567,89"),
+        (999.999, 2, "id", "1.000,00"),
+        (999, 0, "en", "999"),
         (5, 0, "id", "5"),
         (None, 2, "id", "-"),
         # never "-0,00"
@@ -98,6 +105,11 @@ def test_to_decimal_snaps_float_noise_but_keeps_fraction_digits():
 )
 def test_format_number(value, places, lang, expected):
     assert format_number(value, places, lang) == expected
+
+
+def test_format_number_without_grouping():
+    assert format_number(2026, 0, "id", grouping=False) == "2026"
+    assert format_number(1234.5, 1, "en", grouping=False) == "1234.5"
 
 
 @settings(max_examples=150, deadline=None)
@@ -124,7 +136,10 @@ def test_fraction_rounding_is_half_up_and_within_half_a_unit(num, den, places):
 )
 def test_format_number_never_prints_negative_zero(value, places):
     text = format_number(value, places, "id")
-    assert "." not in text
-    assert text.replace(",", "").lstrip("-").isdigit()
+    whole, _, fraction = text.lstrip("-").partition(",")
+    # thousands dots every three digits, then the decimal comma
+    assert re.fullmatch(r"\d{1,3}(\.\d{3})*", whole), text
+    assert fraction.isdigit() or (places == 0 and not fraction)
+    assert text.replace(".", "").replace(",", "").lstrip("-").isdigit()
     if text.startswith("-"):
         assert set(text[1:]) - set("0,")

@@ -39,11 +39,25 @@ def round_half_up(value: float | Fraction | int, places: int) -> Decimal:
         return exact.quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP)
 
 
-def format_number(value: float | Fraction | int | None, places: int, lang: str = "id") -> str:
-    """Half-up rounded text with the decimal comma in Bahasa Indonesia, a point in English."""
+def format_number(
+    value: float | Fraction | int | None, places: int, lang: str = "id", grouping: bool = True
+) -> str:
+    """Half-up rounded text as each language writes numbers.
+
+    Bahasa Indonesia: decimal comma and a thousands dot (``2.311``, ``1.234,57``); English: a
+    decimal point and a thousands comma (``2,311``, ``1,234.57``). ``grouping=False`` leaves
+    the thousands unseparated (codes, years). ``None`` prints as ``-``.
+    """
     if value is None:
         return "-"
     text = f"{round_half_up(value, places):f}"
     if text.startswith("-") and set(text[1:]) <= set("0."):
         text = text[1:]  # never print "-0,00"
-    return text.replace(".", ",") if lang == "id" else text
+    sign, text = ("-", text[1:]) if text.startswith("-") else ("", text)
+    whole, _, fraction = text.partition(".")
+    if grouping and len(whole) > 3:
+        whole = f"{int(whole):,}"
+    if lang == "id":
+        whole, fraction = whole.replace(",", "."), fraction
+        return sign + whole + ("," + fraction if fraction else "")
+    return sign + whole + ("." + fraction if fraction else "")
