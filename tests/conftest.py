@@ -1,8 +1,17 @@
-"""Shared fixtures: named personas in two organizations (see tests/web/personas.py)."""
+"""Shared fixtures: named personas in two organizations (see tests/web/personas.py), the
+artefacts folder for screenshots, and the grouping of tests for pytest-xdist."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
+
+from tests.artifacts import screenshots_dir
+
+# fixtures made once per module (a browser, the demo data): pytest-xdist with --dist loadgroup
+# keeps such a module's tests on one worker instead of making the fixture on each
+GROUPED_SCOPES = ("module", "class")
 
 
 def pytest_configure(config):
@@ -35,3 +44,29 @@ def _quiet_abuse_controls(request):
     cache.clear()
     yield
     settings.PRIMA_MIN_SECONDS, settings.PRIMA_RATE_LIMITS = saved
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config, items):
+    """On an xdist worker, put each test that uses a module- or class-scoped fixture in the
+    ``xdist_group`` of its module (before xdist reads the marks: ``tryfirst``). Tests marked
+    ``xdist_group`` by hand keep their group."""
+    if not hasattr(config, "workerinput"):
+        return
+    for item in items:
+        if item.get_closest_marker("xdist_group"):
+            continue
+        fixturedefs = getattr(item, "_fixtureinfo", None)
+        defs = fixturedefs.name2fixturedefs.values() if fixturedefs else ()
+        if any(d and d[-1].scope in GROUPED_SCOPES for d in defs):
+            module = item.nodeid.split("::", 1)[0].removesuffix(".py").removeprefix("tests/")
+            item.add_marker(pytest.mark.xdist_group(module))
+
+
+@pytest.fixture(scope="session")
+def screenshot_dir() -> Path:
+    """Where browser tests write screenshots: ``$PRIMA_ARTIFACTS/screenshots``, by default
+    ``artifacts/screenshots`` in the repository (created; see tests/artifacts.py)."""
+    folder = screenshots_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder

@@ -43,7 +43,7 @@ PHONE: dict[str, Any] = {
     "locale": "id-ID",
 }
 DESKTOP: dict[str, Any] = {"viewport": {"width": 1280, "height": 900}, "locale": "id-ID"}
-SCREENSHOT = Path("/tmp/prima-survey-phone.png")
+SCREENSHOT = "prima-survey-phone.png"  # in the artefacts folder (the screenshot_dir fixture)
 
 # What the phone respondent answers, by the Indonesian answer labels of SKM 2017 (and the values
 # they stand for). U1 and U5 share their labels, so each answer is looked up inside its question.
@@ -199,7 +199,12 @@ def backdrop(page: Page, selector: str) -> str:
 # -- 1. a respondent on a phone, then the admin's results view ----------------------------------
 @pytest.mark.parametrize("signed", [True, False], ids=["signed-unit-link", "plain-link"])
 def test_phone_survey_in_indonesian_updates_results(
-    world: World, live_server: Any, phone: Page, new_context: Any, signed: bool
+    world: World,
+    live_server: Any,
+    phone: Page,
+    new_context: Any,
+    signed: bool,
+    screenshot_dir: Path,
 ) -> None:
     survey = world.skm
     assert hand_ikm(survey) == IKM_BEFORE
@@ -224,7 +229,7 @@ def test_phone_survey_in_indonesian_updates_results(
     else:
         unit_select.select_option(label="UPT Alpha Dua")
     if signed:
-        phone.screenshot(path=str(SCREENSHOT), full_page=True)
+        phone.screenshot(path=str(screenshot_dir / SCREENSHOT), full_page=True)
     fill_answers(phone, survey, PHONE_ANSWERS)
     phone.get_by_label("Umur (tahun)").fill("34")
     phone.get_by_label("Jenis kelamin").select_option(label="Perempuan")

@@ -3,9 +3,11 @@
 20 client threads submit 300 responses (about 20% of the submission ids re-sent 1-3 times, some
 at once from another thread) through ``prima serve`` on 127.0.0.1; the app server is killed
 with SIGKILL mid-run and started again on the same port; on PostgreSQL the database is also
-restarted (``pg_ctl -m immediate stop``, then start) when ``PRIMA_PG_BIN``/``PRIMA_PG_DIR``
-name the cluster (``scripts/postgres-for-tests.sh``). Then the database must hold every
-acknowledged response exactly once, under the id returned, and nothing twice.
+restarted (``pg_ctl -m immediate stop``, then start). That restart happens in a throw-away
+cluster of the same server binaries made for the test (``PgCluster.create``): restarting the
+cluster of ``DATABASE_URL`` would break the test databases of the other pytest-xdist workers.
+Then the database must hold every acknowledged response exactly once, under the id returned,
+and nothing twice.
 
 The full size (5,000 responses) runs by hand: ``benchmarks/ingest_faults.py``.
 """
@@ -86,27 +88,25 @@ def test_ingest_survives_sigkill_on_sqlite(tmp_path: Path) -> None:
 
 
 @pytest.fixture
-def pg_database() -> Iterator[str]:
-    """A fresh database on the server of ``DATABASE_URL``, dropped afterwards."""
-    assert POSTGRES_URL is not None
-    name = f"prima_ingest_{uuid.uuid4().hex[:12]}"
-    url = h.create_database(POSTGRES_URL, name)
+def pg_cluster() -> Iterator[Any]:
+    """A throw-away PostgreSQL cluster (the binaries of ``scripts/postgres-for-tests.sh``, the
+    same options), stopped and removed afterwards: the test restarts it."""
+    cluster = h.PgCluster.create()
     try:
-        yield url
+        yield cluster
     finally:
-        h.drop_database(POSTGRES_URL, name)
-        # a restart of the cluster broke this process's own connections (pytest-django's
-        # test database): let Django open new ones on next use
-        from django.db import connections
+        cluster.destroy()
 
-        connections.close_all()
+
+@pytest.fixture
+def pg_database(pg_cluster: Any) -> str:
+    """A fresh database in the throw-away cluster."""
+    return h.create_database(pg_cluster.url, f"prima_ingest_{uuid.uuid4().hex[:12]}")
 
 
 @pytest.mark.skipif(POSTGRES_URL is None, reason="DATABASE_URL is not PostgreSQL")
 def test_ingest_survives_sigkill_and_database_restart_on_postgres(
-    tmp_path: Path, pg_database: str
+    tmp_path: Path, pg_cluster: Any, pg_database: str
 ) -> None:
-    assert POSTGRES_URL is not None
-    cluster = h.PgCluster.from_env(POSTGRES_URL)
-    findings = h.run_faults(_spec(tmp_path / "data", database_url=pg_database, cluster=cluster))
-    _check(findings, db_restart=cluster is not None)
+    findings = h.run_faults(_spec(tmp_path / "data", database_url=pg_database, cluster=pg_cluster))
+    _check(findings, db_restart=True)

@@ -41,6 +41,7 @@ from prima.collection.kiosks import kiosk_register, kiosk_revoke
 from prima.collection.models import KioskDevice
 from prima.surveys.choices import Channel, ResponseFlag
 from prima.surveys.models import Response, Survey
+from tests.artifacts import screenshots_dir
 from tests.web.browsers import CHROMIUM, CHROMIUM_ARGS, django_playwright
 from tests.web.personas import World
 
@@ -54,7 +55,7 @@ TABLET: dict[str, Any] = {
     "has_touch": True,
     "locale": "id-ID",
 }
-SCREENSHOTS = Path(os.environ.get("PRIMA_SCREENSHOTS", "/tmp"))
+SCREENSHOTS = Path(os.environ.get("PRIMA_SCREENSHOTS") or screenshots_dir())
 SKM_VALUES = [4, 3, 3, 4, 2, 4, 4, 3, 1]
 RESPONSES = re.compile(r"/api/v1/public/surveys/[^/]+/responses")
 SERIOUS = ("serious", "critical")
