@@ -31,16 +31,16 @@ from django.db.utils import InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.templatetags.static import static
 
+from prima import i18n
+from prima.i18n import gettext_noop
+
 logger = logging.getLogger("prima.database")
 api_logger = logging.getLogger("prima.api")
 
 RETRY_AFTER_SECONDS = 5
 DATABASE_UNAVAILABLE = (OperationalError, InterfaceError)
 
-MESSAGES = {
-    "id": "basis data sedang tidak tersedia; coba lagi sebentar lagi",
-    "en": "the database is unavailable; please try again shortly",
-}
+DATABASE_MESSAGE = gettext_noop("the database is unavailable; please try again shortly")
 
 PAGE = """<!doctype html>
 <html lang="id">
@@ -69,7 +69,9 @@ def database_unavailable(request: HttpRequest, exc: BaseException | None = None)
     logger.warning("database unavailable (%s %s): %s", request.method, request.path, exc)
     response: HttpResponse
     if request.path_info.startswith("/api/"):
-        response = JsonResponse({"detail": MESSAGES[_lang(request)], "errors": {}}, status=503)
+        response = JsonResponse(
+            {"detail": i18n.gettext(DATABASE_MESSAGE, _lang(request)), "errors": {}}, status=503
+        )
     else:
         # a stylesheet, not a style attribute: the Content-Security-Policy refuses inline style
         page = PAGE.replace("{stylesheet}", static("prima/public.css"))
@@ -97,20 +99,14 @@ class DatabaseUnavailableMiddleware:
 # -- JSON errors under /api/ ---------------------------------------------------------------------
 API_PREFIX = "/api/"
 
-API_ERRORS = {
-    400: {"id": "permintaan tidak sah", "en": "bad request"},
-    401: {"id": "autentikasi diperlukan", "en": "authentication required"},
-    403: {"id": "akses ditolak", "en": "forbidden"},
-    404: {"id": "tidak ditemukan", "en": "not found"},
-    405: {
-        "id": "metode {method} tidak diizinkan (yang diizinkan: {allow})",
-        "en": "method {method} not allowed (allowed: {allow})",
-    },
-    413: {
-        "id": "isi permintaan melebihi {limit}",
-        "en": "request body exceeds {limit}",
-    },
-    500: {"id": "kesalahan internal server", "en": "internal server error"},
+API_ERRORS: dict[int, str] = {
+    400: gettext_noop("bad request"),
+    401: gettext_noop("authentication required"),
+    403: gettext_noop("forbidden"),
+    404: gettext_noop("not found"),
+    405: gettext_noop("method {method} not allowed (allowed: {allow})"),
+    413: gettext_noop("request body exceeds {limit}"),
+    500: gettext_noop("internal server error"),
 }
 
 
@@ -131,8 +127,8 @@ def api_error_response(
     message in the client's language."""
     if detail is None:
         lang = _lang(request)
-        messages = API_ERRORS.get(status)
-        detail = messages[lang].format(**params) if messages else f"HTTP {status}"
+        message = API_ERRORS.get(status)
+        detail = i18n.gettext(message, lang).format(**params) if message else f"HTTP {status}"
     return JsonResponse({"detail": detail, "errors": {}}, status=status)
 
 

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from prima import i18n
+from prima.i18n import gettext_noop
 from prima.instruments import Instrument
 
-PROFILE_ERRORS = {
-    "unknown": {"id": "isian profil tidak dikenal", "en": "unknown profile field"},
-    "choice": {"id": "pilihan tidak valid", "en": "not a valid choice"},
-    "integer": {
-        "id": "harus bilangan bulat antara {min} dan {max}",
-        "en": "must be a whole number between {min} and {max}",
-    },
+PROFILE_ERRORS: dict[str, str] = {
+    "unknown": gettext_noop("unknown profile field"),
+    "choice": gettext_noop("not a valid choice"),
+    "integer": gettext_noop("must be a whole number between {min} and {max}"),
 }
 
 
@@ -32,13 +31,13 @@ def clean_profile(
     for key, raw in profile.items():
         field = fields.get(key)
         if field is None:
-            errors[f"profile.{key}"] = PROFILE_ERRORS["unknown"][lang]
+            errors[f"profile.{key}"] = i18n.gettext(PROFILE_ERRORS["unknown"], lang)
             continue
         if raw is None or (isinstance(raw, str) and not raw.strip()):
             continue
         if field["type"] == "choice":
             if not isinstance(raw, str) or raw not in field["options"]:
-                errors[f"profile.{key}"] = PROFILE_ERRORS["choice"][lang]
+                errors[f"profile.{key}"] = i18n.gettext(PROFILE_ERRORS["choice"], lang)
             else:
                 clean[key] = raw
         else:
@@ -47,7 +46,9 @@ def clean_profile(
             if isinstance(raw, str) and raw.strip().isascii() and raw.strip().isdigit():
                 value = int(raw.strip())
             if value is None or not low <= value <= high:
-                errors[f"profile.{key}"] = PROFILE_ERRORS["integer"][lang].format(min=low, max=high)
+                errors[f"profile.{key}"] = i18n.gettext(PROFILE_ERRORS["integer"], lang).format(
+                    min=low, max=high
+                )
             else:
                 clean[key] = value
     return clean, errors

@@ -17,9 +17,11 @@ from django.db.models import QuerySet
 from django.dispatch import Signal
 from django.utils import timezone
 
+from prima import i18n
 from prima.abuse.controls import Signals, answered_interval, assess
 from prima.abuse.models import ResponseToken
 from prima.collection.models import KioskDevice
+from prima.i18n import gettext_noop
 from prima.instruments import builtin_names
 from prima.instruments.model import parse_instrument
 from prima.instruments.questions import clean_answers
@@ -33,53 +35,22 @@ from prima.surveys.profile import clean_profile
 MAX_SUGGESTION = 2000
 MAX_CONTACT = 200
 
-SUBMIT_ERRORS = {
-    "closed": {
-        "id": "survei ini sedang tidak menerima tanggapan",
-        "en": "this survey is not accepting responses",
-    },
-    "context": {
-        "id": "tautan survei tidak sah atau telah diubah",
-        "en": "the survey link is invalid or was altered",
-    },
-    "unit": {"id": "pilih unit layanan", "en": "choose a service unit"},
-    "service": {
-        "id": "layanan tidak termasuk dalam survei ini",
-        "en": "this service is not part of the survey",
-    },
-    "staff": {
-        "id": "petugas tidak dikenal di unit ini",
-        "en": "unknown staff member for this unit",
-    },
-    "too_long": {
-        "id": "terlalu panjang (maksimal {max} karakter)",
-        "en": "too long (at most {max} characters)",
-    },
-    "submission_id": {"id": "harus berupa UUID", "en": "must be a UUID"},
-    "token": {
-        "id": "token tanggapan tidak dikenal untuk survei ini",
-        "en": "unknown response token for this survey",
-    },
-    "token_required": {
-        "id": "survei ini memerlukan token dari tiket antrean atau struk",
-        "en": "this survey needs the token printed on a queue ticket or receipt",
-    },
-    "token_used": {
-        "id": "token tanggapan ini sudah digunakan",
-        "en": "this response token has already been used",
-    },
-    "device": {
-        "id": "perangkat kios ini tidak terdaftar untuk survei ini",
-        "en": "this kiosk device is not registered for this survey",
-    },
-    "contact": {
-        "id": "kontak hanya disimpan dengan persetujuan",
-        "en": "contact details are kept only with consent",
-    },
-    "character": {
-        "id": "berisi karakter yang tidak dapat disimpan ({char})",
-        "en": "contains a character that cannot be stored ({char})",
-    },
+SUBMIT_ERRORS: dict[str, str] = {
+    "closed": gettext_noop("this survey is not accepting responses"),
+    "context": gettext_noop("the survey link is invalid or was altered"),
+    "unit": gettext_noop("choose a service unit"),
+    "service": gettext_noop("this service is not part of the survey"),
+    "staff": gettext_noop("unknown staff member for this unit"),
+    "too_long": gettext_noop("too long (at most {max} characters)"),
+    "submission_id": gettext_noop("must be a UUID"),
+    "token": gettext_noop("unknown response token for this survey"),
+    "token_required": gettext_noop(
+        "this survey needs the token printed on a queue ticket or receipt"
+    ),
+    "token_used": gettext_noop("this response token has already been used"),
+    "device": gettext_noop("this kiosk device is not registered for this survey"),
+    "contact": gettext_noop("contact details are kept only with consent"),
+    "character": gettext_noop("contains a character that cannot be stored ({char})"),
 }
 
 
@@ -204,7 +175,7 @@ class Submission:
 
 
 def _msg(key: str, lang: str, **params: Any) -> str:
-    return SUBMIT_ERRORS[key][lang if lang in ("id", "en") else "id"].format(**params)
+    return i18n.gettext(SUBMIT_ERRORS[key], lang).format(**params)
 
 
 def response_submit(
