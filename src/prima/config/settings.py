@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "prima.demo",
     "prima.insights",
     "prima.alerts",
+    "prima.ui",
 ]
 
 MIDDLEWARE = [
@@ -76,7 +77,8 @@ MIDDLEWARE = [
     # early, so that every error under /api/ (also from the middleware below) leaves as JSON
     "prima.config.middleware.ApiErrorMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    # ?lang=, else the language cookie, else Indonesian (never Accept-Language): prima.ui.language
+    "prima.ui.language.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

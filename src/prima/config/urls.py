@@ -12,6 +12,8 @@ from prima.organizations.views import DemoLoginView
 urlpatterns = [
     path("", lambda request: redirect("backoffice:home"), name="root"),
     path("favicon.ico", favicon, name="favicon"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("design/", include("prima.ui.urls")),
     path("accounts/login/", DemoLoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("app/pemberitahuan/", include("prima.alerts.urls")),
@@ -25,3 +27,9 @@ urlpatterns = [
     path("manage/", manage_site.urls),
     path("admin/", admin.site.urls),
 ]
+
+# styled, translated error pages (prima.ui.errors): in the request's language, Indonesian by default
+handler400 = "prima.ui.errors.bad_request"
+handler403 = "prima.ui.errors.permission_denied"
+handler404 = "prima.ui.errors.page_not_found"
+handler500 = "prima.ui.errors.server_error"

@@ -1,0 +1,1 @@
+"""Prima's design system: tokens, components and the component page (``docs/design.md``)."""
