@@ -25,10 +25,12 @@ from typing import Any
 
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import get_language, ngettext
 
 from prima import summaries
 from prima.insights import rollups
 from prima.insights.models import FollowUpAction, FollowUpStatus, element_choices
+from prima.insights.notes import said
 from prima.insights.periods import Period
 from prima.insights.results import respondents_by_service, responses_in_scope, results_of
 from prima.metrics.ikm import STANDARDS
@@ -611,11 +613,16 @@ def skm_report(
         )
     plan, proposal = _plan(survey, unit, period, elements)
     respondents = int(ikm["n"])
-    notes = [str(n) for n in ikm.get("notes") or []]
+    notes = said(ikm.get("notes"))  # in the report's language, each situation once
     if results["responses"] != respondents:
+        left_out = results["responses"] - respondents
         notes.append(
-            f"{results['responses'] - respondents} tanggapan tidak menjawab satu unsur pun dan "
-            "tidak dihitung dalam IKM."
+            ngettext(
+                "%(count)s response answered no unsur and is not counted in the IKM.",
+                "%(count)s responses answered no unsur and are not counted in the IKM.",
+                left_out,
+            )
+            % {"count": format_number(left_out, 0, get_language())}
         )
     return SkmReport(
         organization=survey.organization.name,

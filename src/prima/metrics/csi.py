@@ -17,7 +17,15 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
+from prima.i18n import gettext_noop
+from prima.metrics.notes import Note
 from prima.metrics.paired import Matrix, PairTotals, pair_totals
+
+# notes (codes, and English msgids of the catalogue; prima.metrics.notes)
+ITEM_LEFT_OUT = "csi.item_left_out"
+UNDEFINED = "csi.undefined"
+NOTE_ITEM_LEFT_OUT = gettext_noop("%(item)s: no respondent answered both sides, left out")
+NOTE_UNDEFINED = gettext_noop("no importance answers: CSI undefined")
 
 BANDS: tuple[tuple[int, str, str], ...] = (
     (81, "Sangat Puas", "Very satisfied"),
@@ -95,12 +103,12 @@ def csi_from_totals(totals: list[PairTotals], items: list[str], *, top: int) -> 
     present: dict[str, tuple[int, Fraction, Fraction]] = {}
     for item, t in zip(items, totals, strict=True):
         if t.mean_e is None or t.mean_p is None:
-            notes.append(f"{item}: no respondent answered both sides, left out")
+            notes.append(Note(NOTE_ITEM_LEFT_OUT, ITEM_LEFT_OUT, item=item))
         else:
             present[item] = (t.n, t.mean_e, t.mean_p)
     total_mis = sum((m[1] for m in present.values()), Fraction(0))
     if not present or total_mis == 0:
-        notes.append("no importance answers: CSI undefined")
+        notes.append(Note(NOTE_UNDEFINED, UNDEFINED))
         return CsiResult(None, None, None, top, {}, notes)
     result: dict[str, CsiItem] = {}
     for item, (n, mis, mss) in present.items():

@@ -24,10 +24,22 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from prima.i18n import gettext_noop
 from prima.metrics.intervals import MeanInterval, mean_interval_from_sums
+from prima.metrics.notes import Note
 from prima.metrics.rounding import round_half_up
 
 CONVERSION = 25
+
+# notes (codes, and English msgids of the catalogue; prima.metrics.notes)
+NO_ANSWERS = "ikm.element_no_answers"
+NO_RESPONDENTS = "ikm.no_respondents"
+INCOMPLETE = "ikm.incomplete"
+LEGACY_WEIGHT = "ikm.legacy_weight"
+NOTE_NO_ANSWERS = gettext_noop("%(code)s: no answers, NRR undefined")
+NOTE_NO_RESPONDENTS = gettext_noop("no respondents: IKM undefined")
+NOTE_INCOMPLETE = gettext_noop("IKM undefined: every unsur needs at least one answer")
+NOTE_LEGACY_WEIGHT = gettext_noop("legacy weight %(weight)s instead of 1/%(elements)s")
 
 
 @dataclass(frozen=True)
@@ -202,16 +214,16 @@ def ikm_from_totals(
     for code, total, count in zip(codes, sums, counts, strict=True):
         if count == 0:
             elements[code] = ElementResult(code, 0, None, None, None, None)
-            notes.append(f"{code}: no answers, NRR undefined")
+            notes.append(Note(NOTE_NO_ANSWERS, NO_ANSWERS, code=code))
             continue
         nrr = Fraction(int(total), int(count))
         band = standard.band(nrr * CONVERSION)
         elements[code] = ElementResult(code, int(count), nrr, nrr * w, band.grade, band.performance)
     if notes or respondents == 0:
         if respondents == 0:
-            notes.append("no respondents: IKM undefined")
+            notes.append(Note(NOTE_NO_RESPONDENTS, NO_RESPONDENTS))
         else:
-            notes.append("IKM undefined: every unsur needs at least one answer")
+            notes.append(Note(NOTE_INCOMPLETE, INCOMPLETE))
         return IkmResult(
             standard.name, w, respondents, elements, None, None, None, None, notes, score
         )
@@ -221,7 +233,9 @@ def ikm_from_totals(
     converted = ikm * CONVERSION
     band = standard.band(converted)
     if weight is not None:
-        notes.append(f"legacy weight {float(w)} instead of 1/{standard.elements}")
+        notes.append(
+            Note(NOTE_LEGACY_WEIGHT, LEGACY_WEIGHT, weight=float(w), elements=standard.elements)
+        )
     return IkmResult(
         standard.name,
         w,
