@@ -358,8 +358,8 @@ def test_keyboard_only(world: World, live_server: Any, new_context: Any) -> None
         assert outline[0] not in ("none", "auto"), f"no focus ring on {focused}: {outline}"
         assert outline[1] >= 2, f"a thin focus ring on {focused}: {outline}"
 
-    tab_to("a.skip")
-    box = page.locator("a.skip").bounding_box()
+    tab_to("a.ui-skip")
+    box = page.locator("a.ui-skip").bounding_box()
     assert box is not None  # the skip link shows when focused
     assert box["x"] >= 0
     assert box["y"] >= 0

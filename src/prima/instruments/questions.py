@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from prima.i18n import gettext, gettext_noop
 from prima.instruments.model import Instrument, Item
 
 WHOLE_NUMBER = re.compile(
@@ -26,27 +27,25 @@ MAX_KEY_SHOWN = 100  # characters of an unknown key an error repeats
 EXPECTATION = "harapan"
 PERFORMANCE = "kinerja"
 
+# Interface texts in the gettext catalogue (English msgids, prima/locale); questions.py is read
+# without Django (the command line), so through prima.i18n.
 SIDE_TEXT = {
-    EXPECTATION: {"id": "Harapan", "en": "Expectation"},
-    PERFORMANCE: {"id": "Kinerja (yang Anda alami)", "en": "Performance (what you experienced)"},
+    EXPECTATION: gettext_noop("Expectation"),
+    PERFORMANCE: gettext_noop("Performance (what you experienced)"),
 }
 
 ERRORS = {
-    "unknown": {"id": "pertanyaan tidak dikenal", "en": "unknown question"},
-    "unknown_more": {
-        "id": "{count} pertanyaan tidak dikenal; hanya {named} yang pertama disebutkan",
-        "en": "{count} unknown questions; only the first {named} are named",
-    },
-    "required": {"id": "wajib diisi", "en": "this answer is required"},
-    "not_integer": {
-        "id": "jawaban harus berupa bilangan bulat",
-        "en": "the answer must be a whole number",
-    },
-    "out_of_range": {
-        "id": "jawaban harus antara {min} dan {max}",
-        "en": "the answer must be between {min} and {max}",
-    },
+    "unknown": gettext_noop("unknown question"),
+    "unknown_more": gettext_noop("{count} unknown questions; only the first {named} are named"),
+    "required": gettext_noop("this answer is required"),
+    "not_integer": gettext_noop("the answer must be a whole number"),
+    "out_of_range": gettext_noop("the answer must be between {min} and {max}"),
 }
+
+
+def side_text(side: str, lang: str) -> str:
+    """The name of one side of a paired item (``Harapan``, ``Kinerja ...``) in ``lang``."""
+    return gettext(SIDE_TEXT[side], lang)
 
 
 @dataclass(frozen=True)
@@ -99,7 +98,7 @@ def questions(instrument: Instrument) -> list[Question]:
         if instrument.kind == "paired":
             for side in (EXPECTATION, PERFORMANCE):
                 text = {
-                    lang: f"{SIDE_TEXT[side][lang]}: {item.text.get(lang) or item.text.get('id', item.id)}"
+                    lang: f"{side_text(side, lang)}: {item.text.get(lang) or item.text.get('id', item.id)}"
                     for lang in ("id", "en")
                 }
                 out.append(Question(key=f"{item.id}.{side}", side=side, text=text, **common))  # type: ignore[arg-type]
@@ -122,8 +121,10 @@ class AnswerErrors:
         return bool(self.errors)
 
     def messages(self, lang: str = "id") -> dict[str, str]:
-        lang = lang if lang in ("id", "en") else "id"
-        return {k: ERRORS[code][lang].format(**params) for k, (code, params) in self.errors.items()}
+        return {
+            k: gettext(ERRORS[code], lang).format(**params)
+            for k, (code, params) in self.errors.items()
+        }
 
 
 def clean_answers(
