@@ -19,6 +19,7 @@ from typing import Any
 
 import openpyxl
 import pytest
+from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.core.management import base as management_base
 from django.test import Client
@@ -468,10 +469,27 @@ def test_web_preview_lists_errors_in_indonesian_and_offers_no_confirm(world, tmp
     assert preview.context["token"] is None
     assert "Tidak ada yang disimpan" in html
     assert (
-        "<td>23</td><td>U2</td><td>jawaban harus antara 1 dan 4 (nilai &quot;9&quot;)</td>" in html
+        '<td class="ui-num">23</td><td>U2</td>'
+        "<td>jawaban harus antara 1 dan 4 (nilai &quot;9&quot;)</td>" in html
     )
+    assert "Masalah per baris dan kolom" in html
     assert 'id="import-confirm"' not in html
     assert count(world.skm) == 3
+
+    # the same page in English (the language cookie of the back office's switch)
+    english = world.client("alice")
+    english.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    preview = _upload(english, world.skm.code, path)
+    html = preview.content.decode()
+    assert '<html lang="en"' in html
+    assert "Nothing was stored." in html
+    assert "Problems by row and column" in html
+    assert (
+        '<td class="ui-num">23</td><td>U2</td>'
+        "<td>the answer must be between 1 and 4 (value &quot;9&quot;)</td>" in html
+    )
+    for indonesian in ("Tidak ada yang disimpan", "Baris dibaca", "Unggah berkas", "jawaban"):
+        assert indonesian not in html, indonesian
 
 
 def test_typed_text_is_stored_as_typed_and_escaped_on_the_preview(world, tmp_path):

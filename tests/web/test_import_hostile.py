@@ -67,7 +67,7 @@ def test_rows_bomb_stops_at_the_web_row_limit(world, settings, tmp_path):
     path = rows_bomb(tmp_path / "bom.xlsx", ["unit", *KEYS], 1_000_000)
     assert path.stat().st_size < 3 << 20
     page, peak, seconds = _preview(world.client("alice"), world.skm.code, path)
-    _assert_refused(page, peak, seconds, "berkas berisi lebih dari 2000 baris")
+    _assert_refused(page, peak, seconds, "berkas berisi lebih dari 2.000 baris")
     assert count(world.skm) == 3
 
 
@@ -75,7 +75,7 @@ def test_rows_bomb_without_an_answer_column_is_refused_at_its_header(world, tmp_
     path = rows_bomb(tmp_path / "bom.xlsx", ["unit", *KEYS[:8]], 1_000_000)
     page, peak, seconds = _preview(world.client("alice"), world.skm.code, path)
     html = _assert_refused(page, peak, seconds, "kolom tidak ditemukan")
-    assert "<td>1</td><td>U9</td>" in html
+    assert '<td class="ui-num">1</td><td>U9</td>' in html
 
 
 def test_shared_strings_bomb_is_refused_before_parsing(world, tmp_path):
@@ -116,7 +116,7 @@ def test_error_and_formula_cells_are_row_errors(world, tmp_path):
     with pytest.raises(ValueError, match="nothing may be stored"):
         import_commit(report)
     page, _peak, _seconds = _preview(world.client("alice"), world.skm.code, path)
-    assert "<td>3</td><td>U2</td>" in page.content.decode()
+    assert '<td class="ui-num">3</td><td>U2</td>' in page.content.decode()
     assert count(world.skm) == 3
 
 

@@ -80,6 +80,7 @@ def fill(translations: Mapping[str, str | list[str]], package_dir: Path = PACKAG
         if "fuzzy" in entry.flags:
             entry.flags.remove("fuzzy")
             entry.previous_msgid = None
+            entry.previous_msgid_plural = None  # alone, it makes the file unreadable to msgmerge
         changed += 1
     po.save()
     return changed

@@ -17,10 +17,14 @@ Text that a person typed (suggestions, names) and that a spreadsheet would run a
 (starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return) is prefixed with a single
 quote, in CSV and XLSX alike.
 
-Exports of any size keep memory bounded: rows are read in pages by primary key (keyset
-pagination: each page is one short query, so no cursor stays open while a job records its
-progress, on SQLite and PostgreSQL alike) and written as they come (openpyxl's write-only
-mode for XLSX). Nothing is ever cut off: an XLSX sheet holds at most 1,048,576 rows (the
+Exports of any size keep memory bounded: rows are read in pages by primary key (each page is
+one short query, so no cursor stays open while a job records its progress, on SQLite and
+PostgreSQL alike) and written as they come (:mod:`prima.transfers.xlsx_stream` for XLSX). A CSV
+export reads its pages with two threads on connections of their own
+(:mod:`prima.transfers.export_parallel`); PostgreSQL writes each page's CSV itself (``COPY ...
+TO STDOUT (FORMAT csv)``), SQLite's pages go through :mod:`csv`. A field holding a comma, a
+quote, a line feed or a carriage return is quoted (RFC 4180; Python's ``csv`` alone leaves a
+lone carriage return bare when lines end in ``\n``, which other readers take for a line end). Nothing is ever cut off: an XLSX sheet holds at most 1,048,576 rows (the
 header and :data:`XLSX_SHEET_ROWS` responses), so a larger export continues on the sheets
 ``responses-2``, ``responses-3``... and the ``survey`` sheet says how the rows are split.
 """
@@ -28,6 +32,7 @@ header and :data:`XLSX_SHEET_ROWS` responses), so a larger export continues on t
 from __future__ import annotations
 
 import csv
+import io
 import os
 import queue
 import tempfile
@@ -38,12 +43,14 @@ from pathlib import Path
 from typing import IO, Any
 
 import orjson
+from django.db import connections
 from django.db.models import QuerySet
 from django.utils import timezone
 
 from prima.surveys.models import Response, Survey
 from prima.surveys.profile import profile_fields
 from prima.transfers.export_cells import FORMULA_STARTS, csv_cells, pages, row_cells
+from prima.transfers.export_parallel import IdRange, id_ranges, parallel_ordered
 from prima.transfers.xlsx_stream import XlsxStream
 
 META_COLUMNS = ["id", "submission_id", "submitted_at", "unit", "service", "staff", "channel"]
@@ -51,6 +58,7 @@ NAME_COLUMNS = ["unit_name", "service_name", "staff_name"]
 SUGGESTION_COLUMN = "suggestion"
 FORMATS = ("csv", "xlsx")
 CHUNK_SIZE = 10_000  # rows per query
+READERS = 2  # threads reading a CSV export's pages
 XLSX_SHEET_ROWS = 1_048_575  # Excel's 1,048,576 rows per sheet, less the header
 PROGRESS_EVERY = 10_000  # rows between two progress reports
 
@@ -166,15 +174,19 @@ def _row_pages(
 
 
 def _write_behind(
-    pages: Iterator[list[Any]], write: Callable[[list[Any]], None], progress: Progress | None
+    pages: Iterator[Any],
+    write: Callable[[Any], None],
+    progress: Progress | None,
+    size: Callable[[Any], int] = len,
 ) -> int:
     """Hand each page to ``write`` in a second thread while this one reads the next page
-    (the database and zlib work without the GIL, so the two overlap); returns the rows written.
+    (the database and zlib work without the GIL, so the two overlap); returns the rows written
+    (``size(page)`` rows a page).
 
     ``progress`` (called here, where the database connection lives) hears of every multiple
     of :data:`PROGRESS_EVERY` rows written and of the total at the end. An error in ``write``
     stops the reading and is raised here."""
-    handoff: queue.Queue[list[Any] | None] = queue.Queue(maxsize=2)
+    handoff: queue.Queue[Any] = queue.Queue(maxsize=2)
     written = [0]
     failed: list[BaseException] = []
 
@@ -187,7 +199,7 @@ def _write_behind(
             except BaseException as exc:
                 failed.append(exc)
             else:
-                written[0] += len(page)
+                written[0] += size(page)
 
     every = PROGRESS_EVERY
     reported = 0
@@ -234,6 +246,95 @@ def xlsx_sheet_names(rows: int, sheet_rows: int | None = None) -> list[str]:
     ]
 
 
+def csv_text(rows: list[Any] | list[tuple[Any, ...]]) -> str:
+    r"""``rows`` as CSV lines ending in ``\n``, as :class:`csv.writer` writes them, except that a
+    field holding a carriage return is quoted too.
+
+    >>> csv_text([[1, "a,b", None, "x\ry"], ["", 'k"m'], [""]])
+    '1,"a,b",,"x\ry"\n,"k""m"\n""\n'
+    """
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\r\n").writerows(rows)  # "\r" in the terminator: quoted
+    text = out.getvalue()
+    if text.count("\r") == len(rows):  # no field holds a CR: every one ends a line
+        return text.replace("\r\n", "\n")
+    lines: list[str] = []
+    writer = csv.writer(_LineSink(lines), lineterminator="\r\n")
+    for row in rows:
+        writer.writerow(row)
+    return "".join(lines)
+
+
+class _LineSink:
+    r"""Takes :class:`csv.writer`'s lines one at a time, ``\r\n`` made ``\n``."""
+
+    def __init__(self, lines: list[str]) -> None:
+        self.append = lines.append
+
+    def write(self, line: str) -> None:
+        self.append(line[:-2] + "\n")
+
+
+def _parallel_allowed(alias: str) -> bool:
+    """Readers on connections of their own see what this one sees: not inside a transaction
+    (whose rows they could not see, as in a test)."""
+    return not connections[alias].in_atomic_block
+
+
+def _copy_page(cells: QuerySet[Any], bounds: IdRange) -> tuple[str, int]:
+    """PostgreSQL: the page's CSV as the server writes it (``COPY``), and its row count."""
+    lo, hi = bounds
+    page = cells.filter(pk__gt=lo) if hi is None else cells.filter(pk__gt=lo, pk__lte=hi)
+    connection = connections[cells.db]
+    sql, params = page.query.sql_with_params()
+    statement = f"COPY ({connection.ops.compose_sql(sql, params)}) TO STDOUT (FORMAT csv)"
+    with connection.cursor() as cursor:
+        raw = cursor.cursor
+        with raw.copy(statement) as copy:
+            data = b"".join(copy)
+        count = raw.rowcount
+    return data.decode("utf-8"), count
+
+
+def _fetch_page(cells: QuerySet[Any], bounds: IdRange) -> tuple[str, int]:
+    """The page's cells through a plain cursor, as CSV text, and its row count."""
+    lo, hi = bounds
+    page = cells.filter(pk__gt=lo) if hi is None else cells.filter(pk__gt=lo, pk__lte=hi)
+    sql, params = page.query.sql_with_params()
+    with connections[cells.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    return csv_text(rows), len(rows)
+
+
+def csv_pages(
+    survey: Survey,
+    responses: QuerySet[Response] | None = None,
+    *,
+    last_id: int | None = None,
+    chunk_size: int | None = None,
+) -> Iterator[tuple[str, int]]:
+    """The export's data rows as CSV text, page by page with the number of rows in each."""
+    qs = export_queryset(survey, responses)
+    cells = csv_cells(
+        qs, answer_keys(survey), profile_keys(survey), timezone.get_current_timezone()
+    )
+    work = _copy_page if _copies(qs.db) else _fetch_page
+    ranges = id_ranges(qs, chunk_size or CHUNK_SIZE, last_id)
+    if _parallel_allowed(qs.db):
+        return parallel_ordered(ranges, lambda bounds: work(cells, bounds), READERS)
+    return (work(cells, bounds) for bounds in ranges)
+
+
+def _copies(alias: str) -> bool:
+    """PostgreSQL through psycopg 3, which streams ``COPY ... TO STDOUT``."""
+    if connections[alias].vendor != "postgresql":
+        return False
+    from django.db.backends.postgresql.psycopg_any import is_psycopg3
+
+    return bool(is_psycopg3)
+
+
 def write_csv(
     survey: Survey,
     stream: IO[str],
@@ -245,16 +346,10 @@ def write_csv(
     """Write UTF-8 text CSV (comma, header first) to ``stream``; returns the number of rows.
 
     The database computes every cell (:func:`prima.transfers.export_cells.csv_cells`); Python
-    only hands pages of them to the CSV writer."""
-    writer = csv.writer(stream, lineterminator="\n")
-    writer.writerow(export_columns(survey))
-    cells = csv_cells(
-        export_queryset(survey, responses),
-        answer_keys(survey),
-        profile_keys(survey),
-        timezone.get_current_timezone(),
-    )
-    return _write_behind(pages(cells, CHUNK_SIZE, last_id), writer.writerows, progress)
+    only joins pages of them into lines (:func:`csv_pages`)."""
+    stream.write(csv_text([export_columns(survey)]))
+    pages_ = csv_pages(survey, responses, last_id=last_id)
+    return _write_behind(pages_, lambda page: stream.write(page[0]), progress, lambda p: p[1])
 
 
 def write_xlsx(

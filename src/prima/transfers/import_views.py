@@ -39,7 +39,10 @@ from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.formats import number_format
 from django.utils.text import slugify
+from django.utils.translation import get_language, gettext_noop, pgettext_lazy
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from prima.organizations.access import User, memberships_of
@@ -171,15 +174,19 @@ def _preview(
     upload = request.FILES.get("file")
     sheet = request.POST.get("sheet", "").strip()[:100] or None
     if upload is None:
-        context["errors"].append("Pilih berkas CSV atau XLSX untuk diimpor.")
+        context["errors"].append(_("Choose a CSV or XLSX file to import."))
         return _render(request, context, survey, scope, status=400)
     if upload.size is not None and upload.size > _max_bytes():
         context["errors"].append(
-            f"Berkas terlalu besar (paling besar {_max_bytes() // (1024 * 1024)} MB); gunakan "
-            "perintah prima import responses untuk berkas yang lebih besar."
+            _(
+                "The file is too large (at most %(megabytes)s MB); use the command "
+                "prima import responses for larger files."
+            )
+            % {"megabytes": number_format(_max_bytes() // (1024 * 1024), force_grouping=True)}
         )
         return _render(request, context, survey, scope, status=400)
-    name = Path(upload.name or "berkas").name.replace("\x00", "")[:120] or "berkas"
+    fallback = _("file")
+    name = Path(upload.name or fallback).name.replace("\x00", "")[:120] or fallback
     head = upload.read(4)
     upload.seek(0)
     suffix = ".xlsx" if head == b"PK\x03\x04" else ".csv"
@@ -229,17 +236,17 @@ def _commit(
         or data.get("x") not in (".csv", ".xlsx")
     ):
         context["errors"].append(
-            "Pratinjau tidak berlaku lagi (kedaluwarsa atau sudah disimpan). Unggah berkasnya lagi."
+            _("The preview is no longer valid (it expired or was stored). Upload the file again.")
         )
         return _render(request, context, survey, scope, status=400)
     target = _imports_dir() / data["f"]
     path = target / f"upload{data['x']}"
     if not path.is_file():
         context["errors"].append(
-            "Berkas ini sudah disimpan atau pratinjaunya kedaluwarsa. Unggah berkasnya lagi."
+            _("This file was stored already or its preview expired. Upload the file again.")
         )
         return _render(request, context, survey, scope, status=400)
-    name = str(data.get("n") or "berkas")
+    name = str(data.get("n") or _("file"))
     # checked again: units, services or stored responses may have changed since the preview
     report = import_read(
         survey, path, sheet=data.get("sh"), source=name, unit_paths=scope, max_rows=_max_rows()
@@ -255,69 +262,122 @@ def _commit(
 
 
 # -- templates -----------------------------------------------------------------------------------
+IGNORED = pgettext_lazy("import column", "ignored")
+OPTIONAL = pgettext_lazy("import column", "optional")
 COLUMN_HELP = [
-    ("id", "diabaikan", "Nomor tanggapan dari ekspor; tidak dipakai saat impor."),
+    ("id", IGNORED, gettext_noop("The response's number from an export; not used by an import.")),
     (
         "submission_id",
-        "opsional",
-        "UUID per formulir. Jika diisi, impor ulang berkas yang sama "
-        "tidak menyimpan ganda (baris dengan submission_id yang sudah ada dilewati).",
+        OPTIONAL,
+        gettext_noop(
+            "A UUID per form. When it is filled in, importing the same file again stores "
+            "nothing twice (rows whose submission_id exists already are skipped)."
+        ),
     ),
     (
         "submitted_at",
-        "opsional",
-        "Tanggal pengisian: 2026-03-31, 2026-03-31 10:30 atau 31/03/2026. Kosong: waktu impor.",
+        OPTIONAL,
+        gettext_noop(
+            "The day of the answers: 2026-03-31, 2026-03-31 10:30 or 31/03/2026. Blank: the "
+            "time of the import."
+        ),
     ),
     (
         "unit",
-        "wajib jika survei punya lebih dari satu unit",
-        "Id unit (lihat daftar unit di bawah). Boleh diganti kolom unit_code atau unit_name.",
+        pgettext_lazy("import column", "required when the survey has more than one unit"),
+        gettext_noop(
+            "The unit's id (see the list of units below). The column unit_code or unit_name "
+            "may be used instead."
+        ),
     ),
-    ("service", "opsional", "Id layanan; atau isi kolom service_name."),
-    ("staff", "opsional", "Id petugas; atau isi kolom staff_name."),
-    ("channel", "diabaikan", "Tanggapan impor selalu tercatat dengan kanal 'paper' (kertas)."),
-    ("unit_name", "opsional", "Nama unit, dipakai jika kolom unit kosong."),
-    ("service_name", "opsional", "Nama layanan, dipakai jika kolom service kosong."),
-    ("staff_name", "opsional", "Nama petugas, dipakai jika kolom staff kosong."),
-    ("suggestion", "opsional", "Saran responden, disimpan persis seperti tertulis."),
-    ("flag", "opsional", "Dari ekspor: tanggapan yang ditandai tetap dikeluarkan dari indeks."),
-    ("flag_detail", "opsional", "Dari ekspor: alasan penandaan."),
+    ("service", OPTIONAL, gettext_noop("The service's id; or fill in the column service_name.")),
+    ("staff", OPTIONAL, gettext_noop("The staff member's id; or fill in the column staff_name.")),
+    (
+        "channel",
+        IGNORED,
+        gettext_noop("Imported responses always have the channel 'paper'."),
+    ),
+    ("unit_name", OPTIONAL, gettext_noop("The unit's name, used when the column unit is blank.")),
+    (
+        "service_name",
+        OPTIONAL,
+        gettext_noop("The service's name, used when the column service is blank."),
+    ),
+    (
+        "staff_name",
+        OPTIONAL,
+        gettext_noop("The staff member's name, used when the column staff is blank."),
+    ),
+    ("suggestion", OPTIONAL, gettext_noop("The respondent's suggestion, stored as written.")),
+    (
+        "flag",
+        OPTIONAL,
+        gettext_noop("From an export: a flagged response stays left out of the indices."),
+    ),
+    ("flag_detail", OPTIONAL, gettext_noop("From an export: why the response was flagged.")),
+    ("unit_code", OPTIONAL, gettext_noop("The unit's code, used when the column unit is blank.")),
 ]
 
 
+def _label(labels: dict[str, str], lang: str, default: Any) -> Any:
+    return labels.get(lang) or labels.get("id") or default
+
+
 def _instructions(survey: Survey, scope: list[str] | None) -> list[list[Any]]:
+    """The rows of the template's instructions sheet, in the active language."""
     version = survey.instrument_version
+    lang = "en" if (get_language() or "").startswith("en") else "id"
     rows: list[list[Any]] = [
-        [f"Templat impor tanggapan kertas: {survey.title} ({survey.code})"],
-        ["Isi satu baris per formulir pada lembar 'responses'. Baris judul jangan diubah."],
-        ["Jawaban kosong boleh (dihitung tidak menjawab); nilai di luar skala ditolak."],
         [
-            "Jika satu baris salah, tidak ada yang disimpan: semua kesalahan dilaporkan per baris "
-            "dan kolom."
+            _("Import template for paper responses: %(title)s (%(code)s)")
+            % {"title": survey.title, "code": survey.code}
+        ],
+        [_("Fill in one row per form on the sheet 'responses'. Do not change the header row.")],
+        [
+            _(
+                "Blank answers are allowed (counted as not answered); values outside the scale are refused."
+            )
+        ],
+        [
+            _(
+                "If one row is wrong, nothing is stored: every problem is reported with its row "
+                "and column."
+            )
         ],
         [],
-        ["Kolom", "Keterangan", "Isi"],
+        [_("Column"), _("Use"), _("Content")],
     ]
     for q in version.questions:
-        options = "; ".join(f"{v} = {label.get('id', v)}" for v, label in sorted(q.options.items()))
-        rows.append([q.key, f"jawaban {q.min}-{q.max}", f"{q.text.get('id', q.key)} ({options})"])
+        options = "; ".join(
+            f"{v} = {_label(label, lang, v)}" for v, label in sorted(q.options.items())
+        )
+        rows.append(
+            [
+                q.key,
+                _("answer %(min)s-%(max)s") % {"min": q.min, "max": q.max},
+                f"{_label(q.text, lang, q.key)} ({options})",
+            ]
+        )
     for f in profile_fields(version.parsed):
         if f["type"] == "choice":
             detail = "; ".join(
-                f"{k} = {label.get('id', k)}" for k, label in (f.get("options") or {}).items()
+                f"{k} = {_label(label, lang, k)}" for k, label in (f.get("options") or {}).items()
             )
         else:
-            detail = f"bilangan bulat {f.get('min', 0)}-{f.get('max', 150)}"
-        rows.append([f"profile.{f['id']}", "profil, opsional", detail])
-    rows += [[c, role, text] for c, role, text in COLUMN_HELP]
-    rows += [["unit_code", "opsional", "Kode unit, dipakai jika kolom unit kosong."], []]
+            detail = _("whole number %(min)s-%(max)s") % {
+                "min": f.get("min", 0),
+                "max": f.get("max", 150),
+            }
+        rows.append([f"profile.{f['id']}", _("profile, optional"), detail])
+    rows += [[c, str(role), _(text)] for c, role, text in COLUMN_HELP]
+    rows += [[]]
     units = _units_in_scope(survey, scope)
-    rows += [["Unit"], ["unit", "unit_code", "unit_name"]]
+    rows += [[_("Units")], ["unit", "unit_code", "unit_name"]]
     rows += [[u.pk, u.code, u.name] for u in units]
     paths = [u.path for u in units]
     services = Service.objects.filter(organization_id=survey.organization_id).select_related("unit")
     allowed = set(survey.services.values_list("pk", flat=True))
-    rows += [[], ["Layanan"], ["service", "service_name", "unit_name"]]
+    rows += [[], [_("Services")], ["service", "service_name", "unit_name"]]
     rows += [
         [s.pk, s.name, s.unit.name]
         for s in services
@@ -328,7 +388,7 @@ def _instructions(survey: Survey, scope: list[str] | None) -> list[list[Any]]:
     staff = StaffMember.objects.filter(organization_id=survey.organization_id).select_related(
         "unit"
     )
-    rows += [[], ["Petugas"], ["staff", "staff_name", "unit_name"]]
+    rows += [[], [_("Staff")], ["staff", "staff_name", "unit_name"]]
     rows += [
         [m.pk, m.name, m.unit.name] for m in staff if any(m.unit.path.startswith(p) for p in paths)
     ]
@@ -354,7 +414,7 @@ def import_template(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
         sheet.title = "responses"
         sheet.append(columns)
         sheet.freeze_panes = "A2"
-        info = book.create_sheet("petunjuk")
+        info = book.create_sheet(_("instructions"))
         for row in _instructions(survey, scope):
             info.append(
                 [ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v for v in row]

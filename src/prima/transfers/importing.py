@@ -25,7 +25,7 @@ single-use token is needed; no abuse controls apply. A manager whose role covers
 organization imports only rows of units in that part (``unit_paths``).
 
 Every problem is collected, not only the first: the row as the spreadsheet shows it (the header
-is row 1), the column and a message in Bahasa Indonesia (or English); the first
+is row 1), the column and a message in the language asked for (gettext); the first
 :data:`MAX_LISTED_ERRORS` are listed with the total. One problem and nothing is stored.
 :func:`import_commit` stores the checked rows in one transaction with ``bulk_create``.
 """
@@ -41,9 +41,11 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.dispatch import Signal
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.formats import number_format
+from django.utils.translation import gettext, ngettext
 
-from prima.instruments.questions import ERRORS as ANSWER_ERRORS
+from prima.i18n import gettext_noop, normalize_language
 from prima.instruments.questions import Question, clean_answers
 from prima.messages import message
 from prima.organizations.models import Service, StaffMember, Unit
@@ -70,78 +72,59 @@ responses_imported = Signal()
 ``responses`` (the new :class:`Response` objects). ``bulk_create`` sends no ``post_save``:
 anything kept up to date per response (e.g. per-period rollups) listens here."""
 
-MESSAGES: dict[str, dict[str, str]] = {
-    "too_many_rows": {
-        "id": "berkas berisi lebih dari {max} baris; impor lewat web paling banyak {max} baris "
-        "(gunakan perintah prima import responses untuk berkas yang lebih besar)",
-        "en": "the file has more than {max} rows; a web import takes at most {max} rows "
-        "(use the command prima import responses for larger files)",
-    },
-    "unit_id": {
-        "id": 'nilai "{value}" bukan id unit (angka); untuk kode atau nama unit gunakan kolom '
-        "unit_code atau unit_name",
-        "en": 'value "{value}" is not a unit id (a number); for a unit code or name use the '
-        "column unit_code or unit_name",
-    },
-    "unit_unknown": {
-        "id": 'unit "{value}" tidak termasuk dalam survei ini',
-        "en": 'unit "{value}" is not part of this survey',
-    },
-    "unit_missing": {
-        "id": "unit belum diisi (kolom unit, unit_code atau unit_name)",
-        "en": "no unit given (column unit, unit_code or unit_name)",
-    },
-    "ambiguous": {
-        "id": 'nama "{value}" dimiliki lebih dari satu; gunakan kolom id-nya',
-        "en": 'more than one has the name "{value}"; use its id column',
-    },
-    "id_number": {
-        "id": 'nilai "{value}" bukan id (angka)',
-        "en": 'value "{value}" is not an id (a number)',
-    },
-    "date": {
-        "id": 'tanggal "{value}" tidak dikenali (contoh: 2026-03-31, 2026-03-31 10:30, 31/03/2026)',
-        "en": 'date "{value}" not recognised (e.g. 2026-03-31, 2026-03-31 10:30, 31/03/2026)',
-    },
-    "future": {
-        "id": 'tanggal "{value}" ada di masa depan',
-        "en": 'date "{value}" lies in the future',
-    },
-    "uuid_repeated": {
-        "id": "submission_id yang sama sudah ada di baris {row}",
-        "en": "the same submission_id is already on row {row}",
-    },
-    "no_answers": {
-        "id": "semua jawaban kosong",
-        "en": "every answer is blank",
-    },
-    "flag": {
-        "id": 'tanda "{value}" tidak dikenal (yang dikenal: {values})',
-        "en": 'unknown flag "{value}" (known: {values})',
-    },
-    "value": {"id": '{text} (nilai "{value}")', "en": '{text} (value "{value}")'},
-    "unstorable": {
-        "id": "teks berisi karakter {char} yang tidak dapat disimpan atau ditampilkan",
-        "en": "the text holds the character {char}, which cannot be stored or shown",
-    },
-    "options": {"id": "{text} (pilihan: {options})", "en": "{text} (choices: {options})"},
-    "row": {"id": "baris", "en": "row"},
-    "column": {"id": "kolom", "en": "column"},
-    "more": {
-        "id": "... dan {n} kesalahan lain",
-        "en": "... and {n} more problems",
-    },
-    "conflict": {
-        "id": "tanggapan dengan submission_id yang sama sedang disimpan oleh proses lain; "
-        "ulangi impor",
-        "en": "responses with the same submission_id are being stored by another process; "
-        "import again",
-    },
+# Messages are English msgids of the gettext catalogue (Bahasa Indonesia from prima/locale),
+# shown in the language :func:`import_read` is given (by default the active one).
+MESSAGES: dict[str, str] = {
+    "too_many_rows": gettext_noop(
+        "the file has more than %(max)s rows; a web import takes at most %(max)s rows "
+        "(use the command prima import responses for larger files)"
+    ),
+    "unit_id": gettext_noop(
+        'value "%(value)s" is not a unit id (a number); for a unit code or name use the '
+        "column unit_code or unit_name"
+    ),
+    "unit_unknown": gettext_noop('unit "%(value)s" is not part of this survey'),
+    "unit_missing": gettext_noop("no unit given (column unit, unit_code or unit_name)"),
+    "ambiguous": gettext_noop('more than one has the name "%(value)s"; use its id column'),
+    "id_number": gettext_noop('value "%(value)s" is not an id (a number)'),
+    "date": gettext_noop(
+        'date "%(value)s" not recognised (e.g. 2026-03-31, 2026-03-31 10:30, 31/03/2026)'
+    ),
+    "future": gettext_noop('date "%(value)s" lies in the future'),
+    "uuid_repeated": gettext_noop("the same submission_id is already on row %(row)s"),
+    "no_answers": gettext_noop("every answer is blank"),
+    "flag": gettext_noop('unknown flag "%(value)s" (known: %(values)s)'),
+    "value": gettext_noop('%(text)s (value "%(value)s")'),
+    "unstorable": gettext_noop(
+        "the text holds the character %(char)s, which cannot be stored or shown"
+    ),
+    "options": gettext_noop("%(text)s (choices: %(options)s)"),
+    "row": gettext_noop("row %(row)s"),
+    "column": gettext_noop("column %(column)s"),
 }
 
 
 def _m(key: str, lang: str, **params: Any) -> str:
-    return MESSAGES[key][lang if lang in ("id", "en") else "id"].format(**params)
+    """The message ``key`` in ``lang`` with its ``%(placeholders)s`` filled in."""
+    with translation.override(lang):
+        text = gettext(MESSAGES[key])
+    return text % params if params else text
+
+
+def _more(n: int, lang: str) -> str:
+    with translation.override(lang):
+        return ngettext("... and %(n)s more problem", "... and %(n)s more problems", n) % {
+            "n": number_format(n, force_grouping=True)
+        }
+
+
+def _submit_error(key: str, lang: str) -> str:
+    """A message of a web submission (:data:`prima.surveys.services.SUBMIT_ERRORS`)."""
+    text = SUBMIT_ERRORS[key]
+    if isinstance(text, dict):  # the per-language dictionary of before the catalogue
+        return str(text[lang])
+    with translation.override(lang):
+        return gettext(str(text))
 
 
 @dataclass(frozen=True)
@@ -155,9 +138,9 @@ class Problem:
     def render(self, source: str, lang: str = "id") -> str:
         where = [source] if source else []
         if self.row is not None:
-            where.append(f"{_m('row', lang)} {self.row}")
+            where.append(_m("row", lang, row=self.row))
         if self.column is not None:
-            where.append(f"{_m('column', lang)} {self.column}")
+            where.append(_m("column", lang, column=self.column))
         return f"{', '.join(where)}: {self.message}" if where else self.message
 
 
@@ -217,7 +200,7 @@ class ImportReport:
         """Every listed problem as ``berkas, baris N, kolom X: pesan``, then how many more."""
         out = [p.render(self.source, self.lang) for p in self.problems]
         if self.more_problems:
-            out.append(_m("more", self.lang, n=self.more_problems))
+            out.append(_more(self.more_problems, self.lang))
         return out
 
 
@@ -395,18 +378,19 @@ def import_read(
     *,
     sheet: str | None = None,
     source: str | None = None,
-    lang: str = "id",
+    lang: str | None = None,
     unit_paths: Sequence[str] | None = None,
     max_rows: int | None = None,
     now: datetime | None = None,
 ) -> ImportReport:
     """Read and check ``path`` for ``survey``; nothing is stored (see :func:`import_commit`).
 
-    ``source`` names the file in messages (default: ``path``); ``unit_paths`` limits the rows
+    ``source`` names the file in messages (default: ``path``); ``lang`` their language
+    (default: the active language); ``unit_paths`` limits the rows
     to those units' subtrees (a manager's scope; None: the whole survey); ``max_rows`` caps
     the file's size (the web import).
     """
-    lang = lang if lang in ("id", "en") else "id"
+    lang = normalize_language(lang or translation.get_language())
     name = source or str(path)
     report = ImportReport(survey=survey, source=name, lang=lang)
     limits = DEFAULT_LIMITS if max_rows is None else Limits(max_rows=max_rows)
@@ -455,7 +439,9 @@ def import_read(
         rows = list(table.cells())
     except InputError as exc:  # a malformed line, a limit
         if exc.key == "too_many_rows":
-            report.add(None, None, _m("too_many_rows", lang, max=max_rows))
+            with translation.override(lang):
+                shown = number_format(max_rows or 0, force_grouping=True)
+            report.add(None, None, _m("too_many_rows", lang, max=shown))
         else:
             report.add(exc.row, exc.column, message(exc.key, lang, **exc.params))
         return report
@@ -533,7 +519,7 @@ def import_read(
                 report.preview[-1]["status"] = "duplicate"
             continue
         if number in sids and sid is None:
-            problem("submission_id", SUBMIT_ERRORS["submission_id"][lang])
+            problem("submission_id", _submit_error("submission_id", lang))
         elif sid is not None:
             if sid in seen:
                 problem("submission_id", _m("uuid_repeated", lang, row=seen[sid]))
@@ -546,8 +532,7 @@ def import_read(
         if blanks == len(keys):
             problem(None, _m("no_answers", lang))
         answers, answer_errors = clean_answers(lenient, raw_answers)
-        for key, (code, params) in answer_errors.errors.items():
-            text = ANSWER_ERRORS[code][lang].format(**params)
+        for key, text in answer_errors.messages(lang).items():
             problem(key, _m("value", lang, text=text, value=_clip(_text(raw_answers.get(key)))))
 
         # unit, service, staff: ids, or a unit's code or name, or a service's or staff's name
@@ -708,7 +693,7 @@ def _ref(
     if found:
         problem(column, _m("ambiguous", lang, value=_clip(value)))
     else:
-        problem(column, SUBMIT_ERRORS[what][lang])
+        problem(column, _submit_error(what, lang))
     return None, column
 
 

@@ -3,7 +3,9 @@
 Reads a CSV or XLSX of paper survey responses (the layout of ``prima export responses``),
 checks every row with the rules of a web submission and stores all of them in one transaction,
 or none: on any problem it prints each one as ``berkas, baris N, kolom X: pesan`` on stderr and
-exits with status 2. See :mod:`prima.transfers.importing`.
+exits with status 2. Messages come from the gettext catalogue in the language of ``--lang`` or
+``PRIMA_LANG`` (default Bahasa Indonesia), numbers as that language writes them. See
+:mod:`prima.transfers.importing`.
 """
 
 from __future__ import annotations
@@ -12,43 +14,15 @@ import time
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import translation
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
 
 from prima.messages import language
 from prima.surveys.models import Survey
 from prima.transfers.importing import ImportReport, import_commit, import_read
 
 EXIT_INPUT = 2
-
-TEXT = {
-    "id": {
-        "not_found": 'survei "{code}" tidak ditemukan',
-        "failed": "tidak ada yang disimpan: {n} masalah pada {rows} baris",
-        "title": "Impor tanggapan survei {code} dari {source}",
-        "read": "baris dibaca",
-        "stored": "disimpan",
-        "to_store": "akan disimpan",
-        "duplicates": "dilewati (submission_id sudah ada)",
-        "blanks": "peringatan: jawaban kosong",
-        "blanks_value": "{cells} jawaban pada {rows} baris (dihitung sebagai tidak menjawab)",
-        "ignored": "kolom diabaikan",
-        "dry_run": "uji coba (--dry-run): tidak ada yang disimpan",
-        "seconds": "waktu",
-    },
-    "en": {
-        "not_found": 'survey "{code}" not found',
-        "failed": "nothing was stored: {n} problems on {rows} rows",
-        "title": "Import of responses into survey {code} from {source}",
-        "read": "rows read",
-        "stored": "stored",
-        "to_store": "would be stored",
-        "duplicates": "skipped (submission_id already stored)",
-        "blanks": "warning: blank answers",
-        "blanks_value": "{cells} answers on {rows} rows (counted as not answered)",
-        "ignored": "columns ignored",
-        "dry_run": "dry run (--dry-run): nothing was stored",
-        "seconds": "time",
-    },
-}
 
 
 class Command(BaseCommand):
@@ -72,7 +46,10 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         lang = language(options["lang"])
-        text = TEXT[lang]
+        with translation.override(lang):
+            self._import(options, lang)
+
+    def _import(self, options: dict[str, Any], lang: str) -> None:
         code = options["survey"]
         survey = (
             Survey.objects.select_related("organization", "instrument_version__instrument")
@@ -82,47 +59,54 @@ class Command(BaseCommand):
             else None
         )
         if survey is None:
-            raise CommandError(text["not_found"].format(code=code), returncode=EXIT_INPUT)
+            raise CommandError(
+                _('survey "%(code)s" not found') % {"code": code}, returncode=EXIT_INPUT
+            )
         started = time.perf_counter()
         report = import_read(survey, options["file"], sheet=options["sheet"], lang=lang)
         if not report.ok:
             for line in report.messages():
                 self.stderr.write(line)
             raise CommandError(
-                text["failed"].format(
-                    n=report.problem_count, rows=max(report.rows_with_problems, 1)
-                ),
+                _("nothing was stored: %(n)s problems on %(rows)s rows")
+                % {
+                    "n": _count(report.problem_count),
+                    "rows": _count(max(report.rows_with_problems, 1)),
+                },
                 returncode=EXIT_INPUT,
             )
         if not options["dry_run"]:
             import_commit(report)
-        self._summary(
-            report, text, dry_run=options["dry_run"], seconds=time.perf_counter() - started
-        )
+        self._summary(report, dry_run=options["dry_run"], seconds=time.perf_counter() - started)
 
-    def _summary(
-        self, report: ImportReport, text: dict[str, str], *, dry_run: bool, seconds: float
-    ) -> None:
-        lines = [text["title"].format(code=report.survey.code, source=report.source)]
+    def _summary(self, report: ImportReport, *, dry_run: bool, seconds: float) -> None:
+        lines = [
+            _("Import of responses into survey %(code)s from %(source)s")
+            % {"code": report.survey.code, "source": report.source}
+        ]
         rows = [
-            (text["read"], str(report.rows_read)),
+            (_("rows read"), _count(report.rows_read)),
             (
-                text["to_store"] if dry_run else text["stored"],
-                str(len(report.rows) if dry_run else report.stored),
+                _("would be stored") if dry_run else _("stored"),
+                _count(len(report.rows) if dry_run else report.stored),
             ),
-            (text["duplicates"], str(len(report.duplicates))),
+            (_("skipped (submission_id already stored)"), _count(len(report.duplicates))),
             (
-                text["blanks"],
-                text["blanks_value"].format(
-                    cells=report.blank_answers, rows=report.rows_with_blanks
-                ),
+                _("warning: blank answers"),
+                _("%(cells)s answers on %(rows)s rows (counted as not answered)")
+                % {"cells": _count(report.blank_answers), "rows": _count(report.rows_with_blanks)},
             ),
         ]
         if report.ignored_columns:
-            rows.append((text["ignored"], ", ".join(report.ignored_columns)))
-        rows.append((text["seconds"], f"{seconds:.1f} s"))
-        width = max(len(label) for label, _ in rows)
+            rows.append((_("columns ignored"), ", ".join(report.ignored_columns)))
+        rows.append((_("time"), f"{number_format(seconds, 1)} s"))
+        width = max(len(label) for label, _value in rows)
         lines += [f"  {label.ljust(width)}  {value}" for label, value in rows]
         if dry_run:
-            lines.append(text["dry_run"])
+            lines.append(_("dry run (--dry-run): nothing was stored"))
         self.stdout.write("\n".join(lines))
+
+
+def _count(n: int) -> str:
+    """A count with the active language's thousands separator (``1.234`` / ``1,234``)."""
+    return number_format(n, force_grouping=True)
