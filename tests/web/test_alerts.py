@@ -9,6 +9,7 @@ every item, so a respondent's score is that answer and the indices follow by han
 from __future__ import annotations
 
 import csv
+import re
 import uuid
 from datetime import date
 from decimal import Decimal
@@ -189,13 +190,13 @@ def test_a_higher_threshold_also_alerts_the_organization(check, people, tmp_path
     )
     import_rows(world.skm, skm_rows(world.upt1.pk, "2025-03-11", [4] * 30), tmp_path / "b.csv")
     check(world.alpha, parse_period("2025-03"))
-    # 79,17 < 80: the whole organization and Dinas Alpha Pusat (the parent of both UPT)
+    # 79,17 < 80: Dinas Alpha Pusat (the parent of both UPT, the organization's only top unit);
+    # the whole organization holds the same responses: not a second alert (issue 10)
     assert alerts() == {
-        (None, "2025-03", "threshold", "ikm"),
         ("Dinas Alpha Pusat", "2025-03", "threshold", "ikm"),
         ("UPT Alpha Dua", "2025-03", "threshold", "ikm"),
     }
-    whole = Alert.objects.get(unit=None)
+    whole = Alert.objects.get(unit=world.dinas)
     assert {n.user.username for n in whole.notifications.all()} == {"alice"}
 
 
@@ -210,7 +211,8 @@ def test_small_groups_and_inactive_rules_raise_nothing(check, people, tmp_path):
     rule.active = True
     rule.save()
     check(world.skm, parse_period("2025-03"))
-    assert len(alerts()) == 3  # UPT Dua, its parent and the organization, all at 25,00
+    # UPT Dua only: its parent and the organization hold the same (its) responses
+    assert alerts() == {("UPT Alpha Dua", "2025-03", "threshold", "ikm")}
 
 
 def test_ikm_drop_waits_for_the_respondent_score(check, people, tmp_path):
@@ -271,11 +273,8 @@ def test_a_significant_drop_alerts_and_a_small_change_does_not(check, people, tm
         a6, a6_rows(a6, world.upt1.pk, "2025-08-12", [1] * 11 + [0] * 29), tmp_path / "d.csv"
     )
     check(a6, [parse_period(p) for p in ("2025-06", "2025-07", "2025-08")])
-    assert alerts() == {
-        (None, "2025-06", "drop", "gap"),
-        ("Dinas Alpha Pusat", "2025-06", "drop", "gap"),
-        ("UPT Alpha Satu", "2025-06", "drop", "gap"),
-    }
+    # UPT Satu only: Dinas Alpha Pusat and the organization hold the same responses
+    assert alerts() == {("UPT Alpha Satu", "2025-06", "drop", "gap")}
     drop = Alert.objects.get(unit=world.upt1)
     assert drop.previous_period == "2025-05"
     assert (drop.previous_value, drop.value) == (pytest.approx(0.5), pytest.approx(0.25))
@@ -332,12 +331,12 @@ def test_evaluating_again_raises_and_sends_nothing_twice(
     with django_capture_on_commit_callbacks(execute=True):
         call_command("alerts", "check", "--survey", world.skm.code, "--period", "2025-03")
     out = capsys.readouterr().out
-    # UPT Dua, Dinas Alpha Pusat above it and the whole organization, all at 58,33;
-    # notices: alice and dewi for UPT Dua, alice for the other two
-    assert "3 peringatan baru" in out
-    assert "UPT Alpha Dua 2025-03" in out
+    # UPT Dua only (Dinas Alpha Pusat above it and the whole organization hold the same
+    # responses): notices for alice and dewi; the value as Indonesians write it
+    assert "1 peringatan baru" in out
+    assert "UPT Alpha Dua 2025-03 di bawah batas (ikm 58,33)" in out
     counts = (Alert.objects.count(), Notification.objects.count(), len(mail.outbox))
-    assert counts == (3, 4, 4)
+    assert counts == (1, 2, 2)
     with django_capture_on_commit_callbacks(execute=True):
         call_command("alerts", "check", "--period", "2025-03")
     check(world.alpha, parse_period("2025-03"))
@@ -413,7 +412,7 @@ def test_notifications_page_shows_only_the_users_own(check, people, tmp_path):
     html = page.content.decode()
     assert "UPT Alpha Satu" in html
     assert "UPT Dua" not in html  # alice's and dewi's notice, not bob's
-    assert 'class="badge">1<' in html  # the header's unread count
+    assert re.search(r'class="ui-count">1<', html)  # the header's unread count
 
     # another user's notification: 404, and it stays unread
     assert bob.post(f"/app/pemberitahuan/{alice_note.pk}/baca/").status_code == 404
@@ -425,7 +424,7 @@ def test_notifications_page_shows_only_the_users_own(check, people, tmp_path):
     assert bob.post(f"/app/pemberitahuan/{mine.pk}/baca/").status_code == 302
     mine.refresh_from_db()
     assert mine.read_at is not None
-    assert 'class="badge"' not in bob.get("/app/pemberitahuan/").content.decode()
+    assert 'class="ui-count"' not in bob.get("/app/pemberitahuan/").content.decode()
 
     # alice sees hers, escaped; "mark all" touches only hers
     alice = world.client("alice")

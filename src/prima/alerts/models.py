@@ -169,8 +169,19 @@ class Alert(models.Model):
         ]
 
     def __str__(self) -> str:
-        where = self.unit.name if self.unit_id else self.organization.name
+        where = self.unit.path_label() if self.unit_id else self.organization.name
         return f"{where} · {self.period} · {self.get_kind_display()}"
+
+
+class AlertCheck(models.Model):
+    """The install's first alert check (one row): later checks look back no further than its
+    window, so an install is not flooded with alerts about the past it was given."""
+
+    first_on = models.DateField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return str(self.first_on)
 
 
 class Notification(models.Model):

@@ -21,9 +21,17 @@ length) lies wholly below 0, i.e. a two-sided test at 5% with a negative differe
 with fewer counted respondents than the rule's minimum raises nothing (``methods.md``: undefined
 is never read as "no change", nor as an alert).
 
-An alert is stored once per survey, unit (None: the whole organization), period and kind, so
+An alert is stored once per survey, unit (None: the whole organization), period and kind (two
+unique constraints; ``get_or_create`` inside a savepoint, so two checks at once store one), so
 :func:`evaluate_alerts` may run as often as wanted (``prima alerts check`` from a cron job or a
-systemd timer, and after each import): only a new alert notifies.
+systemd timer, and after each import): only a new alert notifies. Scopes holding the same
+responses (the organization and its only top unit, a unit and its only answering subunit) are
+one scope: the deepest is checked, so one problem raises one alert, named with the unit's path.
+
+The first check on an install looks only at the current and the last month
+(:func:`check_periods`); later checks look at the current and last closed month and quarter
+that begin on or after that first window, so an install never raises alerts for a past it has
+just been given.
 """
 
 from __future__ import annotations
@@ -43,8 +51,18 @@ from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import gettext as _
 
-from prima.alerts.models import DEFAULTS, IKM_MUTU_B, Alert, AlertKind, AlertRule, Notification
+from prima.alerts.models import (
+    DEFAULTS,
+    IKM_MUTU_B,
+    Alert,
+    AlertCheck,
+    AlertKind,
+    AlertRule,
+    Notification,
+)
 from prima.insights import rollups
 from prima.insights.periods import Period, parse_period
 from prima.insights.results import supported_methods, survey_results
@@ -52,6 +70,7 @@ from prima.metrics.compare import DifferenceTest, nps_difference_test, welch_t_t
 from prima.metrics.rounding import format_number, round_half_up
 from prima.organizations.choices import Role
 from prima.organizations.models import Membership, Organization, Unit
+from prima.organizations.unit_labels import path_label
 from prima.surveys.models import Response, Survey
 
 log = logging.getLogger(__name__)
@@ -59,18 +78,20 @@ log = logging.getLogger(__name__)
 RECIPIENT_ROLES = (Role.ADMIN, Role.MANAGER)
 
 METRIC_LABELS = {
-    "ikm": "IKM (nilai konversi 25-100)",
-    "gap": "kesenjangan kinerja-harapan keseluruhan",
-    "nps": "Net Promoter Score (NPS)",
+    "ikm": gettext_lazy("IKM (converted score 25-100)"),
+    "gap": gettext_lazy("overall performance-expectation gap"),
+    "nps": gettext_lazy("Net Promoter Score (NPS)"),
 }
+METRIC_SHORT = {"ikm": "IKM", "gap": gettext_lazy("Gap"), "nps": "NPS"}
+PLACES = {"ikm": 2, "gap": 2, "nps": 1}  # as the dashboard shows them ("-0,45")
 TEST_LABELS = {
-    "welch": "uji t Welch",
-    "nps-adjusted-wald": "uji selisih dua NPS (adjusted Wald)",
-    "nps-wald": "uji selisih dua NPS (Wald)",
+    "welch": gettext_lazy("Welch's t test"),
+    "nps-adjusted-wald": gettext_lazy("test of the difference of two NPS (adjusted Wald)"),
+    "nps-wald": gettext_lazy("test of the difference of two NPS (Wald)"),
 }
-NOTE_NO_RESPONDENT_SCORE = (
-    "uji penurunan IKM dilewati: survey_results belum memuat ikm.respondent_score "
-    "(skor konversi per responden)"
+NOTE_NO_RESPONDENT_SCORE = gettext_lazy(
+    "IKM drop test skipped: survey_results has no ikm.respondent_score "
+    "(converted score per respondent)"
 )
 
 
@@ -96,6 +117,20 @@ def default_periods(today: date | None = None) -> list[Period]:
     month = parse_period(f"{day.year}-{day.month:02d}")
     quarter = parse_period(f"{day.year}-Q{(day.month - 1) // 3 + 1}")
     return [month, previous_period(month), quarter, previous_period(quarter)]
+
+
+def check_periods(today: date | None = None) -> list[Period]:
+    """The periods a check without ``--period`` looks at. The first check on an install (it
+    records its day, :class:`AlertCheck`) looks only at the current and the last month; later
+    checks at :func:`default_periods` that begin on or after that first window (the first
+    check's last month), so a new install is not flooded with alerts about its past."""
+    day = today or timezone.localdate()
+    month = parse_period(f"{day.year}-{day.month:02d}")
+    first, created = AlertCheck.objects.get_or_create(pk=1, defaults={"first_on": day})
+    if created:
+        return [month, previous_period(month)]
+    start = previous_period(parse_period(f"{first.first_on:%Y-%m}")).start
+    return [p for p in default_periods(day) if p.start >= start]
 
 
 # -- rules -------------------------------------------------------------------------------------
@@ -136,7 +171,8 @@ class Finding:
 
 
 def _fmt(value: float | Decimal | None, places: int = 2) -> str:
-    return format_number(None if value is None else float(value), places)
+    """Half-up, as the active language writes numbers ("-0,45" in Bahasa Indonesia)."""
+    return format_number(None if value is None else float(value), places, get_language() or "id")
 
 
 def _headline(metric: str, results: dict[str, Any]) -> tuple[int, float | None]:
@@ -157,9 +193,14 @@ def _threshold(metric: str, rule: AlertRule, results: dict[str, Any]) -> Finding
         threshold = Decimal(rule.ikm_threshold)
         if round_half_up(value, 2) >= threshold:
             return None
-        words = f"IKM konversi (dibulatkan 2 desimal) di bawah {_fmt(threshold)}"
         if threshold == IKM_MUTU_B:
-            words += " (mutu di bawah B)"
+            words = _(
+                "converted IKM (rounded to 2 decimals) below %(threshold)s (mutu below B)"
+            ) % {"threshold": _fmt(threshold)}
+        else:
+            words = _("converted IKM (rounded to 2 decimals) below %(threshold)s") % {
+                "threshold": _fmt(threshold)
+            }
         grade = results["ikm"].get("grade")
         return Finding(
             AlertKind.THRESHOLD,
@@ -174,10 +215,10 @@ def _threshold(metric: str, rule: AlertRule, results: dict[str, Any]) -> Finding
         high = overall["ci_high"]
         if not rule.gap_alert or high is None or high >= 0:
             return None
-        words = (
-            "batas atas selang kepercayaan 95% kesenjangan keseluruhan di bawah 0 "
-            f"(tidak memuaskan): selang {_fmt(overall['ci_low'], 3)} .. {_fmt(high, 3)}"
-        )
+        words = _(
+            "upper bound of the 95%% confidence interval of the overall gap below 0 "
+            "(not satisfying): interval %(low)s .. %(high)s"
+        ) % {"low": _fmt(overall["ci_low"], 3), "high": _fmt(high, 3)}
         return Finding(
             AlertKind.THRESHOLD,
             metric,
@@ -194,7 +235,7 @@ def _threshold(metric: str, rule: AlertRule, results: dict[str, Any]) -> Finding
         metric,
         value,
         n,
-        f"NPS di bawah {_fmt(threshold, 1)}",
+        _("NPS below %(threshold)s") % {"threshold": _fmt(threshold, 1)},
         detail={"threshold": str(threshold)},
     )
 
@@ -206,7 +247,7 @@ def _nps_counts(nps: dict[str, Any]) -> tuple[int, int, int]:
     )  # type: ignore[return-value]
 
 
-def _difference(metric: str, before: dict[str, Any], after: dict[str, Any]) -> DifferenceTest | str:
+def _difference(metric: str, before: dict[str, Any], after: dict[str, Any]) -> DifferenceTest | Any:
     """The comparison of two ``survey_results`` objects, or why there is none."""
     if metric == "ikm":
         a, b = before["ikm"].get("respondent_score"), after["ikm"].get("respondent_score")
@@ -234,18 +275,25 @@ def _drop(
     if min(n_after, n_before) < rule.min_responses:
         return None
     test = _difference(metric, before, after)
-    if isinstance(test, str):
-        notes.append(test)
+    if not isinstance(test, DifferenceTest):
+        notes.append(str(test))
         return None
     if not test.significant_drop:
         return None
-    places = 1 if metric == "nps" else (2 if metric == "ikm" else 3)
-    words = (
-        f"penurunan signifikan dibanding periode {previous.label} ({TEST_LABELS[test.test]}, "
-        f"dua sisi, taraf 5%, minimal {rule.min_responses} responden per periode): selisih "
-        f"{_fmt(test.difference, places)}, selang 95% {_fmt(test.ci_low, places)} .. "
-        f"{_fmt(test.ci_high, places)}, p = {_fmt(test.p_value, 4)}"
-    )
+    places = PLACES[metric]
+    words = _(
+        "significant drop from the period %(previous)s (%(test)s, two-sided, 5%% level, at "
+        "least %(minimum)s respondents per period): difference %(difference)s, 95%% interval "
+        "%(low)s .. %(high)s, p = %(p)s"
+    ) % {
+        "previous": previous.label,
+        "test": TEST_LABELS[test.test],
+        "minimum": rule.min_responses,
+        "difference": _fmt(test.difference, places),
+        "low": _fmt(test.ci_low, places),
+        "high": _fmt(test.ci_high, places),
+        "p": _fmt(test.p_value, 4),
+    }
     return Finding(
         AlertKind.DROP,
         metric,
@@ -304,10 +352,35 @@ def results_url(alert: Alert) -> str:
     return f"{settings.BASE_URL}{path}?{urlencode(query)}"
 
 
+def fmt_value(metric: str, value: float | int | None) -> str:
+    """A value of ``metric`` ("count": a whole number) in the active language ("-0,45")."""
+    return _fmt(value, 0 if metric == "count" else PLACES.get(metric, 2))
+
+
+def alert_where(alert: Alert) -> str:
+    """The unit with its path ("UPT Puskesmas Sukamaju › Apotek"), or the whole organization."""
+    if alert.unit_id:
+        return path_label(alert.unit)
+    return _("%(organization)s (whole organization)") % {"organization": alert.organization.name}
+
+
+def alert_title(alert: Alert, where: str | None = None) -> str:
+    """ "IKM UPT Puskesmas Tanjung below the threshold: 67,00 (2026-11)", in the active
+    language."""
+    values = {
+        "metric": METRIC_SHORT.get(alert.metric, alert.metric.upper()),
+        "where": where if where is not None else alert_where(alert),
+        "value": _fmt(alert.value, PLACES.get(alert.metric, 2)),
+        "period": alert.period,
+    }
+    if alert.kind == AlertKind.DROP:
+        return _("%(metric)s %(where)s dropped significantly: %(value)s (%(period)s)") % values
+    return _("%(metric)s %(where)s below the threshold: %(value)s (%(period)s)") % values
+
+
 def _message_context(alert: Alert, finding: Finding) -> dict[str, Any]:
-    places = 1 if finding.metric == "nps" else (2 if finding.metric == "ikm" else 3)
-    where = alert.unit.name if alert.unit else f"{alert.organization.name} (seluruh organisasi)"
-    what = "di bawah batas" if finding.kind == AlertKind.THRESHOLD else "turun signifikan"
+    places = PLACES[finding.metric]
+    where = alert_where(alert)
     grade = finding.detail.get("grade") if finding.metric == "ikm" else None
     return {
         "alert": alert,
@@ -316,22 +389,20 @@ def _message_context(alert: Alert, finding: Finding) -> dict[str, Any]:
         "metric_label": METRIC_LABELS[finding.metric],
         "value": _fmt(finding.value, places),
         "grade": grade,
-        "responses": finding.responses,
+        "responses": _fmt(finding.responses, 0),
         "previous_period": finding.previous_period,
         "previous_value": _fmt(finding.previous_value, places)
         if finding.previous_value is not None
         else "",
         "rule": finding.rule,
         "url": results_url(alert),
-        "title": (
-            f"{finding.metric.upper()} {where} {what}: {_fmt(finding.value, places)} "
-            f"({alert.period})"
-        ),
+        "title": alert_title(alert, where),
     }
 
 
 def _emails(context: dict[str, Any], users: list[Any]) -> list[EmailMultiAlternatives]:
-    subject = " ".join(f"[Prima] Peringatan: {context['title']}".split())  # one line, always
+    subject = _("[Prima] Alert: %(title)s") % {"title": context["title"]}
+    subject = " ".join(subject.split())  # one line, always
     out = []
     for user in users:
         if not user.email:
@@ -406,9 +477,12 @@ class Evaluation:
     notes: list[str] = field(default_factory=list)
 
 
-def _units_with_responses(survey: Survey, start: date, end: date) -> list[Unit]:
-    """The units (with their ancestors) whose subtree has counted responses in [start, end),
-    from the rollups (not a scan of the period's responses)."""
+def _units_with_responses(survey: Survey, start: date, end: date) -> list[Unit | None]:
+    """The scopes to check: None (the whole organization) and the units (with their ancestors)
+    whose subtree has counted responses in [start, end), from the rollups (not a scan of the
+    period's responses). Scopes holding the same answering units hold the same responses and
+    would raise the same alert twice (the organization and its only top unit, a unit and its
+    only answering subunit): only the deepest of them is kept."""
     by_unit = rollups.totals(survey, period=Period("", start, end), by="unit")
     ids = [unit_id for unit_id, vector in by_unit.items() if vector[0]]
     paths = set(Unit.objects.filter(pk__in=ids).values_list("path", flat=True))
@@ -416,11 +490,17 @@ def _units_with_responses(survey: Survey, start: date, end: date) -> list[Unit]:
     for path in paths:
         parts = path.split(".")[:-1]
         prefixes.update(".".join(parts[: i + 1]) + "." for i in range(len(parts)))
-    return list(
-        Unit.objects.filter(organization_id=survey.organization_id, path__in=prefixes).order_by(
-            "path"
-        )
-    )
+    units = Unit.objects.filter(organization_id=survey.organization_id, path__in=prefixes)
+    unitless = {""} if by_unit.get(None, [0])[0] else set()  # responses without a unit
+    scopes: dict[frozenset[str], tuple[int, Unit | None]] = {
+        frozenset(paths | unitless): (-1, None)
+    }
+    for unit in units:
+        covered = frozenset(p for p in paths if p.startswith(unit.path))
+        if unit.depth > scopes.get(covered, (-2, None))[0]:
+            scopes[covered] = (unit.depth, unit)
+    kept = [unit for _depth, unit in scopes.values()]
+    return sorted(kept, key=lambda u: "" if u is None else u.path)
 
 
 def _evaluate_survey(survey: Survey, periods: Iterable[Period], out: Evaluation) -> None:
@@ -430,11 +510,7 @@ def _evaluate_survey(survey: Survey, periods: Iterable[Period], out: Evaluation)
         return
     for period in periods:
         previous = previous_period(period)
-        scopes: list[Unit | None] = [
-            None,
-            *_units_with_responses(survey, previous.start, period.end),
-        ]
-        for unit in scopes:
+        for unit in _units_with_responses(survey, previous.start, period.end):
             current = survey_results(survey, unit=unit, period=period)
             before = survey_results(survey, unit=unit, period=previous) if rule.drop_alert else None
             notes: list[str] = []
@@ -452,11 +528,11 @@ def evaluate_alerts(
     target: Organization | Survey, periods: Period | Iterable[Period] | None = None
 ) -> Evaluation:
     """Evaluate the alert rules of a survey (or every survey of an organization) for the given
-    periods (default: the current and the last closed month and quarter), for each unit with
-    responses and for the whole organization. Creates each alert once and notifies its
-    recipients; returns what was created."""
+    periods (default: :func:`check_periods`), for each unit with responses and for the whole
+    organization. Creates each alert once and notifies its recipients; returns what was
+    created."""
     if periods is None:
-        periods = default_periods()
+        periods = check_periods()
     elif isinstance(periods, Period):
         periods = [periods]
     periods = list(periods)
@@ -470,6 +546,9 @@ def evaluate_alerts(
 def evaluate_all(periods: Iterable[Period] | None = None) -> Evaluation:
     """Every organization's surveys (the scheduled check)."""
     total = Evaluation()
+    if periods is None:
+        periods = check_periods()
+    periods = list(periods)
     for survey in Survey.objects.select_related("organization").order_by("pk"):
         one = evaluate_alerts(survey, periods)
         total.created += one.created
@@ -481,7 +560,7 @@ def evaluate_all(periods: Iterable[Period] | None = None) -> Evaluation:
 def after_import(survey: Survey, responses: Iterable[Response]) -> None:
     """After an import commits: evaluate the default periods that the imported rows touch."""
     days = {timezone.localdate(r.submitted_at) for r in responses}
-    periods = [p for p in default_periods() if any(p.contains(d) for d in days)]
+    periods = [p for p in check_periods() if any(p.contains(d) for d in days)]
     if periods:
         evaluate_alerts(survey, periods)
 

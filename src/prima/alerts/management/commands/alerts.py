@@ -4,8 +4,10 @@ Run it from a cron job or a systemd timer, e.g. every hour::
 
     15 * * * *  prima alerts check
 
-Without ``--period`` it checks the current and the last closed month and quarter. Running it
-again raises nothing twice: an alert exists once per survey, unit, period and kind.
+Without ``--period`` it checks the current and the last closed month and quarter (the first
+check on an install: only the current and the last month). Running it again raises nothing
+twice: an alert exists once per survey, unit, period and kind. Its output is in the default
+language (``LANGUAGE_CODE``, Bahasa Indonesia), numbers as that language writes them.
 """
 
 from __future__ import annotations
@@ -13,8 +15,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
-from prima.alerts.services import evaluate_alerts, evaluate_all
+from prima.alerts.services import alert_where, evaluate_alerts, evaluate_all, fmt_value
 from prima.insights.periods import parse_period
 from prima.surveys.models import Survey
 
@@ -51,18 +55,28 @@ class Command(BaseCommand):
         if options["survey"]:
             survey = Survey.objects.filter(code=options["survey"]).first()
             if survey is None:
-                raise CommandError(f'survei "{options["survey"]}" tidak ditemukan')
+                raise CommandError(_('survey "%(code)s" not found') % {"code": options["survey"]})
             result = evaluate_alerts(survey, periods)
         else:
             result = evaluate_all(periods)
         for alert in result.created:
-            where = alert.unit.name if alert.unit else alert.organization.name
             self.stdout.write(
-                f"peringatan: {alert.survey.code} {where} {alert.period} "
-                f"{alert.get_kind_display()} ({alert.metric} {alert.value:.4g})"
+                _("alert: %(survey)s %(where)s %(period)s %(kind)s (%(metric)s %(value)s)")
+                % {
+                    "survey": alert.survey.code,
+                    "where": alert_where(alert),
+                    "period": alert.period,
+                    "kind": alert.get_kind_display(),
+                    "metric": alert.metric,
+                    "value": fmt_value(alert.metric, alert.value),
+                }
             )
         for note in result.notes:
-            self.stdout.write(f"catatan: {note}")
-        self.stdout.write(
-            f"{len(result.created)} peringatan baru; {result.checked} unit-periode diperiksa"
-        )
+            self.stdout.write(_("note: %(note)s") % {"note": note})
+        created = ngettext("%(count)s new alert", "%(count)s new alerts", len(result.created)) % {
+            "count": fmt_value("count", len(result.created))
+        }
+        checked = ngettext(
+            "%(count)s unit-period checked", "%(count)s unit-periods checked", result.checked
+        ) % {"count": fmt_value("count", result.checked)}
+        self.stdout.write(f"{created}; {checked}")
