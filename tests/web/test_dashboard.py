@@ -74,11 +74,25 @@ def test_page_shows_the_numbers_of_survey_results(world):
     html = r.content.decode()
     assert 'id="response-count">3<' in html
     assert "74,07" in html  # the IKM of the world's three responses (see test_browser)
-    for section in ("nrr-table", "trend-table", "units-table", "profile-sex", "saran-h"):
-        assert f'id="{section}"' in html, section
+    # the headline cards, then one section (the first: IKM per element); every other section
+    # is a tab, a plain link that also works without JavaScript
+    assert 'id="nrr-table"' in html
+    for section, part in (
+        ("trend", "trend-table"),
+        ("units", "units-table"),
+        ("profile", "profile-sex"),
+        ("suggestions", "saran-h"),
+    ):
+        assert f'href="?section={section}"' in html, section
+        assert f'id="{part}"' not in html, part  # loaded on demand
+        shown = world.client("alice").get(url(world, f"section={section}")).content.decode()
+        assert f'id="{part}"' in shown, part
+        assert 'id="response-count">3<' in shown  # the headline stays
     # the charts' specs are embedded as JSON beside their tables; the bundle is a local file
-    for spec in ("spec-nrr", "spec-trend", "spec-units"):
-        assert f'id="{spec}" type="application/json"' in html
+    assert 'id="spec-nrr" type="application/json"' in html
+    for section in ("trend", "units"):
+        shown = world.client("alice").get(url(world, f"section={section}")).content.decode()
+        assert f'id="spec-{section}" type="application/json"' in shown
     assert charts.vega_bundle_name() in html
     # every script and style comes from the site itself (no CDN, no other host)
     sources = re.findall(r'<(?:script|link)\b[^>]*\b(?:src|href)="([^"]*)"', html)
@@ -158,7 +172,7 @@ def test_a_manager_sees_only_the_subtree_and_cannot_pass_other_ids(dated):
     service2 = org.service_create(unit=w.upt2, name="Legalisir Dua")
     staff2 = org.staff_create(unit=w.upt2, name="Rahmat Petugas Dua")
     bob = w.client("bob")
-    r = bob.get(url(w))
+    r = bob.get(url(w, "section=units"))
     assert r.status_code == 200
     inside = {w.upt1.pk, w.loket1.pk}
     assert {u.pk for u in r.context["units"]} == inside
@@ -185,7 +199,7 @@ def test_a_manager_sees_only_the_subtree_and_cannot_pass_other_ids(dated):
 
 def test_units_side_by_side_descend_from_the_single_top_unit(dated):
     w = dated
-    board = w.client("alice").get(url(w)).context["board"]
+    board = w.client("alice").get(url(w, "section=units")).context["board"]
     assert board.comparison.parent == w.dinas
     rows = {row.unit.pk: row.head for row in board.comparison.rows}
     assert set(rows) == {w.upt1.pk, w.upt2.pk}
@@ -196,7 +210,7 @@ def test_units_side_by_side_descend_from_the_single_top_unit(dated):
         score = expected["ikm"]["respondent_score"]  # the interval shown beside the IKM
         assert rows[unit.pk]["ikm"]["ci_low"] == (score or {}).get("ci_low")
         assert rows[unit.pk]["small"] is True
-    html = w.client("alice").get(url(w, f"unit={w.upt1.pk}")).content.decode()
+    html = w.client("alice").get(url(w, f"unit={w.upt1.pk}&section=units")).content.decode()
     table = re.search(r'id="units-table".*?</table>', html, re.S)[0]
     assert w.loket1.name in table
     assert w.upt2.name not in table
@@ -216,8 +230,15 @@ def test_paired_survey_shows_gaps_with_intervals_ipa_and_csi(world):
     results = r.context["results"]
     assert results == results_for(world, "bob", survey=world.a6)
     html = r.content.decode()
-    for part in ("gap-table", "gap-items", "ipa-table", "csi-table", "spec-ipa", "spec-gap"):
-        assert f'id="{part}"' in html, part
+    for section, parts in (
+        ("gap", ("gap-table", "gap-items", "spec-gap")),
+        ("ipa", ("ipa-table", "spec-ipa")),
+        ("csi", ("csi-table",)),
+    ):
+        shown = world.client("bob").get(url(world, f"section={section}", survey=world.a6))
+        for part in parts:
+            assert f'id="{part}"' in shown.content.decode(), part
+    html += world.client("bob").get(url(world, "section=ipa", survey=world.a6)).content.decode()
     overall = results["gap"]["overall"]
     assert overall["ci_low"] is not None
     # the verdict and its interval are on the page, with the rule used
@@ -225,13 +246,15 @@ def test_paired_survey_shows_gaps_with_intervals_ipa_and_csi(world):
     spec = json.loads(
         re.search(r'id="spec-ipa" type="application/json">(.*?)</script>', html, re.S)[1]
     )
-    points = spec["datasets"][spec["layer"][0]["data"]["name"]]
+    points = spec["datasets"]["rows"]  # every item a point; some of them labelled
     assert {p["item"] for p in points} == set(results["ipa"]["items"])
+    labelled = spec["datasets"]["labels_right"] + spec["datasets"]["labels_left"]
+    assert {p["item"] for p in labelled} <= set(results["ipa"]["items"])
 
 
 def test_trend_calls_survey_results_per_month_and_stays_bounded(dated):
     w = dated
-    r = w.client("alice").get(url(w, "period=2025"))
+    r = w.client("alice").get(url(w, "period=2025&section=trend"))
     board = r.context["board"]
     assert [p.label for p in board.trend] == [
         p.label for p in sub_periods(parse_period("2025"), "month")
@@ -241,11 +264,13 @@ def test_trend_calls_survey_results_per_month_and_stays_bounded(dated):
     assert by_label["2025-02"] == 1
     assert by_label["2025-07"] == 1
     assert sum(by_label.values()) == 3
-    quarters = w.client("alice").get(url(w, "period=2025&per=quarter")).context["board"].trend
+    quarters = w.client("alice").get(url(w, "period=2025&per=quarter&section=trend"))
+    quarters = quarters.context["board"].trend
     assert [p.head["responses"] for p in quarters] == [2, 0, 1, 0]
-    # the number of reads of the results is bounded whatever the range: the selection, the
-    # months in one read (or at most MAX_TREND_POINTS quarters or years), one per unit compared
-    # and one for the services of the profile
+    # the number of reads of the results is bounded whatever the range: the selection and
+    # the previous period (the headline), then the shown section's: the months in one read
+    # (or at most MAX_TREND_POINTS quarters or years), one per unit compared, one for the
+    # services of the profile
     calls: list[str] = []
     real, real_by = dashboard.survey_results, dashboard.survey_results_by
 
@@ -261,19 +286,27 @@ def test_trend_calls_survey_results_per_month_and_stays_bounded(dated):
         mock.patch.object(dashboard, "survey_results", counting),
         mock.patch.object(dashboard, "survey_results_by", counting_by),
     ):
-        r = w.client("alice").get(url(w, "from=1990-01-01&to=2025-12-31"))
+        r = w.client("alice").get(url(w, "from=1990-01-01&to=2025-12-31&section=trend"))
         assert r.status_code == 200
         assert len(r.context["board"].trend) <= dashboard.MAX_TREND_POINTS
-        assert len(calls) <= 1 + dashboard.MAX_TREND_POINTS + dashboard.MAX_UNITS_COMPARED + 1
+        assert len(calls) <= 2 + dashboard.MAX_TREND_POINTS
         calls.clear()
         w.client("alice").get(url(w, "period=2025"))
-        assert sorted(calls) == ["by", "by", "one", "one", "one"]  # year, months, 2 units, services
+        assert sorted(calls) == ["one", "one"]  # the year and the year before (the headline)
+        for section, expected in (
+            ("trend", ["by", "one", "one"]),  # the months in one read
+            ("units", ["one", "one", "one", "one"]),  # two units
+            ("profile", ["by", "one", "one"]),  # the services
+        ):
+            calls.clear()
+            w.client("alice").get(url(w, f"period=2025&section={section}"))
+            assert sorted(calls) == expected, section
 
 
 # -- profile, suggestions, warnings ------------------------------------------------------------
 def test_profile_tables_count_respondents(dated):
     w = dated
-    board = w.client("alice").get(url(w, "period=2025")).context["board"]
+    board = w.client("alice").get(url(w, "period=2025&section=profile")).context["board"]
     tables = {t.key: {row.label: row.count for row in t.rows} for t in board.profile}
     assert tables["sex"]["Perempuan"] == 1
     assert tables["sex"]["Laki-laki"] == 1
@@ -292,16 +325,16 @@ def test_suggestions_search_pages_and_escaping(world):
     flagged = submit(world.skm, skm_answers(), unit=world.upt1, suggestion="Saran yang ditandai")
     Response.objects.filter(pk=flagged.pk).update(flag="honeypot")
     client = world.client("alice")
-    html = client.get(url(world)).content.decode()
+    html = client.get(url(world, "section=suggestions")).content.decode()
     assert evil not in html
     assert (
         "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &lt;b&gt;tebal&lt;/b&gt;" in html
     )
     assert "Saran yang ditandai" not in html
-    page1 = client.get(url(world, "q=PARKIR")).context["board"].suggestions
+    page1 = client.get(url(world, "q=PARKIR&section=suggestions")).context["board"].suggestions
     assert len(page1.items) == dashboard.SUGGESTIONS_PER_PAGE
     assert page1.has_next
-    r = client.get(url(world, "q=PARKIR&page=2"))
+    r = client.get(url(world, "q=PARKIR&page=2&section=suggestions"))
     page2 = r.context["board"].suggestions
     assert len(page2.items) == 5
     assert not page2.has_next
@@ -310,8 +343,8 @@ def test_suggestions_search_pages_and_escaping(world):
     assert len(texts) == 25
     html = r.content.decode()
     assert 'name="q" id="q" value="PARKIR"' in html
-    assert 'href="?q=PARKIR#saran" rel="prev"' in html
-    none = client.get(url(world, "q=%3Cimg%20src%3Dx%3E")).content.decode()
+    assert 'href="?q=PARKIR&amp;section=suggestions#saran" rel="prev"' in html
+    none = client.get(url(world, "q=%3Cimg%20src%3Dx%3E&section=suggestions")).content.decode()
     assert "<img src=x>" not in none
     assert "&lt;img src=x&gt;" in none
 
@@ -358,8 +391,8 @@ def test_the_trend_of_a_year_in_progress_ends_with_the_current_month(world, monk
     from datetime import date
 
     monkeypatch.setattr(dashboard.timezone, "localdate", lambda: date(2026, 5, 14))
-    r = world.client("alice").get(url(world, "period=2026"))
+    r = world.client("alice").get(url(world, "period=2026&section=trend"))
     labels = [p.label for p in r.context["board"].trend]
     assert labels == ["2026-01", "2026-02", "2026-03", "2026-04", "2026-05"]
-    quarters = world.client("alice").get(url(world, "period=2026&per=quarter"))
+    quarters = world.client("alice").get(url(world, "period=2026&per=quarter&section=trend"))
     assert [p.label for p in quarters.context["board"].trend] == ["2026-Q1", "2026-Q2"]

@@ -23,8 +23,11 @@ from urllib.parse import urlencode
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import gettext as _
 
-from prima.insights import charts, rollups
+from prima.insights import charts, formats, rollups
+from prima.insights import headline as cards
 from prima.insights.periods import (
     Period,
     _month_start,
@@ -33,10 +36,8 @@ from prima.insights.periods import (
     sub_periods,
 )
 from prima.insights.report import (
-    MONTHS,
     NOT_ANSWERED,
     SampleAdequacy,
-    fmt_date,
     period_months,
     sample_adequacy,
 )
@@ -45,7 +46,11 @@ from prima.insights.results import (
     survey_results,
     survey_results_by,
 )
-from prima.metrics.gap import VERDICT_LABELS
+from prima.insights.sections import Section
+from prima.insights.sections import available as available_sections
+from prima.insights.sections import choose as choose_section
+from prima.metrics.gap import VERDICT_LABELS, verdict_label
+from prima.metrics.ipa import quadrant_name
 from prima.organizations.models import Service, StaffMember, Unit
 from prima.summaries import AGE_BANDS, age_label
 from prima.surveys.models import Response, Survey
@@ -122,7 +127,7 @@ def _pick(qs: QuerySet[Any], raw: str, what: str) -> Any:
 def resolve_filters(
     survey: Survey, visible_units: QuerySet[Unit], params: Mapping[str, str]
 ) -> tuple[Filters, list[str]]:
-    """The filters a request asks for, and messages (Bahasa Indonesia) for those ignored.
+    """The filters a request asks for, and messages (the page's language) for those ignored.
 
     ``visible_units`` are the units the viewer may see (``units_visible_to``): a unit, service
     or staff member outside them answers 404."""
@@ -143,21 +148,25 @@ def resolve_filters(
     label = params.get("period", "").strip()
     if start or end:
         if not (start and end):
-            errors.append("Isi tanggal awal dan tanggal akhir untuk rentang periode.")
+            errors.append(_("Fill in both the start and the end date of the range."))
         else:
             try:
                 period, custom = parse_custom_period(start, end), True
             except ValueError:
                 errors.append(
-                    f'Rentang "{start}" s.d. "{end}" tidak valid: gunakan tanggal TTTT-BB-HH '
-                    "dengan tanggal akhir tidak sebelum tanggal awal."
+                    _(
+                        'The range "%(start)s" to "%(end)s" is not valid: use dates YYYY-MM-DD '
+                        "with the end date not before the start date."
+                    )
+                    % {"start": start, "end": end}
                 )
     elif label:
         try:
             period = parse_period(label)
         except ValueError:
             errors.append(
-                f'Periode "{label}" tidak valid: gunakan 2026, 2026-S1, 2026-Q3 atau 2026-07.'
+                _('The period "%(label)s" is not valid: use 2026, 2026-S1, 2026-Q3 or 2026-07.')
+                % {"label": label}
             )
     step = params.get("per", "month")
     step = step if step in STEPS else "month"
@@ -199,25 +208,35 @@ def period_choices(span: Period | None, today: date | None = None) -> list[Perio
     if span is not None:
         years |= set(range(span.start.year, date.fromordinal(span.end.toordinal() - 1).year + 1))
     out = []
+    lang = formats.lang_of(get_language())
+    months = formats.MONTHS_LONG[lang]
     for year in sorted(years, reverse=True)[:MAX_YEARS_OFFERED]:
-        choices = [Choice(str(year), f"Tahun {year}")]
-        choices += [Choice(f"{year}-S{s}", f"Semester {'I' * s} {year}") for s in (1, 2)]
+        choices = [Choice(str(year), _("Year %(year)s") % {"year": year})]
         choices += [
-            Choice(f"{year}-Q{q}", f"Triwulan {('I', 'II', 'III', 'IV')[q - 1]} {year}")
+            Choice(f"{year}-S{s}", formats.period_label(f"{year}-S{s}", lang).replace("\xa0", " "))
+            for s in (1, 2)
+        ]
+        choices += [
+            Choice(f"{year}-Q{q}", formats.period_label(f"{year}-Q{q}", lang).replace("\xa0", " "))
             for q in range(1, 5)
         ]
-        choices += [Choice(f"{year}-{m:02d}", f"{MONTHS[m - 1]} {year}") for m in range(1, 13)]
+        choices += [Choice(f"{year}-{m:02d}", f"{months[m - 1]} {year}") for m in range(1, 13)]
         out.append(PeriodGroup(str(year), choices))
     return out
 
 
 def period_text(period: Period | None, custom: bool = False) -> str:
-    """``Triwulan III 2026``, ``15 Januari 2026 s.d. 31 Maret 2026``, ``Semua periode``."""
+    """``Triwulan III 2026``, ``15 Januari 2026 s.d. 31 Maret 2026``, ``Semua periode`` (in the
+    page's language)."""
     if period is None:
-        return "Semua periode"
+        return _("All periods")
     if custom:
         last = date.fromordinal(period.end.toordinal() - 1)
-        return f"{fmt_date(period.start)} s.d. {fmt_date(last)}"
+        lang = get_language()
+        return _("%(start)s to %(end)s") % {
+            "start": formats.day_label(period.start, lang),
+            "end": formats.day_label(last, lang),
+        }
     for group in period_choices(None, today=period.start):
         for c in group.choices:
             if c.value == period.label:
@@ -244,9 +263,9 @@ def primary_metric(survey: Survey) -> str:
 
 
 METRIC_TITLES = {
-    "ikm": "IKM (konversi 25-100)",
-    "gap": "Kesenjangan kinerja - harapan",
-    "nps": "NPS",
+    "ikm": gettext_lazy("IKM (converted, 25-100)"),
+    "gap": gettext_lazy("Gap: performance - expectation"),
+    "nps": gettext_lazy("NPS"),
 }
 
 
@@ -273,7 +292,7 @@ def headline(results: dict[str, Any]) -> dict[str, Any]:
             "value": o.get("gap"),
             "ci_low": o.get("ci_low"),
             "ci_high": o.get("ci_high"),
-            "verdict": VERDICT_LABELS.get(o.get("verdict"), {}).get("id", ""),
+            "verdict": verdict_label(o.get("verdict"), get_language()),
             "n": o.get("n"),
         }
     if "csi" in results:
@@ -300,7 +319,7 @@ def _chart_row(category: str, label: str, head: dict[str, Any], metric: str) -> 
         "ci_low": m.get("ci_low"),
         "ci_high": m.get("ci_high"),
         "n": head["responses"],
-        "small": "ya" if head["small"] else "tidak",
+        "small": charts.small_flags()[0 if head["small"] else 1],
     }
 
 
@@ -405,8 +424,10 @@ class ProfileTable:
 
 
 def _text(value: Any) -> str:
+    """An instrument's text in the page's language (``{"id": ..., "en": ...}``)."""
     if isinstance(value, dict):
-        return str(value.get("id") or value.get("en") or "")
+        lang = formats.lang_of(get_language())
+        return str(value.get(lang) or value.get("id") or value.get("en") or "")
     return "" if value is None else str(value)
 
 
@@ -462,7 +483,7 @@ def profile_tables(
         ]
         missing = c.get("-", 0) + c.get(NOT_ANSWERED, 0)
         if missing:
-            rows.append(ProfileRow(NOT_ANSWERED, missing, _pct(missing, respondents)))
+            rows.append(ProfileRow(_("Not answered"), missing, _pct(missing, respondents)))
         return ProfileTable(key, title, rows, sum(r.count for r in rows))
 
     out = []
@@ -475,7 +496,7 @@ def profile_tables(
         out.append(table(f["id"], _text(f.get("text")) or f["id"], labels, c))
     services = counts.get("service", Counter())
     names = [(n, n) for n, _ in services.most_common() if n not in ("-", NOT_ANSWERED)]
-    out.append(table("service", "Jenis layanan yang diterima", names, services))
+    out.append(table("service", _("Service received"), names, services))
     return out
 
 
@@ -544,19 +565,23 @@ class Dashboard:
     kind: str
     metric: str
     small: bool
-    trend: list[TrendPoint]
-    comparison: Comparison
-    profile: list[ProfileTable]
-    suggestions: SuggestionPage
     adequacy: SampleAdequacy | None
     adequacy_unit: Unit | None
     item_texts: dict[str, str]
     dimension_texts: dict[str, str]
+    section: str = ""
+    sections: list[Section] = field(default_factory=list)
+    headline: cards.Headline | None = None
+    trend: list[TrendPoint] = field(default_factory=list)
+    comparison: Comparison | None = None
+    profile: list[ProfileTable] = field(default_factory=list)
+    suggestions: SuggestionPage | None = None
     charts: dict[str, dict[str, Any]] = field(default_factory=dict)
+    built: set[str] = field(default_factory=set)  # the sections whose data is here
 
     @property
     def metric_title(self) -> str:
-        return METRIC_TITLES[self.metric]
+        return str(METRIC_TITLES[self.metric])
 
     @property
     def small_group(self) -> int:
@@ -564,15 +589,18 @@ class Dashboard:
 
     @property
     def verdicts(self) -> dict[str, str]:
-        return {k: v["id"] for k, v in VERDICT_LABELS.items()}
+        lang = get_language()
+        return {k: verdict_label(k, lang) for k in VERDICT_LABELS}
 
     @property
     def suggestions_next(self) -> str:
-        return self.filters.query(page=self.suggestions.page + 1)
+        page = self.suggestions.page if self.suggestions else 1
+        return self.filters.query(page=page + 1)
 
     @property
     def suggestions_previous(self) -> str:
-        return self.filters.query(page=self.suggestions.page - 1)
+        page = self.suggestions.page if self.suggestions else 1
+        return self.filters.query(page=page - 1)
 
     @property
     def ipa_rows(self) -> list[dict[str, Any]]:
@@ -586,7 +614,8 @@ class Dashboard:
                     "kinerja": item.get("performance"),
                     "harapan": item.get("importance"),
                     "kesesuaian": item.get("conformity"),
-                    "kuadran": ((item.get("quadrant_label") or {}).get("id")) or "-",
+                    "quadrant": item.get("quadrant"),
+                    "kuadran": quadrant_name(item.get("quadrant"), get_language()) or "-",
                     "on_boundary": item.get("on_boundary"),
                     "n": item.get("n"),
                 }
@@ -595,22 +624,39 @@ class Dashboard:
 
 
 def build_dashboard(
-    survey: Survey, filters: Filters, *, scope: Q, visible_units: list[Unit]
+    survey: Survey,
+    filters: Filters,
+    *,
+    scope: Q,
+    visible_units: list[Unit],
+    section: str | None = None,
+    every_section: bool = False,
 ) -> Dashboard:
+    """The dashboard's headline and one section (``section``; the first one when None or
+    unknown), or every section (``every_section``, for tests and exports)."""
     with rollups.one_read(survey):  # every number of the page from the same responses
-        return _build_dashboard(survey, filters, scope=scope, visible_units=visible_units)
+        return _build_dashboard(
+            survey,
+            filters,
+            scope=scope,
+            visible_units=visible_units,
+            section=section,
+            every_section=every_section,
+        )
 
 
 def _build_dashboard(
-    survey: Survey, filters: Filters, *, scope: Q, visible_units: list[Unit]
+    survey: Survey,
+    filters: Filters,
+    *,
+    scope: Q,
+    visible_units: list[Unit],
+    section: str | None,
+    every_section: bool,
 ) -> Dashboard:
     instrument = survey.instrument_version.parsed
     results = _results(survey, filters, scope)
-    qs = scoped_responses(survey, filters, scope)
     metric = primary_metric(survey)
-    span = data_span(survey)
-    points = trend(survey, filters, scope, span)
-    comparison = compare_units(survey, filters, scope, visible_units)
     # the population the minimum sample refers to: the selected unit, else the viewer's one top
     # unit (a manager of one subtree), else the whole organization (organization-wide roles)
     ids = {u.pk for u in visible_units}
@@ -618,17 +664,15 @@ def _build_dashboard(
     whole_org = scope == Q()
     unit_for_sample = filters.unit or (tops[0] if len(tops) == 1 and not whole_org else None)
     show_adequacy = unit_for_sample is not None or whole_org
+    available = available_sections(results)
+    chosen = choose_section(available, section)
     board = Dashboard(
         survey=survey,
         filters=filters,
         results=results,
         kind=instrument.kind,
         metric=metric,
-        small=results["responses"] < SMALL_GROUP,
-        trend=points,
-        comparison=comparison,
-        profile=profile_tables(survey, filters, scope, results, qs),
-        suggestions=suggestions(qs, filters.q, filters.page),
+        small=0 < results["responses"] < SMALL_GROUP,
         adequacy=(
             adequacy(survey, filters, unit_for_sample, results["responses"])
             if show_adequacy
@@ -637,77 +681,150 @@ def _build_dashboard(
         adequacy_unit=unit_for_sample,
         item_texts={i.id: _text(i.text) for i in instrument.items},
         dimension_texts={k: _text(v) for k, v in instrument.dimension_texts.items()},
+        section=chosen.key,
+        sections=available,
     )
+    board.headline = headline_of(board, scope, visible_units, whole_org)
+    wanted = {s.key for s in available} if every_section else {chosen.key}
+    board.built = wanted
+    if "trend" in wanted:
+        board.trend = trend(survey, filters, scope, data_span(survey))
+    if "units" in wanted:
+        board.comparison = compare_units(survey, filters, scope, visible_units)
+    if "profile" in wanted or "suggestions" in wanted:
+        qs = scoped_responses(survey, filters, scope)
+        if "profile" in wanted:
+            board.profile = profile_tables(survey, filters, scope, results, qs)
+        if "suggestions" in wanted:
+            board.suggestions = suggestions(qs, filters.q, filters.page)
     board.charts = make_charts(board)
     return board
 
 
+def headline_of(
+    board: Dashboard, scope: Q, visible_units: list[Unit], whole_org: bool
+) -> cards.Headline:
+    """The headline cards: the selection's figure, the change from the previous period of the
+    same length (one more read of the rollups), NPS or the gap besides, and the alerts."""
+    filters, results, metric = board.filters, board.results, board.metric
+    previous = cards.previous_of(filters.period, filters.custom)
+    change = None
+    if previous is not None:
+        before = _results(board.survey, filters, scope, period=previous)
+        change = cards.change(metric, results, before, previous)
+    extra = [
+        f
+        for m in ("gap", "nps")
+        if m != metric and m in results
+        for f in [cards.figure(m, results)]
+        if f is not None
+    ]
+    return cards.Headline(
+        figure=cards.figure(metric, results),
+        responses=results["responses"],
+        adequacy=board.adequacy,
+        change=change,
+        extra=extra,
+        alerts=cards.open_alerts(
+            board.survey, filters.unit, visible_units, whole_org, filters.period
+        ),
+        cases=cards.case_counts(board.survey, filters.unit, scope),
+    )
+
+
+def _has_values(rows: list[dict[str, Any]]) -> bool:
+    return any(r.get("value") is not None for r in rows)
+
+
 def make_charts(board: Dashboard) -> dict[str, dict[str, Any]]:
-    """The Vega-Lite specs, from the same rows the page's tables show."""
+    """The Vega-Lite specs of the sections built, from the same rows the page's tables show;
+    no chart from no data (a table or an empty state says so instead)."""
     out: dict[str, dict[str, Any]] = {}
     metric, title = board.metric, board.metric_title
     results = board.results
+    lang = get_language()
+    places = cards.PLACES.get(metric, 2)
     if board.trend:
-        out["trend"] = charts.interval_chart(
-            [_chart_row("periode", p.label, p.head, metric) for p in board.trend],
-            category="periode",
-            category_title="Periode",
-            value_title=title,
-            line=True,
-            reference=0.0 if metric == "gap" else None,
-            title=f"Tren {title}",
-        )
-    if board.comparison.rows:
-        out["units"] = charts.interval_chart(
-            [_chart_row("unit", r.unit.name, r.head, metric) for r in board.comparison.rows],
-            category="unit",
-            category_title="Unit",
-            value_title=title,
-            reference=0.0 if metric == "gap" else None,
-            title=f"{title} per unit",
-        )
-    if "ikm" in results:
-        out["nrr"] = charts.bar_chart(
-            [
-                {
-                    "unsur": f"{k} {e.get('code') or ''}".strip(),
-                    "value": e.get("nrr"),
-                    "n": e.get("n"),
-                }
-                for k, e in results["ikm"]["elements"].items()
-            ],
-            category="unsur",
-            category_title="Unsur",
-            value_title="NRR (1-4)",
-            domain=[1, 4],
-            title="NRR per unsur",
-        )
-    if "gap" in results:
+        rows = [
+            _chart_row("periode", formats.period_label(p.label, lang), p.head, metric)
+            for p in board.trend
+        ]
+        if _has_values(rows):
+            out["trend"] = charts.interval_chart(
+                rows,
+                category="periode",
+                category_title=_("Period"),
+                value_title=title,
+                line=True,
+                reference=0.0 if metric == "gap" else None,
+                title=_("Trend of %(metric)s") % {"metric": title},
+                places=places,
+            )
+    if board.comparison and board.comparison.rows:
+        rows = [_chart_row("unit", r.unit.name, r.head, metric) for r in board.comparison.rows]
+        if _has_values(rows):
+            out["units"] = charts.interval_chart(
+                rows,
+                category="unit",
+                category_title=_("Unit"),
+                value_title=title,
+                reference=0.0 if metric == "gap" else None,
+                title=_("%(metric)s per unit") % {"metric": title},
+                places=places,
+            )
+    if "ikm" in board.built and "ikm" in results and results["responses"]:
+        rows = [
+            {
+                "unsur": f"{k} {e.get('code') or ''}".strip(),
+                "value": e.get("nrr"),
+                "n": e.get("n"),
+            }
+            for k, e in results["ikm"]["elements"].items()
+        ]
+        if _has_values(rows):
+            out["nrr"] = charts.bar_chart(
+                rows,
+                category="unsur",
+                category_title=_("Element (unsur)"),
+                value_title=_("NRR (1-4)"),
+                domain=[1, 4],
+                title=_("NRR per element"),
+            )
+    if "gap" in board.built and "gap" in results and results["responses"]:
         dims = results["gap"].get("dimensions") or {}
-        out["gap"] = charts.interval_chart(
-            [
-                {
-                    "dimensi": board.dimension_texts.get(k) or k,
-                    "value": d.get("gap"),
-                    "ci_low": d.get("ci_low"),
-                    "ci_high": d.get("ci_high"),
-                    "n": d.get("n"),
-                    "small": "ya" if (d.get("n") or 0) < SMALL_GROUP else "tidak",
-                }
-                for k, d in dims.items()
-            ],
-            category="dimensi",
-            category_title="Dimensi",
-            value_title="Kesenjangan (kinerja - harapan)",
-            reference=0.0,
-            title="Kesenjangan per dimensi (IK 95%)",
-        )
-    if "ipa" in results and board.ipa_rows:
+        flags = charts.small_flags()
+        rows = [
+            {
+                "dimensi": board.dimension_texts.get(k) or k,
+                "value": d.get("gap"),
+                "ci_low": d.get("ci_low"),
+                "ci_high": d.get("ci_high"),
+                "n": d.get("n"),
+                "small": flags[0 if (d.get("n") or 0) < SMALL_GROUP else 1],
+            }
+            for k, d in dims.items()
+        ]
+        if _has_values(rows):
+            out["gap"] = charts.interval_chart(
+                rows,
+                category="dimensi",
+                category_title=_("Dimension"),
+                value_title=_("Gap (performance - expectation)"),
+                reference=0.0,
+                title=_("Gap per dimension (95% CI)"),
+            )
+    if "ipa" in board.built and "ipa" in results and board.ipa_rows:
         axis = results["ipa"].get("axis") or {}
-        out["ipa"] = charts.ipa_chart(
-            [r for r in board.ipa_rows if r["kinerja"] is not None and r["harapan"] is not None],
-            x_axis=axis.get("performance"),
-            y_axis=axis.get("importance"),
-            scale=results["ipa"].get("scale") or list(board.survey.instrument_version.parsed.scale),
-        )
+        points = [
+            r for r in board.ipa_rows if r["kinerja"] is not None and r["harapan"] is not None
+        ]
+        if points:
+            out["ipa"] = charts.ipa_chart(
+                points,
+                x_axis=axis.get("performance"),
+                y_axis=axis.get("importance"),
+                scale=results["ipa"].get("scale")
+                or list(board.survey.instrument_version.parsed.scale),
+                quadrant_names={q: quadrant_name(q, lang) for q in ("A", "B", "C", "D")},
+            )
     return out

@@ -113,3 +113,25 @@ def day_start(day: date) -> datetime:
 def period_bounds(period: Period) -> tuple[datetime, datetime]:
     """A period's first and past-the-last moment in the installation's time zone."""
     return day_start(period.start), day_start(period.end)
+
+
+def previous_period(period: Period, custom: bool = False) -> Period:
+    """The period of the same length just before ``period``: 2026-07 -> 2026-06, 2026-Q1 ->
+    2025-Q4, 2026-S1 -> 2025-S2, 2026 -> 2025; a custom range -> as many days just before it.
+
+    >>> previous_period(parse_period("2026-Q1")).label
+    '2025-Q4'
+    """
+    if custom or not _PATTERN.match(period.label):
+        days = period.end - period.start
+        return custom_period(period.start - days, period.start - timedelta(days=1))
+    year, _, part = period.label.partition("-")
+    y = int(year)
+    if not part:
+        return parse_period(str(y - 1))
+    kind = part[0].upper()
+    if kind in ("Q", "S"):
+        number, last = int(part[1:]), 4 if kind == "Q" else 2
+        return parse_period(f"{y}-{kind}{number - 1}" if number > 1 else f"{y - 1}-{kind}{last}")
+    month = int(part)
+    return parse_period(f"{y}-{month - 1:02d}" if month > 1 else f"{y - 1}-12")

@@ -10,9 +10,10 @@ from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
 
-from prima.insights import charts, dashboard
-from prima.metrics.gap import VERDICT_LABELS
+from prima.insights import charts, dashboard, overview, sections
 from prima.organizations.access import is_admin, units_visible_to
 from prima.organizations.models import Service, StaffMember
 from prima.organizations.unit_labels import path_labels
@@ -23,8 +24,11 @@ from prima.transfers.import_views import can_import
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    surveys = surveys_for_user(request.user).prefetch_related("units")
-    return render(request, "insights/home.html", {"surveys": surveys})
+    """The surveys the user may see, each with its headline figures and a sparkline."""
+    surveys = list(surveys_for_user(request.user).order_by("organization__name", "title"))
+    return render(
+        request, "insights/home.html", {"rows": overview.survey_rows(request.user, surveys)}
+    )
 
 
 @login_required
@@ -36,7 +40,13 @@ def survey_results_page(request: HttpRequest, code: str) -> HttpResponse:
     visible = units_visible_to(request.user, survey.organization)
     units = list(visible)
     filters, errors = dashboard.resolve_filters(survey, visible, request.GET)
-    board = dashboard.build_dashboard(survey, filters, scope=scope, visible_units=units)
+    board = dashboard.build_dashboard(
+        survey,
+        filters,
+        scope=scope,
+        visible_units=units,
+        section=request.GET.get("section", "").strip()[:20] or None,
+    )
     unit, period = filters.unit, filters.period
     base = request.build_absolute_uri(reverse("collection:page", args=[survey.code]))
     links = [
@@ -62,6 +72,8 @@ def survey_results_page(request: HttpRequest, code: str) -> HttpResponse:
         "report_query": report_query,
         "report_whole": report_whole,
         "survey": survey,
+        "page_subtitle": f"{survey.organization.name} · {survey.instrument_version}",
+        "crumbs": [(_("Surveys"), reverse("backoffice:home")), (survey.title, "")],
         "results": board.results,
         "units": units,
         "unit_indent": {u.pk: "\u2003" * (u.depth - top) for u in units},
@@ -77,7 +89,9 @@ def survey_results_page(request: HttpRequest, code: str) -> HttpResponse:
         "unit": unit,
         "period": "" if period is None or filters.custom else period.label,
         "errors": errors,
-        "verdicts": {k: v["id"] for k, v in VERDICT_LABELS.items()},
+        "verdicts": board.verdicts,
+        "section_query": filters.query(),
+        "sections_target": sections.TARGET,
         "public_url": base,
         "links": links,
         "vega_bundle": charts.vega_bundle_name(),
@@ -85,4 +99,10 @@ def survey_results_page(request: HttpRequest, code: str) -> HttpResponse:
         "can_import": can_import(request.user, survey),
     }
     charts.ensure_vega_bundle()
-    return render(request, "insights/survey_results.html", context)
+    if request.headers.get("HX-Request") and request.headers.get("HX-Target") == sections.TARGET:
+        # a tab followed in place: the tabs and the chosen section only
+        response = render(request, "insights/sections/_panel.html", context)
+    else:
+        response = render(request, "insights/survey_results.html", context)
+    patch_vary_headers(response, ("HX-Request", "HX-Target"))
+    return response

@@ -1,0 +1,225 @@
+"""The dashboard's headline figures: what a unit head reads first.
+
+Every figure comes from the objects the detail sections show (``survey_results``), so a card
+and its section never disagree: the headline index with its 95% interval and mutu, the
+respondents against the Krejcie-Morgan minimum (``methods.md`` 7), the change from the
+previous period of the same length tested with :mod:`prima.metrics.compare` (Welch's t test
+on the respondents' scores, or the difference of two NPS, two-sided at 5% — the same tests the
+alerts use), NPS or the overall gap where the instrument has them, and the alerts raised for
+the selection. Complaints (open and late cases) come with issue 11: :func:`case_counts` is
+their hook and returns None until then, so no card is drawn.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from prima.insights.periods import Period, parse_period, previous_period
+from prima.insights.report import SampleAdequacy
+from prima.metrics.compare import DifferenceTest, nps_difference_test, welch_t_test
+from prima.organizations.models import Unit
+from prima.surveys.models import Survey
+
+UNDEFINED = {
+    "fewer than 2 respondents in a period": gettext_noop(
+        "fewer than 2 respondents in one of the periods"
+    ),
+    "no variance in either period": gettext_noop("no variance in either period"),
+}
+RECENT_ALERT_DAYS = 90
+"""Without a chosen period, the alerts raised in this many days count as open."""
+
+
+@dataclass(frozen=True)
+class Figure:
+    """The headline index: value, its interval, and the SKM's mutu and kinerja."""
+
+    metric: str  # ikm, gap or nps
+    value: float | None
+    ci_low: float | None
+    ci_high: float | None
+    n: int
+    places: int
+    grade: str = ""
+    performance: str = ""
+    verdict: str = ""
+
+
+@dataclass(frozen=True)
+class Change:
+    """This period's value minus the previous period's, and whether the test finds it
+    significant (``test`` is :class:`prima.metrics.compare.DifferenceTest`)."""
+
+    previous: Period
+    previous_value: float | None
+    difference: float | None
+    test: DifferenceTest | None
+    places: int
+
+    @property
+    def defined(self) -> bool:
+        return self.difference is not None
+
+    @property
+    def significant(self) -> bool:
+        return self.test is not None and self.test.significant
+
+    @property
+    def direction(self) -> str:
+        """``up``, ``down`` or ``flat`` (after rounding to the places shown)."""
+        if self.difference is None or round(self.difference, self.places) == 0:
+            return "flat"
+        return "up" if self.difference > 0 else "down"
+
+    @property
+    def reason(self) -> str:
+        """Why there is no test, in the page's language ("" when there is one)."""
+        if self.previous_value is None:
+            return _("no respondents in the previous period")
+        if self.test is None or self.test.defined:
+            return ""
+        note = self.test.notes[0] if self.test.notes else ""
+        return _(UNDEFINED.get(note, note)) if note else ""
+
+
+@dataclass
+class Headline:
+    figure: Figure | None
+    responses: int
+    adequacy: SampleAdequacy | None
+    change: Change | None
+    extra: list[Figure] = field(default_factory=list)  # NPS or the overall gap besides
+    alerts: int | None = None
+    cases: dict[str, int] | None = None
+
+
+PLACES = {"ikm": 2, "gap": 2, "nps": 1}
+
+
+def figure(metric: str, results: dict[str, Any]) -> Figure | None:
+    """The headline ``metric`` of one ``survey_results`` object (None when absent)."""
+    if metric == "ikm" and "ikm" in results:
+        r = results["ikm"]
+        score = r.get("respondent_score") or {}
+        return Figure(
+            "ikm",
+            r.get("ikm_converted"),
+            score.get("ci_low"),
+            score.get("ci_high"),
+            int(r.get("n") or 0),
+            2,
+            grade=r.get("grade") or "",
+            performance=r.get("performance") or "",
+        )
+    if metric == "gap" and "gap" in results:
+        o = results["gap"].get("overall") or {}
+        return Figure(
+            "gap",
+            o.get("gap"),
+            o.get("ci_low"),
+            o.get("ci_high"),
+            int(o.get("n") or 0),
+            2,
+            verdict=o.get("verdict") or "",
+        )
+    if metric == "nps" and "nps" in results:
+        r = results["nps"]
+        return Figure("nps", r.get("nps"), r.get("ci_low"), r.get("ci_high"), int(r["n"] or 0), 1)
+    return None
+
+
+def _nps_counts(nps: dict[str, Any]) -> tuple[int, int, int]:
+    """(promoters, passives, detractors) from the shares and n of an NPS result."""
+    n = int(nps.get("n") or 0)
+    return tuple(  # type: ignore[return-value]
+        round((nps.get(k) or 0.0) * n / 100.0) for k in ("promoters", "passives", "detractors")
+    )
+
+
+def difference_test(
+    metric: str, before: dict[str, Any], after: dict[str, Any]
+) -> DifferenceTest | None:
+    """The test of ``after`` against ``before`` (two ``survey_results`` objects) for the
+    headline ``metric``: Welch on the respondents' converted IKM scores or gaps, the NPS
+    difference test; None when the results lack what the test needs."""
+    if metric == "ikm":
+        a = (before.get("ikm") or {}).get("respondent_score")
+        b = (after.get("ikm") or {}).get("respondent_score")
+        if not a or not b:
+            return None
+        return welch_t_test(a["n"], a["mean"], a["sd"], b["n"], b["mean"], b["sd"])
+    if metric == "gap":
+        a = (before.get("gap") or {}).get("overall")
+        b = (after.get("gap") or {}).get("overall")
+        if not a or not b:
+            return None
+        return welch_t_test(a["n"], a["gap"], a.get("sd"), b["n"], b["gap"], b.get("sd"))
+    if metric == "nps" and before.get("nps") and after.get("nps"):
+        return nps_difference_test(_nps_counts(before["nps"]), _nps_counts(after["nps"]))
+    return None
+
+
+def change(
+    metric: str,
+    current: dict[str, Any],
+    previous: dict[str, Any],
+    previous_label: Period,
+) -> Change | None:
+    """The change of the headline figure from ``previous`` to ``current``."""
+    now, before = figure(metric, current), figure(metric, previous)
+    if now is None or now.value is None:
+        return None
+    previous_value = before.value if before is not None else None
+    difference = None if previous_value is None else now.value - previous_value
+    test = difference_test(metric, previous, current) if previous_value is not None else None
+    return Change(previous_label, previous_value, difference, test, PLACES.get(metric, 2))
+
+
+def open_alerts(
+    survey: Survey,
+    unit: Unit | None,
+    scope_units: list[Unit],
+    whole_org: bool,
+    period: Period | None,
+) -> int:
+    """Alerts of ``survey`` raised for the selected unit's subtree (or the viewer's units; the
+    organization's own alerts only for organization-wide roles), for periods inside the
+    selected one, or raised in the last :data:`RECENT_ALERT_DAYS` days without a period."""
+    from prima.alerts.models import Alert
+
+    qs = Alert.objects.filter(survey=survey)
+    if unit is not None:
+        qs = qs.filter(unit__path__startswith=unit.path)
+    elif not whole_org:
+        qs = qs.filter(unit__in=scope_units)
+    if period is None:
+        return qs.filter(created_at__gte=timezone.now() - timedelta(days=RECENT_ALERT_DAYS)).count()
+    count = 0
+    for label in qs.values_list("period", flat=True):
+        try:
+            p = parse_period(label)
+        except ValueError:
+            continue
+        if period.start <= p.start and p.end <= period.end:
+            count += 1
+    return count
+
+
+def case_counts(survey: Survey, unit: Unit | None, scope: Q) -> dict[str, int] | None:
+    """Open and late complaint cases of the selection (``{"open": n, "late": n}``).
+
+    Hook for issue 11 (complaints): there are no cases yet, so None (no card, never a made-up
+    number)."""
+    return None
+
+
+def previous_of(period: Period | None, custom: bool) -> Period | None:
+    """The period the change is measured from (None without a chosen period)."""
+    return None if period is None else previous_period(period, custom)
