@@ -1,6 +1,7 @@
 """Kiosk pages (``/kiosk/``): the app shell, its service worker and manifest, and pairing.
 
-The shell carries no server-side data: the tablet's script (``prima/kiosk.js``) reads the device
+The shell carries no server-side data but the interface texts in both languages
+(:mod:`prima.collection.kiosk_text`, from the gettext catalogue): the tablet's script (``prima/kiosk.js``) reads the device
 token from the browser (IndexedDB, localStorage), fetches the survey through the public API and
 keeps answers in IndexedDB until the server has stored them, so the page works from the service
 worker's cache while offline.
@@ -23,53 +24,16 @@ from django.shortcuts import render
 from django.template.loader import get_template
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils import translation
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from prima.abuse.controls import client_ip, page_rate_limited
+from prima.collection.kiosk_text import kiosk_texts
 from prima.collection.kiosks import kiosk_pair, kiosk_pairing_device
 
 SHELL_ASSETS = ("prima/kiosk.css", "prima/kiosk.js", "prima/kiosk-icon.svg")
 SHELL_TEMPLATE = "collection/kiosk/shell.html"
-
-TEXT = {
-    "id": {
-        "pair_title": "Pasangkan tablet ini sebagai kios survei",
-        "pair_intro": "Tablet ini akan menampilkan survei berikut dan menyimpan jawaban pengunjung, "
-        "juga saat jaringan terputus.",
-        "survey": "Survei",
-        "unit": "Unit layanan",
-        "device": "Nama perangkat",
-        "pair_button": "Pasangkan perangkat ini",
-        "pair_once": "Tautan ini hanya dapat dipakai sekali.",
-        "paired_title": "Perangkat terpasang",
-        "paired_body": "Membuka kios…",
-        "paired_link": "Buka kios",
-        "bad_title": "Tautan pemasangan tidak berlaku",
-        "bad_body": "Tautan ini sudah dipakai, sudah dicabut, atau tidak dikenal. Minta admin "
-        "membuat tautan pemasangan baru di halaman Kelola › Perangkat kios.",
-        "switch": "English",
-        "noscript": "Kios ini memerlukan JavaScript.",
-    },
-    "en": {
-        "pair_title": "Pair this tablet as a survey kiosk",
-        "pair_intro": "This tablet will show the survey below and keep visitors' answers, also "
-        "while the network is down.",
-        "survey": "Survey",
-        "unit": "Service unit",
-        "device": "Device name",
-        "pair_button": "Pair this device",
-        "pair_once": "This link can be used only once.",
-        "paired_title": "Device paired",
-        "paired_body": "Opening the kiosk…",
-        "paired_link": "Open the kiosk",
-        "bad_title": "This pairing link is not valid",
-        "bad_body": "The link was already used, was revoked or is unknown. Ask an admin for a new "
-        "pairing link (Manage › Kiosk devices).",
-        "switch": "Bahasa Indonesia",
-        "noscript": "This kiosk needs JavaScript.",
-    },
-}
 
 
 def _lang(request: HttpRequest) -> str:
@@ -86,7 +50,8 @@ def _too_many(request: HttpRequest) -> HttpResponse | None:
 @require_GET
 def kiosk_shell(request: HttpRequest) -> HttpResponse:
     """The app shell: the same bytes for every device (the service worker caches it)."""
-    response = render(request, SHELL_TEMPLATE, {"lang": "id", "t": TEXT["id"]})
+    with translation.override("id"):
+        response = render(request, SHELL_TEMPLATE, {"lang": "id", "texts": kiosk_texts()})
     response["Cache-Control"] = "no-cache"
     return response
 
@@ -96,6 +61,7 @@ def shell_version() -> str:
     digest = hashlib.sha256()
     template = get_template(SHELL_TEMPLATE).template.source
     digest.update(template.encode("utf-8"))
+    digest.update(json.dumps(kiosk_texts(), sort_keys=True).encode("utf-8"))  # the catalogue
     for asset in SHELL_ASSETS:
         found = finders.find(asset)
         if found:
@@ -150,8 +116,12 @@ def kiosk_pair_page(request: HttpRequest, pairing_code: str) -> HttpResponse:
     if limited is not None:
         return limited
     lang = _lang(request)
-    t = TEXT[lang]
-    context: dict[str, Any] = {"lang": lang, "t": t, "other_lang": "en" if lang == "id" else "id"}
+    with translation.override(lang):
+        return _pair_page(request, pairing_code, lang)
+
+
+def _pair_page(request: HttpRequest, pairing_code: str, lang: str) -> HttpResponse:
+    context: dict[str, Any] = {"lang": lang, "other_lang": "en" if lang == "id" else "id"}
     if request.method == "POST":
         paired = kiosk_pair(pairing_code=pairing_code[:100])
         if paired is None:

@@ -25,80 +25,19 @@
   const REFRESH_MS = 5 * 60 * 1000;
   const SWEEP_MS = 30000;
 
-  const TEXT = {
-    id: {
-      switch: "English",
-      switchLang: "en",
-      title: "Survei",
-      start_title: "Bagaimana pelayanan kami hari ini?",
-      start_sub: (n) => `${n} pertanyaan singkat · anonim`,
-      start: "Mulai",
-      closed: "Survei ini sedang tidak menerima tanggapan.",
-      question_of: (i, n) => `Pertanyaan ${i} dari ${n}`,
-      back: "Sebelumnya",
-      skip: "Lewati",
-      expectation: "Harapan Anda",
-      performance: "Yang Anda alami",
-      paired_hint: "Nilai harapan Anda, lalu kinerja yang Anda alami.",
-      staff_title: "Siapa petugas yang melayani Anda?",
-      staff_hint: "Tidak wajib",
-      staff_skip: "Tidak tahu / lewati",
-      thanks_title: "Terima kasih!",
-      thanks_body: "Jawaban Anda sudah kami simpan.",
-      done: "Selesai",
-      pending: (n) => `${n} jawaban menunggu dikirim`,
-      all_sent: "Semua jawaban terkirim",
-      none_waiting: "Tidak ada jawaban yang menunggu",
-      dead: (n) => `${n} jawaban ditolak server, disimpan di perangkat`,
-      online: "Daring",
-      offline: "Luring · jawaban disimpan di perangkat",
-      loading: "Memuat survei…",
-      load_error: "Survei belum dapat dimuat. Periksa jaringan; kami mencoba lagi otomatis.",
-      unpaired_title: "Perangkat belum dipasangkan",
-      unpaired_body:
-        "Buka tautan pemasangan di tablet ini. Admin membuatnya di halaman Kelola › Perangkat kios.",
-      revoked_title: "Perangkat ini tidak lagi terdaftar",
-      revoked_body:
-        "Admin telah mencabut perangkat ini. Jawaban yang belum terkirim tetap disimpan di perangkat. Hubungi admin untuk memasangkan ulang.",
-      save_error: "Jawaban belum dapat disimpan. Silakan beri tahu petugas.",
-    },
-    en: {
-      switch: "Bahasa Indonesia",
-      switchLang: "id",
-      title: "Survey",
-      start_title: "How was our service today?",
-      start_sub: (n) => `${n} short question${n === 1 ? "" : "s"} · anonymous`,
-      start: "Start",
-      closed: "This survey is not accepting responses.",
-      question_of: (i, n) => `Question ${i} of ${n}`,
-      back: "Back",
-      skip: "Skip",
-      expectation: "Your expectation",
-      performance: "What you experienced",
-      paired_hint: "Rate your expectation, then the performance you experienced.",
-      staff_title: "Who served you?",
-      staff_hint: "Optional",
-      staff_skip: "Don't know / skip",
-      thanks_title: "Thank you!",
-      thanks_body: "Your answers have been saved.",
-      done: "Done",
-      pending: (n) => `${n} answer${n === 1 ? "" : "s"} waiting to be sent`,
-      all_sent: "All answers sent",
-      none_waiting: "No answers waiting",
-      dead: (n) => `${n} answer${n === 1 ? "" : "s"} refused by the server, kept on this device`,
-      online: "Online",
-      offline: "Offline · answers are kept on this device",
-      loading: "Loading the survey…",
-      load_error: "The survey cannot be loaded yet. Check the network; we keep trying.",
-      unpaired_title: "This device is not paired",
-      unpaired_body:
-        "Open the pairing link on this tablet. An admin creates it under Manage › Kiosk devices.",
-      revoked_title: "This device is no longer registered",
-      revoked_body:
-        "An admin revoked this device. Answers not yet sent are kept on the device. Ask an admin to pair it again.",
-      save_error: "The answers could not be saved. Please tell a member of staff.",
-    },
-  };
+  // The interface texts in both languages come from the server's gettext catalogue, rendered
+  // into the app shell (json_script "kiosk-text"; prima.collection.kiosk_text) and cached with
+  // it for offline use. A counted text has a form for one and for other numbers, "{n}" in it.
+  let TEXT = null;
+  function texts() {
+    if (TEXT) return TEXT;
+    const element = document.getElementById("kiosk-text");
+    TEXT = element ? JSON.parse(element.textContent) : { id: {}, en: {} };
+    return TEXT;
+  }
+  const fill = (text, values) =>
+    String(text || "").replace(/\{(\w+)\}/g, (whole, name) => (name in values ? String(values[name]) : whole));
+  const counted = (entry, n) => fill(entry && (n === 1 ? entry.one : entry.other), { n });
 
   // -- IndexedDB ------------------------------------------------------------------------------
   let dbPromise = null;
@@ -431,7 +370,7 @@
   let thanksTimer = null;
   let advancing = false;
 
-  const t = () => TEXT[state.lang];
+  const t = () => texts()[state.lang] || texts().id;
   const pick = (dict) => (dict && (dict[state.lang] || dict.id)) || "";
   const $ = (id) => document.getElementById(id);
 
@@ -601,7 +540,7 @@
           "p",
           { class: "k-sub" },
           h("span", { text: pick(survey.instrument.title) }),
-          h("span", { text: t().start_sub(state.steps.length) }),
+          h("span", { text: counted(t().start_sub, state.steps.length) }),
         ),
         open
           ? h("button", {
@@ -675,7 +614,7 @@
     const progress = h(
       "div",
       { class: "k-progress" },
-      h("p", { class: "k-count", text: t().question_of(state.index + 1, total) }),
+      h("p", { class: "k-count", text: fill(t().question_of, { i: state.index + 1, n: total }) }),
       h(
         "div",
         { class: "k-bar-track", "aria-hidden": "true" },
@@ -887,12 +826,12 @@
     }
     const pending = $("kiosk-pending");
     pending.dataset.count = String(counts.pending);
-    if (counts.pending) pending.textContent = t().pending(counts.pending);
+    if (counts.pending) pending.textContent = counted(t().pending, counts.pending);
     else pending.textContent = counts.dead ? t().none_waiting : t().all_sent;
     pending.classList.toggle("k-waiting", counts.pending > 0);
     const dead = $("kiosk-dead");
     dead.dataset.count = String(counts.dead);
-    dead.textContent = counts.dead ? t().dead(counts.dead) : "";
+    dead.textContent = counts.dead ? counted(t().dead, counts.dead) : "";
     dead.hidden = counts.dead === 0;
   }
 
