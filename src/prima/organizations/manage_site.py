@@ -9,6 +9,7 @@ from typing import Any
 from django.contrib import admin
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from prima.organizations.access import memberships_of
 from prima.organizations.choices import Role
@@ -26,9 +27,9 @@ def admin_organizations(request: HttpRequest) -> QuerySet[Organization]:
 
 
 class ManageSite(admin.AdminSite):
-    site_header = "Prima · Kelola organisasi"
+    site_header = _("Prima · Manage organization")
     site_title = "Prima"
-    index_title = "Kelola"
+    index_title = _("Manage")
 
     def has_permission(self, request: HttpRequest) -> bool:
         return bool(request.user.is_active and admin_organizations(request).exists())
