@@ -118,8 +118,8 @@ def nrr_rows(page: str, table_id: str) -> list[tuple[str, str, str, str]]:
     start = page.index(f'<caption id="{table_id}">')
     table = page[start : page.index("</table>", start)]
     return re.findall(
-        r'<tr><th scope="row">([^<]*)</th><td class="num">([^<]*)</td>'
-        r'<td class="num">([^<]*)</td><td>([^<]*)</td></tr>',
+        r'<tr><th scope="row">([^<]*)</th><td class="ui-num">([^<]*)</td>'
+        r'<td class="ui-num">([^<]*)</td><td>([^<]*)</td></tr>',
         table,
     )
 
@@ -175,10 +175,11 @@ def test_published_numbers_equal_survey_results(data, client):
     names = unsur_names(data)
     overall = survey_results(data.skm, period=period)
     assert overall["ikm"]["n"] == 20
-    assert f'<dd class="ikm-value">{ikm_text(overall)}</dd>' in page
-    assert f"<dd>{overall['ikm']['grade']}</dd>" in page
-    assert f"<dd>{overall['ikm']['performance']}</dd>" in page
-    assert "<dd>20</dd>" in page
+    assert f'<span class="ui-figure__value">{ikm_text(overall)}</span>' in page
+    # the mutu badge: the grade and its kinerja
+    assert f'<span class="ui-badge__grade">{overall["ikm"]["grade"]}</span>' in page
+    assert f"<span>{overall['ikm']['performance']}</span>" in page
+    assert '<span class="ui-figure__value">20</span>' in page
     assert "Semester I Tahun 2025" in page
     assert nrr_rows(page, "periode-1-all-nrr") == expected_rows(overall, names)
     for unit in (data.upt1, data.upt2):  # the survey's units, each with its subtree
@@ -198,7 +199,7 @@ def test_published_numbers_equal_survey_results(data, client):
     # small groups are shown with the rule
     assert f"Kurang dari {SMALL_GROUP} responden" in page
     embed = get(client, EMBED)
-    assert f'<dd class="ikm-value">{ikm_text(overall)}</dd>' in embed
+    assert f'<span class="ui-figure__value">{ikm_text(overall)}</span>' in embed
 
 
 def test_unpublished_period_never_shows(data, client):
@@ -251,7 +252,7 @@ def test_english_page(data, client):
     assert '<html lang="en">' in page
     assert "Public Satisfaction Survey Results" in page
     assert "Semester I 2025" in page
-    assert f'<dd class="ikm-value">{ikm_text(overall, "en")}</dd>' in page
+    assert f'<span class="ui-figure__value">{ikm_text(overall, "en")}</span>' in page
     assert "In progress" in page
     assert "Requirements" in page  # the unsur's English name
     assert 'href="?lang=id"' in page
@@ -470,3 +471,59 @@ def test_service_rows_carry_their_unit(data, client):
     assert '<span class="group-name">Imunisasi</span>' not in page
     english = get(client, PAGE + "?lang=en")
     assert "Imunisasi (UPT Alpha Dua)" in english
+
+
+# -- language, numbers and empty periods (issue 10) --------------------------------------------
+def test_counts_are_grouped_in_the_pages_language(data, client):
+    """1.200 responden on the Indonesian page, 1,200 respondents on the English one; no text of
+    the other language (the page's texts come from the gettext catalogue)."""
+    from prima.demo.seeding import seed_responses
+
+    seed_responses(survey=data.skm, count=1200, seed=5, months=3, today=date(2024, 6, 15))
+    result_publish(survey=data.skm, period="2024")
+    results = survey_results(data.skm, period=parse_period("2024"))
+    assert results["ikm"]["n"] == 1200
+    page = get(client, PAGE)
+    assert '<span class="ui-figure__value">1.200</span>' in page
+    assert f'<span class="ui-figure__value">{ikm_text(results)}</span>' in page
+    assert "Tahun 2024" in page
+    english = get(client, PAGE + "?lang=en")
+    assert '<span class="ui-figure__value">1,200</span>' in english
+    assert f'<span class="ui-figure__value">{ikm_text(results, "en")}</span>' in english
+    indonesian_only = (
+        "Hasil Survei Kepuasan Masyarakat",
+        "Per unit layanan",
+        "Per jenis layanan",
+        "Rencana tindak lanjut",
+        "Nilai rata-rata",
+        "Pasang di situs Anda",
+        "Geser",
+        "Diterbitkan",
+    )
+    for text in indonesian_only:
+        assert text in page, text
+        assert text not in english, text
+    for text in ("Public Satisfaction Survey Results", "Per service unit", "Follow-up plan"):
+        assert text not in page, text
+        assert text in english, text
+    embed = get(client, EMBED + "?lang=en")
+    assert '<span class="ui-figure__value">1,200</span>' in embed
+    assert '<html lang="en">' in embed
+
+
+def test_a_published_period_without_respondents_shows_the_empty_state(data, client):
+    """No figures, no table and no small-group warning drawn from no data."""
+    result_publish(survey=data.skm, period="2023")
+    page = get(client, PAGE)
+    assert "Belum ada responden pada periode ini." in page
+    assert 'id="periode-1-all-nrr"' not in page
+    assert "ui-figure__value" not in page
+    assert f"Kurang dari {SMALL_GROUP} responden: hasil ini" not in page
+    assert "Tidak ada unit dengan responden pada periode ini." in page
+    english = get(client, PAGE + "?lang=en")
+    assert "No respondents in this period yet." in english
+    assert "No unit had respondents in this period." in english
+    assert "Belum ada" not in english
+    embed = get(client, EMBED)
+    assert "Belum ada responden pada periode ini." in embed
+    assert "ui-figure__value" not in embed
