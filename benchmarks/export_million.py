@@ -10,6 +10,12 @@ second (user + system of the export process: what the code costs, whatever else 
 machine).
 
     .venv/bin/python benchmarks/export_million.py [--responses 1000000] [--xlsx] [--postgres]
+        [--reuse DIR]
+
+``--reuse DIR`` keeps the seeded database in ``DIR`` (made on the first run, with a throw-away
+PostgreSQL cluster of its own under ``DIR/pg`` for ``--postgres``) and skips the demo and the
+seeding on a later run with the same ``--responses``, ``--seed`` and engine (seeding 1,000,000
+responses takes several minutes); delete ``DIR`` to start again.
 
 ``--postgres`` uses ``DATABASE_URL`` when it points at PostgreSQL (a fresh database is made on
 that server and dropped afterwards), otherwise a throw-away cluster like
@@ -21,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import json
 import os
 import shutil
 import subprocess
@@ -38,6 +45,7 @@ import ingest_harness as h
 MARK = "EXPORT-COUNT:"
 CSV_TARGET = 100_000  # rows/s (issue 9)
 XLSX_TARGET = 20_000
+INITDB_OPTIONS = ["--auth=trust", "-E", "UTF8"]
 _COUNT_SCRIPT = """
 from prima.surveys.models import Response
 print({mark!r} + str(Response._base_manager.filter(survey__code={code!r}).count()))
@@ -108,6 +116,45 @@ def xlsx_rows(path: Path) -> tuple[int, int, list[str]]:
     return n, len(ids), names
 
 
+def _reused_cluster(folder: Path) -> h.PgCluster:
+    """The PostgreSQL cluster kept in ``folder`` (made there the first time), started."""
+    bin_dir = h.PgCluster.find_bin()
+    if bin_dir is None:
+        raise RuntimeError("no PostgreSQL server binaries in /usr/lib/postgresql")
+    port_file = folder / "port"
+    if not (folder / "data").is_dir():
+        folder.mkdir(parents=True, exist_ok=True)
+        if os.getuid() == 0:
+            shutil.chown(folder, "postgres")
+        cluster = h.PgCluster(
+            bin_dir, folder, int(os.environ.get("PRIMA_TEST_PG_PORT") or h.free_port())
+        )
+        cluster._pg(
+            [str(bin_dir / "initdb"), "-D", str(cluster.data), "-U", "postgres", *INITDB_OPTIONS],
+            quiet=True,
+        )
+        port_file.write_text(str(cluster.port))
+    else:
+        cluster = h.PgCluster(bin_dir, folder, int(port_file.read_text()))
+    if not (cluster.data / "postmaster.pid").exists():
+        cluster.start(cluster.default_options())
+    return cluster
+
+
+def seed(env: Mapping[str, str], responses: int, seed_value: int) -> str:
+    """The demo, then ``responses`` seeded responses in its SKM survey; the survey's code."""
+    code = h.prepare_demo(env)
+    seconds, rss, _, _ = measured(
+        ["seed", "--responses", str(responses), "--survey", code, "--seed", str(seed_value)],
+        env,
+    )
+    print(
+        f"seed: {responses} responses in {seconds:.1f} s "
+        f"({responses / seconds:,.0f}/s), peak memory {rss:.0f} MB"
+    )
+    return code
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--responses", type=int, default=1_000_000)
@@ -116,18 +163,49 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=5)
     parser.add_argument("--max-rss-mb", type=float, default=300.0)
     parser.add_argument("--keep", action="store_true", help="keep the data folder")
+    parser.add_argument("--skip-csv", action="store_true", help="no CSV export (with --xlsx)")
+    parser.add_argument(
+        "--reuse",
+        type=Path,
+        metavar="DIR",
+        help="keep the seeded database in DIR and reuse it on the next run",
+    )
     args = parser.parse_args(argv)
     if not 1 <= args.responses <= 10_000_000:
         parser.error("--responses 1..10000000")
 
-    data_dir = Path(tempfile.mkdtemp(prefix="prima-export."))
+    reuse: Path | None = args.reuse.resolve() if args.reuse else None
+    if reuse is not None:
+        (reuse / "data").mkdir(parents=True, exist_ok=True)
+        data_dir = reuse / "data"
+    else:
+        data_dir = Path(tempfile.mkdtemp(prefix="prima-export."))
+    wanted = {
+        "responses": args.responses,
+        "seed": args.seed,
+        "engine": "postgresql" if args.postgres else "sqlite",
+    }
+    marker = reuse / "seeded.json" if reuse else None
+    seeded = json.loads(marker.read_text()) if marker and marker.exists() else {}
+    if seeded and {k: seeded.get(k) for k in wanted} != wanted:
+        parser.error(f"{reuse} holds another seeding ({seeded}); use another folder")
     own_cluster: h.PgCluster | None = None
     url: str | None = None
     admin_url = ""
     db_name = f"prima_export_{uuid.uuid4().hex[:10]}"
+    kept_cluster: h.PgCluster | None = None
     ok = True
     try:
-        if args.postgres:
+        if args.postgres and reuse is not None:
+            kept_cluster = _reused_cluster(reuse / "pg")
+            admin_url = kept_cluster.url
+            db_name = "prima_export_reused"
+            url = h.with_database(admin_url, db_name)
+            if not seeded:
+                h.drop_database(admin_url, db_name)
+                h.create_database(admin_url, db_name, synchronous_commit=None)
+            print(f"kept PostgreSQL cluster in {reuse / 'pg'} on {h.HOST}:{kept_cluster.port}")
+        elif args.postgres:
             given = os.environ.get("DATABASE_URL")
             if h.is_postgres(given):
                 assert given is not None
@@ -141,27 +219,20 @@ def main(argv: list[str] | None = None) -> int:
         engine = "PostgreSQL" if url else "SQLite (WAL)"
         print(f"== export of {args.responses} seeded responses on {engine}")
 
-        code = h.prepare_demo(env)
-        seconds, rss, _, _ = measured(
-            [
-                "seed",
-                "--responses",
-                str(args.responses),
-                "--survey",
-                code,
-                "--seed",
-                str(args.seed),
-            ],
-            env,
-        )
-        print(
-            f"seed: {args.responses} responses in {seconds:.1f} s "
-            f"({args.responses / seconds:,.0f}/s), peak memory {rss:.0f} MB"
-        )
+        if seeded:
+            code = str(seeded["code"])
+            print(f"reusing the seeded database in {reuse}")
+            h.run_prima(["migrate", "--no-input", "-v", "0"], env)  # the code may be newer
+        else:
+            code = seed(env, args.responses, args.seed)
+            if marker is not None:
+                marker.write_text(json.dumps({**wanted, "code": code}))
         expected = survey_count(env, code)
         print(f"survey {code}: {expected} responses stored")
 
         formats = ["csv", "xlsx"] if args.xlsx else ["csv"]
+        if args.skip_csv:
+            formats.remove("csv")
         for fmt in formats:
             path = data_dir / f"export.{fmt}"
             seconds, rss, _, cpu = measured(
@@ -174,6 +245,8 @@ def main(argv: list[str] | None = None) -> int:
             else:
                 rows, distinct, names = xlsx_rows(path)
                 sheets = f", sheets {', '.join(names)}"
+            if reuse is not None:
+                path.unlink()
             every = rows == expected == distinct
             under = rss < args.max_rss_mb
             ok = ok and every and under
@@ -190,11 +263,13 @@ def main(argv: list[str] | None = None) -> int:
         print(("all checks passed" if ok else "CHECKS FAILED") + kept)
         return 0 if ok else 1
     finally:
-        if url:
+        if kept_cluster is not None:
+            kept_cluster.stop()
+        elif url:
             h.drop_database(admin_url, db_name)
         if own_cluster is not None:
             own_cluster.destroy()
-        if not args.keep:
+        if not args.keep and reuse is None:
             shutil.rmtree(data_dir, ignore_errors=True)
 
 

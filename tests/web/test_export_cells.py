@@ -104,22 +104,24 @@ def reference_rows(survey, responses=None):
         ]
 
 
+def rfc4180_field(value) -> str:
+    """A field as RFC 4180 writes it: quoted when it holds a comma, a quote, a line feed or a
+    carriage return (csv.writer leaves a bare carriage return unquoted when lines end in
+    "\\n", which other readers take for a line end)."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.isoformat(timespec="seconds")
+    text = str(value)
+    if any(c in text for c in ',"\n\r'):
+        return '"' + text.replace('"', '""') + '"'
+    return text
+
+
 def reference_csv(survey) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(export_columns(survey))
-    for row in reference_rows(survey):
-        writer.writerow(
-            [
-                ""
-                if v is None
-                else v.isoformat(timespec="seconds")
-                if isinstance(v, datetime)
-                else v
-                for v in row
-            ]
-        )
-    return out.getvalue()
+    lines = [",".join(export_columns(survey))]
+    lines += [",".join(map(rfc4180_field, row)) for row in reference_rows(survey)]
+    return "\n".join(lines) + "\n"
 
 
 def reference_xlsx_values(survey) -> list[tuple]:
@@ -252,14 +254,14 @@ def test_a_failing_writer_stops_the_export_and_leaves_no_file(world, tmp_path, m
     seed_responses(survey=world.skm, count=30, seed=14)
     monkeypatch.setattr(export_module, "CHUNK_SIZE", 5)
     pages_read = []
-    real = export_module.pages
+    real = export_module._fetch_page
 
     def counted(*args, **kwargs):
-        for page in real(*args, **kwargs):
-            pages_read.append(len(page))
-            yield page
+        page = real(*args, **kwargs)
+        pages_read.append(page[1])
+        return page
 
-    monkeypatch.setattr(export_module, "pages", counted)
+    monkeypatch.setattr(export_module, "_fetch_page", counted)
 
     class Full(io.StringIO):
         """Takes the header, then the disk is full."""
@@ -274,7 +276,7 @@ def test_a_failing_writer_stops_the_export_and_leaves_no_file(world, tmp_path, m
     assert len(pages_read) < 5  # stopped reading soon after the first failed page
     target = tmp_path / "x.csv"
     monkeypatch.setattr(
-        export_module.csv, "writer", lambda *a, **k: (_ for _ in ()).throw(OSError(5, "I/O"))
+        export_module, "csv_text", lambda *a, **k: (_ for _ in ()).throw(OSError(5, "I/O"))
     )
     with pytest.raises(OSError, match="I/O"):
         export_to_path(world.skm, target, fmt="csv")
