@@ -299,3 +299,14 @@ def test_borders_and_focus_reach_3_to_1(line, background):
 def test_tokens_css_and_tokens_py_agree():
     css = dict(re.findall(r"--color-([a-z-]+):\s*(#[0-9a-f]{6})", TOKENS_CSS.read_text()))
     assert css == COLOR
+
+
+@pytest.mark.parametrize(
+    "template",
+    ["src/prima/ui/templates/ui/email_base.html", "src/prima/alerts/templates/alerts/email.html"],
+)
+def test_e_mails_use_only_token_colours(template):
+    text = (Path(__file__).parents[2] / template).read_text()
+    colours = set(re.findall(r"#[0-9a-f]{6}", text))
+    assert colours
+    assert colours <= set(COLOR.values())
