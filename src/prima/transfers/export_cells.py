@@ -74,12 +74,13 @@ def _json_path(key: str) -> str:
 
 def json_value(column: str, key: str) -> VendorSql:
     """``column[key]`` of a JSON object: SQLite gives the JSON number as a number, PostgreSQL
-    its text (the CSV cell is the same)."""
+    its text (the CSV cell is the same); empty text as NULL (an empty cell either way, but
+    PostgreSQL's ``COPY`` would write ``""`` for it)."""
     return VendorSql(
         F(column),
         templates={
-            "sqlite": ("json_extract({0}, %s)", [_json_path(key)]),
-            "postgresql": ("({0} ->> %s)", [key]),
+            "sqlite": ("NULLIF(json_extract({0}, %s), '')", [_json_path(key)]),
+            "postgresql": ("NULLIF(({0} ->> %s), '')", [key]),
         },
     )
 
