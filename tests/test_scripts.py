@@ -88,7 +88,7 @@ def test_demo_passes_its_port_from_a_clean_clone(tmp_path):
                     break  # the script ended
                 out += chunk
             text = out.decode("utf-8", "replace")
-            surveys = re.findall(r"^Survey: (\S+) (\S+)$", text, re.M)
+            surveys = re.findall(r"^Survey: (\S+) (\S+)(?: .*)?$", text, re.M)
             if surveys and "Situs demo:" in text:
                 break
         text = out.decode("utf-8", "replace")

@@ -48,7 +48,8 @@ from prima.transfers.export import export_columns, export_to_path, neutralise
 PRIMA = Path(sys.executable).with_name("prima")
 TODAY = date(2026, 9, 17)  # a fixed day: the in-process demo is the same on every run
 PASSWORD = "demo-test-password-1"
-SURVEY_LINE = re.compile(r"^Survey: (\S+) (http://127\.0\.0\.1:(\d+)/s/(\S+)/)$")
+# "Survey: <code> <URL>" first (kiosks and scripts read these two fields), then the title
+SURVEY_LINE = re.compile(r"^Survey: (\S+) (http://127\.0\.0\.1:(\d+)/s/(\S+)/) (\S.*)$")
 
 
 # -- fixtures ---------------------------------------------------------------------------------
@@ -240,6 +241,7 @@ def test_demo_command_prints_login_and_survey_lines(demo, db, settings, tmp_path
     lines = [m for m in map(SURVEY_LINE.match, text.splitlines()) if m]
     assert [m[1] for m in lines] == [s.code for s in demo.surveys]
     assert all(m[3] == "8123" and m[4] == m[1] for m in lines)
+    assert [m[5] for m in lines] == [s.title for s in demo.surveys]  # which survey is which
     # a new password file (a fresh data folder) gives the demo users that password
     assert _password_ok("admin", password)
     assert _password_ok("manajer.sukamaju", password)
@@ -356,7 +358,7 @@ def test_demo_serves_in_demo_mode(tmp_path):
     finally:
         code = _stop(proc, signal.SIGINT)
     output = proc.stdout.read()
-    assert re.search(rf"^Survey: \S+ http://127\.0\.0\.1:{port}/s/\S+/$", output, re.M), output
+    assert re.search(rf"^Survey: \S+ http://127\.0\.0\.1:{port}/s/\S+/ \S", output, re.M), output
     assert code in (0, 1, -signal.SIGINT)  # Django's server exits on Ctrl-C
 
 
@@ -568,3 +570,22 @@ def test_serve_runs_gunicorn_until_terminated(tmp_path):
         code = _stop(proc, signal.SIGTERM)
     assert code == 0, proc.stdout.read()
     assert (data / "prima.sqlite3").exists()
+
+
+def test_the_demo_starts_with_the_slipping_puskesmas_alerted(demo, db):
+    """``prima demo`` runs the alert check on the demo it loads (the install's first check:
+    the current and the last month only): the slipping Puskesmas has its alerts and the admin
+    a notification; the organization's alert is not raised beside its only top unit's."""
+    from prima.alerts.models import Alert, Notification
+
+    created = demo_data.demo_alerts(today=TODAY)
+    skm = _survey("skm2017")
+    tanjung = Unit.objects.get(name=demo_data.SLIPPING_UNIT)
+    raised = Alert.objects.filter(survey=skm, unit=tanjung, period="2026-08")
+    assert {a.kind for a in raised} == {"threshold", "drop"}
+    assert Notification.objects.filter(alert__unit=tanjung, user__username="admin").exists()
+    title = Notification.objects.filter(alert__in=raised).first().title
+    assert title.startswith("IKM UPT Puskesmas Tanjung di bawah batas: ") or "turun" in title
+    assert {a.period for a in Alert.objects.all()} <= {"2026-09", "2026-08"}
+    assert not Alert.objects.filter(unit=None, organization__slug=demo_data.DINAS_SLUG).exists()
+    assert 0 < created < 25

@@ -508,13 +508,24 @@ def _evaluate_survey(survey: Survey, periods: Iterable[Period], out: Evaluation)
     rule = rule_for(survey)
     if metric is None or not rule.active:
         return
+    computed: dict[tuple[int | None, str], dict[str, Any]] = {}
+
+    def results(unit: Unit | None, period: Period) -> dict[str, Any]:
+        """``survey_results`` once per scope and period (a month is the next one's previous)."""
+        key = (None if unit is None else unit.pk, period.label)
+        if key not in computed:
+            computed[key] = survey_results(survey, unit=unit, period=period)
+        return computed[key]
+
     for period in periods:
         previous = previous_period(period)
         for unit in _units_with_responses(survey, previous.start, period.end):
-            current = survey_results(survey, unit=unit, period=period)
-            before = survey_results(survey, unit=unit, period=previous) if rule.drop_alert else None
-            notes: list[str] = []
+            current = results(unit, period)
             out.checked += 1
+            if _headline(metric, current)[0] < rule.min_responses:
+                continue  # too few respondents: neither a threshold nor a drop alert
+            before = results(unit, previous) if rule.drop_alert else None
+            notes: list[str] = []
             for finding in assess(metric, rule, current, before, previous, notes):
                 alert = _raise(survey, unit, period, finding)
                 if alert is not None:

@@ -330,6 +330,15 @@ def demo_load(*, password: str, today: date | None = None) -> DemoResult:
         return _Builder(today or timezone.localdate()).build(password)
 
 
+def demo_alerts(today: date | None = None) -> int:
+    """Run the alert check on the demo just loaded (the first check of the install: the
+    current and the last month), so that the slipping Puskesmas has its alert and its
+    notifications when the demo starts. Returns the number of new alerts."""
+    from prima.alerts.services import check_periods, evaluate_all
+
+    return len(evaluate_all(check_periods(today)).created)
+
+
 def _month_start(day: date, months_back: int) -> date:
     index = day.year * 12 + day.month - 1 - months_back
     return date(index // 12, index % 12 + 1, 1)

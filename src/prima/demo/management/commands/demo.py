@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from prima.config import server
 from prima.demo.data import (
@@ -21,6 +22,7 @@ from prima.demo.data import (
     VIEWER,
     DemoError,
     DemoResult,
+    demo_alerts,
     demo_load,
     demo_password,
     demo_set_password,
@@ -62,10 +64,13 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from None
         if not result.created and new_password:
             demo_set_password(password)
+        alerts = demo_alerts() if result.created else None
 
         base = f"http://{HOST}:{port}"
         try:
-            self._report(result, base, password, data_dir, serve=not options["no_serve"])
+            self._report(
+                result, base, password, data_dir, serve=not options["no_serve"], alerts=alerts
+            )
         except BrokenPipeError:  # e.g. | head: the rest of the output goes nowhere
             devnull = os.open(os.devnull, os.O_WRONLY)
             os.dup2(devnull, sys.stdout.fileno())
@@ -79,7 +84,14 @@ class Command(BaseCommand):
         server.exec_server(server.runserver_argv(host=HOST, port=port), env)
 
     def _report(
-        self, result: DemoResult, base: str, password: str, data_dir: Path, *, serve: bool
+        self,
+        result: DemoResult,
+        base: str,
+        password: str,
+        data_dir: Path,
+        *,
+        serve: bool,
+        alerts: int | None = None,
     ) -> None:
         names = " dan ".join(o.name for o in result.organizations)
         what = "dimuat" if result.created else "sudah ada"
@@ -93,8 +105,15 @@ class Command(BaseCommand):
             f"  (kata sandi yang sama untuk {MANAGER}, {VIEWER} dan {BANK_ADMIN}; "
             f"tersimpan di {data_dir / PASSWORD_FILE})"
         )
+        if alerts is not None:
+            out(
+                _("Alerts: %(count)s new (%(url)s)")
+                % {"count": alerts, "url": f"{base}{reverse('alerts:list')}"}
+            )
         for survey in result.surveys:
-            out(f"Survey: {survey.code} {base}{reverse('collection:page', args=[survey.code])}")
+            # kiosks and scripts read the first two fields: keep "Survey: <code> <URL>" first
+            url = f"{base}{reverse('collection:page', args=[survey.code])}"
+            out(f"Survey: {survey.code} {url} {' '.join(survey.title.split())}")
         if serve:
             out(f"Situs demo: {base}/  (Ctrl-C untuk berhenti)")
         self.stdout.flush()
