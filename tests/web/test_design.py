@@ -310,3 +310,13 @@ def test_e_mails_use_only_token_colours(template):
     colours = set(re.findall(r"#[0-9a-f]{6}", text))
     assert colours
     assert colours <= set(COLOR.values())
+
+
+@pytest.mark.django_db
+def test_a_form_without_its_csrf_token_gets_the_styled_page():
+    client = Client(enforce_csrf_checks=True)
+    response = client.post("/accounts/login/", {"username": "x", "password": "y"})
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert "Formulir telah kedaluwarsa" in html
+    assert "Galat 403" in html
