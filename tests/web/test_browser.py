@@ -432,7 +432,7 @@ def test_accessibility_axe_and_contrast(
     for ring, control in (
         (".option", "input[type=radio]"),
         ("select#unit", "select#unit"),
-        ("button.submit", "button.submit"),
+        ("form button[type=submit]", "form button[type=submit]"),
         ("a.lang-switch", "a.lang-switch"),  # on the organization's blue band
     ):
         phone.locator(control).first.focus()
@@ -443,15 +443,20 @@ def test_accessibility_axe_and_contrast(
             f"{control}: focus ring {outline} on {background}"
         )
     # the submit button stands out from the page, and its label from the button
-    button = styles(phone, "button.submit", "backgroundColor", "color")
-    assert contrast(button["backgroundColor"], backdrop(phone, "button.submit")) >= 3
+    button = styles(phone, "form button[type=submit]", "backgroundColor", "color")
+    assert contrast(button["backgroundColor"], backdrop(phone, "form button[type=submit]")) >= 3
     assert contrast(button["color"], button["backgroundColor"]) >= 4.5
     # big touch targets: every option and the button at least 44 px high, full width on a phone
     for box in [phone.locator(".option").nth(i).bounding_box() for i in range(4)]:
         assert box is not None
         assert box["height"] >= 44
         assert box["width"] >= 300
-    for selector in ("button.submit", "a.lang-switch", "select#unit", "input[name='profile.age']"):
+    for selector in (
+        "form button[type=submit]",
+        "a.lang-switch",
+        "select#unit",
+        "input[name='profile.age']",
+    ):
         box = phone.locator(selector).bounding_box()
         assert box is not None
         assert box["height"] >= 44, f"{selector}: {box}"
