@@ -194,7 +194,7 @@ def test_a_long_suggestion_does_not_widen_a_phone_page(world: World, watched, li
     submit(world.skm, skm_answers(), unit=world.upt1, suggestion=LONG_WORD)
     w = watched(**PHONE)
     login(w.page, live_server, "alice")
-    page = w.visit(f"/app/surveys/{world.skm.code}/")
+    page = w.visit(f"/app/surveys/{world.skm.code}/?section=suggestions")
     expect(page.get_by_text(LONG_WORD[:50], exact=False).first).to_be_attached()
     widths = page.evaluate(
         "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"

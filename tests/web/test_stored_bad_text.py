@@ -89,7 +89,7 @@ def test_after_the_migration_every_page_and_export_shows_the_row(world, bad_row,
     clean_stored_text(django_apps, connection.schema_editor())
     alice = world.client("alice")
     code = world.skm.code
-    r = alice.get(f"/app/surveys/{code}/")
+    r = alice.get(f"/app/surveys/{code}/?section=suggestions")
     assert r.status_code == 200
     assert "antre\ufffdan" in r.content.decode("utf-8")  # the suggestions list
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
-IPA_SIZE = 300
+IPA_SIZE = 260
 FONT_SIZE = 11
 CHAR_WIDTH = 0.62 * FONT_SIZE
 LINE_HEIGHT = FONT_SIZE + 3
