@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import re
 import uuid
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -499,3 +499,195 @@ def test_rules_and_alerts_in_manage_are_scoped(check, people, tmp_path):
     assert charlie.get(f"/manage/alerts/alert/{alert.pk}/change/").status_code in (302, 404)
     assert charlie.get(f"/manage/alerts/alertrule/{rule.pk}/change/").status_code in (302, 404)
     assert world.client("bob").get("/manage/alerts/alert/").status_code == 302
+
+
+# -- issue 10: once per problem, with the unit's path, the first run, numbers, the page --------
+def test_the_first_check_looks_at_the_current_and_last_month_only(world):
+    from prima.alerts.models import AlertCheck
+    from prima.alerts.services import check_periods
+
+    first = check_periods(date(2026, 12, 6))
+    assert [p.label for p in first] == ["2026-12", "2026-11"]
+    assert AlertCheck.objects.get().first_on == date(2026, 12, 6)
+    # later the same day: not the quarters that began before the first check's window
+    assert [p.label for p in check_periods(date(2026, 12, 6))] == ["2026-12", "2026-11"]
+    # in January: the new quarter, never Q4 nor Q3 of the past the install was given
+    assert [p.label for p in check_periods(date(2027, 1, 10))] == ["2027-01", "2026-12", "2027-Q1"]
+    labels = [p.label for p in check_periods(date(2027, 4, 2))]
+    assert labels == ["2027-04", "2027-03", "2027-Q2", "2027-Q1"]
+
+
+def test_a_first_check_raises_nothing_about_an_older_past(check, people, tmp_path):
+    """A new install given last quarter's data is not flooded: the first check without
+    periods looks at this month and the last one only."""
+    world = people
+    today = timezone.localdate()
+    old = today.replace(day=1) - timedelta(days=75)  # two or three months back
+    import_rows(
+        world.skm, skm_rows(world.upt2.pk, old.isoformat(), [1, 2] * 15), tmp_path / "a.csv"
+    )
+    Alert.objects.all().delete()  # the import's own check (its periods) is not the subject
+    from prima.alerts.models import AlertCheck
+
+    AlertCheck.objects.all().delete()
+    result = check(world.skm, None)
+    assert result.created == []
+    assert check(world.skm, parse_period(f"{old:%Y-%m}")).created  # asked for: it is there
+
+
+def test_the_organization_is_not_alerted_beside_its_only_top_unit(check, people, tmp_path):
+    world = people
+    AlertRule.objects.create(organization=world.alpha, survey=world.skm, ikm_threshold=80)
+    import_rows(
+        world.skm, skm_rows(world.upt2.pk, "2025-03-10", [2, 2, 3] * 10), tmp_path / "a.csv"
+    )
+    import_rows(world.skm, skm_rows(world.upt1.pk, "2025-03-11", [4] * 30), tmp_path / "b.csv")
+    check(world.skm, parse_period("2025-03"))
+    assert not Alert.objects.filter(unit=None).exists()
+    assert Alert.objects.filter(unit=world.dinas).count() == 1
+
+
+def test_titles_and_the_command_name_the_units_path_and_write_numbers_as_indonesians(
+    people, tmp_path, capsys, django_capture_on_commit_callbacks
+):
+    world = people
+    apotek = org.unit_create(organization=world.alpha, name="Apotek", parent=world.upt2)
+    org.unit_create(organization=world.alpha, name="Apotek", parent=world.upt1, code="A1")
+    import_rows(world.skm, skm_rows(apotek.pk, "2025-03-10", [2, 2, 3] * 10), tmp_path / "a.csv")
+    import_rows(
+        world.a6, a6_rows(world.a6, world.upt1.pk, "2025-03-10", [0, -1] * 20), tmp_path / "b.csv"
+    )
+    Alert.objects.all().delete()
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("alerts", "check", "--period", "2025-03")
+    out = capsys.readouterr().out
+    assert "UPT Alpha Dua › Apotek 2025-03 di bawah batas (ikm 58,33)" in out
+    assert "(gap -0,50)" in out  # not "-0.5"
+    assert "58.33" not in out
+    assert "2 peringatan baru" in out
+    note = Notification.objects.get(user=world.users["dewi"])
+    assert note.title == "IKM UPT Alpha Dua › Apotek di bawah batas: 58,33 (2025-03)"
+    subject = next(m.subject for m in mail.outbox if m.to == ["dewi@example.org"])
+    assert "UPT Alpha Dua › Apotek" in subject
+    # the page names the group by its path too, and in English when the user chose English
+    alice = world.client("alice")
+    assert "UPT Alpha Dua › Apotek" in alice.get("/app/pemberitahuan/").content.decode()
+    alice.cookies["django_language"] = "en"
+    html = alice.get("/app/pemberitahuan/").content.decode()
+    assert "IKM UPT Alpha Dua › Apotek below the threshold: 58.33 (2025-03)" in html
+
+
+def test_notifications_are_grouped_by_survey_and_unit_and_paginated(people):
+    from prima.alerts.selectors import GROUPS_PER_PAGE, SHOWN_PER_GROUP
+
+    world = people
+    units = [
+        org.unit_create(organization=world.alpha, name=f"Loket {i:02d}", parent=world.upt1)
+        for i in range(GROUPS_PER_PAGE + 3)
+    ]
+    alice = world.users["alice"]
+    for month in range(1, SHOWN_PER_GROUP + 3):  # 7 months of the first unit's alerts
+        alert = Alert.objects.create(
+            organization=world.alpha,
+            survey=world.skm,
+            unit=units[0],
+            period=f"2025-{month:02d}",
+            kind="threshold",
+            metric="ikm",
+            value=60.0,
+        )
+        Notification.objects.create(
+            user=alice, organization=world.alpha, alert=alert, title="x", url="/app/"
+        )
+    for unit in units[1:]:
+        alert = Alert.objects.create(
+            organization=world.alpha,
+            survey=world.skm,
+            unit=unit,
+            period="2025-03",
+            kind="threshold",
+            metric="ikm",
+            value=70.0,
+        )
+        Notification.objects.create(user=alice, organization=world.alpha, alert=alert, title="x")
+    client = world.client("alice")
+    first = client.get("/app/pemberitahuan/").content.decode()
+    assert first.count('class="ui-card notification-group"') == GROUPS_PER_PAGE
+    assert 'rel="next"' in first
+    assert "Halaman 1 dari 2" in first
+    second = client.get("/app/pemberitahuan/?page=2").content.decode()
+    assert second.count('class="ui-card notification-group"') == 3
+    # the first unit's group shows its newest few and links to all of them
+    assert "UPT Alpha Satu › Loket 00" in first + second
+    key = f"{world.skm.pk}-{units[0].pk}"
+    page = first if f"?group={key}" in first else second
+    assert f'href="?group={key}"' in page
+    whole = client.get(f"/app/pemberitahuan/?group={key}").content.decode()
+    assert whole.count('class="notification notification--unread"') == SHOWN_PER_GROUP + 2
+    assert "(2025-01)" in whole
+    assert "(2025-07)" in whole
+    # another user's group, or nonsense: not found / the grouped list
+    assert world.client("bob").get(f"/app/pemberitahuan/?group={key}").status_code == 404
+    assert client.get("/app/pemberitahuan/?group=x").status_code == 200
+    # marking one read from the group's page returns there
+    note = Notification.objects.filter(alert__unit=units[0]).first()
+    back = client.post(
+        f"/app/pemberitahuan/{note.pk}/baca/", {"next": f"/app/pemberitahuan/?group={key}"}
+    )
+    assert back["Location"] == f"/app/pemberitahuan/?group={key}"
+    evil = client.post(f"/app/pemberitahuan/{note.pk}/baca/", {"next": "https://evil.example/"})
+    assert evil["Location"] == "/app/pemberitahuan/"
+
+
+def test_an_alert_is_stored_once_even_when_checks_race(transactional_db, people):
+    """The unique constraints hold (also for the whole organization, whose unit is NULL), and
+    two checks raising the same alert at once store one alert and one set of notices."""
+    import threading
+
+    from django.db import IntegrityError, connection, transaction
+
+    from prima.alerts.services import Finding, _raise
+
+    world = people
+    fields = {
+        "organization": world.alpha,
+        "survey": world.skm,
+        "period": "2025-03",
+        "kind": "threshold",
+        "metric": "ikm",
+        "value": 60.0,
+    }
+    for unit in (None, world.upt2):
+        Alert.objects.create(unit=unit, **fields)
+        with pytest.raises(IntegrityError), transaction.atomic():
+            Alert.objects.create(unit=unit, **fields)
+    Alert.objects.all().delete()
+
+    finding = Finding("threshold", "ikm", 58.33, 30, "rule")
+    period = parse_period("2025-04")
+    if connection.vendor == "sqlite":  # one writer at a time: the repeat is what can happen
+        assert _raise(world.skm, world.upt2, period, finding) is not None
+        assert _raise(world.skm, world.upt2, period, finding) is None
+    else:
+        barrier = threading.Barrier(4)
+        made: list[Any] = []
+        errors: list[str] = []
+
+        def worker() -> None:
+            try:
+                barrier.wait(timeout=10)
+                made.append(_raise(world.skm, world.upt2, period, finding))
+            except Exception as exc:  # reported below
+                errors.append(repr(exc))
+            finally:
+                connection.close()
+
+        threads = [threading.Thread(target=worker) for _ in range(4)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=30)
+        assert errors == []
+        assert len([a for a in made if a is not None]) == 1
+    assert Alert.objects.filter(period="2025-04").count() == 1
+    assert Notification.objects.filter(alert__period="2025-04").count() == 2  # alice, dewi
