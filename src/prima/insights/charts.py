@@ -7,8 +7,8 @@ as a dict; the page embeds it as JSON and draws it with Vega-Embed from
 ``vl_convert.javascript_bundle()``, written once into the data folder's static assets (no CDN).
 Charts fill their container's width (``"container"``), so they fit a phone and a wide screen;
 the IPA diagram is a fixed square whose point labels are placed in Python
-(:mod:`prima.insights.label_placement`). Every spec carries the page's number locale and
-legible type (:mod:`prima.insights.chart_locale`). Specs are built without schema validation (``validate=False``): validation costs tens of
+(:mod:`prima.label_placement`). Every spec carries the page's number locale and
+legible type (:mod:`prima.chart_locale`). Specs are built without schema validation (``validate=False``): validation costs tens of
 milliseconds a chart, and the specs are made only here, from fixed templates.
 """
 
@@ -25,8 +25,8 @@ import altair as alt
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from prima.insights import chart_locale
-from prima.insights.label_placement import IPA_SIZE, place_labels
+from prima import chart_locale
+from prima.label_placement import IPA_SIZE, place_labels
 
 HEIGHT = 280
 BRAND = "#0b5394"
@@ -130,7 +130,7 @@ def ipa_chart(
     crosshair at ``x_axis``/``y_axis``, the quadrants' names (``quadrant_names``: letter A-D ->
     name) in their corners. Rows: ``item``, ``kinerja``, ``harapan``, ``kuadran``, ``quadrant``
     (letter), ``kesesuaian``. Only the labels that fit without overlapping are drawn
-    (:func:`prima.insights.label_placement.place_labels`); every point has its tooltip and its
+    (:func:`prima.label_placement.place_labels`); every point has its tooltip and its
     row in the IPA table."""
     domain = ipa_domain(rows, [x_axis, y_axis], scale)
     placed = place_labels(rows, domain, names=quadrant_names)

@@ -26,7 +26,8 @@ from django.utils import timezone
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
-from prima.insights import charts, formats, rollups
+from prima import formats
+from prima.insights import charts, rollups
 from prima.insights import headline as cards
 from prima.insights.periods import (
     Period,

@@ -1,4 +1,4 @@
-"""Display formatting in the active language (:mod:`prima.insights.formats`): half-up rounding
+"""Display formatting in the active language (:mod:`prima.formats`): half-up rounding
 (``methods.md``), decimal comma and thousands dot in Bahasa Indonesia, English conventions on
 English pages.
 
@@ -15,7 +15,7 @@ from typing import Any
 from django import template
 from django.utils.translation import get_language
 
-from prima.insights import formats
+from prima import formats
 
 register = template.Library()
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from prima.insights.formats import MONTHS_LONG, MONTHS_SHORT, lang_of
+from prima.formats import MONTHS_LONG, MONTHS_SHORT, lang_of
 
 LABEL_SIZE = 12
 TITLE_SIZE = 13

@@ -41,7 +41,7 @@ def overlaps(a: Box, b: Box) -> bool:
 
 def corner_boxes(names: dict[str, str]) -> list[Box]:
     """The boxes of the quadrant names: A top left, B top right, C bottom left, D bottom right."""
-    out = []
+    out: list[Box] = []
     for letter, name in names.items():
         w = text_width(name)
         left = letter in ("A", "C")

@@ -86,7 +86,7 @@ def number(
         if set(text) <= set("0."):
             sign = ""  # never print "-0,00"
     whole, _, decimals = text.partition(".")
-    groups = []
+    groups: list[str] = []
     while len(whole) > 3:
         groups.insert(0, whole[-3:])
         whole = whole[:-3]
