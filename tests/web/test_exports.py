@@ -13,6 +13,7 @@ import io
 import re
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.utils import timezone
 from openpyxl import load_workbook
@@ -99,6 +100,41 @@ def test_export_job_runs_and_downloads_every_row(world, immediate):
 
     listing = alice.get(f"/app/surveys/{world.skm.code}/ekspor/").content.decode()
     assert f"/app/surveys/{world.skm.code}/ekspor/{job.pk}/" in listing
+
+
+def test_export_pages_in_indonesian_and_english(world, immediate):
+    """Texts from the gettext catalogue in the back office's language; counts grouped."""
+    seed_responses(survey=world.skm, count=1200, seed=4, batch_size=600)
+    alice = world.client("alice")
+    job = _job_of(_start(alice, world.skm.code))
+    indonesian = {
+        "form": "Mulai ekspor",
+        "listing": "Ekspor terakhir",
+        "status": "Selesai",
+        "download": "Unduh berkas CSV",
+    }
+    english = {
+        "form": "Start the export",
+        "listing": "Recent exports",
+        "status": "Done",
+        "download": "Download the CSV file",
+    }
+    total = Response.objects.filter(survey=world.skm).count()
+    for lang, texts, other in (("id", indonesian, english), ("en", english, indonesian)):
+        client = world.client("alice")
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = lang
+        listing = client.get(f"/app/surveys/{world.skm.code}/ekspor/").content.decode()
+        page = client.get(f"/app/surveys/{world.skm.code}/ekspor/{job.pk}/").content.decode()
+        assert f'<html lang="{lang}">' in page
+        for text in (texts["form"], texts["listing"]):
+            assert text in listing, (lang, text)
+        assert texts["status"] in page
+        assert texts["download"] in page
+        for text in other.values():
+            assert text not in listing + page, (lang, text)
+        grouped = f"{total:,}".replace(",", "." if lang == "id" else ",")
+        assert f'id="export-rows">{grouped}<' in page
+        assert f"{grouped} / {grouped}" in listing
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)  # the worker closes connections

@@ -14,10 +14,10 @@ from prima.organizations.models import Organization, Unit
 
 
 class ExportStatus(models.TextChoices):
-    QUEUED = "queued", _("Menunggu giliran")
-    RUNNING = "running", _("Sedang berjalan")
-    DONE = "done", _("Selesai")
-    FAILED = "failed", _("Gagal")
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
 
 
 class ExportFormat(models.TextChoices):
@@ -26,8 +26,8 @@ class ExportFormat(models.TextChoices):
 
 
 class ExportKind(models.TextChoices):
-    RESPONSES = "responses", _("Tanggapan")
-    SKM_REPORT = "skm_report", _("Laporan SKM")
+    RESPONSES = "responses", _("Responses")
+    SKM_REPORT = "skm_report", _("SKM report")
 
 
 class ExportJob(models.Model):
@@ -44,7 +44,7 @@ class ExportJob(models.Model):
     )
     survey = models.ForeignKey("surveys.Survey", on_delete=models.CASCADE, related_name="exports")
     kind = models.CharField(
-        _("jenis"), max_length=16, choices=ExportKind.choices, default=ExportKind.RESPONSES
+        _("kind"), max_length=16, choices=ExportKind.choices, default=ExportKind.RESPONSES
     )
     """``responses``: the export of the responses; ``skm_report``: the SKM report's XLSX
     (written by the runner that :mod:`prima.insights` registers)."""
@@ -57,7 +57,7 @@ class ExportJob(models.Model):
     unit = models.ForeignKey(
         Unit, on_delete=models.CASCADE, null=True, blank=True, related_name="export_jobs"
     )
-    period = models.CharField(_("periode"), max_length=40, blank=True)
+    period = models.CharField(_("period"), max_length=40, blank=True)
     format = models.CharField(
         _("format"), max_length=4, choices=ExportFormat.choices, default=ExportFormat.CSV
     )
@@ -82,8 +82,8 @@ class ExportJob(models.Model):
 
     class Meta:
         db_table = "surveys_exportjob"  # the table it had in prima.surveys (ADR 0004)
-        verbose_name = _("ekspor tanggapan")
-        verbose_name_plural = _("ekspor tanggapan")
+        verbose_name = _("response export")
+        verbose_name_plural = _("response exports")
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["survey", "-created_at"], name="export_job_survey")]
 
