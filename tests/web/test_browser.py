@@ -212,7 +212,9 @@ def test_phone_survey_in_indonesian_updates_results(
     # the admin sees the results before
     admin = new_context(**DESKTOP).new_page()
     login(admin, live_server, "alice")
-    admin.goto(f"{live_server.url}/app/surveys/{survey.code}/")
+    # the first dashboard of a run computes its rollups and loads the chart bundle: on a busy
+    # machine that can take longer than the default 10 s
+    admin.goto(f"{live_server.url}/app/surveys/{survey.code}/", timeout=30_000)
     expect(admin.locator("#response-count")).to_have_text("3")
     expect(admin.locator("#ikm-value")).to_have_text(IKM_BEFORE)
 
