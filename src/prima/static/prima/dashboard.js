@@ -2,7 +2,8 @@
 // of the <script type="application/json" id="ID"> beside it, rendered as SVG by Vega-Embed from
 // the offline bundle (loaded just before this module). Without JavaScript the tables beside the
 // charts carry the same numbers. When a filter changes, htmx swaps the dashboard's body in
-// place (#dashboard-body) and the new charts are drawn here too.
+// place (#dashboard-body), and a tab its section (#sections); the new charts are drawn here too.
+// The message shown when a chart fails comes from the page (data-error), in its language.
 //
 // The site's Content-Security-Policy allows no eval and no inline style, so Vega evaluates its
 // expressions with its interpreter (ast), and neither Vega-Embed nor the tooltip injects a
@@ -26,7 +27,7 @@ function draw(root) {
       .then(() => el.classList.add("drawn"))
       .catch((err) => {
         el.classList.add("failed");
-        el.textContent = "Grafik tidak dapat ditampilkan; lihat tabel di sampingnya.";
+        el.textContent = el.dataset.error || "";
         console.error(err);
       });
   }
