@@ -746,3 +746,40 @@ def test_paired_items_show_both_sides_on_one_screen(
     expect(pending(tablet)).to_have_attribute("data-count", "0")
     row = Response.objects.get(device=device)
     assert row.answers == {q.key: 5 if q.side == "harapan" else 4 for q in questions}
+
+
+# -- 9. the kiosk's texts come from the gettext catalogue ----------------------------------------
+def test_the_shell_carries_both_languages_from_the_catalogue() -> None:
+    """The tablet switches language offline: the shell holds the texts of both languages,
+    rendered from the catalogue; kiosk.js has no dictionary of its own."""
+    import json
+
+    from django.contrib.staticfiles import finders
+
+    from prima.collection.kiosk_text import TEXTS
+
+    page = Client().get("/kiosk/").content.decode()
+    found = re.search(r'<script id="kiosk-text" type="application/json">(.*?)</script>', page)
+    assert found
+    texts = json.loads(found.group(1))
+    assert set(texts) == {"id", "en"}
+    assert set(texts["id"]) == set(texts["en"])
+    assert texts["id"]["start_title"] == "Bagaimana pelayanan kami hari ini?"
+    assert texts["en"]["start_title"] == "How was our service today?"
+    assert texts["id"]["question_of"] == "Pertanyaan {i} dari {n}"
+    assert texts["en"]["pending"] == {
+        "one": "{n} answer waiting to be sent",
+        "other": "{n} answers waiting to be sent",
+    }
+    assert texts["id"]["pending"] == {
+        "one": "{n} jawaban menunggu dikirim",
+        "other": "{n} jawaban menunggu dikirim",
+    }
+    # English is the msgids themselves; every Indonesian text is translated
+    for key, msgid in TEXTS.items():
+        assert texts["en"][key] == msgid
+        assert texts["id"][key] != msgid, key
+    assert "Memuat survei…" in page  # the shell's own first words, before the script runs
+    script = Path(str(finders.find("prima/kiosk.js"))).read_text("utf-8")
+    for indonesian in ("Bagaimana pelayanan", "Pertanyaan", "menunggu dikirim", "Luring"):
+        assert indonesian not in script
