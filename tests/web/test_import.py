@@ -655,6 +655,30 @@ def test_command_prints_a_summary(world, tmp_path):
     assert count(world.skm) == 43
 
 
+def test_command_speaks_english_with_lang_or_prima_lang(world, tmp_path, monkeypatch):
+    path = write_rows(tmp_path / "cli-en.csv", skm_rows(world, 1200))
+    out = io.StringIO()
+    call_command("import", "responses", str(path), survey=world.skm.code, lang="en", stdout=out)
+    text = out.getvalue()
+    assert "Import of responses into survey" in text
+    assert "rows read" in text
+    assert " 1,200\n" in text  # English thousands separator
+    assert "baris" not in text
+    rows = skm_rows(world, 3, seed=9)
+    rows[1]["U1"] = 8
+    bad = write_rows(tmp_path / "cli-en-bad.csv", rows)
+    monkeypatch.setenv("PRIMA_LANG", "en")
+    err = io.StringIO()
+    with pytest.raises(CommandError, match="nothing was stored: 1 problem on 1 row"):
+        call_command("import", "responses", str(bad), survey=world.skm.code, stderr=err)
+    assert err.getvalue().splitlines() == [
+        f'{bad}, row 3, column U1: the answer must be between 1 and 4 (value "8")'
+    ]
+    out = io.StringIO()
+    call_command("import", "responses", str(path), survey=world.skm.code, lang="id", stdout=out)
+    assert " 1.200\n" in out.getvalue()  # the Indonesian thousands dot
+
+
 def test_command_lists_the_errors_and_exits_non_zero(world, tmp_path, capsys, monkeypatch):
     rows = skm_rows(world, 20)
     rows[4]["U1"] = 5

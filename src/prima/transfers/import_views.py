@@ -41,7 +41,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.formats import number_format
 from django.utils.text import slugify
-from django.utils.translation import get_language, gettext_noop, pgettext_lazy
+from django.utils.translation import get_language, gettext_noop, pgettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -262,61 +262,40 @@ def _commit(
 
 
 # -- templates -----------------------------------------------------------------------------------
-IGNORED = pgettext_lazy("import column", "ignored")
-OPTIONAL = pgettext_lazy("import column", "optional")
-COLUMN_HELP = [
-    ("id", IGNORED, gettext_noop("The response's number from an export; not used by an import.")),
-    (
-        "submission_id",
-        OPTIONAL,
-        gettext_noop(
-            "A UUID per form. When it is filled in, importing the same file again stores "
-            "nothing twice (rows whose submission_id exists already are skipped)."
-        ),
+
+COLUMN_HELP = {  # the optional columns but unit (see _roles) and what each holds
+    "id": gettext_noop("The response's number from an export; not used by an import."),
+    "submission_id": gettext_noop(
+        "A UUID per form. When it is filled in, importing the same file again stores "
+        "nothing twice (rows whose submission_id exists already are skipped)."
     ),
-    (
-        "submitted_at",
-        OPTIONAL,
-        gettext_noop(
-            "The day of the answers: 2026-03-31, 2026-03-31 10:30 or 31/03/2026. Blank: the "
-            "time of the import."
-        ),
+    "submitted_at": gettext_noop(
+        "The day of the answers: 2026-03-31, 2026-03-31 10:30 or 31/03/2026. Blank: the "
+        "time of the import."
     ),
-    (
-        "unit",
-        pgettext_lazy("import column", "required when the survey has more than one unit"),
-        gettext_noop(
-            "The unit's id (see the list of units below). The column unit_code or unit_name "
-            "may be used instead."
-        ),
+    "unit": gettext_noop(
+        "The unit's id (see the list of units below). The column unit_code or unit_name "
+        "may be used instead."
     ),
-    ("service", OPTIONAL, gettext_noop("The service's id; or fill in the column service_name.")),
-    ("staff", OPTIONAL, gettext_noop("The staff member's id; or fill in the column staff_name.")),
-    (
-        "channel",
-        IGNORED,
-        gettext_noop("Imported responses always have the channel 'paper'."),
-    ),
-    ("unit_name", OPTIONAL, gettext_noop("The unit's name, used when the column unit is blank.")),
-    (
-        "service_name",
-        OPTIONAL,
-        gettext_noop("The service's name, used when the column service is blank."),
-    ),
-    (
-        "staff_name",
-        OPTIONAL,
-        gettext_noop("The staff member's name, used when the column staff is blank."),
-    ),
-    ("suggestion", OPTIONAL, gettext_noop("The respondent's suggestion, stored as written.")),
-    (
-        "flag",
-        OPTIONAL,
-        gettext_noop("From an export: a flagged response stays left out of the indices."),
-    ),
-    ("flag_detail", OPTIONAL, gettext_noop("From an export: why the response was flagged.")),
-    ("unit_code", OPTIONAL, gettext_noop("The unit's code, used when the column unit is blank.")),
-]
+    "service": gettext_noop("The service's id; or fill in the column service_name."),
+    "staff": gettext_noop("The staff member's id; or fill in the column staff_name."),
+    "channel": gettext_noop("Imported responses always have the channel 'paper'."),
+    "unit_name": gettext_noop("The unit's name, used when the column unit is blank."),
+    "service_name": gettext_noop("The service's name, used when the column service is blank."),
+    "staff_name": gettext_noop("The staff member's name, used when the column staff is blank."),
+    "suggestion": gettext_noop("The respondent's suggestion, stored as written."),
+    "flag": gettext_noop("From an export: a flagged response stays left out of the indices."),
+    "flag_detail": gettext_noop("From an export: why the response was flagged."),
+    "unit_code": gettext_noop("The unit's code, used when the column unit is blank."),
+}
+
+
+def _role(column: str) -> str:
+    if column in ("id", "channel"):
+        return pgettext("import column", "ignored")
+    if column == "unit":
+        return pgettext("import column", "required when the survey has more than one unit")
+    return pgettext("import column", "optional")
 
 
 def _label(labels: dict[str, str], lang: str, default: Any) -> Any:
@@ -369,7 +348,7 @@ def _instructions(survey: Survey, scope: list[str] | None) -> list[list[Any]]:
                 "max": f.get("max", 150),
             }
         rows.append([f"profile.{f['id']}", _("profile, optional"), detail])
-    rows += [[c, str(role), _(text)] for c, role, text in COLUMN_HELP]
+    rows += [[c, _role(c), _(text)] for c, text in COLUMN_HELP.items()]
     rows += [[]]
     units = _units_in_scope(survey, scope)
     rows += [[_("Units")], ["unit", "unit_code", "unit_name"]]

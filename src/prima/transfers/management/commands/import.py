@@ -17,6 +17,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import translation
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from prima.messages import language
 from prima.surveys.models import Survey
@@ -67,12 +68,12 @@ class Command(BaseCommand):
         if not report.ok:
             for line in report.messages():
                 self.stderr.write(line)
+            n, rows = report.problem_count, max(report.rows_with_problems, 1)
+            problems = ngettext("%(n)s problem", "%(n)s problems", n) % {"n": _count(n)}
+            lines = ngettext("%(n)s row", "%(n)s rows", rows) % {"n": _count(rows)}
             raise CommandError(
-                _("nothing was stored: %(n)s problems on %(rows)s rows")
-                % {
-                    "n": _count(report.problem_count),
-                    "rows": _count(max(report.rows_with_problems, 1)),
-                },
+                _("nothing was stored: %(problems)s on %(rows)s")
+                % {"problems": problems, "rows": lines},
                 returncode=EXIT_INPUT,
             )
         if not options["dry_run"]:
