@@ -1,0 +1,427 @@
+"""Every page of the site as data: the inventory that the language walk
+(``test_language_walk.py``) and the browser sweep (``test_pages_sweep.py``) visit (issue 10,
+Acceptance).
+
+The pages are drawn from a seeded site: the demo of ``prima demo`` (a Dinas Kesehatan with three
+Puskesmas, SKM and A6 surveys with a few thousand responses; a bank running the quick form with
+NPS), plus what the demo does not make: empty SKM and A6 surveys, the alerts of a first
+``prima alerts check``, a published period, a finished export job, single-use tokens, a kiosk
+device waiting for its tablet, a user without any membership and a superuser.
+
+Each entry names a page, how to build its address from the seeded site, who is signed in, and
+what it is (public or back office, with data or empty, the status it answers). Every URL
+pattern of ``prima.config.urls`` that renders HTML is in the inventory or in ``EXCLUDED``
+(``test_language_walk.test_every_html_pattern_is_in_the_inventory``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.test import Client, RequestFactory
+from django.urls import Resolver404, URLPattern, URLResolver, get_resolver, resolve, reverse
+from django.utils import timezone
+
+from prima.abuse.services import tokens_create
+from prima.alerts.services import evaluate_all
+from prima.collection.kiosks import kiosk_register
+from prima.demo import data as demo
+from prima.insights.publication import result_publish
+from prima.organizations import services as org
+from prima.organizations.manage_site import manage_site
+from prima.organizations.models import Organization, Service, Unit
+from prima.surveys import services as srv
+from prima.surveys.models import Instrument, Survey
+from prima.transfers.export_jobs import export_job_create, export_job_run
+from prima.transfers.models import ExportJob
+
+PASSWORD = "sweep-password-2026"
+LANGS = ("id", "en")
+
+
+# -- the seeded site -----------------------------------------------------------------------------
+@dataclass
+class Site:
+    """The demo plus the extras every page pattern needs (see the module's docstring)."""
+
+    dinas: Organization
+    bank: Organization
+    skm: Survey
+    a6: Survey
+    nps: Survey
+    skm_empty: Survey
+    a6_empty: Survey
+    puskesmas: Unit  # a Puskesmas (UPT) of the Dinas
+    service: Service
+    export_job: ExportJob
+    users: dict[str, Any] = field(default_factory=dict)
+    year: int = 2026
+
+    def pairing_code(self) -> str:
+        """A fresh one-time pairing code of a new kiosk device (each code pairs once)."""
+        _device, code = kiosk_register(
+            survey=self.skm, unit=self.puskesmas, name="Tablet Loket Pendaftaran"
+        )
+        return code
+
+    def session_cookie(self, user: str) -> str:
+        """The session cookie value of a signed-in ``user`` (a key of ``users``)."""
+        client = Client()
+        client.force_login(self.users[user])
+        return client.cookies["sessionid"].value
+
+
+def _survey(slug: str, key: str) -> Survey:
+    return Survey.objects.get(organization__slug=slug, instrument_version__instrument__key=key)
+
+
+def seed_site(today: date | None = None) -> Site:
+    """Load the demo and add the extras; a few seconds on SQLite."""
+    today = today or timezone.localdate()
+    demo.demo_load(password=PASSWORD, today=today)
+    dinas = Organization.objects.get(slug=demo.DINAS_SLUG)
+    bank = Organization.objects.get(slug=demo.BANK_SLUG)
+    skm = _survey(demo.DINAS_SLUG, "skm2017")
+    a6 = _survey(demo.DINAS_SLUG, "a6")
+    nps = _survey(demo.BANK_SLUG, "quick")
+    puskesmas = Unit.objects.get(organization=dinas, name=demo.SLIPPING_UNIT)
+    upts = list(skm.units.all())
+    skm_empty = srv.survey_create(
+        organization=dinas,
+        title="Survei Kepuasan Masyarakat Apotek (belum ada tanggapan)",
+        instrument=Instrument.objects.get(key="skm2017", organization=None),
+        units=upts,
+    )
+    a6_empty = srv.survey_create(
+        organization=dinas,
+        title="Pelayanan Prima A6 Loket (belum ada tanggapan)",
+        instrument=Instrument.objects.get(key="a6", organization=None),
+        units=upts,
+    )
+    users = {
+        name: get_user_model().objects.get(username=name)
+        for name in (demo.ADMIN, demo.MANAGER, demo.VIEWER, demo.BANK_ADMIN)
+    }
+    users["nobody"] = org.user_create(username="tanpa.peran", password=PASSWORD)
+    users["root"] = get_user_model().objects.create_superuser(
+        username="root", email="root@example.org", password=PASSWORD
+    )
+    evaluate_all()  # the notifications of a first `prima alerts check`
+    result_publish(survey=skm, period=str(today.year))
+    tokens_create(survey=skm, unit=puskesmas, count=6)
+    kiosk_register(survey=skm, unit=puskesmas, name="Tablet Ruang Tunggu")
+    job = export_job_create(user=users[demo.ADMIN], survey=skm, fmt="csv", enqueue=False)
+    export_job_run(job.pk)
+    job.refresh_from_db()
+    service = Service.objects.filter(unit__organization=dinas).order_by("pk").first()
+    assert service is not None
+    return Site(
+        dinas=dinas,
+        bank=bank,
+        skm=skm,
+        a6=a6,
+        nps=nps,
+        skm_empty=skm_empty,
+        a6_empty=a6_empty,
+        puskesmas=puskesmas,
+        service=service,
+        export_job=job,
+        users=users,
+        year=today.year,
+    )
+
+
+# -- the inventory -------------------------------------------------------------------------------
+ADMIN, MANAGER, VIEWER, BANK = demo.ADMIN, demo.MANAGER, demo.VIEWER, demo.BANK_ADMIN
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    """One page pattern as someone sees it.
+
+    ``area``: public (survey pages), results (``/hasil/``), kiosk, auth, app (``/app/``),
+    manage (``/manage/`` and ``/admin/``), design, api, error. ``query_lang``: the page chooses
+    its language by ``?lang=`` (the public pages, whose links carry it); the others by the
+    language cookie that the switch sets. ``post``: the page shown after POSTing the page's own
+    form as it is (an empty survey form gives the error page). ``settings``: overridden while
+    the page is fetched.
+    """
+
+    name: str
+    path: Callable[[Site], str]
+    area: str
+    user: str | None = None
+    data: bool = True
+    status: int = 200
+    langs: tuple[str, ...] = LANGS
+    post: bool = False
+    settings: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def public(self) -> bool:
+        return self.area in {"public", "results", "kiosk", "auth", "design", "api"}
+
+    @property
+    def query_lang(self) -> bool:
+        return self.area in {"public", "results", "kiosk"}
+
+    def url(self, site: Site, lang: str) -> str:
+        """The page's path (with ``?lang=`` where the page reads it)."""
+        path = self.path(site)
+        if self.query_lang:
+            path += ("&" if "?" in path else "?") + f"lang={lang}"
+        return path
+
+
+def _change(model: str, pk: Any) -> str:
+    return reverse(f"manage:{model}_change", args=[pk])
+
+
+def _first_pk(model_label: str, **filters: Any) -> Any:
+    from django.apps import apps
+
+    model = apps.get_model(model_label)
+    return model.objects.filter(**filters).order_by("pk").values_list("pk", flat=True)[0]
+
+
+PAGES: list[PageSpec] = [
+    # -- the public survey pages (/s/<code>/): SKM, paired (A6), NPS (the bank's quick form)
+    PageSpec("survey-skm", lambda s: f"/s/{s.skm.code}/", "public"),
+    PageSpec("survey-skm-steps", lambda s: f"/s/{s.skm.code}/?mode=steps", "public"),
+    PageSpec("survey-a6", lambda s: f"/s/{s.a6.code}/", "public"),
+    PageSpec("survey-nps", lambda s: f"/s/{s.nps.code}/", "public"),
+    PageSpec("survey-skm-errors", lambda s: f"/s/{s.skm.code}/", "public", status=400, post=True),
+    PageSpec("survey-thanks", lambda s: f"/s/{s.skm.code}/terima-kasih/", "public"),
+    PageSpec("survey-bad-link", lambda s: "/s/SALAHKODE/", "public", status=404),
+    # -- the public results (/hasil/): a publishing organization, one that publishes nothing,
+    # the widget
+    PageSpec("hasil-page", lambda s: f"/hasil/{s.dinas.slug}/", "results"),
+    PageSpec("hasil-empty", lambda s: f"/hasil/{s.bank.slug}/", "results", data=False),
+    PageSpec("hasil-widget", lambda s: f"/hasil/{s.dinas.slug}/embed/", "results"),
+    # -- the kiosk: the shell is the same bytes for every device (its language switch works in
+    # the browser, on the survey's texts), the pairing page, its result, a used/unknown code
+    PageSpec("kiosk-shell", lambda s: "/kiosk/", "kiosk", langs=("id",)),
+    PageSpec("kiosk-pair", lambda s: f"/kiosk/pair/{s.pairing_code()}/", "kiosk"),
+    PageSpec("kiosk-paired", lambda s: f"/kiosk/pair/{s.pairing_code()}/", "kiosk", post=True),
+    PageSpec("kiosk-pair-invalid", lambda s: "/kiosk/pair/kode-salah/", "kiosk", status=404),
+    # -- signing in, the component page, the API's documentation
+    PageSpec("login", lambda s: "/accounts/login/", "auth"),
+    PageSpec("design", lambda s: "/design/", "design"),
+    PageSpec("api-docs", lambda s: "/api/docs", "api"),
+    # -- /app/: home, dashboards (with data and empty), notifications, import, export, jobs
+    PageSpec("app-home", lambda s: "/app/", "app", ADMIN),
+    PageSpec("app-home-empty", lambda s: "/app/", "app", "nobody", data=False),
+    PageSpec("dashboard-skm", lambda s: f"/app/surveys/{s.skm.code}/", "app", ADMIN),
+    PageSpec("dashboard-skm-manager", lambda s: f"/app/surveys/{s.skm.code}/", "app", MANAGER),
+    PageSpec("dashboard-a6", lambda s: f"/app/surveys/{s.a6.code}/", "app", ADMIN),
+    # the dashboard's detail sections (tabs: ?section=, one URL pattern, each its own layout)
+    *(
+        PageSpec(
+            f"dashboard-skm-{key}",
+            lambda s, k=key: f"/app/surveys/{s.skm.code}/?section={k}",
+            "app",
+            ADMIN,
+        )
+        for key in ("trend", "units", "profile", "suggestions", "links")
+    ),
+    *(
+        PageSpec(
+            f"dashboard-a6-{key}",
+            lambda s, k=key: f"/app/surveys/{s.a6.code}/?section={k}",
+            "app",
+            ADMIN,
+        )
+        for key in ("ipa", "csi")
+    ),
+    PageSpec("dashboard-nps", lambda s: f"/app/surveys/{s.nps.code}/", "app", BANK),
+    PageSpec(
+        "dashboard-skm-empty", lambda s: f"/app/surveys/{s.skm_empty.code}/", "app", ADMIN, False
+    ),
+    PageSpec(
+        "dashboard-a6-empty", lambda s: f"/app/surveys/{s.a6_empty.code}/", "app", ADMIN, False
+    ),
+    PageSpec("notifications", lambda s: "/app/pemberitahuan/", "app", ADMIN),
+    PageSpec("notifications-empty", lambda s: "/app/pemberitahuan/", "app", "nobody", False),
+    PageSpec("import", lambda s: f"/app/surveys/{s.skm.code}/import/", "app", ADMIN),
+    PageSpec("export", lambda s: f"/app/surveys/{s.skm.code}/ekspor/", "app", ADMIN),
+    PageSpec(
+        "export-job",
+        lambda s: f"/app/surveys/{s.skm.code}/ekspor/{s.export_job.pk}/",
+        "app",
+        ADMIN,
+    ),
+    PageSpec(  # an XLSX report past the direct limit: the page that starts its background job
+        "report-job",
+        lambda s: f"/app/surveys/{s.skm.code}/laporan-skm.xlsx?period={s.year}",
+        "app",
+        ADMIN,
+        settings={"PRIMA_REPORT_XLSX_DIRECT_ROWS": 0},
+    ),
+    # -- /manage/: index, an app index, changelists, change and add forms, the kiosk device
+    # form, the users form, a deletion, a history, the tokens to print, the password change
+    PageSpec("manage-index", lambda s: "/manage/", "manage", ADMIN),
+    PageSpec("manage-app", lambda s: "/manage/organizations/", "manage", ADMIN),
+    PageSpec("manage-units", lambda s: "/manage/organizations/unit/", "manage", ADMIN),
+    PageSpec("manage-responses", lambda s: "/manage/surveys/response/", "manage", ADMIN),
+    PageSpec(
+        "manage-unit-change",
+        lambda s: _change("organizations_unit", s.puskesmas.pk),
+        "manage",
+        ADMIN,
+    ),
+    PageSpec(
+        "manage-survey-change", lambda s: _change("surveys_survey", s.skm.pk), "manage", ADMIN
+    ),
+    PageSpec("manage-kiosk-add", lambda s: "/manage/collection/kioskdevice/add/", "manage", ADMIN),
+    PageSpec("manage-user-add", lambda s: "/manage/auth/user/add/", "manage", ADMIN),
+    PageSpec(
+        "manage-user-change",
+        lambda s: _change("auth_user", s.users[MANAGER].pk),
+        "manage",
+        ADMIN,
+    ),
+    PageSpec(
+        "manage-service-delete",
+        lambda s: reverse("manage:organizations_service_delete", args=[s.service.pk]),
+        "manage",
+        ADMIN,
+    ),
+    PageSpec(
+        "manage-unit-history",
+        lambda s: reverse("manage:organizations_unit_history", args=[s.puskesmas.pk]),
+        "manage",
+        ADMIN,
+    ),
+    PageSpec(
+        "manage-tokens",
+        lambda s: reverse("manage:surveys_survey_tokens", args=[s.skm.pk]),
+        "manage",
+        ADMIN,
+    ),
+    PageSpec("manage-password", lambda s: "/manage/password_change/", "manage", ADMIN),
+    PageSpec("manage-password-done", lambda s: "/manage/password_change/done/", "manage", ADMIN),
+    PageSpec("manage-login", lambda s: "/manage/login/", "manage"),
+    PageSpec("admin-index", lambda s: "/admin/", "manage", "root"),
+    # -- error pages: not found (signed out and in), forbidden (a viewer may not import)
+    PageSpec("error-404", lambda s: "/halaman-yang-tidak-ada/", "error", status=404),
+    PageSpec("error-404-signed-in", lambda s: "/app/tidak-ada/", "error", ADMIN, status=404),
+    PageSpec(
+        "error-403", lambda s: f"/app/surveys/{s.skm.code}/import/", "error", VIEWER, status=403
+    ),
+]
+PAGES_BY_NAME = {p.name: p for p in PAGES}
+assert len(PAGES_BY_NAME) == len(PAGES), "page names must be unique"
+
+
+def manage_model_pages(site: Site) -> list[PageSpec]:
+    """The changelist and the add form (where adding by hand is allowed) of every model in
+    ``/manage/``, for the fast walk; the inventory's own ``/manage/`` pages left out."""
+    request = RequestFactory().get("/manage/")
+    request.user = site.users[ADMIN]
+    inventory = {p.path(site) for p in PAGES}
+    pages = []
+    for model, model_admin in manage_site._registry.items():
+        label = f"{model._meta.app_label}_{model._meta.model_name}"
+        for view in ("changelist", "add"):
+            if view == "add" and not model_admin.has_add_permission(request):
+                continue
+            if reverse(f"manage:{label}_{view}") in inventory:
+                continue
+            pages.append(
+                PageSpec(
+                    f"manage-{model._meta.model_name}-{view}",
+                    lambda s, name=f"manage:{label}_{view}": reverse(name),
+                    "manage",
+                    ADMIN,
+                )
+            )
+    return pages
+
+
+# -- URL patterns that do not render an HTML page -------------------------------------------------
+# route (as ``resolve().route`` spells it, admin model routes with <app>/<model>): why excluded
+EXCLUDED: dict[str, str] = {
+    "": "redirects to /app/",
+    "favicon.ico": "an icon file",
+    "i18n/setlang/": "the language switch: a POST that redirects back",
+    "accounts/logout/": "a POST that signs out and redirects",
+    "app/pemberitahuan/<int:notification_id>/baca/": "a POST that marks one read and redirects",
+    "app/pemberitahuan/baca-semua/": "a POST that marks all read and redirects",
+    r"app/surveys/(?P<code>[^/]+)/import/template\.(?P<fmt>csv|xlsx)$": "a CSV/XLSX file",
+    "app/surveys/<str:code>/ekspor/<int:job_id>/unduh/": "the export file",
+    "app/surveys/<str:code>/qr/<int:unit_id>.svg": "an SVG image",
+    "app/surveys/<str:code>/qr/<int:unit_id>.png": "a PNG image",
+    r"app/surveys/(?P<code>[^/]+)/poster/(?P<unit_id>[0-9]+)-(?P<size>a4|a5)\.pdf$": "a PDF",
+    r"app/surveys/(?P<code>[^/]+)/poster/semua-(?P<size>a4|a5)\.pdf$": "a PDF",
+    "kiosk/sw.js": "the kiosk's service worker (JavaScript)",
+    "kiosk/manifest.webmanifest": "the kiosk's web app manifest (JSON)",
+    "api/openapi.json": "the OpenAPI schema (JSON)",
+    "api/": "the API's root (JSON)",
+    "manage/surveys/kioskdevice/(?P<rest>.*)$": "old kiosk device addresses: redirects",
+    "manage/logout/": "a POST that signs out",
+    "manage/autocomplete/": "the admin's autocomplete (JSON)",
+    "manage/jsi18n/": "the admin's JavaScript catalogue",
+    "manage/r/<path:content_type_id>/<path:object_id>/": "'view on site': a redirect",
+    "manage/<app>/<model>/<path:object_id>/": "the admin's old change address: a redirect",
+    "manage/(?P<url>.*)$": "the admin's catch-all: adds a slash (redirect) or 404",
+    "manage/<app>/<model>/<path:object_id>/tokens.csv": "the single-use tokens as CSV",
+    # Django's own admin for the platform's superusers: the same templates as /manage/, which
+    # the inventory covers page by page; its index is in the inventory
+    "admin/*": "the superuser's admin (its index is in the inventory, the rest as /manage/)",
+}
+# the API (``api/v1/...``) answers JSON only: every route below it is excluded as a whole
+EXCLUDED_PREFIXES = ("api/v1/",)
+ADMIN_MODEL_ROUTE = re.compile(r"^(manage|admin)/([a-z_]+)/([a-z_]+)/")
+
+
+def normalize(route: str) -> str:
+    """A route with an admin model's ``<app>/<model>`` written generically."""
+    match = ADMIN_MODEL_ROUTE.match(route)
+    if match:
+        site, app_label, model_name = match.groups()
+        if _registered(site, app_label, model_name):
+            route = f"{site}/<app>/<model>/" + route[match.end() :]
+    if route.startswith("admin/") and route != "admin/":
+        return "admin/*"
+    return route
+
+
+def _registered(site: str, app_label: str, model_name: str) -> bool:
+    registry = manage_site._registry if site == "manage" else admin.site._registry
+    return any(
+        m._meta.app_label == app_label and m._meta.model_name == model_name for m in registry
+    )
+
+
+def all_routes() -> set[str]:
+    """Every route of the site's URL configuration (admin model routes generic)."""
+    routes: set[str] = set()
+
+    def walk(patterns: list[Any], prefix: str) -> None:
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                walk(pattern.url_patterns, _join(prefix, str(pattern.pattern)))
+            elif isinstance(pattern, URLPattern):
+                routes.add(normalize(_join(prefix, str(pattern.pattern))))
+
+    walk(get_resolver().url_patterns, "")
+    return routes
+
+
+def _join(prefix: str, route: str) -> str:
+    """Joined as Django's resolver joins routes (``ResolverMatch.route``: inner ``^`` dropped)."""
+    return prefix + route.removeprefix("^") if prefix else route
+
+
+def route_of(path: str) -> str | None:
+    """The generic route a page's path resolves to (None: no route, a 404 page)."""
+    try:
+        return normalize(resolve(path.split("?", 1)[0]).route)
+    except Resolver404:
+        return None
