@@ -1,8 +1,8 @@
 """The public results pages and the back office's transfer pages in Chromium at a phone's 390 px
 and a laptop's 1366 px (issue 10): ``/hasil/<slug>/`` with published results (Indonesian and
 English), an organization that has published nothing, the embeddable widget, the import form,
-an import preview with row errors, the export form with its jobs, an export job in progress and
-the printable token sheet.
+an import preview with row errors, the export form with its jobs, an export job in progress, the
+SKM report's background job and the printable token sheet.
 
 On each: no horizontal scroll of the page, axe-core with no serious or critical violation (and
 no WCAG A/AA violation), a table wider than its container scrolls inside it with the design
@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import Browser, Page, expect
 
 from prima.abuse.services import tokens_create
@@ -106,7 +107,7 @@ def test_public_results_pages(browser, live_server, data, screenshot_dir):  # no
         check(page, f"widget ({size})", screenshot_dir / f"hasil-widget-{size}.png")
 
 
-def test_transfer_pages(browser, live_server, world, tmp_path, screenshot_dir):
+def test_transfer_pages(browser, live_server, world, tmp_path, settings, screenshot_dir):
     code = world.skm.code
     rows = skm_rows(world, 30)
     rows[4]["U2"] = 9
@@ -122,6 +123,8 @@ def test_transfer_pages(browser, live_server, world, tmp_path, screenshot_dir):
     )
     job = ExportJob.objects.get()
     tokens_create(survey=world.skm, unit=world.upt1, count=4)
+    settings.PRIMA_REPORT_XLSX_DIRECT_ROWS = 2  # the SKM report's XLSX goes to the background
+    year = timezone.localdate().year
     for size, page in pages_at(browser):
         login(page, live_server, "alice")
         page.goto(f"{live_server.url}/app/surveys/{code}/import/")
@@ -144,6 +147,10 @@ def test_transfer_pages(browser, live_server, world, tmp_path, screenshot_dir):
         page.goto(f"{live_server.url}/app/surveys/{code}/ekspor/{job.pk}/")
         expect(page.locator("#export-rows")).to_have_text("1.200")
         check(page, f"export job ({size})", screenshot_dir / f"export-job-{size}.png")
+
+        page.goto(f"{live_server.url}/app/surveys/{code}/laporan-skm.xlsx?period={year}")
+        expect(page.locator("#report-job-start")).to_be_visible()
+        check(page, f"report job ({size})", screenshot_dir / f"report-job-{size}.png")
 
         page.goto(f"{live_server.url}/manage/surveys/survey/{world.skm.pk}/tokens/")
         expect(page.locator(".ticket")).to_have_count(4)
