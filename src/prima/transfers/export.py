@@ -49,7 +49,13 @@ from django.utils import timezone
 
 from prima.surveys.models import Response, Survey
 from prima.surveys.profile import profile_fields
-from prima.transfers.export_cells import FORMULA_STARTS, csv_cells, pages, row_cells
+from prima.transfers.export_cells import (
+    FORMULA_STARTS,
+    CsvCells,
+    csv_cells,
+    pages,
+    row_cells,
+)
 from prima.transfers.export_parallel import IdRange, id_ranges, parallel_ordered
 from prima.transfers.xlsx_stream import XlsxStream
 
@@ -281,12 +287,10 @@ def _parallel_allowed(alias: str) -> bool:
     return not connections[alias].in_atomic_block
 
 
-def _copy_page(cells: QuerySet[Any], bounds: IdRange) -> tuple[str, int]:
+def _copy_page(cells: CsvCells, bounds: IdRange) -> tuple[str, int]:
     """PostgreSQL: the page's CSV as the server writes it (``COPY``), and its row count."""
-    lo, hi = bounds
-    page = cells.filter(pk__gt=lo) if hi is None else cells.filter(pk__gt=lo, pk__lte=hi)
     connection = connections[cells.db]
-    sql, params = page.query.sql_with_params()
+    sql, params = cells.page_sql(*bounds)
     statement = f"COPY ({connection.ops.compose_sql(sql, params)}) TO STDOUT (FORMAT csv)"
     with connection.cursor() as cursor:
         raw = cursor.cursor
@@ -296,11 +300,9 @@ def _copy_page(cells: QuerySet[Any], bounds: IdRange) -> tuple[str, int]:
     return data.decode("utf-8"), count
 
 
-def _fetch_page(cells: QuerySet[Any], bounds: IdRange) -> tuple[str, int]:
+def _fetch_page(cells: CsvCells, bounds: IdRange) -> tuple[str, int]:
     """The page's cells through a plain cursor, as CSV text, and its row count."""
-    lo, hi = bounds
-    page = cells.filter(pk__gt=lo) if hi is None else cells.filter(pk__gt=lo, pk__lte=hi)
-    sql, params = page.query.sql_with_params()
+    sql, params = cells.page_sql(*bounds)
     with connections[cells.db].cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
