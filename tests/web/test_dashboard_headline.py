@@ -214,7 +214,9 @@ def test_survey_list_shows_each_survey_with_figures_and_a_sparkline(world, monke
     assert "Triwulan\u00a0II\u00a02025" in card
     assert "-20,83" in card
     assert '<path class="ui-sparkline__line" d="M' in card
-    assert row.spark_values[-5:] == pytest.approx([100.0, 75.0, 75.0, 50.0, 75.0])
+    assert row.spark_values[-2:] == pytest.approx([250 / 3, 62.5])  # Q1 and Q2 2025
+    assert row.spark_values[:-2] == [None] * 4
+    assert [p.label for p in row.spark_periods][-2:] == ["2025-Q1", "2025-Q2"]
     # another tenant's surveys are not listed; bob sees only his subtree's numbers
     assert world.bank_unit.name not in html
     bob = {row.survey.code: row for row in world.client("bob").get("/app/").context["rows"]}

@@ -1,19 +1,22 @@
-"""The survey list of ``/app/``: each survey's headline figures and a sparkline (drawn by ``prima.ui``'s sparkline component).
+"""The survey list of ``/app/``: each survey's headline figure this quarter, its respondents,
+the change from the previous quarter and a sparkline of the last :data:`QUARTERS` quarters
+(drawn by ``prima.ui``'s sparkline component).
 
 One read of the monthly rollups per survey (:func:`prima.insights.rollups.totals` by month,
-over the last :data:`MONTHS` months, within the viewer's scope): the months' summary vectors
-give the sparkline, and their sums give this quarter and the previous one (summaries add up,
-``docs/decisions/0003-rollups.md``), whose results go through the same ``*_from_totals``
-functions as the dashboard. No raw response is read.
+within the viewer's scope); the months' summary vectors add up to quarters (summaries add up,
+``docs/decisions/0003-rollups.md``), and each quarter's results go through the same
+``*_from_totals`` functions as the dashboard: no raw response is read, and the page costs the
+same at any history. Measured on the demo with 63 surveys (``/app/``, the test client): see
+the report of this change.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
 import numpy as np
+from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
 
@@ -24,72 +27,68 @@ from prima.insights.results import results_of
 from prima.surveys.models import Survey
 from prima.surveys.selectors import response_scope
 
-MONTHS = 12
+QUARTERS = 6
+PER_PAGE = 24
+"""Surveys per page of the list: a page costs one rollup read and six results per survey."""
 
 
 @dataclass
 class SurveyRow:
     survey: Survey
     metric: str
-    period: Period
+    period: Period  # this quarter
     figure: headline.Figure | None
     responses: int
     change: headline.Change | None
-    spark_values: list[float | None]
-    spark_first: date
-    spark_last: date
+    spark_values: list[float | None]  # the headline figure per quarter, oldest first
+    spark_periods: list[Period]
 
 
-def _month(day: date, back: int) -> date:
-    index = day.year * 12 + day.month - 1 - back
-    return date(index // 12, index % 12 + 1, 1)
-
-
-def _sum(vectors: dict[Any, np.ndarray], start: date, end: date, width: int) -> np.ndarray:
+def _sum(vectors: dict[Any, np.ndarray], period: Period, width: int) -> np.ndarray:
     out = np.zeros(width, dtype=np.int64)
     for month, vector in vectors.items():
-        if month is not None and start <= month < end:
+        if month is not None and period.start <= month < period.end:
             out = out + vector
     return out
 
 
-def survey_row(user: Any, survey: Survey, today: date | None = None) -> SurveyRow | None:
-    """The row of one survey (None when the user sees none of its responses)."""
-    try:
-        scope = response_scope(user, survey)
-    except Http404:
-        return None
-    today = today or timezone.localdate()
-    quarter = parse_period(f"{today.year}-Q{(today.month - 1) // 3 + 1}")
-    before = previous_period(quarter)
-    first = min(_month(today, MONTHS - 1), before.start)
-    span = Period("", first, _month(today, -1))
+def survey_row(user: Any, survey: Survey, scope: Q) -> SurveyRow:
+    """The row of one survey, for the responses in ``scope`` (the viewer's)."""
+    today = timezone.localdate()
+    quarters = [parse_period(f"{today.year}-Q{(today.month - 1) // 3 + 1}")]
+    while len(quarters) < QUARTERS:
+        quarters.insert(0, previous_period(quarters[0]))
     layout = rollups.layout_of(survey.instrument_version)
+    span = Period("", quarters[0].start, quarters[-1].end)
     by_month = rollups.totals(survey, period=span, scope=scope, by="month")
     metric = primary_metric(survey)
-    current = results_of(survey, layout, _sum(by_month, quarter.start, quarter.end, layout.size))
-    previous = results_of(survey, layout, _sum(by_month, before.start, before.end, layout.size))
-    months = [_month(today, back) for back in range(MONTHS - 1, -1, -1)]
-    values: list[float | None] = []
-    for month in months:
-        vector = by_month.get(month)
-        if vector is None or not vector[0]:
-            values.append(None)
-            continue
-        f = headline.figure(metric, results_of(survey, layout, vector))
-        values.append(None if f is None or f.value is None else float(f.value))
+    results = [results_of(survey, layout, _sum(by_month, q, layout.size)) for q in quarters]
+    figures = [headline.figure(metric, r) if r["responses"] else None for r in results]
+    current, previous = results[-1], results[-2]
     return SurveyRow(
         survey=survey,
         metric=metric,
-        period=quarter,
+        period=quarters[-1],
         figure=headline.figure(metric, current),
         responses=int(current["responses"]),
-        change=headline.change(metric, current, previous, before),
-        spark_values=values,
-        spark_first=months[0],
-        spark_last=months[-1],
+        change=headline.change(metric, current, previous, quarters[-2]),
+        spark_values=[None if f is None or f.value is None else float(f.value) for f in figures],
+        spark_periods=quarters,
     )
 
 
 def survey_rows(user: Any, surveys: list[Survey]) -> list[SurveyRow]:
-    return [row for s in surveys if (row := survey_row(user, s)) is not None]
+    """The rows of the surveys whose responses the user may see (the scope is looked up once
+    per organization)."""
+    scopes: dict[int, Q | None] = {}
+    rows = []
+    for survey in surveys:
+        if survey.organization_id not in scopes:
+            try:
+                scopes[survey.organization_id] = response_scope(user, survey)
+            except Http404:
+                scopes[survey.organization_id] = None
+        scope = scopes[survey.organization_id]
+        if scope is not None:
+            rows.append(survey_row(user, survey, scope))
+    return rows

@@ -6,6 +6,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -25,10 +26,10 @@ from prima.transfers.import_views import can_import
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     """The surveys the user may see, each with its headline figures and a sparkline."""
-    surveys = list(surveys_for_user(request.user).order_by("organization__name", "title"))
-    return render(
-        request, "insights/home.html", {"rows": overview.survey_rows(request.user, surveys)}
-    )
+    surveys = surveys_for_user(request.user).order_by("organization__name", "title", "pk")
+    page = Paginator(surveys, overview.PER_PAGE).get_page(request.GET.get("page"))
+    rows = overview.survey_rows(request.user, list(page.object_list))
+    return render(request, "insights/home.html", {"rows": rows, "page": page})
 
 
 @login_required
