@@ -491,7 +491,7 @@ def profile_tables(
     for f in fields:
         c = counts.get(f["id"], Counter())
         if f["type"] == "integer":
-            labels = [(age_label(lo, hi), age_label(lo, hi)) for lo, hi in AGE_BANDS]
+            labels = [(age_label(lo, hi), age_band_text(lo, hi)) for lo, hi in AGE_BANDS]
         else:
             labels = [(k, _text(v) or k) for k, v in f.get("options", {}).items()]
         out.append(table(f["id"], _text(f.get("text")) or f["id"], labels, c))
@@ -499,6 +499,15 @@ def profile_tables(
     names = [(n, n) for n, _ in services.most_common() if n not in ("-", NOT_ANSWERED)]
     out.append(table("service", _("Service received"), names, services))
     return out
+
+
+def age_band_text(low: int | None, high: int | None) -> str:
+    """An age group of the profile in the page's language (the key stays ``age_label``'s)."""
+    if low is None:
+        return _("Under %(age)s years") % {"age": (high or 0) + 1}
+    if high is None:
+        return _("%(age)s years and over") % {"age": low}
+    return _("%(low)s–%(high)s years") % {"low": low, "high": high}
 
 
 def _pct(count: int, total: int) -> float | None:
