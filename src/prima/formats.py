@@ -111,11 +111,12 @@ def month_label(day: date, lang: str | None = "id", long: bool = False) -> str:
 
 def period_label(label: str, lang: str | None = "id") -> str:
     """A period label as people write it: ``2026-07`` -> ``Jul 2026``, ``2026-Q3`` ->
-    ``Triwulan III 2026`` / ``Q3 2026``, ``2026-S1`` -> ``Semester I 2026``; other text
-    (a custom range, ``""``) unchanged. Words are joined with no-break spaces."""
+    ``Triwulan III 2026`` / ``Q3 2026``, ``2026-S1`` -> ``Semester I 2026``, a custom range
+    ``2026-01-04..2026-01-31`` -> ``4 Jan 2026 – 31 Jan 2026``; other text unchanged. Words
+    are joined with no-break spaces."""
     match = _PERIOD.match(label or "")
     if not match:
-        return label
+        return _range_label(label, lang)
     year, kind, part, month = match.groups()
     code = lang_of(lang)
     if month:
@@ -133,6 +134,19 @@ def period_label(label: str, lang: str | None = "id") -> str:
         text = i18n.gettext(SEMESTER, code) % {"roman": ROMAN[int(part) - 1], "year": year}
         return text.replace(" ", NBSP)
     return year if not kind else label
+
+
+def _range_label(label: str, lang: str | None) -> str:
+    """``2026-01-04..2026-01-31`` -> ``4 Jan 2026 – 31 Jan 2026``; other text unchanged."""
+    first, sep, last = (label or "").partition("..")
+    try:
+        days = [date.fromisoformat(first), date.fromisoformat(last)] if sep else []
+    except ValueError:
+        return label
+    if not days:
+        return label
+    names = MONTHS_SHORT[lang_of(lang)]
+    return " – ".join(f"{d.day}{NBSP}{names[d.month - 1]}{NBSP}{d.year}" for d in days)
 
 
 def day_label(day: date | None, lang: str | None = "id") -> str:

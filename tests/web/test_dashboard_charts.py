@@ -169,4 +169,7 @@ def test_numbers_round_half_up_and_never_print_minus_zero():
     assert formats.number(None, 2, "id") == "-"
     assert formats.month_label(date(2026, 8, 1), "id") == "Agu\u00a02026"
     assert formats.period_label("2026-S2", "en") == "Semester\u00a0II\u00a02026"
-    assert formats.period_label("2026-01-15..2026-03-31", "id") == "2026-01-15..2026-03-31"
+    assert formats.period_label("2026-01-15..2026-08-31", "id") == (
+        "15\u00a0Jan\u00a02026 – 31\u00a0Agu\u00a02026"
+    )
+    assert formats.period_label("kemarin", "id") == "kemarin"
