@@ -34,57 +34,54 @@ class AlertRule(models.Model):
         null=True,
         blank=True,
         related_name="alert_rules",
-        verbose_name=_("survei"),
+        verbose_name=_("survey"),
         help_text=_(
-            "Kosong: berlaku untuk semua survei organisasi yang tidak punya aturan sendiri."
+            "Empty: applies to every survey of the organization that has no rule of its own."
         ),
     )
-    active = models.BooleanField(_("aktif"), default=True)
+    active = models.BooleanField(_("active"), default=True)
     ikm_threshold = models.DecimalField(
-        _("batas IKM (konversi 25-100)"),
+        _("IKM threshold (converted, 25-100)"),
         max_digits=5,
         decimal_places=2,
         default=IKM_MUTU_B,
         validators=[MinValueValidator(25), MaxValueValidator(100)],
         help_text=_(
-            "Survei SKM: peringatan bila nilai IKM konversi (dibulatkan 2 desimal) di bawah batas "
-            "ini. Bawaan 76,61: mutu di bawah B."
+            "SKM surveys: alert when the converted IKM (rounded to 2 decimals) is below this threshold. Default 76.61: mutu below B."
         ),
     )
     gap_alert = models.BooleanField(
-        _("kesenjangan negatif"),
+        _("negative gap"),
         default=True,
         help_text=_(
-            "Survei kinerja-harapan: peringatan bila batas atas selang kepercayaan 95% "
-            "kesenjangan keseluruhan di bawah 0 (tidak memuaskan)."
+            "Performance-expectation surveys: alert when the upper bound of the 95% confidence interval of the overall gap is below 0 (not satisfying)."
         ),
     )
     nps_threshold = models.DecimalField(
-        _("batas NPS"),
+        _("NPS threshold"),
         max_digits=5,
         decimal_places=1,
         default=Decimal("0"),
         validators=[MinValueValidator(-100), MaxValueValidator(100)],
-        help_text=_("Survei NPS: peringatan bila NPS di bawah batas ini."),
+        help_text=_("NPS surveys: alert when the NPS is below this threshold."),
     )
     drop_alert = models.BooleanField(
-        _("penurunan signifikan"),
+        _("significant drop"),
         default=True,
         help_text=_(
-            "Peringatan bila indeks turun signifikan (uji dua sisi, 5%) dibanding periode "
-            "sebelumnya yang sama panjangnya."
+            "Alert when the index drops significantly (two-sided test, 5%) from the previous period of the same length."
         ),
     )
     min_responses = models.PositiveIntegerField(
-        _("responden minimum per periode"),
+        _("minimum respondents per period"),
         default=30,
         validators=[MinValueValidator(2)],
-        help_text=_("Tidak ada peringatan untuk periode dengan responden lebih sedikit."),
+        help_text=_("No alert for a period with fewer respondents."),
     )
 
     class Meta:
-        verbose_name = _("aturan peringatan")
-        verbose_name_plural = _("aturan peringatan")
+        verbose_name = _("alert rule")
+        verbose_name_plural = _("alert rules")
         constraints = [
             models.UniqueConstraint(
                 fields=["organization", "survey"], name="alertrule_one_per_survey"
@@ -97,7 +94,7 @@ class AlertRule(models.Model):
         ]
 
     def __str__(self) -> str:
-        return str(self.survey) if self.survey_id else str(_("Semua survei"))
+        return str(self.survey) if self.survey_id else str(_("All surveys"))
 
     def clean(self) -> None:
         from django.core.exceptions import ValidationError
@@ -107,7 +104,7 @@ class AlertRule(models.Model):
             and self.organization_id
             and self.survey.organization_id != self.organization_id
         ):
-            raise ValidationError({"survey": _("Survei ini milik organisasi lain.")})
+            raise ValidationError({"survey": _("This survey belongs to another organization.")})
 
 
 DEFAULTS = {
@@ -122,14 +119,14 @@ DEFAULTS = {
 
 
 class AlertKind(models.TextChoices):
-    THRESHOLD = "threshold", _("di bawah batas")
-    DROP = "drop", _("penurunan signifikan")
+    THRESHOLD = "threshold", _("below the threshold")
+    DROP = "drop", _("significant drop")
 
 
 class Alert(models.Model):
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="alerts")
     survey = models.ForeignKey(
-        Survey, on_delete=models.CASCADE, related_name="alerts", verbose_name=_("survei")
+        Survey, on_delete=models.CASCADE, related_name="alerts", verbose_name=_("survey")
     )
     unit = models.ForeignKey(
         Unit,
@@ -138,22 +135,22 @@ class Alert(models.Model):
         blank=True,
         related_name="alerts",
         verbose_name=_("unit"),
-        help_text=_("Kosong: seluruh organisasi."),
+        help_text=_("Empty: the whole organization."),
     )
-    period = models.CharField(_("periode"), max_length=10)
-    kind = models.CharField(_("jenis"), max_length=10, choices=AlertKind.choices)
-    metric = models.CharField(_("indeks"), max_length=10)  # ikm, gap or nps
-    value = models.FloatField(_("nilai"))
-    previous_period = models.CharField(_("periode sebelumnya"), max_length=10, blank=True)
-    previous_value = models.FloatField(_("nilai sebelumnya"), null=True, blank=True)
-    responses = models.PositiveIntegerField(_("responden"), default=0)
+    period = models.CharField(_("period"), max_length=10)
+    kind = models.CharField(_("kind"), max_length=10, choices=AlertKind.choices)
+    metric = models.CharField(_("index"), max_length=10)  # ikm, gap or nps
+    value = models.FloatField(_("value"))
+    previous_period = models.CharField(_("previous period"), max_length=10, blank=True)
+    previous_value = models.FloatField(_("previous value"), null=True, blank=True)
+    responses = models.PositiveIntegerField(_("respondents"), default=0)
     detail = models.JSONField(default=dict, blank=True)
-    message = models.TextField(_("pesan"), blank=True)
-    created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
+    message = models.TextField(_("message"), blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
-        verbose_name = _("peringatan")
-        verbose_name_plural = _("peringatan")
+        verbose_name = _("alert")
+        verbose_name_plural = _("alerts")
         ordering = ["-created_at"]
         constraints = [
             models.UniqueConstraint(
@@ -203,8 +200,8 @@ class Notification(models.Model):
     read_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        verbose_name = _("pemberitahuan")
-        verbose_name_plural = _("pemberitahuan")
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
         ordering = ["-created_at", "-pk"]
         indexes = [models.Index(fields=["user", "read_at"], name="notification_user_unread")]
         constraints = [

@@ -17,6 +17,8 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from prima.collection.kiosks import kiosk_register, kiosk_revoke
 from prima.collection.models import KioskDevice
@@ -26,18 +28,22 @@ from prima.organizations.manage_site import TenantAdmin, manage_site
 
 class KioskDeviceForm(forms.ModelForm):  # type: ignore[type-arg]
     min_interval_seconds = forms.IntegerField(
-        label="Jeda minimum antar kiriman (detik)",
+        label=gettext_lazy("Minimum interval between submissions (seconds)"),
         min_value=0,
         max_value=3600,
         initial=15,
-        help_text="Jawaban yang diberikan lebih rapat dari ini ditandai untuk ditinjau (0 = mati).",
+        help_text=gettext_lazy(
+            "Answers given closer together than this are flagged for review (0 = off)."
+        ),
     )
     idle_reset_seconds = forms.IntegerField(
-        label="Kembali ke awal setelah diam (detik)",
+        label=gettext_lazy("Back to the start after idling (seconds)"),
         min_value=5,
         max_value=3600,
         initial=45,
-        help_text="Jawaban yang belum selesai dibuang bila tablet tidak disentuh selama ini.",
+        help_text=gettext_lazy(
+            "An unfinished answer is discarded when the tablet is not touched for this long."
+        ),
     )
 
     class Meta:
@@ -50,10 +56,14 @@ class KioskDeviceForm(forms.ModelForm):  # type: ignore[type-arg]
             "idle_reset_seconds",
             "ask_staff",
         )
-        labels = {"survey": "Survei", "unit": "Unit"}
+        labels = {"survey": gettext_lazy("Survey"), "unit": gettext_lazy("Unit")}
         help_texts = {
-            "unit": "Unit survei atau unit di bawahnya (misalnya loket) tempat tablet berdiri.",
-            "ask_staff": "Responden dapat memilih petugas yang melayaninya (tidak wajib).",
+            "unit": gettext_lazy(
+                "A unit of the survey or a unit below it (e.g. a counter) where the tablet stands."
+            ),
+            "ask_staff": gettext_lazy(
+                "Respondents may choose the staff member who served them (optional)."
+            ),
         }
 
     def clean(self) -> dict[str, Any]:
@@ -62,21 +72,30 @@ class KioskDeviceForm(forms.ModelForm):  # type: ignore[type-arg]
         unit = cleaned.get("unit")
         if survey is not None and unit is not None:
             if unit.organization_id != survey.organization_id:
-                self.add_error("unit", "Unit harus dari organisasi yang sama dengan survei.")
+                self.add_error(
+                    "unit", _("The unit must belong to the same organization as the survey.")
+                )
             elif not any(unit.path.startswith(u.path) for u in survey.units.all()):
                 self.add_error(
                     "unit",
-                    "Unit ini tidak termasuk dalam survei: pilih unit survei atau unit di bawahnya.",
+                    _(
+                        "This unit is not part of the survey: choose a unit of the survey or a "
+                        "unit below it."
+                    ),
                 )
         return cleaned
 
 
 class KioskStatusFilter(admin.SimpleListFilter):
-    title = "status"
+    title = gettext_lazy("status")
     parameter_name = "status"
 
     def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
-        return [("active", "Aktif"), ("waiting", "Menunggu pemasangan"), ("revoked", "Dicabut")]
+        return [
+            ("active", _("Active")),
+            ("waiting", _("Waiting to be paired")),
+            ("revoked", _("Revoked")),
+        ]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
         if self.value() == "active":
@@ -108,27 +127,27 @@ class KioskDeviceAdmin(TenantAdmin):
     actions = ["revoke"]
     ordering = ("-created_at",)
 
-    @admin.display(description="Status")
+    @admin.display(description=gettext_lazy("Status"))
     def status(self, obj: KioskDevice) -> str:
         if obj.revoked_at is not None:
-            return f"Dicabut {_when(obj.revoked_at, '')}"
+            return _("Revoked %(when)s") % {"when": _when(obj.revoked_at, "")}
         if obj.pairing_code:
-            return "Menunggu pemasangan"
-        return "Aktif"
+            return _("Waiting to be paired")
+        return _("Active")
 
-    @admin.display(description="Survei", ordering="survey__title")
+    @admin.display(description=gettext_lazy("Survey"), ordering="survey__title")
     def survey_title(self, obj: KioskDevice) -> str:
         return obj.survey.title
 
-    @admin.display(description="Terakhir daring", ordering="last_seen_at")
+    @admin.display(description=gettext_lazy("Last online"), ordering="last_seen_at")
     def last_seen(self, obj: KioskDevice) -> str:
-        return _when(obj.last_seen_at, "belum pernah")
+        return _when(obj.last_seen_at, _("never"))
 
-    @admin.display(description="Jawaban terakhir", ordering="last_answered_at")
+    @admin.display(description=gettext_lazy("Last answer"), ordering="last_answered_at")
     def last_answer(self, obj: KioskDevice) -> str:
-        return _when(obj.last_answered_at, "belum ada")
+        return _when(obj.last_answered_at, _("none yet"))
 
-    @admin.display(description="Didaftarkan", ordering="created_at")
+    @admin.display(description=gettext_lazy("Registered"), ordering="created_at")
     def registered(self, obj: KioskDevice) -> str:
         return _when(obj.created_at, "")
 
@@ -167,25 +186,30 @@ class KioskDeviceAdmin(TenantAdmin):
         messages.success(
             request,
             format_html(
-                '<span class="kiosk-pairing">Tautan pemasangan untuk “{name}” (sekali pakai, '
-                "hanya ditampilkan sekarang): "
-                '<a href="{url}" id="kiosk-pairing-link"><code>{url}</code></a>. Buka tautan '
-                "ini di tablet tersebut, atau pindai kode QR ini dengan kameranya."
+                '<span class="kiosk-pairing">{intro} '
+                '<a href="{url}" id="kiosk-pairing-link"><code>{url}</code></a>. {then}'
                 '<span class="kiosk-pairing-qr">{qr}</span></span>',
-                name=device.name,
+                intro=_("Pairing link for “%(name)s” (one use, shown only now):")
+                % {"name": device.name},
+                then=_("Open this link on that tablet, or scan this QR code with its camera."),
                 url=url,
                 qr=mark_safe(qr_svg_inline(url)),  # segno builds this markup from the URL
             ),
         )
 
-    @admin.action(description="Cabut perangkat", permissions=["change"])
+    @admin.action(description=gettext_lazy("Revoke devices"), permissions=["change"])
     def revoke(self, request: HttpRequest, queryset: QuerySet[KioskDevice]) -> None:
         devices = list(queryset.filter(revoked_at__isnull=True))
         for device in devices:
             kiosk_revoke(device=device)
         self.message_user(
             request,
-            f"{len(devices)} perangkat dicabut; jawabannya tidak lagi diterima.",
+            ngettext(
+                "%(count)s device revoked; its answers are no longer accepted.",
+                "%(count)s devices revoked; their answers are no longer accepted.",
+                len(devices),
+            )
+            % {"count": len(devices)},
             messages.SUCCESS,
         )
 
