@@ -82,3 +82,30 @@ def test_empty_dashboard_says_it_once_with_no_chart_and_no_small_group(world: Wo
         assert 'type="application/json" id="spec-' not in html  # no chart drawn from no data
         assert texts[lang] in html, lang
         assert texts[other] not in html, lang
+
+
+def test_items_without_two_sided_answers_are_said_in_one_sentence() -> None:
+    from prima.metrics.gap import NO_INTERVAL, NOTE_NO_INTERVAL
+    from prima.metrics.ipa import (
+        ITEM_UNANSWERED,
+        NO_QUADRANTS,
+        NOTE_ITEM_UNANSWERED,
+        NOTE_NO_QUADRANTS,
+    )
+
+    gap_notes = [Note(NOTE_NO_INTERVAL, NO_INTERVAL, name=k) for k in ("ABL1", "ABL2", "ATT")]
+    assert gap_notes[0] == "ABL1: fewer than 2 respondents answered both sides, no interval"
+    with translation.override("en"):
+        assert said(gap_notes) == [
+            "Fewer than 2 respondents answered both sides of ABL1, ABL2, ATT: no intervals."
+        ]
+    ipa_notes = [
+        Note(NOTE_ITEM_UNANSWERED, ITEM_UNANSWERED, item="K1"),
+        Note(NOTE_ITEM_UNANSWERED, ITEM_UNANSWERED, item="K2"),
+        Note(NOTE_NO_QUADRANTS, NO_QUADRANTS),
+    ]
+    with translation.override("id"):
+        indonesian = said(ipa_notes)
+    assert len(indonesian) == 2
+    assert "K1, K2" in indonesian[0]
+    assert not any("answered" in n or "quadrants" in n for n in indonesian), indonesian

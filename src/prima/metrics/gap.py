@@ -21,10 +21,18 @@ from typing import Any
 from prima import i18n
 from prima.i18n import gettext_noop
 from prima.metrics.intervals import mean_interval_from_sums
+from prima.metrics.notes import Note
 from prima.metrics.paired import GroupTotals, Matrix, group_totals
 
 TIDAK_MEMUASKAN = "tidak memuaskan"
 MEMUASKAN = "memuaskan"
+# notes (codes, and English msgids of the catalogue; prima.metrics.notes)
+UNGROUPED = "gap.ungrouped"
+NO_INTERVAL = "gap.no_interval"
+NOTE_UNGROUPED = gettext_noop("no instrument: items are not grouped into dimensions")
+NOTE_NO_INTERVAL = gettext_noop(
+    "%(name)s: fewer than 2 respondents answered both sides, no interval"
+)
 SANGAT_MEMUASKAN = "sangat memuaskan"
 DATA_BELUM_CUKUP = "data belum cukup"
 
@@ -190,9 +198,9 @@ def performance_gap_from_totals(
     item_stats = {item: gap_stats(t) for item, t in items.items()}
     dim_stats = {dim: gap_stats(t) for dim, t in dimensions.items()}
     if not grouped:
-        notes.append("no instrument: items are not grouped into dimensions")
+        notes.append(Note(NOTE_UNGROUPED, UNGROUPED))
     overall_stats = gap_stats(overall)
     for name, stats in [*item_stats.items(), *dim_stats.items()]:
         if stats.verdict == DATA_BELUM_CUKUP:
-            notes.append(f"{name}: fewer than 2 respondents answered both sides, no interval")
+            notes.append(Note(NOTE_NO_INTERVAL, NO_INTERVAL, name=name))
     return GapResult(overall_stats.n, item_stats, dim_stats, overall_stats, notes)

@@ -24,9 +24,15 @@ from typing import Any, Literal
 
 from prima import i18n
 from prima.i18n import gettext_noop
+from prima.metrics.notes import Note
 from prima.metrics.paired import Matrix, PairTotals, pair_totals
 
 Axis = Literal["mean", "midpoint"]
+# notes (codes, and English msgids of the catalogue; prima.metrics.notes)
+ITEM_UNANSWERED = "ipa.item_unanswered"
+NO_QUADRANTS = "ipa.no_quadrants"
+NOTE_ITEM_UNANSWERED = gettext_noop("%(item)s: no respondent answered both sides")
+NOTE_NO_QUADRANTS = gettext_noop("fewer than two attributes with answers: no quadrants")
 
 # quadrant names (Martilla & James 1977), translated through the catalogue (prima.i18n)
 QUADRANT_NAMES = {
@@ -145,7 +151,7 @@ def ipa_from_totals(
     means: dict[str, tuple[Fraction, Fraction]] = {}
     for item, t in zip(items, totals, strict=True):
         if t.mean_e is None or t.mean_p is None:
-            notes.append(f"{item}: no respondent answered both sides")
+            notes.append(Note(NOTE_ITEM_UNANSWERED, ITEM_UNANSWERED, item=item))
         else:
             means[item] = (t.mean_e, t.mean_p)
     y: Fraction | None
@@ -159,7 +165,7 @@ def ipa_from_totals(
         y = x = None
     place = len(means) >= 2 and x is not None and y is not None
     if not place:
-        notes.append("fewer than two attributes with answers: no quadrants")
+        notes.append(Note(NOTE_NO_QUADRANTS, NO_QUADRANTS))
     result: dict[str, IpaItem] = {}
     for item, t in zip(items, totals, strict=True):
         if item not in means:
