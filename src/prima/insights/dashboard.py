@@ -273,7 +273,7 @@ METRIC_TITLES = {
 def headline(results: dict[str, Any]) -> dict[str, Any]:
     """The main figures of one ``survey_results`` answer, for a row of a comparison or trend."""
     n = results.get("responses", 0)
-    row: dict[str, Any] = {"responses": n, "small": n < SMALL_GROUP}
+    row: dict[str, Any] = {"responses": n, "small": 0 < n < SMALL_GROUP}
     if "ikm" in results:
         r = results["ikm"]
         score = r.get("respondent_score") or {}

@@ -66,7 +66,6 @@ def survey_results_page(request: HttpRequest, code: str) -> HttpResponse:
         and (unit is not None or report_whole)
     ):
         report_query = urlencode({**({"unit": unit.pk} if unit else {}), "period": period.label})
-    top = min((u.depth for u in units), default=0)
     context: dict[str, Any] = {
         "board": board,
         "filters": filters,
@@ -77,7 +76,6 @@ def survey_results_page(request: HttpRequest, code: str) -> HttpResponse:
         "crumbs": [(_("Surveys"), reverse("backoffice:home")), (survey.title, "")],
         "results": board.results,
         "units": units,
-        "unit_indent": {u.pk: "\u2003" * (u.depth - top) for u in units},
         "unit_labels": path_labels(units),  # "UPT Puskesmas Sukamaju › Apotek" (H3)
         "services": Service.objects.filter(
             organization=survey.organization, unit__in=visible
