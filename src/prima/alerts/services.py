@@ -63,6 +63,7 @@ from prima.alerts.models import (
     AlertRule,
     Notification,
 )
+from prima.formats import period_label
 from prima.insights import rollups
 from prima.insights.periods import Period, parse_period
 from prima.insights.results import supported_methods, survey_results
@@ -286,7 +287,7 @@ def _drop(
         "least %(minimum)s respondents per period): difference %(difference)s, 95%% interval "
         "%(low)s .. %(high)s, p = %(p)s"
     ) % {
-        "previous": previous.label,
+        "previous": period_label(previous.label, get_language()),
         "test": TEST_LABELS[test.test],
         "minimum": rule.min_responses,
         "difference": _fmt(test.difference, places),
@@ -371,7 +372,7 @@ def alert_title(alert: Alert, where: str | None = None) -> str:
         "metric": METRIC_SHORT.get(alert.metric, alert.metric.upper()),
         "where": where if where is not None else alert_where(alert),
         "value": _fmt(alert.value, PLACES.get(alert.metric, 2)),
-        "period": alert.period,
+        "period": period_label(alert.period, get_language()),  # "Nov 2026"
     }
     if alert.kind == AlertKind.DROP:
         return _("%(metric)s %(where)s dropped significantly: %(value)s (%(period)s)") % values
@@ -390,7 +391,8 @@ def _message_context(alert: Alert, finding: Finding) -> dict[str, Any]:
         "value": _fmt(finding.value, places),
         "grade": grade,
         "responses": _fmt(finding.responses, 0),
-        "previous_period": finding.previous_period,
+        "period_text": period_label(alert.period, get_language()),
+        "previous_period": period_label(finding.previous_period, get_language()),
         "previous_value": _fmt(finding.previous_value, places)
         if finding.previous_value is not None
         else "",
