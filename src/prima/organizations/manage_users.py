@@ -48,7 +48,10 @@ class AccountChangeForm(forms.ModelForm):  # type: ignore[type-arg]
         fields = ("email", "first_name", "last_name", "is_active")
 
 
-class MembershipInline(admin.TabularInline):  # type: ignore[type-arg]
+class MembershipInline(admin.StackedInline):  # type: ignore[type-arg]
+    """Stacked: each field with its own label (a tabular inline leaves its selects unnamed for
+    screen readers, axe "select-name")."""
+
     model = Membership
     extra = 0
     fields = ("organization", "role", "unit")
