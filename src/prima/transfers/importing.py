@@ -120,11 +120,8 @@ def _more(n: int, lang: str) -> str:
 
 def _submit_error(key: str, lang: str) -> str:
     """A message of a web submission (:data:`prima.surveys.services.SUBMIT_ERRORS`)."""
-    text = SUBMIT_ERRORS[key]
-    if isinstance(text, dict):  # the per-language dictionary of before the catalogue
-        return str(text[lang])
     with translation.override(lang):
-        return gettext(str(text))
+        return gettext(SUBMIT_ERRORS[key])
 
 
 @dataclass(frozen=True)
