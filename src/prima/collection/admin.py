@@ -56,7 +56,11 @@ class KioskDeviceForm(forms.ModelForm):  # type: ignore[type-arg]
             "idle_reset_seconds",
             "ask_staff",
         )
-        labels = {"survey": gettext_lazy("Survey"), "unit": gettext_lazy("Unit")}
+        labels = {
+            "survey": gettext_lazy("Survey"),
+            "unit": gettext_lazy("Unit"),
+            "name": gettext_lazy("Device name"),
+        }
         help_texts = {
             "unit": gettext_lazy(
                 "A unit of the survey or a unit below it (e.g. a counter) where the tablet stands."
@@ -114,7 +118,7 @@ def _when(value: datetime | None, empty: str) -> str:
 class KioskDeviceAdmin(TenantAdmin):
     form = KioskDeviceForm
     list_display = (
-        "name",
+        "device_name",
         "unit",
         "survey_title",
         "status",
@@ -126,6 +130,10 @@ class KioskDeviceAdmin(TenantAdmin):
     search_fields = ("name", "unit__name")
     actions = ["revoke"]
     ordering = ("-created_at",)
+
+    @admin.display(description=gettext_lazy("Device name"), ordering="name")
+    def device_name(self, obj: KioskDevice) -> str:
+        return obj.name
 
     @admin.display(description=gettext_lazy("Status"))
     def status(self, obj: KioskDevice) -> str:
