@@ -727,7 +727,7 @@ def test_command_reads_a_named_sheet(world, tmp_path):
 
 
 def test_the_results_page_links_to_the_import(world):
-    url = f"/app/surveys/{world.skm.code}/"
+    url = f"/app/surveys/{world.skm.code}/?section=links"  # the dashboard's links
     for name, shown in (("alice", True), ("bob", True), ("victor", False)):
         html = world.client(name).get(url).content.decode()
         assert ('id="import-link"' in html) is shown, name
