@@ -65,6 +65,8 @@ PAGES: dict[str, tuple[str, tuple[str, ...]]] = {  # route: (kind, the query par
     "favicon.ico": ("public", ()),  # the site's icon, the same for everyone
     "accounts/login/": ("auth", ()),
     "accounts/logout/": ("auth", ()),
+    "i18n/setlang/": ("auth", ()),  # the language switch: sets a cookie, redirects back
+    "design/": ("public", ()),  # the design system's component page: examples, no data
     "app/": ("private", ()),
     # the dashboard: filters, the trend's step, the suggestions' search and page
     "app/surveys/<str:code>/": (
@@ -786,8 +788,9 @@ UPT2_SUGGESTION = "Saran rahasia UPT Dua 9q2w"
 def subtree_probe(world: World, markers: Markers) -> Probe:
     """For bob (manager of UPT Alpha Satu): UPT Alpha Dua and Dinas Alpha Pusat are off-limits.
 
-    The survey codes and the organization are bob's to use; the names of a survey's units are
-    part of its public definition, so only what lies outside the survey definition is secret.
+    The survey codes and the organization are bob's to use; the names of a survey's units and of
+    their services are part of its public definition, so only what lies outside the survey
+    definition is secret.
     """
     service2 = org.service_create(unit=world.upt2, name="Legalisir Dua")
     staff2 = org.staff_create(unit=world.upt2, name="Rahmat Petugas Dua")
@@ -815,7 +818,9 @@ def subtree_probe(world: World, markers: Markers) -> Probe:
         services=[(str(service2.pk), True)],
         staff=[(str(staff2.pk), True)],
         forbidden=[*secret, ALPHA_INSTRUMENT_TITLE, "alice", "victor", ALERT_MESSAGE],
-        forbidden_public=secret,
+        # the survey page offers the services of the survey's units (jenis layanan): their
+        # names are part of its public definition, like the units' names
+        forbidden_public=[s for s in secret if s != service2.name],
         notifications=alpha_notifications(),  # alice's, not bob's
         export_jobs=alpha_export_jobs(),  # alice's covers the whole organization
     )
