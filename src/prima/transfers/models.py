@@ -88,7 +88,7 @@ class ExportJob(models.Model):
         indexes = [models.Index(fields=["survey", "-created_at"], name="export_job_survey")]
 
     def __str__(self) -> str:
-        return f"ekspor #{self.pk} ({self.format})"
+        return _("export #%(number)s (%(format)s)") % {"number": self.pk, "format": self.format}
 
     @property
     def finished(self) -> bool:
