@@ -19,12 +19,16 @@ quote, in CSV and XLSX alike.
 
 Exports of any size keep memory bounded: rows are read in pages by primary key (each page is
 one short query, so no cursor stays open while a job records its progress, on SQLite and
-PostgreSQL alike) and written as they come (:mod:`prima.transfers.xlsx_stream` for XLSX). A CSV
-export reads its pages with two threads on connections of their own
-(:mod:`prima.transfers.export_parallel`); PostgreSQL writes each page's CSV itself (``COPY ...
-TO STDOUT (FORMAT csv)``), SQLite's pages go through :mod:`csv`. A field holding a comma, a
-quote, a line feed or a carriage return is quoted (RFC 4180; Python's ``csv`` alone leaves a
-lone carriage return bare when lines end in ``\n``, which other readers take for a line end). Nothing is ever cut off: an XLSX sheet holds at most 1,048,576 rows (the
+PostgreSQL alike) and written as they come (:mod:`prima.transfers.xlsx_stream` for XLSX). On
+PostgreSQL the server writes each page's CSV itself (``COPY ... TO STDOUT (FORMAT csv)``) and two
+threads on connections of their own read alternate pages
+(:mod:`prima.transfers.export_parallel`); SQLite's pages are read by one thread (its module
+hands Python's lock back and forth on every row, so a second reader was measured slower) and go
+through :mod:`csv`. A field holding a comma, a quote, a line feed or a carriage return is
+quoted (RFC 4180; Python's ``csv`` alone leaves a lone carriage return bare when lines end in
+``\n``, which other readers take for a line end).
+
+Nothing is ever cut off: an XLSX sheet holds at most 1,048,576 rows (the
 header and :data:`XLSX_SHEET_ROWS` responses), so a larger export continues on the sheets
 ``responses-2``, ``responses-3``... and the ``survey`` sheet says how the rows are split.
 """
@@ -64,7 +68,7 @@ NAME_COLUMNS = ["unit_name", "service_name", "staff_name"]
 SUGGESTION_COLUMN = "suggestion"
 FORMATS = ("csv", "xlsx")
 CHUNK_SIZE = 10_000  # rows per query
-READERS = 2  # threads reading a CSV export's pages
+READERS = 2  # threads reading a PostgreSQL CSV export's pages
 XLSX_SHEET_ROWS = 1_048_575  # Excel's 1,048,576 rows per sheet, less the header
 PROGRESS_EVERY = 10_000  # rows between two progress reports
 
@@ -295,7 +299,7 @@ def _copy_page(cells: CsvCells, bounds: IdRange) -> tuple[str, int]:
     with connection.cursor() as cursor:
         raw = cursor.cursor
         with raw.copy(statement) as copy:
-            data = b"".join(copy)
+            data = b"".join(copy)  # psycopg waits for each row (some 5 us a row)
         count = raw.rowcount
     return data.decode("utf-8"), count
 
@@ -323,7 +327,7 @@ def csv_pages(
     )
     work = _copy_page if _copies(qs.db) else _fetch_page
     ranges = id_ranges(qs, chunk_size or CHUNK_SIZE, last_id)
-    if _parallel_allowed(qs.db):
+    if work is _copy_page and _parallel_allowed(qs.db):
         return parallel_ordered(ranges, lambda bounds: work(cells, bounds), READERS)
     return (work(cells, bounds) for bounds in ranges)
 
