@@ -48,7 +48,7 @@ class StepState:
 
 def state_dump(state: StepState, survey_code: str) -> str:
     payload = {"k": survey_code, "i": state.submission_id, "s": state.shown, "f": state.fields}
-    return signing.dumps(payload, salt=SALT, compress=True)
+    return str(signing.dumps(payload, salt=SALT, compress=True))
 
 
 def state_load(token: str, survey_code: str) -> StepState:
