@@ -15,7 +15,10 @@ from prima.formats import MONTHS_LONG, MONTHS_SHORT, lang_of
 
 LABEL_SIZE = 12
 TITLE_SIZE = 13
-FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", Arial, sans-serif'
+FONT = "sans-serif"
+"""One generic family: Vega measures text on a canvas with this font to lay out axes and
+titles, so the font it measures must be the one the SVG draws (a long stack of system fonts
+measured narrower than drawn and clipped the vertical axis title on phones)."""
 
 NUMBER = {
     "id": {"decimal": ",", "thousands": ".", "grouping": [3], "currency": ["Rp", ""]},
