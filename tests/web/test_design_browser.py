@@ -97,5 +97,16 @@ def test_the_language_switch_in_the_top_navigation(browser, live_server, world):
         page.get_by_role("button", name="Bahasa Indonesia").click()
         page.wait_for_url(f"{live_server.url}/app/")
         assert page.locator("html").get_attribute("lang") == "id"
+        # the user menu opens without JavaScript (<details>), inside the phone's width
+        page.locator(".ui-menu summary").click()
+        sign_out = page.get_by_role("button", name="Keluar (alice)")
+        box = sign_out.bounding_box()
+        assert box is not None
+        assert box["x"] >= 0
+        assert box["x"] + box["width"] <= 390
+        fits(page, "/app/ with the user menu open")
+        axe_check(page, "/app/ with the user menu open")
+        sign_out.click()
+        page.wait_for_url(f"{live_server.url}/accounts/login/")
     finally:
         context.close()
