@@ -10,8 +10,28 @@ import pytest
 from tests.artifacts import screenshots_dir
 
 # fixtures made once per module (a browser, the demo data): pytest-xdist with --dist loadgroup
-# keeps such a module's tests on one worker instead of making the fixture on each
+# keeps such a module's tests on one worker instead of making the fixture on each. Note: pytest
+# 9.2 with pytest-xdist 3.8 ignores the groups (xdist renames item._nodeid, which pytest 9.2 no
+# longer reads), so scripts/test uses --dist loadfile; the marks take effect once xdist follows
 GROUPED_SCOPES = ("module", "class")
+# tests that start `prima serve`/`prima demo` subprocesses (each migrates a database and starts
+# gunicorn: heavy, with start-up deadlines) or hold a time limit: one xdist group, so they run one
+# after another on one worker instead of against each other
+ONE_AT_A_TIME = "one_at_a_time"
+ONE_AT_A_TIME_MODULES = {
+    "tests/test_hostile_files.py",
+    "tests/test_scripts.py",
+    "tests/test_latency_benchmark_smoke.py",
+    "tests/test_export_benchmark_smoke.py",
+    "tests/web/test_commands.py",
+    "tests/web/test_import_hostile.py",
+    "tests/web/test_ingest_faults.py",
+    "tests/web/test_submit_throughput_smoke.py",
+    "tests/web/test_task_worker.py",
+}
+ONE_AT_A_TIME_TESTS = {
+    "tests/web/test_abuse.py::test_prima_serve_answers_503_when_the_database_cannot_be_opened",
+}
 
 
 def pytest_configure(config):
@@ -48,13 +68,17 @@ def _quiet_abuse_controls(request):
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config, items):
-    """On an xdist worker, put each test that uses a module- or class-scoped fixture in the
-    ``xdist_group`` of its module (before xdist reads the marks: ``tryfirst``). Tests marked
-    ``xdist_group`` by hand keep their group."""
+    """On an xdist worker, put the tests of ``ONE_AT_A_TIME_*`` in one ``xdist_group`` and each
+    test that uses a module- or class-scoped fixture in the group of its module (before xdist
+    reads the marks: ``tryfirst``). Tests marked ``xdist_group`` by hand keep their group."""
     if not hasattr(config, "workerinput"):
         return
     for item in items:
         if item.get_closest_marker("xdist_group"):
+            continue
+        path = item.nodeid.split("::", 1)[0]
+        if path in ONE_AT_A_TIME_MODULES or item.nodeid.split("[", 1)[0] in ONE_AT_A_TIME_TESTS:
+            item.add_marker(pytest.mark.xdist_group(ONE_AT_A_TIME))
             continue
         fixturedefs = getattr(item, "_fixtureinfo", None)
         defs = fixturedefs.name2fixturedefs.values() if fixturedefs else ()
