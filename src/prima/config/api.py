@@ -15,7 +15,7 @@ from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.db.utils import InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.parser import Parser
@@ -79,6 +79,8 @@ api = PrimaApi(
     description="Surveys, responses and results of Prima (pelayanan prima).",
     openapi_url="/openapi.json",
     docs_url="/docs",
+    # no deep links: their anchors sit inside each operation's button (axe nested-interactive)
+    docs=Swagger(settings={"deepLinking": False}),
     urls_namespace="api",
 )
 
