@@ -32,10 +32,11 @@ from prima.abuse.services import tokens_create
 from prima.alerts.services import evaluate_all
 from prima.collection.kiosks import kiosk_register
 from prima.demo import data as demo
+from prima.insights.models import PublishedResult
 from prima.insights.publication import result_publish
 from prima.organizations import services as org
 from prima.organizations.manage_site import manage_site
-from prima.organizations.models import Organization, Service, Unit
+from prima.organizations.models import Organization, Unit
 from prima.surveys import services as srv
 from prima.surveys.models import Instrument, Survey
 from prima.transfers.export_jobs import export_job_create, export_job_run
@@ -58,8 +59,8 @@ class Site:
     skm_empty: Survey
     a6_empty: Survey
     puskesmas: Unit  # a Puskesmas (UPT) of the Dinas
-    service: Service
     export_job: ExportJob
+    publication: PublishedResult
     users: dict[str, Any] = field(default_factory=dict)
     year: int = 2026
 
@@ -113,14 +114,12 @@ def seed_site(today: date | None = None) -> Site:
         username="root", email="root@example.org", password=PASSWORD
     )
     evaluate_all()  # the notifications of a first `prima alerts check`
-    result_publish(survey=skm, period=str(today.year))
+    publication = result_publish(survey=skm, period=str(today.year))
     tokens_create(survey=skm, unit=puskesmas, count=6)
     kiosk_register(survey=skm, unit=puskesmas, name="Tablet Ruang Tunggu")
     job = export_job_create(user=users[demo.ADMIN], survey=skm, fmt="csv", enqueue=False)
     export_job_run(job.pk)
     job.refresh_from_db()
-    service = Service.objects.filter(unit__organization=dinas).order_by("pk").first()
-    assert service is not None
     return Site(
         dinas=dinas,
         bank=bank,
@@ -130,8 +129,8 @@ def seed_site(today: date | None = None) -> Site:
         skm_empty=skm_empty,
         a6_empty=a6_empty,
         puskesmas=puskesmas,
-        service=service,
         export_job=job,
+        publication=publication,
         users=users,
         year=today.year,
     )
@@ -212,8 +211,10 @@ PAGES: list[PageSpec] = [
     PageSpec("kiosk-pair-invalid", lambda s: "/kiosk/pair/kode-salah/", "kiosk", status=404),
     # -- signing in, the component page, the API's documentation
     PageSpec("login", lambda s: "/accounts/login/", "auth"),
+    PageSpec("login-errors", lambda s: "/accounts/login/", "auth", post=True),
     PageSpec("design", lambda s: "/design/", "design"),
-    PageSpec("api-docs", lambda s: "/api/docs", "api"),
+    # the API's documentation (Swagger UI) is for developers, in English only
+    PageSpec("api-docs", lambda s: "/api/docs", "api", langs=("en",)),
     # -- /app/: home, dashboards (with data and empty), notifications, import, export, jobs
     PageSpec("app-home", lambda s: "/app/", "app", ADMIN),
     PageSpec("app-home-empty", lambda s: "/app/", "app", "nobody", data=False),
@@ -249,6 +250,14 @@ PAGES: list[PageSpec] = [
     PageSpec("notifications", lambda s: "/app/pemberitahuan/", "app", ADMIN),
     PageSpec("notifications-empty", lambda s: "/app/pemberitahuan/", "app", "nobody", False),
     PageSpec("import", lambda s: f"/app/surveys/{s.skm.code}/import/", "app", ADMIN),
+    PageSpec(  # the form sent without a file: its errors
+        "import-errors",
+        lambda s: f"/app/surveys/{s.skm.code}/import/",
+        "app",
+        ADMIN,
+        status=400,
+        post=True,
+    ),
     PageSpec("export", lambda s: f"/app/surveys/{s.skm.code}/ekspor/", "app", ADMIN),
     PageSpec(
         "export-job",
@@ -286,9 +295,9 @@ PAGES: list[PageSpec] = [
         "manage",
         ADMIN,
     ),
-    PageSpec(
-        "manage-service-delete",
-        lambda s: reverse("manage:organizations_service_delete", args=[s.service.pk]),
+    PageSpec(  # unpublishing is deleting the publication (a service would list its responses)
+        "manage-publication-delete",
+        lambda s: reverse("manage:insights_publishedresult_delete", args=[s.publication.pk]),
         "manage",
         ADMIN,
     ),
