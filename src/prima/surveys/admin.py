@@ -7,7 +7,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
-from django.db.models import Q, QuerySet
+from django.db.models import ManyToManyField, Q, QuerySet
 from django.http import HttpRequest
 
 from prima.abuse.admin import SurveyTokensAdmin
@@ -75,7 +75,9 @@ class SurveyAdmin(SurveyTokensAdmin, TenantAdmin):
         "requires_token",
         "form_mode",
     )
-    filter_horizontal = ("units", "services")
+    # checkboxes, each with its label: Django's two-box filter widget puts aria-label on a bare
+    # <span> (axe aria-prohibited-attr, serious) and is cramped on a phone
+    formfield_overrides = {ManyToManyField: {"widget": forms.CheckboxSelectMultiple}}
 
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         if db_field.name == "instrument_version":
