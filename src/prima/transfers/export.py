@@ -19,7 +19,7 @@ quote, in CSV and XLSX alike.
 
 Exports of any size keep memory bounded: rows are read in pages by primary key (each page is
 one short query, so no cursor stays open while a job records its progress, on SQLite and
-PostgreSQL alike) and written as they come (:mod:`prima.transfers.xlsx_stream` for XLSX). On
+PostgreSQL alike) and written as they come (:mod:`prima.xlsx_stream` for XLSX). On
 PostgreSQL the server writes each page's CSV itself (``COPY ... TO STDOUT (FORMAT csv)``) and two
 threads on connections of their own read alternate pages
 (:mod:`prima.transfers.export_parallel`); SQLite's pages are read by one thread (its module
@@ -61,7 +61,7 @@ from prima.transfers.export_cells import (
     row_cells,
 )
 from prima.transfers.export_parallel import IdRange, id_ranges, parallel_ordered
-from prima.transfers.xlsx_stream import XlsxStream
+from prima.xlsx_stream import XlsxStream
 
 META_COLUMNS = ["id", "submission_id", "submitted_at", "unit", "service", "staff", "channel"]
 NAME_COLUMNS = ["unit_name", "service_name", "staff_name"]
@@ -367,7 +367,7 @@ def write_xlsx(
     last_id: int | None = None,
     sheet_rows: int | None = None,
 ) -> int:
-    """Write an XLSX workbook (:class:`~prima.transfers.xlsx_stream.XlsxStream`): the responses
+    """Write an XLSX workbook (:class:`~prima.xlsx_stream.XlsxStream`): the responses
     on the first sheet (and on ``responses-2``... past ``sheet_rows`` rows each, every one
     with the header), the survey's description on the last. Returns the number of rows."""
     sheet_rows = sheet_rows or XLSX_SHEET_ROWS
