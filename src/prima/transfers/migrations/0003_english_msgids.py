@@ -4,29 +4,47 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('transfers', '0002_export_task_path'),
+        ("transfers", "0002_export_task_path"),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='exportjob',
-            options={'ordering': ['-created_at', '-id'], 'verbose_name': 'response export', 'verbose_name_plural': 'response exports'},
+            name="exportjob",
+            options={
+                "ordering": ["-created_at", "-id"],
+                "verbose_name": "response export",
+                "verbose_name_plural": "response exports",
+            },
         ),
         migrations.AlterField(
-            model_name='exportjob',
-            name='kind',
-            field=models.CharField(choices=[('responses', 'Responses'), ('skm_report', 'SKM report')], default='responses', max_length=16, verbose_name='kind'),
+            model_name="exportjob",
+            name="kind",
+            field=models.CharField(
+                choices=[("responses", "Responses"), ("skm_report", "SKM report")],
+                default="responses",
+                max_length=16,
+                verbose_name="kind",
+            ),
         ),
         migrations.AlterField(
-            model_name='exportjob',
-            name='period',
-            field=models.CharField(blank=True, max_length=40, verbose_name='period'),
+            model_name="exportjob",
+            name="period",
+            field=models.CharField(blank=True, max_length=40, verbose_name="period"),
         ),
         migrations.AlterField(
-            model_name='exportjob',
-            name='status',
-            field=models.CharField(choices=[('queued', 'Queued'), ('running', 'Running'), ('done', 'Done'), ('failed', 'Failed')], default='queued', max_length=10, verbose_name='status'),
+            model_name="exportjob",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("queued", "Queued"),
+                    ("running", "Running"),
+                    ("done", "Done"),
+                    ("failed", "Failed"),
+                ],
+                default="queued",
+                max_length=10,
+                verbose_name="status",
+            ),
         ),
     ]
