@@ -502,7 +502,7 @@ def test_single_use_token_through_the_api(world):
     assert Response.objects.filter(survey=world.skm).count() == 3 + 2
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_one_token_sent_at_once_by_several_clients_is_used_once(world):
     """Six different submissions race for one ticket: one is stored, the others hear 409."""
     code = tokens_create(survey=world.skm, count=1)[0].code
@@ -879,7 +879,7 @@ def test_a_failure_after_the_insert_stores_nothing_and_is_not_acknowledged(world
     assert retry.status_code == 201  # the first attempt was never stored
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_a_failed_commit_stores_nothing_and_is_not_acknowledged(world):
     """A submission with a single-use token runs in BEGIN ... COMMIT; the commit itself fails
     (real transactions): the row is rolled back, the token stays unused, the client hears
@@ -907,7 +907,7 @@ def test_a_failed_commit_stores_nothing_and_is_not_acknowledged(world):
     assert Response.objects.filter(submission_id=submission["submission_id"]).count() == 1
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_a_failed_single_insert_stores_nothing_and_is_not_acknowledged(world):
     """A plain submission is one INSERT in autocommit (its own transaction): when it fails,
     nothing is stored and the client hears 503; the same submission again is stored once."""

@@ -193,7 +193,7 @@ def test_same_submission_id_on_another_survey_is_another_response(world):
     assert Response.objects.get(pk=second.json()["id"]).survey == world.a6
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_concurrent_duplicates_store_one_row(world):
     body = json.dumps(body_for(world))
     url = f"/api/v1/public/surveys/{world.skm.code}/responses"

@@ -33,7 +33,7 @@ from tests.web.personas import PASSWORD, World
 
 # live_server needs real transactions; the serialized rollback brings back the built-in
 # instruments (a data migration) that the flush after each transactional test removes.
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 PHONE: dict[str, Any] = {
     "viewport": {"width": 390, "height": 844},

@@ -20,7 +20,7 @@ from tests.web.browsers import CHROMIUM, CHROMIUM_ARGS, django_playwright
 from tests.web.personas import World, skm_answers, submit
 from tests.web.test_browser import login
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 DESKTOP: dict[str, Any] = {"viewport": {"width": 1280, "height": 900}, "locale": "id-ID"}
 PHONE: dict[str, Any] = {"viewport": {"width": 390, "height": 844}, "locale": "id-ID"}
 LONG_WORD = "Antreannya" * 200  # 2,000 characters, no space

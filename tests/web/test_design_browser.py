@@ -15,7 +15,7 @@ from playwright.sync_api import Browser, Page
 from tests.web.browsers import CHROMIUM, CHROMIUM_ARGS, django_playwright
 from tests.web.test_browser import axe_check, login
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 WIDTHS = {"phone": 390, "laptop": 1366}
 
 

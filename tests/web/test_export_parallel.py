@@ -26,7 +26,7 @@ from prima.transfers.importing import import_commit, import_read
 from tests.web.test_export_cells import _odd_world, reference_csv
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_outside_a_transaction(world, monkeypatch, tmp_path):
     """Committed rows, seen by readers on connections of their own (one world for all three
     checks: a transactional test is slow)."""

@@ -138,7 +138,7 @@ def test_export_pages_in_indonesian_and_english(world, immediate):
         assert f"{grouped} / {grouped}" in listing
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # the worker closes connections
+@pytest.mark.django_db(transaction=True)  # the worker closes connections
 def test_database_worker_progress_polling_and_download(world, settings, exports_dir, monkeypatch):
     """The production path: the request only queues the job, the worker runs it; the page
     shows the progress that the worker records, through htmx polling, then the link."""

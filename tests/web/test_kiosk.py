@@ -47,7 +47,7 @@ from tests.web.personas import World
 
 # live_server needs real transactions; the serialized rollback brings back the built-in
 # instruments (a data migration) that the flush after each transactional test removes.
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 TABLET: dict[str, Any] = {
     "viewport": {"width": 1180, "height": 820},  # a 10-11" tablet held landscape

@@ -27,7 +27,7 @@ from tests.web.test_browser import axe_check, login
 from tests.web.test_import import skm_rows, write_rows
 from tests.web.test_public_results import PUBLISHED, data  # noqa: F401 (a fixture)
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 WIDTHS = {"phone": 390, "laptop": 1366}
 
 

@@ -35,7 +35,7 @@ from tests.web.pages import PAGES, PageSpec, Site, seed_site
 pytestmark = [
     # live_server needs real transactions; the serialized rollback brings back the built-in
     # instruments that the flush after each transactional test removes
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
     pytest.mark.xdist_group("web/test_pages_sweep"),
 ]
 

@@ -36,7 +36,7 @@ def _migrate(targets: list[tuple[str, str | None]]) -> MigrationExecutor:
     return executor
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_rows_of_moved_models_survive_the_migration_from_the_old_layout() -> None:
     executor = _migrate(OLD_LAYOUT)
     old = executor.loader.project_state(OLD_LAYOUT[:1]).apps

@@ -39,7 +39,7 @@ from tests.artifacts import screenshots_dir
 from tests.web.browsers import CHROMIUM, CHROMIUM_ARGS, django_playwright
 from tests.web.personas import World
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 # The A6 form on a 390 px phone before this change (48 cards, expectation and performance asked
 # apart), measured with Playwright on the test world (one unit, so no unit question):

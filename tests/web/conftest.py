@@ -1,0 +1,46 @@
+"""Fixtures and hooks shared by the web tests."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from pytest_django.plugin import blocking_manager_key
+
+
+def _put_back_builtin_instruments(config: pytest.Config) -> None:
+    from prima.surveys.models import Instrument
+    from prima.surveys.services import instruments_install_builtin
+
+    with config.stash[blocking_manager_key].unblock():
+        if not Instrument.objects.filter(key="skm2017").exists():
+            instruments_install_builtin()
+
+
+def _is_transactional(item: pytest.Item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    if marker is not None and (marker.kwargs.get("transaction") or marker.args[:1] == (True,)):
+        return True
+    names = set(getattr(item, "fixturenames", ()))
+    return bool(names & {"transactional_db", "live_server"})
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _builtin_instruments(django_db_setup: None, request: pytest.FixtureRequest) -> None:
+    """The built-in instruments (a data migration) are there when a module starts."""
+    _put_back_builtin_instruments(request.config)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: Any) -> Any:
+    """After a transactional test, put back what its flush removed.
+
+    A transactional test ends by flushing every table; Django's ``post_migrate`` then recreates
+    content types and permissions, but not what data migrations stored (the built-in
+    instruments). Every test therefore starts from the migrated state, whichever test ran before
+    it on the same xdist worker. (``serialized_rollback`` is not used: it reloads content types
+    with their old keys over the ones ``post_migrate`` recreated, an IntegrityError.)
+    """
+    yield
+    if _is_transactional(item):
+        _put_back_builtin_instruments(item.config)
