@@ -68,6 +68,8 @@ INSTALLED_APPS = [
     "prima.demo",
     "prima.insights",
     "prima.alerts",
+    "prima.cases",
+    "prima.webhooks",
     "prima.ui",
 ]
 

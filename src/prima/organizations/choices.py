@@ -12,6 +12,14 @@ class OrganizationKind(models.TextChoices):
     OTHER = "other", _("Lainnya")
 
 
+class TimeZone(models.TextChoices):
+    """Indonesia's three time zones (IANA names)."""
+
+    WIB = "Asia/Jakarta", _("WIB (UTC+7)")
+    WITA = "Asia/Makassar", _("WITA (UTC+8)")
+    WIT = "Asia/Jayapura", _("WIT (UTC+9)")
+
+
 class Role(models.TextChoices):
     """Roles per organization, strongest first; a role may be scoped to a unit subtree."""
 

@@ -16,7 +16,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from prima.organizations.choices import OrganizationKind, Role
+from prima.organizations.choices import OrganizationKind, Role, TimeZone
 
 PATH_STEP = 6  # digits per level of the materialised path
 
@@ -27,6 +27,13 @@ class Organization(models.Model):
     name = models.CharField(_("nama"), max_length=200)
     slug = models.SlugField(_("kode"), max_length=60, unique=True)
     kind = models.CharField(_("jenis"), max_length=20, choices=OrganizationKind.choices)
+    time_zone = models.CharField(
+        _("time zone"),
+        max_length=40,
+        blank=True,
+        choices=TimeZone.choices,
+        help_text=_("Empty: the installation's time zone (PRIMA_TIME_ZONE)."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -36,6 +43,35 @@ class Organization(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def zone_name(self) -> str:
+        """The IANA name of the organization's time zone (its own, else the installation's)."""
+        return self.time_zone or settings.TIME_ZONE
+
+
+class CalendarDay(models.Model):
+    """A day an admin closed (``working=False``) or opened (``working=True``) against the
+    default calendar (Monday-Friday minus public holidays; :mod:`prima.workdays`)."""
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="calendar_days"
+    )
+    date = models.DateField(_("date"))
+    working = models.BooleanField(_("working day"))
+    name = models.CharField(_("name"), max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("calendar day")
+        verbose_name_plural = _("calendar days")
+        ordering = ["date"]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "date"], name="calendar_day_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date} {'+' if self.working else '-'} {self.name}"
 
 
 class Unit(models.Model):
