@@ -29,6 +29,15 @@ TEXT_MAX = 5000  # characters of a complaint text (issue 11, point 8)
 REOPEN_DAYS = 14  # calendar days after ``selesai`` in which the complainant may reopen
 
 
+def intake_language() -> str:
+    """The language active when a case is received (the public form's or the request's):
+    the complainant's e-mails are written in it; Indonesian when none is active."""
+    from django.utils.translation import get_language
+
+    code = (get_language() or "").split("-")[0]
+    return code if code in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+
+
 class CaseStatus(models.TextChoices):
     NEW = "baru", pgettext_lazy("case status", "New")
     VERIFIED = "diverifikasi", pgettext_lazy("case status", "Verified")
@@ -214,6 +223,10 @@ class Case(models.Model):
     contact_email = models.EmailField(_("e-mail"), max_length=254, blank=True)
     contact_phone = models.CharField(_("telephone"), max_length=30, blank=True)
     consent = models.BooleanField(_("consent to be contacted"), default=False)
+    # the complainant's language at intake (id/en): their e-mails are written in it
+    language = models.CharField(
+        _("language"), max_length=8, choices=settings.LANGUAGES, default=intake_language
+    )
     response = models.OneToOneField(
         "surveys.Response",
         on_delete=models.SET_NULL,
