@@ -253,6 +253,8 @@ class Case(models.Model):
     # filled as the case moves; working days counted on the organization's calendar
     first_response_at = models.DateTimeField(_("first response"), null=True, blank=True)
     first_response_days = models.PositiveIntegerField(null=True, blank=True)
+    # the first response came on or before first_response_due (local date): the breach count
+    first_response_on_time = models.BooleanField(null=True, blank=True)
     resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
     resolution_days = models.PositiveIntegerField(null=True, blank=True)
     resolved_on_time = models.BooleanField(null=True, blank=True)
