@@ -178,6 +178,13 @@ def _msg(key: str, lang: str, **params: Any) -> str:
     return i18n.gettext(SUBMIT_ERRORS[key], lang).format(**params)
 
 
+response_submitted = Signal()
+"""Sent once for each response that :func:`response_submit` stores (the public page, the API and
+kiosks), after its commit, with ``survey`` and ``response``; never for a retry that returns the
+stored response, nor for imported rows (``prima.transfers.importing.responses_imported``).
+Receivers (e.g. ``prima.webhooks``) must not slow the submission: they queue their work."""
+
+
 def response_submit(
     *, survey: Survey, submission: Submission, lang: str = "id"
 ) -> tuple[Response, bool]:
@@ -254,6 +261,12 @@ def response_submit(
         if existing is not None:
             return existing, False
         raise
+    # after the commit (at once when none is open): a receiver that fails is logged, never undoes
+    # or fails the stored response
+    transaction.on_commit(
+        lambda: response_submitted.send(sender=Response, survey=survey, response=response),
+        robust=True,
+    )
     return response, True
 
 
