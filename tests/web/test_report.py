@@ -26,12 +26,12 @@ from django.utils import timezone
 
 from prima.insights.models import FollowUpAction
 from prima.insights.periods import parse_period
-from prima.insights.report import NotSkmSurvey, Suggestion, group_suggestions, skm_report
-from prima.insights.report_pdf import nrr_chart_svg, report_html, report_pdf
-from prima.insights.report_xlsx import write_report_xlsx
 from prima.insights.results import survey_results
 from prima.metrics.rounding import format_number
 from prima.metrics.sampling import krejcie_morgan
+from prima.reports.pdf import nrr_chart_svg, report_html, report_pdf
+from prima.reports.skm import NotSkmSurvey, Suggestion, group_suggestions, skm_report
+from prima.reports.xlsx import write_report_xlsx
 from prima.surveys.models import Response
 from prima.transfers.export import export_columns
 from tests.web.personas import World, skm_answers, submit

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "prima.transfers",
     "prima.demo",
     "prima.insights",
+    "prima.reports",
     "prima.alerts",
     "prima.cases",
     "prima.webhooks",

@@ -36,12 +36,6 @@ from prima.insights.periods import (
     parse_period,
     sub_periods,
 )
-from prima.insights.report import (
-    NOT_ANSWERED,
-    SampleAdequacy,
-    period_months,
-    sample_adequacy,
-)
 from prima.insights.results import (
     responses_in_scope,
     survey_results,
@@ -53,6 +47,12 @@ from prima.insights.sections import choose as choose_section
 from prima.metrics.gap import VERDICT_LABELS, verdict_label
 from prima.metrics.ipa import quadrant_name
 from prima.organizations.models import Service, StaffMember, Unit
+from prima.reports.skm import (
+    NOT_ANSWERED,
+    SampleAdequacy,
+    period_months,
+    sample_adequacy,
+)
 from prima.summaries import AGE_BANDS, age_label
 from prima.surveys.models import Response, Survey
 from prima.surveys.profile import profile_fields

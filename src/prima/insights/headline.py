@@ -22,9 +22,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from prima.insights.periods import Period, parse_period, previous_period
-from prima.insights.report import SampleAdequacy
 from prima.metrics.compare import DifferenceTest, nps_difference_test, welch_t_test
 from prima.organizations.models import Unit
+from prima.reports.skm import SampleAdequacy
 from prima.surveys.models import Survey
 
 UNDEFINED = {

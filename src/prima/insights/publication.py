@@ -32,13 +32,13 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from prima.insights import report
 from prima.insights.models import FollowUpAction, FollowUpStatus, PublishedResult
 from prima.insights.periods import Period, parse_period
 from prima.insights.results import survey_results
 from prima.metrics.rounding import format_number
 from prima.organizations.models import Organization, Service, Unit
 from prima.organizations.unit_labels import path_labels
+from prima.reports import skm as report
 from prima.surveys.models import Survey
 
 SMALL_GROUP = 30  # fewer respondents: shown with a note that the result is indicative only

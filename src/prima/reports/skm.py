@@ -12,7 +12,7 @@ checked against those numbers (a response that arrives in between makes the repo
 Numbers are printed half-up with the decimal comma (:func:`prima.metrics.rounding.format_number`):
 NRR and NRR tertimbang with 3 decimals, the converted values with 2.
 
-Renderers: :mod:`prima.insights.report_pdf` (WeasyPrint) and :mod:`prima.insights.report_xlsx`.
+Renderers: :mod:`prima.reports.pdf` (WeasyPrint) and :mod:`prima.reports.xlsx`.
 """
 
 from __future__ import annotations

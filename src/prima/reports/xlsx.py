@@ -26,9 +26,9 @@ from typing import IO, Any
 
 from django.db.models import Q
 
-from prima.insights.report import SkmReport
 from prima.insights.results import responses_in_scope
 from prima.organizations.models import Unit
+from prima.reports.skm import SkmReport
 from prima.surveys.models import Survey
 from prima.transfers.export import export_columns, export_rows, neutralise
 

@@ -27,8 +27,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from prima.insights.periods import parse_period
-from prima.insights.report import NotSkmSurvey, skm_report
 from prima.organizations.access import units_visible_to
+from prima.reports.skm import NotSkmSurvey, skm_report
 from prima.surveys.selectors import response_scope, survey_get_for_user
 from prima.transfers.export_jobs import export_job_create
 from prima.transfers.models import ExportKind
@@ -90,15 +90,15 @@ def skm_report_download(request: HttpRequest, code: str, fmt: str) -> HttpRespon
             return redirect("backoffice:export_job", code=survey.code, job_id=job.pk)
         return render(
             request,
-            "insights/report_job.html",
+            "reports/job.html",
             {"survey": survey, "report": report, "unit": unit, "period": period},
         )
     if fmt == "pdf":
-        from prima.insights.report_pdf import report_pdf
+        from prima.reports.pdf import report_pdf
 
         body = report_pdf(report)
     else:
-        from prima.insights.report_xlsx import write_report_xlsx
+        from prima.reports.xlsx import write_report_xlsx
 
         buffer = io.BytesIO()
         write_report_xlsx(report, survey, buffer, unit=unit, scope=scope)

@@ -1,4 +1,4 @@
-"""The SKM report as a PDF: the Django template ``insights/report_skm.html`` rendered by WeasyPrint.
+"""The SKM report as a PDF: the Django template ``reports/skm.html`` rendered by WeasyPrint.
 
 A4 portrait, page numbers in the footer, a signature block for the head of the unit. The chart
 of NRR per unsur is a Vega-Lite bar chart (altair) turned into SVG by ``vl_convert`` offline and
@@ -15,8 +15,8 @@ from typing import Any
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
-from prima.insights.report import SkmReport
 from prima.pdf import no_fetch
+from prima.reports.skm import SkmReport
 
 BAR = "#2f5d8a"
 BAR_WEAK = "#c0504d"
@@ -95,7 +95,7 @@ def nrr_chart_svg(report: SkmReport) -> SafeString:
 
 def report_html(report: SkmReport, *, chart: bool = True) -> str:
     return render_to_string(
-        "insights/report_skm.html",
+        "reports/skm.html",
         {"r": report, "chart_svg": nrr_chart_svg(report) if chart else ""},
     )
 

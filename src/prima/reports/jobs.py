@@ -11,8 +11,8 @@ from pathlib import Path
 from django.db.models import Q
 
 from prima.insights.periods import parse_period
-from prima.insights.report import skm_report
-from prima.insights.report_xlsx import write_report_xlsx
+from prima.reports.skm import skm_report
+from prima.reports.xlsx import write_report_xlsx
 from prima.surveys.models import Survey
 from prima.transfers.models import ExportJob
 

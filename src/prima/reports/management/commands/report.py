@@ -10,8 +10,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from prima.insights.periods import parse_period
-from prima.insights.report import NotSkmSurvey, skm_report
 from prima.organizations.models import Unit
+from prima.reports.skm import NotSkmSurvey, skm_report
 from prima.surveys.models import Survey
 
 FORMATS = {".pdf": "pdf", ".xlsx": "xlsx"}
@@ -112,7 +112,7 @@ def _write_atomic(target: Path, fmt: str, report: Any, survey: Survey, unit: Uni
     """Render first, then write to a temporary file renamed into place: a failure never leaves
     a half-written report behind."""
     if fmt == "pdf":
-        from prima.insights.report_pdf import report_pdf
+        from prima.reports.pdf import report_pdf
 
         body = report_pdf(report)
     directory = target.parent if str(target.parent) else Path(".")
@@ -122,7 +122,7 @@ def _write_atomic(target: Path, fmt: str, report: Any, survey: Survey, unit: Uni
             if fmt == "pdf":
                 fh.write(body)
             else:
-                from prima.insights.report_xlsx import write_report_xlsx
+                from prima.reports.xlsx import write_report_xlsx
 
                 write_report_xlsx(report, survey, fh, unit=unit)
         mask = os.umask(0o022)
