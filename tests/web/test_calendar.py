@@ -1,0 +1,170 @@
+"""An organization's working days (prima.organizations.calendar): local dates in WIB, WITA and
+WIT, due dates from instants, closed and opened days, the time zone, and their API.
+
+Dates hand-checked against the 2026 list of national holidays and *cuti bersama* (SKB 3
+Menteri; tests/test_workdays.py) and the counting rule of shared/domain/complaints.md.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import pytest
+
+from prima.organizations import calendar as cal
+from prima.organizations.choices import OrganizationKind
+from prima.organizations.models import CalendarDay, Organization
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def utc(*args: int) -> datetime:
+    return datetime(*args, tzinfo=UTC)
+
+
+def org_in(zone: str, kind: str = OrganizationKind.COMMERCIAL, slug: str = "") -> Organization:
+    return Organization.objects.create(
+        name=f"Org {zone}", slug=slug or zone.lower().replace("/", "-"), kind=kind, time_zone=zone
+    )
+
+
+# --- local dates around midnight ---------------------------------------------------------------
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("zone", "last_instant_of_day", "first_instant_of_next"),
+    [
+        # WIB UTC+7: local midnight of 10 Feb 2026 is 9 Feb 17:00Z
+        ("Asia/Jakarta", utc(2026, 2, 9, 16, 59, 59), utc(2026, 2, 9, 17, 0, 0)),
+        # WITA UTC+8: 9 Feb 16:00Z
+        ("Asia/Makassar", utc(2026, 2, 9, 15, 59, 59), utc(2026, 2, 9, 16, 0, 0)),
+        # WIT UTC+9: 9 Feb 15:00Z
+        ("Asia/Jayapura", utc(2026, 2, 9, 14, 59, 59), utc(2026, 2, 9, 15, 0, 0)),
+    ],
+)
+def test_local_date_changes_at_local_midnight(
+    zone: str, last_instant_of_day: datetime, first_instant_of_next: datetime
+) -> None:
+    org = org_in(zone)
+    assert cal.local_date(org, last_instant_of_day) == date(2026, 2, 9)
+    assert cal.local_date(org, first_instant_of_next) == date(2026, 2, 10)
+    # received Mon 9 Feb, 3 working days: 10, 11, 12 Feb; received Tue 10 Feb: 11, 12, 13 Feb
+    assert cal.due_date(org, last_instant_of_day, 3) == date(2026, 2, 12)
+    assert cal.due_date(org, first_instant_of_next, 3) == date(2026, 2, 13)
+
+
+@pytest.mark.django_db
+def test_the_same_instant_is_another_day_in_another_zone() -> None:
+    instant = utc(2026, 2, 13, 16, 30)  # Fri 23:30 WIB, Sat 00:30 WITA, Sat 01:30 WIT
+    wib, wita, wit = org_in("Asia/Jakarta"), org_in("Asia/Makassar"), org_in("Asia/Jayapura")
+    assert cal.local_date(wib, instant) == date(2026, 2, 13)
+    assert cal.local_date(wita, instant) == date(2026, 2, 14)
+    assert cal.local_date(wit, instant) == date(2026, 2, 14)
+    # (commercial: 16 Feb, cuti bersama, is a working day) received Friday in WIB or Saturday in
+    # WITA: the 1st working day after is Mon 16 Feb; the 2nd skips Imlek (Tue 17 Feb): 18 Feb
+    assert cal.due_date(wib, instant, 1) == date(2026, 2, 16)
+    assert cal.due_date(wita, instant, 1) == date(2026, 2, 16)
+    assert cal.due_date(wib, instant, 2) == date(2026, 2, 18)
+    assert cal.due_date(wit, instant, 2) == date(2026, 2, 18)
+
+
+@pytest.mark.django_db
+def test_the_installation_zone_when_the_organization_has_none(settings) -> None:
+    org = Organization.objects.create(name="X", slug="x", kind=OrganizationKind.OTHER)
+    assert org.zone_name == settings.TIME_ZONE == "Asia/Jakarta"
+    assert cal.local_date(org, utc(2026, 2, 9, 17, 0)) == date(2026, 2, 10)
+    # a naive instant is read in the installation's zone
+    assert cal.local_date(org_in("Asia/Jayapura"), datetime(2026, 2, 9, 23, 30)) == date(
+        2026, 2, 10
+    )
+
+
+# --- the organization's calendar -----------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_cuti_bersama_for_government_organizations_only() -> None:
+    received = utc(2026, 12, 18, 3, 0)  # Friday 18 Dec 2026, 10:00 WIB
+    gov = org_in("Asia/Jakarta", OrganizationKind.GOVERNMENT, "gov")
+    bank = org_in("Asia/Jakarta", OrganizationKind.COMMERCIAL, "bank")
+    hospital = org_in("Asia/Jakarta", OrganizationKind.HEALTH, "rs")
+    # complaints.md: 21 22 23 (24 cuti bersama) (25 Christmas) 28 29 -> 29 Dec
+    assert cal.due_date(gov, received, 5) == date(2026, 12, 29)
+    assert cal.due_date(bank, received, 5) == date(2026, 12, 28)
+    assert cal.due_date(hospital, received, 5) == date(2026, 12, 28)
+
+
+@pytest.mark.django_db
+def test_closed_and_opened_days_of_the_organization() -> None:
+    org = org_in("Asia/Makassar", OrganizationKind.GOVERNMENT)
+    received = utc(2026, 4, 7, 1, 0)  # Tue 7 Apr 2026, 09:00 WITA
+    assert cal.due_date(org, received, 3) == date(2026, 4, 10)
+    cal.calendar_day_set(org, date(2026, 4, 8), working=False, name="HUT Kota")
+    assert cal.due_date(org, received, 3) == date(2026, 4, 13)
+    cal.calendar_day_set(org, date(2026, 4, 11), working=True, name="Sabtu pelayanan")
+    assert cal.due_date(org, received, 3) == date(2026, 4, 11)
+    # setting the day again replaces the decision
+    cal.calendar_day_set(org, date(2026, 4, 11), working=False)
+    assert CalendarDay.objects.filter(organization=org).count() == 2
+    assert cal.due_date(org, received, 3) == date(2026, 4, 13)
+    assert cal.calendar_day_reset(org, date(2026, 4, 8)) is True
+    assert cal.calendar_day_reset(org, date(2026, 4, 8)) is False
+    cal.calendar_day_reset(org, date(2026, 4, 11))
+    assert cal.due_date(org, received, 3) == date(2026, 4, 10)
+
+
+@pytest.mark.django_db
+def test_another_organizations_days_do_not_count() -> None:
+    a = org_in("Asia/Jakarta", slug="a")
+    b = org_in("Asia/Jakarta", slug="b")
+    cal.calendar_day_set(a, date(2026, 2, 10), working=False, name="Tutup")
+    received = utc(2026, 2, 9, 3, 0)
+    assert cal.due_date(a, received, 1) == date(2026, 2, 11)
+    assert cal.due_date(b, received, 1) == date(2026, 2, 10)
+
+
+@pytest.mark.django_db
+def test_working_days_between_instants() -> None:
+    org = org_in("Asia/Jayapura", OrganizationKind.GOVERNMENT)
+    received = utc(2026, 3, 17, 14, 59)  # Tue 17 Mar 23:59 WIT
+    # government: 18, 19, 20, 23, 24 Mar off; 25 Mar 08:00 WIT = 24 Mar 23:00Z
+    assert cal.working_days_between(org, received, utc(2026, 3, 24, 23, 0)) == 1
+    assert cal.working_days_between(org, received, utc(2026, 3, 17, 0, 0)) == 0
+    assert cal.working_days_between(org, received, received) == 0
+    # one calendar reused
+    work = cal.calendar_for(org)
+    assert cal.working_days_between(org, received, utc(2026, 3, 27, 1, 0), work) == 3
+    assert cal.due_date(org, received, 3, work) == date(2026, 3, 27)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [
+        ("WIB", "Asia/Jakarta"),
+        ("wita", "Asia/Makassar"),
+        (" WIT ", "Asia/Jayapura"),
+        ("Asia/Makassar", "Asia/Makassar"),
+        ("asia/jayapura", "Asia/Jayapura"),
+        ("", ""),
+    ],
+)
+def test_time_zone_from_name_or_abbreviation(typed: str, stored: str) -> None:
+    org = org_in("Asia/Jakarta")
+    cal.organization_set_time_zone(org, typed)
+    org.refresh_from_db()
+    assert org.time_zone == stored
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("typed", ["Europe/Berlin", "UTC", "WITT", "Asia/Jakarta\x00", "+07:00"])
+def test_other_time_zones_are_refused(typed: str) -> None:
+    org = org_in("Asia/Makassar")
+    with pytest.raises(ValueError, match="WIB, WITA, WIT"):
+        cal.organization_set_time_zone(org, typed)
+    org.refresh_from_db()
+    assert org.time_zone == "Asia/Makassar"
