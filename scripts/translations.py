@@ -6,6 +6,12 @@ Takes a lock (several people may run it at once), runs ``makemessages`` over ``s
 (English msgids), writes the Indonesian of every msgid found in the JSON files
 (``{"English msgid": "Indonesian"}``; a plural entry takes a one-element list, Indonesian has
 one plural form), compiles ``django.mo`` and lists the msgids still untranslated.
+
+An entry with a context (``pgettext("mutu", "Poor")``, ``{% translate "Poor" context "mutu" %}``)
+is named by the context, gettext's separator U+0004 and the msgid: in JSON
+``{"mutu\u0004Poor": "Kurang Baik"}``. A bare ``"Poor"`` fills only the entry without a context,
+so a shared English word never overwrites the Indonesian of another context. The untranslated
+entries are listed the same way.
 """
 
 from __future__ import annotations

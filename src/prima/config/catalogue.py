@@ -5,6 +5,11 @@ translations. :func:`update` runs Django's ``makemessages`` over the package wit
 below (the same ones the completeness test uses), :func:`fill` writes translations given as a
 mapping, :func:`compile_mo` writes ``django.mo`` (with polib, so no ``msgfmt`` is needed at run
 time; ``makemessages`` itself needs GNU gettext's ``xgettext``).
+
+An entry is named by its context and msgid together (:func:`entry_key`): a bare msgid for
+``gettext``, the context, U+0004 and the msgid for ``pgettext`` (gettext's own separator, the
+one a ``.mo`` file uses), so the same English word can have different Indonesian in different
+places (``pgettext("mutu", "Poor")`` is "Kurang Baik" whatever plain "Poor" says).
 """
 
 from __future__ import annotations
@@ -64,14 +69,27 @@ def _load(path: Path) -> Any:
     return polib.pofile(str(path), wrapwidth=100)
 
 
+CONTEXT_SEPARATOR = "\x04"
+
+
+def entry_key(entry: Any) -> str:
+    """``msgid``, or ``context`` U+0004 ``msgid`` for an entry with a msgctxt (``pgettext``)."""
+    if entry.msgctxt is None:
+        return str(entry.msgid)
+    return f"{entry.msgctxt}{CONTEXT_SEPARATOR}{entry.msgid}"
+
+
 def fill(translations: Mapping[str, str | list[str]], package_dir: Path = PACKAGE_DIR) -> int:
-    """Write the Indonesian of each msgid in ``translations``; return how many entries changed."""
+    """Write the Indonesian of each entry named in ``translations`` (keys as :func:`entry_key`
+    makes them: a bare msgid fills only the entry without a context); return how many entries
+    changed."""
     po = _load(po_path(package_dir))
     changed = 0
     for entry in po:
-        if entry.msgid not in translations:
+        key = entry_key(entry)
+        if key not in translations:
             continue
-        value = translations[entry.msgid]
+        value = translations[key]
         if entry.msgid_plural:
             forms = [value] if isinstance(value, str) else list(value)
             entry.msgstr_plural = {0: forms[0]}
@@ -87,9 +105,9 @@ def fill(translations: Mapping[str, str | list[str]], package_dir: Path = PACKAG
 
 
 def untranslated(package_dir: Path = PACKAGE_DIR) -> list[str]:
-    """Msgids with no Indonesian yet, or only a fuzzy guess."""
+    """Entries (:func:`entry_key`) with no Indonesian yet, or only a fuzzy guess."""
     po = _load(po_path(package_dir))
-    return [e.msgid for e in po if not e.obsolete and not e.translated()]
+    return [entry_key(e) for e in po if not e.obsolete and not e.translated()]
 
 
 def compile_mo(package_dir: Path = PACKAGE_DIR) -> Path:
@@ -100,5 +118,5 @@ def compile_mo(package_dir: Path = PACKAGE_DIR) -> Path:
 
 
 def translations_in(entries: Iterable[Any]) -> dict[str, str]:
-    """msgid -> msgstr of translated entries (for tests comparing the .po and the .mo)."""
-    return {e.msgid: e.msgstr for e in entries if e.translated() and not e.msgid_plural}
+    """:func:`entry_key` -> msgstr of translated entries (for tests comparing catalogues)."""
+    return {entry_key(e): e.msgstr for e in entries if e.translated() and not e.msgid_plural}
