@@ -10,6 +10,7 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from prima.organizations import services
 from prima.organizations.manage_site import TenantAdmin, admin_organizations, manage_site
@@ -29,10 +30,10 @@ class UnitForm(forms.ModelForm):  # type: ignore[type-arg]
             and organization is not None
             and parent.organization_id != organization.pk
         ):
-            self.add_error("parent", "Unit induk harus dari organisasi yang sama.")
+            self.add_error("parent", _("The parent unit must belong to the same organization."))
         elif parent is not None and self.instance.pk and parent.path.startswith(self.instance.path):
             # the tree is a materialised path: a unit under itself would corrupt its subtree
-            self.add_error("parent", "Unit tidak dapat dipindahkan ke bawah dirinya sendiri.")
+            self.add_error("parent", _("A unit cannot be moved under itself."))
         return cleaned
 
 
@@ -42,7 +43,7 @@ class UnitAdmin(TenantAdmin):
     search_fields = ("name", "code")
     fields = ("organization", "parent", "name", "code", "population")
 
-    @admin.display(description="Unit", ordering="path")
+    @admin.display(description=_("Unit"), ordering="path")
     def indented(self, obj: Unit) -> str:
         return "— " * obj.depth + obj.name
 

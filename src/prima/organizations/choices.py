@@ -5,11 +5,11 @@ from django.utils.translation import gettext_lazy as _
 
 
 class OrganizationKind(models.TextChoices):
-    GOVERNMENT = "government", _("Unit pemerintah")
-    HEALTH = "health", _("Kesehatan")
-    EDUCATION = "education", _("Pendidikan")
-    COMMERCIAL = "commercial", _("Komersial")
-    OTHER = "other", _("Lainnya")
+    GOVERNMENT = "government", _("Government unit")
+    HEALTH = "health", _("Health")
+    EDUCATION = "education", _("Education")
+    COMMERCIAL = "commercial", _("Commercial")
+    OTHER = "other", _("Other")
 
 
 class TimeZone(models.TextChoices):
@@ -24,10 +24,10 @@ class Role(models.TextChoices):
     """Roles per organization, strongest first; a role may be scoped to a unit subtree."""
 
     ADMIN = "admin", _("Admin")
-    MANAGER = "manager", _("Manajer")
+    MANAGER = "manager", _("Manager")
     SUPERVISOR = "supervisor", _("Supervisor")
-    STAFF = "staff", _("Petugas")
-    VIEWER = "viewer", _("Pengamat")
+    STAFF = "staff", _("Staff")
+    VIEWER = "viewer", _("Viewer")
 
 
 ROLES_THAT_SEE_RESULTS = (Role.ADMIN, Role.MANAGER, Role.SUPERVISOR, Role.VIEWER)

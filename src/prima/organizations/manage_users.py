@@ -11,6 +11,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import UserCreationForm
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from prima.organizations import services
 from prima.organizations.choices import Role
@@ -21,13 +22,15 @@ User = get_user_model()
 
 
 class AccountCreationForm(UserCreationForm):  # type: ignore[type-arg]
-    organization = forms.ModelChoiceField(queryset=Organization.objects.none(), label="Organisasi")
-    role = forms.ChoiceField(choices=Role.choices, label="Peran")
+    organization = forms.ModelChoiceField(
+        queryset=Organization.objects.none(), label=_("Organization")
+    )
+    role = forms.ChoiceField(choices=Role.choices, label=_("Role"))
     unit = forms.ModelChoiceField(
         queryset=Unit.objects.none(),
         required=False,
-        label="Unit",
-        help_text="Kosong: seluruh organisasi.",
+        label=_("Unit"),
+        help_text=_("Empty: the whole organization."),
     )
 
     class Meta(UserCreationForm.Meta):
@@ -38,7 +41,7 @@ class AccountCreationForm(UserCreationForm):  # type: ignore[type-arg]
         data = super().clean()
         unit, org = data.get("unit"), data.get("organization")
         if unit is not None and org is not None and unit.organization_id != org.pk:
-            raise forms.ValidationError("Unit bukan milik organisasi yang dipilih.")
+            raise forms.ValidationError(_("The unit does not belong to the chosen organization."))
         return data
 
 

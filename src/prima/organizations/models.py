@@ -24,9 +24,9 @@ PATH_STEP = 6  # digits per level of the materialised path
 class Organization(models.Model):
     """A tenant: a government office, a hospital, a school, a bank, a shop chain."""
 
-    name = models.CharField(_("nama"), max_length=200)
-    slug = models.SlugField(_("kode"), max_length=60, unique=True)
-    kind = models.CharField(_("jenis"), max_length=20, choices=OrganizationKind.choices)
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("code"), max_length=60, unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=OrganizationKind.choices)
     time_zone = models.CharField(
         _("time zone"),
         max_length=40,
@@ -37,8 +37,8 @@ class Organization(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        verbose_name = _("organisasi")
-        verbose_name_plural = _("organisasi")
+        verbose_name = _("organization")
+        verbose_name_plural = _("organizations")
         ordering = ["name"]
 
     def __str__(self) -> str:
@@ -81,19 +81,19 @@ class Unit(models.Model):
     parent = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children"
     )
-    name = models.CharField(_("nama"), max_length=200)
-    code = models.CharField(_("kode"), max_length=40, blank=True)
+    name = models.CharField(_("name"), max_length=200)
+    code = models.CharField(_("code"), max_length=40, blank=True)
     path = models.CharField(max_length=255, db_index=True, editable=False)
     population = models.PositiveIntegerField(
-        _("jumlah pengguna layanan per tahun"),
+        _("service users per year"),
         null=True,
         blank=True,
-        help_text=_("Untuk menghitung ukuran sampel minimum (Krejcie-Morgan)."),
+        help_text=_("To compute the minimum sample size (Krejcie-Morgan)."),
     )
 
     class Meta:
         verbose_name = _("unit")
-        verbose_name_plural = _("unit")
+        verbose_name_plural = _("units")
         ordering = ["path"]
         constraints = [
             models.UniqueConstraint(
@@ -127,12 +127,12 @@ class Service(models.Model):
         Organization, on_delete=models.CASCADE, related_name="services"
     )
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="services")
-    name = models.CharField(_("nama"), max_length=200)
-    active = models.BooleanField(_("aktif"), default=True)
+    name = models.CharField(_("name"), max_length=200)
+    active = models.BooleanField(_("active"), default=True)
 
     class Meta:
-        verbose_name = _("layanan")
-        verbose_name_plural = _("layanan")
+        verbose_name = _("service")
+        verbose_name_plural = _("services")
         ordering = ["unit__path", "name"]
 
     def __str__(self) -> str:
@@ -144,16 +144,16 @@ class StaffMember(models.Model):
 
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="staff")
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="staff")
-    name = models.CharField(_("nama"), max_length=200)
-    employee_number = models.CharField(_("NIP / nomor pegawai"), max_length=40, blank=True)
+    name = models.CharField(_("name"), max_length=200)
+    employee_number = models.CharField(_("NIP / employee number"), max_length=40, blank=True)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
     )
-    active = models.BooleanField(_("aktif"), default=True)
+    active = models.BooleanField(_("active"), default=True)
 
     class Meta:
-        verbose_name = _("petugas")
-        verbose_name_plural = _("petugas")
+        verbose_name = _("staff member")
+        verbose_name_plural = _("staff members")
         ordering = ["unit__path", "name"]
 
     def __str__(self) -> str:
@@ -169,18 +169,18 @@ class Membership(models.Model):
     organization = models.ForeignKey(
         Organization, on_delete=models.CASCADE, related_name="memberships"
     )
-    role = models.CharField(_("peran"), max_length=20, choices=Role.choices)
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
     unit = models.ForeignKey(
         Unit,
         on_delete=models.CASCADE,
         null=True,
         blank=True,
-        help_text=_("Kosong: seluruh organisasi."),
+        help_text=_("Empty: the whole organization."),
     )
 
     class Meta:
-        verbose_name = _("keanggotaan")
-        verbose_name_plural = _("keanggotaan")
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
         constraints = [
             models.UniqueConstraint(
                 fields=["user", "organization", "role", "unit"], name="membership_unique"
@@ -206,8 +206,8 @@ class ApiToken(models.Model):
     revoked = models.BooleanField(default=False)
 
     class Meta:
-        verbose_name = _("token API")
-        verbose_name_plural = _("token API")
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
 
     @staticmethod
     def hash(raw: str) -> str:
