@@ -77,9 +77,19 @@ class CalendarDay(models.Model):
 class Unit(models.Model):
     """A unit of service (e.g. Dinas -> UPT -> loket); ``path`` is ``000001.000007.``."""
 
-    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="units")
+    organization = models.ForeignKey(
+        Organization,
+        on_delete=models.CASCADE,
+        related_name="units",
+        verbose_name=_("organization"),
+    )
     parent = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children"
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("parent unit"),
     )
     name = models.CharField(_("name"), max_length=200)
     code = models.CharField(_("code"), max_length=40, blank=True)
@@ -124,9 +134,14 @@ class Service(models.Model):
     """A kind of service (*jenis layanan*) offered by a unit."""
 
     organization = models.ForeignKey(
-        Organization, on_delete=models.CASCADE, related_name="services"
+        Organization,
+        on_delete=models.CASCADE,
+        related_name="services",
+        verbose_name=_("organization"),
     )
-    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="services")
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="services", verbose_name=_("unit")
+    )
     name = models.CharField(_("name"), max_length=200)
     active = models.BooleanField(_("active"), default=True)
 
@@ -142,12 +157,23 @@ class Service(models.Model):
 class StaffMember(models.Model):
     """A person who serves customers in a unit (may or may not have a user account)."""
 
-    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="staff")
-    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="staff")
+    organization = models.ForeignKey(
+        Organization,
+        on_delete=models.CASCADE,
+        related_name="staff",
+        verbose_name=_("organization"),
+    )
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="staff", verbose_name=_("unit")
+    )
     name = models.CharField(_("name"), max_length=200)
     employee_number = models.CharField(_("NIP / employee number"), max_length=40, blank=True)
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        verbose_name=_("user account"),
     )
     active = models.BooleanField(_("active"), default=True)
 
@@ -164,10 +190,16 @@ class Membership(models.Model):
     """A user's role in an organization; ``unit`` limits it to that unit's subtree."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("user account"),
     )
     organization = models.ForeignKey(
-        Organization, on_delete=models.CASCADE, related_name="memberships"
+        Organization,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("organization"),
     )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
     unit = models.ForeignKey(
@@ -175,6 +207,7 @@ class Membership(models.Model):
         on_delete=models.CASCADE,
         null=True,
         blank=True,
+        verbose_name=_("unit"),
         help_text=_("Empty: the whole organization."),
     )
 
