@@ -9,6 +9,8 @@ from django import forms
 from django.contrib import admin
 from django.db.models import ManyToManyField, Q, QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from prima.abuse.admin import SurveyTokensAdmin
 from prima.instruments import InstrumentError
@@ -21,7 +23,9 @@ from prima.surveys.services import instrument_revise, response_include_flagged, 
 
 class InstrumentForm(forms.ModelForm):  # type: ignore[type-arg]
     definition = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 24, "cols": 100}), help_text="JSON"
+        label=_("Definition"),
+        widget=forms.Textarea(attrs={"rows": 24, "cols": 100}),
+        help_text="JSON",
     )
 
     class Meta:
@@ -41,7 +45,8 @@ class InstrumentForm(forms.ModelForm):  # type: ignore[type-arg]
             parse_instrument(data, source="definition")
         except json.JSONDecodeError as exc:
             raise forms.ValidationError(
-                f"JSON tidak valid (baris {exc.lineno}, kolom {exc.colno}): {exc.msg}"
+                _("Invalid JSON (line %(line)s, column %(column)s): %(message)s")
+                % {"line": exc.lineno, "column": exc.colno, "message": exc.msg}
             ) from None
         except InstrumentError as exc:
             raise forms.ValidationError(str(exc)) from None
@@ -138,15 +143,25 @@ class ResponseAdmin(TenantAdmin):
     def has_review_permission(self, request: HttpRequest) -> bool:
         return self._allowed(request, None)
 
-    @admin.action(description="Sertakan dalam indeks", permissions=["review"])
+    @admin.action(description=_("Include in the indices"), permissions=["review"])
     def include_in_indices(self, request: HttpRequest, queryset: QuerySet[Response]) -> None:
         n = response_include_flagged(responses=queryset, include=True)
-        self.message_user(request, f"{n} tanggapan yang ditandai kini dihitung dalam indeks.")
+        message = ngettext(
+            "%(count)s flagged response now counts in the indices.",
+            "%(count)s flagged responses now count in the indices.",
+            n,
+        )
+        self.message_user(request, message % {"count": n})
 
-    @admin.action(description="Keluarkan dari indeks", permissions=["review"])
+    @admin.action(description=_("Leave out of the indices"), permissions=["review"])
     def exclude_from_indices(self, request: HttpRequest, queryset: QuerySet[Response]) -> None:
         n = response_include_flagged(responses=queryset, include=False)
-        self.message_user(request, f"{n} tanggapan yang ditandai kini tidak dihitung.")
+        message = ngettext(
+            "%(count)s flagged response is no longer counted.",
+            "%(count)s flagged responses are no longer counted.",
+            n,
+        )
+        self.message_user(request, message % {"count": n})
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -1,6 +1,7 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class SurveysConfig(AppConfig):
     name = "prima.surveys"
-    verbose_name = "Survei"
+    verbose_name = _("Surveys")

@@ -5,9 +5,9 @@ from django.utils.translation import gettext_lazy as _
 
 
 class SurveyStatus(models.TextChoices):
-    DRAFT = "draft", _("Draf")
-    OPEN = "open", _("Dibuka")
-    CLOSED = "closed", _("Ditutup")
+    DRAFT = "draft", _("Draft")
+    OPEN = "open", _("Open")
+    CLOSED = "closed", _("Closed")
 
 
 class FormMode(models.TextChoices):
@@ -18,19 +18,19 @@ class FormMode(models.TextChoices):
 
 
 class Channel(models.TextChoices):
-    WEB = "web", _("Tautan web")
-    QR = "qr", _("Kode QR")
-    KIOSK = "kiosk", _("Kios / tablet")
+    WEB = "web", _("Web link")
+    QR = "qr", _("QR code")
+    KIOSK = "kiosk", _("Kiosk / tablet")
     API = "api", _("API")
-    PAPER = "paper", _("Kertas (impor)")
+    PAPER = "paper", _("Paper (import)")
 
 
 class ResponseFlag(models.TextChoices):
     """Why a response is suspect. Flagged responses are kept, shown to admins for review, and
     left out of every index until an admin includes them."""
 
-    HONEYPOT = "honeypot", _("Kolom jebakan bot terisi")
-    TOO_FAST = "too_fast", _("Diisi terlalu cepat")
-    RATE_IP = "rate_ip", _("Terlalu banyak kiriman dari satu alamat IP")
-    RATE_LINK = "rate_link", _("Terlalu banyak kiriman dari satu tautan")
-    DEVICE_INTERVAL = "device_interval", _("Kiriman kios terlalu rapat")
+    HONEYPOT = "honeypot", _("Bot trap field filled in")
+    TOO_FAST = "too_fast", _("Filled in too fast")
+    RATE_IP = "rate_ip", _("Too many submissions from one IP address")
+    RATE_LINK = "rate_link", _("Too many submissions from one link")
+    DEVICE_INTERVAL = "device_interval", _("Kiosk submissions too close together")

@@ -33,15 +33,20 @@ class Instrument(models.Model):
     """A questionnaire; built-in ones (``organization`` empty) are shared and read-only."""
 
     organization = models.ForeignKey(
-        Organization, on_delete=models.CASCADE, null=True, blank=True, related_name="instruments"
+        Organization,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="instruments",
+        verbose_name=_("organization"),
     )
-    key = models.SlugField(_("kode"), max_length=60)
-    title = models.CharField(_("judul"), max_length=200)
+    key = models.SlugField(_("code"), max_length=60)
+    title = models.CharField(_("title"), max_length=200)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        verbose_name = _("instrumen")
-        verbose_name_plural = _("instrumen")
+        verbose_name = _("instrument")
+        verbose_name_plural = _("instruments")
         constraints = [
             models.UniqueConstraint(fields=["organization", "key"], name="instrument_key_unique"),
             models.UniqueConstraint(
@@ -72,8 +77,8 @@ class InstrumentVersion(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        verbose_name = _("versi instrumen")
-        verbose_name_plural = _("versi instrumen")
+        verbose_name = _("instrument version")
+        verbose_name_plural = _("instrument versions")
         constraints = [
             models.UniqueConstraint(
                 fields=["instrument", "number"], name="instrument_version_unique"
@@ -111,27 +116,35 @@ class InstrumentVersion(models.Model):
 class Survey(models.Model):
     """An instrument run for some units (and optionally services) over a period."""
 
-    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="surveys")
-    code = models.CharField(_("kode publik"), max_length=16, unique=True, default=new_survey_code)
-    title = models.CharField(_("judul"), max_length=200)
+    organization = models.ForeignKey(
+        Organization,
+        on_delete=models.CASCADE,
+        related_name="surveys",
+        verbose_name=_("organization"),
+    )
+    code = models.CharField(_("public code"), max_length=16, unique=True, default=new_survey_code)
+    title = models.CharField(_("title"), max_length=200)
     instrument_version = models.ForeignKey(
-        InstrumentVersion, on_delete=models.PROTECT, related_name="surveys"
+        InstrumentVersion,
+        on_delete=models.PROTECT,
+        related_name="surveys",
+        verbose_name=_("instrument version"),
     )
-    units = models.ManyToManyField(Unit, related_name="surveys", verbose_name=_("unit"))
+    units = models.ManyToManyField(Unit, related_name="surveys", verbose_name=_("units"))
     services = models.ManyToManyField(
-        Service, blank=True, related_name="surveys", verbose_name=_("layanan")
+        Service, blank=True, related_name="surveys", verbose_name=_("services")
     )
-    channels = models.JSONField(_("kanal"), default=list)
+    channels = models.JSONField(_("channels"), default=list)
     status = models.CharField(
         _("status"), max_length=10, choices=SurveyStatus.choices, default=SurveyStatus.OPEN
     )
-    starts_on = models.DateField(_("mulai"), null=True, blank=True)
-    ends_on = models.DateField(_("selesai"), null=True, blank=True)
-    ask_profile = models.BooleanField(_("tanyakan profil responden"), default=True)
+    starts_on = models.DateField(_("starts on"), null=True, blank=True)
+    ends_on = models.DateField(_("ends on"), null=True, blank=True)
+    ask_profile = models.BooleanField(_("ask for the respondent profile"), default=True)
     requires_token = models.BooleanField(
-        _("wajib token sekali pakai"),
+        _("single-use token required"),
         default=False,
-        help_text=_("Setiap tanggapan memerlukan token dari tiket antrean atau struk."),
+        help_text=_("Every response needs a token from a queue ticket or a receipt."),
     )
     form_mode = models.CharField(
         _("form layout"),
@@ -143,8 +156,8 @@ class Survey(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        verbose_name = _("survei")
-        verbose_name_plural = _("survei")
+        verbose_name = _("survey")
+        verbose_name_plural = _("surveys")
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
@@ -163,40 +176,65 @@ class Response(models.Model):
     """One respondent's answers, stored once per ``(survey, submission_id)``."""
 
     organization = models.ForeignKey(
-        Organization, on_delete=models.CASCADE, related_name="responses"
+        Organization,
+        on_delete=models.CASCADE,
+        related_name="responses",
+        verbose_name=_("organization"),
     )
-    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="responses")
+    survey = models.ForeignKey(
+        Survey, on_delete=models.CASCADE, related_name="responses", verbose_name=_("survey")
+    )
     instrument_version = models.ForeignKey(
-        InstrumentVersion, on_delete=models.PROTECT, related_name="responses"
+        InstrumentVersion,
+        on_delete=models.PROTECT,
+        related_name="responses",
+        verbose_name=_("instrument version"),
     )
-    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="responses")
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="responses", verbose_name=_("unit")
+    )
     service = models.ForeignKey(
-        Service, on_delete=models.PROTECT, null=True, blank=True, related_name="responses"
+        Service,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="responses",
+        verbose_name=_("service"),
     )
     staff = models.ForeignKey(
-        StaffMember, on_delete=models.PROTECT, null=True, blank=True, related_name="responses"
+        StaffMember,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="responses",
+        verbose_name=_("staff member"),
     )
-    channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.WEB)
-    submitted_at = models.DateTimeField(default=timezone.now)
-    submission_id = models.UUIDField()
-    answers = models.JSONField()
-    profile = models.JSONField(default=dict, blank=True)
-    suggestion = models.TextField(blank=True)
-    contact = models.JSONField(default=dict, blank=True)
+    channel = models.CharField(
+        _("channel"), max_length=10, choices=Channel.choices, default=Channel.WEB
+    )
+    submitted_at = models.DateTimeField(_("submitted at"), default=timezone.now)
+    submission_id = models.UUIDField(_("submission ID"))
+    answers = models.JSONField(_("answers"))
+    profile = models.JSONField(_("respondent profile"), default=dict, blank=True)
+    suggestion = models.TextField(_("suggestion"), blank=True)
+    contact = models.JSONField(_("contact"), default=dict, blank=True)
     device = models.ForeignKey(
         "collection.KioskDevice",
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="responses",
+        verbose_name=_("kiosk device"),
     )
-    duration_ms = models.PositiveIntegerField(null=True, blank=True)
-    flag = models.CharField(max_length=20, choices=ResponseFlag.choices, blank=True, default="")
-    flag_detail = models.CharField(max_length=300, blank=True, default="")
+    duration_ms = models.PositiveIntegerField(_("duration (milliseconds)"), null=True, blank=True)
+    flag = models.CharField(
+        _("flag"), max_length=20, choices=ResponseFlag.choices, blank=True, default=""
+    )
+    flag_detail = models.CharField(_("flag detail"), max_length=300, blank=True, default="")
     flag_included = models.BooleanField(
-        _("disertakan setelah ditinjau"),
+        _("included after review"),
         default=False,
-        help_text=_("Tanggapan yang ditandai hanya dihitung jika admin menyertakannya."),
+        help_text=_("A flagged response counts only when an admin includes it."),
     )
 
     rolled = models.BooleanField(default=False, editable=False)
@@ -211,8 +249,8 @@ class Response(models.Model):
     """The responses whose contribution to the rollups must still be added or taken out."""
 
     class Meta:
-        verbose_name = _("tanggapan")
-        verbose_name_plural = _("tanggapan")
+        verbose_name = _("response")
+        verbose_name_plural = _("responses")
         constraints = [
             models.UniqueConstraint(
                 fields=["survey", "submission_id"], name="response_submission_unique"
