@@ -12,8 +12,10 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone
+from django.utils.functional import lazy
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET
 
 from prima.abuse.models import ResponseToken
@@ -26,13 +28,17 @@ TOKENS_PER_ACTION = 100
 TOKENS_PER_PAGE = 1000  # the printable page; the CSV carries every token
 
 
+def _create_tokens_label() -> str:
+    return gettext("Create %(count)s tokens") % {"count": TOKENS_PER_ACTION}
+
+
 class SurveyTokensAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     """Mixed into the survey admin (:class:`prima.surveys.admin.SurveyAdmin`), whose URLs and
     scoped queryset it uses: ``/manage/surveys/survey/<id>/tokens/`` and ``tokens.csv``."""
 
     actions = ["create_tokens"]
 
-    @admin.action(description=f"Buat {TOKENS_PER_ACTION} token", permissions=["change"])
+    @admin.action(description=lazy(_create_tokens_label, str)(), permissions=["change"])
     def create_tokens(self, request: HttpRequest, queryset: QuerySet[Survey]) -> None:
         for survey in queryset:  # the admin's own surveys (get_queryset is scoped)
             tokens_create(survey=survey, count=TOKENS_PER_ACTION)
@@ -40,12 +46,15 @@ class SurveyTokensAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
             self.message_user(
                 request,
                 format_html(
-                    '{} token sekali pakai dibuat untuk "{}": <a href="{}">cetak tiket</a> · '
-                    '<a href="{}">unduh CSV</a>',
-                    TOKENS_PER_ACTION,
-                    survey.title,
-                    page,
-                    reverse("manage:surveys_survey_tokens_csv", args=[survey.pk]),
+                    gettext(
+                        '{count} single-use tokens created for "{title}": '
+                        '<a href="{tickets}">print the tickets</a> · '
+                        '<a href="{csv}">download the CSV</a>'
+                    ),
+                    count=TOKENS_PER_ACTION,
+                    title=survey.title,
+                    tickets=page,
+                    csv=reverse("manage:surveys_survey_tokens_csv", args=[survey.pk]),
                 ),
             )
 

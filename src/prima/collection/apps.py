@@ -1,6 +1,7 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class CollectionConfig(AppConfig):
     name = "prima.collection"
-    verbose_name = "Pengumpulan tanggapan"
+    verbose_name = _("Response collection")
