@@ -26,7 +26,10 @@ IKM_MUTU_B = Decimal("76.61")  # skm.md: the lowest converted IKM of mutu B (201
 
 class AlertRule(models.Model):
     organization = models.ForeignKey(
-        Organization, on_delete=models.CASCADE, related_name="alert_rules"
+        Organization,
+        on_delete=models.CASCADE,
+        related_name="alert_rules",
+        verbose_name=_("organization"),
     )
     survey = models.ForeignKey(
         Survey,
@@ -124,7 +127,12 @@ class AlertKind(models.TextChoices):
 
 
 class Alert(models.Model):
-    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="alerts")
+    organization = models.ForeignKey(
+        Organization,
+        on_delete=models.CASCADE,
+        related_name="alerts",
+        verbose_name=_("organization"),
+    )
     survey = models.ForeignKey(
         Survey, on_delete=models.CASCADE, related_name="alerts", verbose_name=_("survey")
     )
@@ -144,7 +152,7 @@ class Alert(models.Model):
     previous_period = models.CharField(_("previous period"), max_length=10, blank=True)
     previous_value = models.FloatField(_("previous value"), null=True, blank=True)
     responses = models.PositiveIntegerField(_("respondents"), default=0)
-    detail = models.JSONField(default=dict, blank=True)
+    detail = models.JSONField(_("detail"), default=dict, blank=True)
     message = models.TextField(_("message"), blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 

@@ -9,6 +9,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
 from prima.insights.models import FollowUpAction, PublishedResult, element_choices
 from prima.insights.public_views import embed_urls
@@ -58,9 +59,9 @@ def _element_field(surveys: list[Survey], current: str | None) -> forms.ChoiceFi
     if current and current not in seen:
         seen[current] = current
     return forms.ChoiceField(
-        label="Unsur",
+        label=_("Element"),
         choices=[("", "---------"), *((c, f"{n} ({c})") for c, n in seen.items())],
-        help_text="Unsur yang ditindaklanjuti; mulailah dari unsur dengan NRR terendah.",
+        help_text=_("The element followed up; start with the element with the lowest NRR."),
     )
 
 
@@ -127,14 +128,14 @@ class PublishedResultAdmin(TenantAdmin):
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)
         if db_field.name == "survey" and field is not None:  # SKM surveys of the admin's orgs
             field.queryset = Survey.objects.filter(pk__in=[s.pk for s in ikm_surveys(request)])
-            field.help_text = (
-                "Hasil periode ini (IKM per unit dan jenis layanan, mutu, rencana tindak lanjut) "
-                "tampil di halaman publik. Penanggung jawab rencana tindak lanjut ikut tampil: "
-                "tulis jabatan, bukan nama orang."
+            field.help_text = _(
+                "This period's results (IKM per unit and service, mutu, follow-up plan) show on "
+                "the public page. Those responsible in the follow-up plan show too: write a "
+                "position, not a person's name."
             )
         return field
 
-    @admin.display(description="Halaman publik")
+    @admin.display(description=_("Public page"))
     def public_page(self, obj: PublishedResult) -> str:
         url = reverse("public_results:page", args=[obj.organization.slug])
         return format_html('<a href="{}">{}</a>', url, url)

@@ -20,9 +20,9 @@ from prima.surveys.models import Survey
 
 
 class FollowUpStatus(models.TextChoices):
-    PLANNED = "planned", _("Direncanakan")
-    IN_PROGRESS = "in_progress", _("Sedang berjalan")
-    DONE = "done", _("Selesai")
+    PLANNED = "planned", _("Planned")
+    IN_PROGRESS = "in_progress", _("In progress")
+    DONE = "done", _("Done")
 
 
 def element_choices(survey: Survey) -> list[tuple[str, str]]:
@@ -43,19 +43,19 @@ def element_choices(survey: Survey) -> list[tuple[str, str]]:
     return out
 
 
-def skm_period_errors(obj: Any, not_skm: str) -> dict[str, str]:
+def skm_period_errors(obj: Any, not_skm: Any) -> dict[str, Any]:
     """The checks a row about an SKM survey's period shares (a follow-up plan line, a
     publication): the period normalised to its label, the survey of the same organization and
     with an IKM instrument (``not_skm`` otherwise)."""
-    errors: dict[str, str] = {}
+    errors: dict[str, Any] = {}
     try:
         obj.period = parse_period(obj.period or "").label
     except ValueError:
-        errors["period"] = "Periode tidak valid: tulis 2026, 2026-S1, 2026-Q3 atau 2026-07."
+        errors["period"] = _("Invalid period: write 2026, 2026-S1, 2026-Q3 or 2026-07.")
     survey = obj.survey if obj.survey_id else None
     if survey is not None and obj.organization_id is not None:
         if survey.organization_id != obj.organization_id:
-            errors["survey"] = "Survei harus dari organisasi yang sama."
+            errors["survey"] = _("The survey must belong to the same organization.")
         elif survey.instrument_version.parsed.kind != "ikm":
             errors["survey"] = not_skm
     return errors
@@ -65,10 +65,13 @@ class FollowUpAction(models.Model):
     """One line of a follow-up plan: an unsur's problem, the action, who and by when."""
 
     organization = models.ForeignKey(
-        Organization, on_delete=models.CASCADE, related_name="follow_up_actions"
+        Organization,
+        on_delete=models.CASCADE,
+        related_name="follow_up_actions",
+        verbose_name=_("organization"),
     )
     survey = models.ForeignKey(
-        Survey, on_delete=models.CASCADE, related_name="follow_up_actions", verbose_name=_("survei")
+        Survey, on_delete=models.CASCADE, related_name="follow_up_actions", verbose_name=_("survey")
     )
     unit = models.ForeignKey(
         Unit,
@@ -77,20 +80,22 @@ class FollowUpAction(models.Model):
         blank=True,
         related_name="follow_up_actions",
         verbose_name=_("unit"),
-        help_text=_("Kosong: seluruh organisasi."),
+        help_text=_("Empty: the whole organization."),
     )
     period = models.CharField(
-        _("periode"),
+        _("period"),
         max_length=10,
-        help_text=_("Seperti di laporan: 2026, 2026-S1, 2026-Q3 atau 2026-07."),
+        help_text=_("As in the report: 2026, 2026-S1, 2026-Q3 or 2026-07."),
     )
     element = models.CharField(
-        _("unsur"), max_length=60, help_text=_("Kode unsur, mis. waktu, prosedur, pengaduan.")
+        _("element"),
+        max_length=60,
+        help_text=_("The element's code, e.g. waktu, prosedur, pengaduan."),
     )
-    problem = models.TextField(_("permasalahan"))
-    action = models.TextField(_("rencana tindak lanjut"))
-    owner = models.CharField(_("penanggung jawab"), max_length=200)
-    deadline = models.DateField(_("batas waktu"))
+    problem = models.TextField(_("problem"))
+    action = models.TextField(_("follow-up action"))
+    owner = models.CharField(_("responsible"), max_length=200)
+    deadline = models.DateField(_("deadline"))
     status = models.CharField(
         _("status"), max_length=12, choices=FollowUpStatus.choices, default=FollowUpStatus.PLANNED
     )
@@ -98,8 +103,8 @@ class FollowUpAction(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        verbose_name = _("rencana tindak lanjut")
-        verbose_name_plural = _("rencana tindak lanjut")
+        verbose_name = _("follow-up action")
+        verbose_name_plural = _("follow-up actions")
         ordering = ["survey", "period", "unit", "deadline", "pk"]
         indexes = [
             models.Index(fields=["survey", "period", "unit"], name="followup_report"),
@@ -109,7 +114,7 @@ class FollowUpAction(models.Model):
         return f"{self.period} · {self.element} · {self.action[:60]}"
 
     def clean(self) -> None:
-        errors = skm_period_errors(self, "Rencana tindak lanjut hanya untuk survei SKM (IKM).")
+        errors = skm_period_errors(self, _("A follow-up plan is only for SKM (IKM) surveys."))
         survey = self.survey if self.survey_id else None
         choices = (
             dict(element_choices(survey))
@@ -118,13 +123,15 @@ class FollowUpAction(models.Model):
         )
         if choices is not None and self.element not in choices:
             codes = ", ".join(choices)
-            errors["element"] = f"Unsur tidak dikenal untuk survei ini; pilih salah satu: {codes}."
+            errors["element"] = _(
+                "The element is not one of this survey's; choose one of: %(codes)s."
+            ) % {"codes": codes}
         if (
             self.unit_id is not None
             and self.organization_id is not None
             and self.unit.organization_id != self.organization_id
         ):
-            errors["unit"] = "Unit harus dari organisasi yang sama."
+            errors["unit"] = _("The unit must belong to the same organization.")
         if errors:
             raise ValidationError(errors)
 
@@ -201,35 +208,38 @@ class PublishedResult(models.Model):
     """
 
     organization = models.ForeignKey(
-        Organization, on_delete=models.CASCADE, related_name="published_results"
+        Organization,
+        on_delete=models.CASCADE,
+        related_name="published_results",
+        verbose_name=_("organization"),
     )
     survey = models.ForeignKey(
-        Survey, on_delete=models.CASCADE, related_name="published_results", verbose_name=_("survei")
+        Survey, on_delete=models.CASCADE, related_name="published_results", verbose_name=_("survey")
     )
     period = models.CharField(
-        _("periode"),
+        _("period"),
         max_length=10,
-        help_text=_("Seperti di laporan: 2026, 2026-S1, 2026-Q3 atau 2026-07."),
+        help_text=_("As in the report: 2026, 2026-S1, 2026-Q3 or 2026-07."),
     )
-    published_at = models.DateTimeField(_("diterbitkan pada"))
+    published_at = models.DateTimeField(_("published at"))
     published_by = models.ForeignKey(
         "auth.User",
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="+",
-        verbose_name=_("diterbitkan oleh"),
+        verbose_name=_("published by"),
     )
     note = models.TextField(
-        _("catatan untuk publik"),
+        _("note for the public"),
         blank=True,
         max_length=2000,
-        help_text=_("Tampil di halaman hasil publik. Jangan menulis data pribadi."),
+        help_text=_("Shown on the public results page. Do not write personal data."),
     )
 
     class Meta:
-        verbose_name = _("hasil terbit")
-        verbose_name_plural = _("hasil terbit")
+        verbose_name = _("published result")
+        verbose_name_plural = _("published results")
         ordering = ["organization", "survey", "-period"]
         constraints = [
             models.UniqueConstraint(fields=["survey", "period"], name="published_result_unique")
@@ -239,6 +249,8 @@ class PublishedResult(models.Model):
         return f"{self.survey} · {self.period}"
 
     def clean(self) -> None:
-        errors = skm_period_errors(self, "Hanya hasil survei SKM (IKM) yang dapat diterbitkan.")
+        errors = skm_period_errors(
+            self, _("Only the results of SKM (IKM) surveys can be published.")
+        )
         if errors:
             raise ValidationError(errors)

@@ -31,6 +31,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from prima.insights.models import FollowUpAction, FollowUpStatus, PublishedResult
 from prima.insights.periods import Period, parse_period
@@ -47,7 +48,8 @@ CACHE_SECONDS = 60
 
 
 class PublicationError(ValueError):
-    """A publication that cannot be made; ``messages`` in Bahasa Indonesia, per field."""
+    """A publication that cannot be made; ``messages`` per field, in the active language
+    (Bahasa Indonesia unless a request chose English)."""
 
     def __init__(self, messages: dict[str, list[str]]) -> None:
         self.messages = messages
@@ -94,7 +96,9 @@ def result_publish(
                 return existing
         except IntegrityError:  # published at the same moment by someone else: update theirs
             continue
-    raise PublicationError({"period": ["Periode ini sedang diterbitkan; coba lagi."]})
+    raise PublicationError(
+        {"period": [gettext("This period is being published right now; try again.")]}
+    )
 
 
 def result_unpublish(*, survey: Survey, period: str) -> bool:
