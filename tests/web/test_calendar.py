@@ -7,6 +7,7 @@ Menteri; tests/test_workdays.py) and the counting rule of shared/domain/complain
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, date, datetime
 
 import pytest
@@ -168,3 +169,227 @@ def test_other_time_zones_are_refused(typed: str) -> None:
         cal.organization_set_time_zone(org, typed)
     org.refresh_from_db()
     assert org.time_zone == "Asia/Makassar"
+
+
+# --- the API (admins only; other members 403, outsiders 404) -------------------------------------
+
+JSON = "application/json"
+
+
+def put_day(client, slug: str, day: str, body: object):
+    return client.put(f"/api/v1/organizations/{slug}/calendar/{day}", body, content_type=JSON)
+
+
+@pytest.mark.django_db
+def test_admin_closes_opens_and_resets_days(world) -> None:
+    alice = world.api("alice")
+    r = put_day(alice, "alpha", "2026-04-08", {"working": False, "name": "HUT Kota Alpha"})
+    assert r.status_code == 200, r.content
+    assert r.json() == {
+        "date": "2026-04-08",
+        "working": False,
+        "name": "HUT Kota Alpha",
+        "source": "closed",
+    }
+    r = put_day(alice, "alpha", "2026-05-01", {"working": True})
+    assert r.status_code == 200
+    assert r.json()["source"] == "opened"
+    days = dict(CalendarDay.objects.filter(organization=world.alpha).values_list("date", "working"))
+    assert days == {date(2026, 4, 8): False, date(2026, 5, 1): True}
+    # Dinas Alpha is a government office: received Tue 7 Apr, 3 working days:
+    # (8 closed) 9, 10, 13 Apr
+    assert cal.due_date(world.alpha, utc(2026, 4, 7, 3), 3) == date(2026, 4, 13)
+    # the same day again: replaced, still one row
+    r = put_day(alice, "alpha", "2026-04-08", {"working": True, "name": "Pelayanan"})
+    assert r.json()["source"] == "opened"
+    assert CalendarDay.objects.filter(organization=world.alpha).count() == 2
+    r = alice.delete("/api/v1/organizations/alpha/calendar/2026-04-08")
+    assert r.status_code == 204
+    assert r.content == b""
+    r = alice.delete("/api/v1/organizations/alpha/calendar/2026-04-08")
+    assert r.status_code == 204  # already the default: still 204
+    assert list(
+        CalendarDay.objects.filter(organization=world.alpha).values_list("date", flat=True)
+    ) == [date(2026, 5, 1)]
+    # by id as well as by slug
+    r = put_day(alice, str(world.alpha.pk), "2026-06-02", {"working": False})
+    assert r.status_code == 200
+
+
+@pytest.mark.django_db
+def test_calendar_listing_of_a_year(world) -> None:
+    alice = world.api("alice")
+    put_day(alice, "alpha", "2026-04-08", {"working": False, "name": "HUT Kota Alpha"})
+    put_day(alice, "alpha", "2026-04-11", {"working": True, "name": "Sabtu pelayanan"})
+    put_day(alice, "alpha", "2026-05-01", {"working": True})
+    r = alice.get("/api/v1/organizations/alpha/calendar?year=2026")
+    assert r.status_code == 200, r.content
+    body = r.json()
+    assert body["year"] == 2026
+    assert body["government"] is True
+    assert body["time_zone"] == "Asia/Jakarta"
+    days = {d["date"]: d for d in body["days"]}
+    assert days["2026-03-19"] == {
+        "date": "2026-03-19",
+        "working": False,
+        "name": "Hari Suci Nyepi",
+        "source": "holiday",
+    }
+    assert days["2026-12-24"]["source"] == "cuti_bersama"
+    assert days["2026-04-08"] == {
+        "date": "2026-04-08",
+        "working": False,
+        "name": "HUT Kota Alpha",
+        "source": "closed",
+    }
+    assert days["2026-04-11"]["source"] == "opened"
+    assert days["2026-04-11"]["name"] == "Sabtu pelayanan"
+    # an opened holiday without a name of its own keeps the holiday's
+    assert days["2026-05-01"] == {
+        "date": "2026-05-01",
+        "working": True,
+        "name": "Hari Buruh Internasional",
+        "source": "opened",
+    }
+    assert "2026-03-21" not in days  # Idul Fitri on a Saturday: no weekday lost
+    # 13 weekday national holidays + 8 cuti bersama, 1 closed, 1 opened Saturday, and Labour
+    # Day (a weekday holiday) now opened
+    assert len(body["days"]) == 13 + 8 + 1 + 1
+    assert [d["date"] for d in body["days"]] == sorted(days)
+    # in English
+    r = alice.get("/api/v1/organizations/alpha/calendar?year=2026&lang=en")
+    names = {d["date"]: d["name"] for d in r.json()["days"]}
+    assert names["2026-03-19"] == "Day of Silence"
+    # a commercial organization: no cuti bersama
+    r = world.api("charlie").get("/api/v1/organizations/beta/calendar?year=2026")
+    assert r.status_code == 200
+    assert r.json()["government"] is False
+    assert {d["source"] for d in r.json()["days"]} == {"holiday"}
+    assert len(r.json()["days"]) == 13
+
+
+@pytest.mark.django_db
+def test_calendar_listing_defaults_to_this_year(world) -> None:
+    r = world.api("alice").get("/api/v1/organizations/alpha/calendar")
+    assert r.status_code == 200
+    assert r.json()["year"] == cal.local_date(world.alpha, datetime.now(UTC)).year
+
+
+@pytest.mark.django_db
+def test_admin_sets_the_time_zone(world) -> None:
+    alice = world.api("alice")
+    r = alice.patch("/api/v1/organizations/alpha", {"time_zone": "WITA"}, content_type=JSON)
+    assert r.status_code == 200, r.content
+    assert r.json()["time_zone"] == "Asia/Makassar"
+    world.alpha.refresh_from_db()
+    assert world.alpha.time_zone == "Asia/Makassar"
+    r = alice.patch(
+        "/api/v1/organizations/alpha", {"time_zone": "Asia/Jayapura"}, content_type=JSON
+    )
+    assert r.json()["time_zone"] == "Asia/Jayapura"
+    # nothing to change: the organization as it is
+    r = alice.patch("/api/v1/organizations/alpha", {}, content_type=JSON)
+    assert r.status_code == 200
+    assert r.json()["time_zone"] == "Asia/Jayapura"
+    # empty: back to the installation's zone
+    r = alice.patch("/api/v1/organizations/alpha", {"time_zone": ""}, content_type=JSON)
+    assert r.json()["time_zone"] == "Asia/Jakarta"
+    world.alpha.refresh_from_db()
+    assert world.alpha.time_zone == ""
+    listed = {o["slug"]: o for o in alice.get("/api/v1/organizations").json()}
+    assert listed["alpha"]["time_zone"] == "Asia/Jakarta"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("zone", ["Europe/Berlin", "UTC", "WITT", "Asia/Jakarta\x00", 7, "x" * 41])
+def test_a_bad_time_zone_is_a_422_naming_it(world, zone) -> None:
+    r = world.api("alice").patch(
+        "/api/v1/organizations/alpha", {"time_zone": zone}, content_type=JSON
+    )
+    assert r.status_code == 422, r.content
+    assert set(r.json()["errors"]) == {"time_zone"}
+    world.alpha.refresh_from_db()
+    assert world.alpha.time_zone == ""
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "day", ["2026-02-30", "2026-13-01", "20260408", "2026-4-8", "hari-ini", "2026-04-08T00:00"]
+)
+def test_a_bad_date_is_a_422_naming_it(world, day) -> None:
+    alice = world.api("alice")
+    r = put_day(alice, "alpha", day, {"working": False})
+    assert r.status_code == 422, (day, r.content)
+    assert set(r.json()["errors"]) == {"date"}
+    r = alice.delete(f"/api/v1/organizations/alpha/calendar/{day}")
+    assert r.status_code == 422
+    assert set(r.json()["errors"]) == {"date"}
+    assert not CalendarDay.objects.exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({}, "working"),
+        ({"working": "no"}, "working"),
+        ({"working": 0}, "working"),
+        ({"working": False, "name": "x" * 201}, "name"),
+        ({"working": False, "name": "HUT\x00"}, "name"),
+        ({"working": False, "name": "HUT \ud800"}, "name"),
+        ({"working": False, "name": 5}, "name"),
+    ],
+)
+def test_a_bad_body_is_a_422_naming_the_field(world, body, field) -> None:
+    r = world.api("alice").put(
+        "/api/v1/organizations/alpha/calendar/2026-04-08",
+        json.dumps(body),
+        content_type=JSON,
+    )
+    assert r.status_code == 422, r.content
+    assert set(r.json()["errors"]) == {field}
+    assert not CalendarDay.objects.exists()
+
+
+@pytest.mark.django_db
+def test_year_out_of_range_is_a_422_naming_it(world) -> None:
+    for year in ("1800", "abc", "99999"):
+        r = world.api("alice").get(f"/api/v1/organizations/alpha/calendar?year={year}")
+        assert r.status_code == 422
+        assert set(r.json()["errors"]) == {"year"}
+
+
+@pytest.mark.django_db
+def test_only_the_organizations_admins(world) -> None:
+    """Other members of Dinas Alpha: 403 (they know the organization); other tenants, users
+    without a membership: 404; no token: 401. Nothing changes."""
+    CalendarDay.objects.create(organization=world.alpha, date=date(2026, 4, 8), working=False)
+    before = list(CalendarDay.objects.values_list("organization", "date", "working", "name"))
+    for name, status in (
+        ("victor", 403),
+        ("bob", 403),
+        ("charlie", 404),
+        ("mallory", 404),
+        (None, 401),
+    ):
+        client = world.api(name)
+        requests = [
+            client.get("/api/v1/organizations/alpha/calendar?year=2026"),
+            put_day(client, "alpha", "2026-04-09", {"working": False, "name": "X"}),
+            put_day(client, "alpha", "2026-04-08", {"working": True}),
+            client.delete("/api/v1/organizations/alpha/calendar/2026-04-08"),
+            client.patch("/api/v1/organizations/alpha", {"time_zone": "WIT"}, content_type=JSON),
+        ]
+        for r in requests:
+            assert r.status_code == status, (name, r.request["REQUEST_METHOD"], r.content)
+            assert r.json()["detail"]
+            assert "Nyepi" not in r.content.decode()
+    assert (
+        list(CalendarDay.objects.values_list("organization", "date", "working", "name")) == before
+    )
+    world.alpha.refresh_from_db()
+    assert world.alpha.time_zone == ""
+    # charlie, admin of Bank Beta, changes his own organization only
+    r = put_day(world.api("charlie"), "beta", "2026-04-09", {"working": False})
+    assert r.status_code == 200
+    assert not CalendarDay.objects.filter(organization=world.alpha, date=date(2026, 4, 9)).exists()

@@ -1,20 +1,30 @@
-"""Back-office API for organizations, units, services and staff (token-authenticated)."""
+"""Back-office API for organizations, units, services and staff (token-authenticated), and an
+organization's calendar of working days and its time zone (its admins only)."""
 
 from __future__ import annotations
 
+import datetime as dt
+import re
+from typing import Literal
+
 from django.http import HttpRequest
-from ninja import Field, Router, Schema, Status
+from django.utils import timezone
+from django.utils.translation import get_language
+from ninja import Field, Path, Query, Router, Schema, Status
 from ninja.errors import HttpError
+from pydantic import StrictBool
 
 from prima.config.schemas import NO_NUL, ErrorOut, FieldError
-from prima.organizations import services
+from prima.organizations import calendar, services
 from prima.organizations.access import (
     is_admin,
     organization_for,
     organizations_of,
     units_visible_to,
 )
-from prima.organizations.models import Service, StaffMember, Unit
+from prima.organizations.choices import OrganizationKind
+from prima.organizations.models import CalendarDay, Organization, Service, StaffMember, Unit
+from prima.storable_text import unstorable_character
 
 router = Router(tags=["organizations"])
 
@@ -30,6 +40,9 @@ class OrganizationOut(Schema):
     slug: str
     name: str
     kind: str
+    time_zone: str = Field(
+        description="IANA name of the organization's time zone (its own, else the installation's)"
+    )
 
 
 class UnitOut(Schema):
@@ -60,6 +73,10 @@ class StaffOut(Schema):
     unit: int
 
 
+def _organization_out(o: Organization) -> OrganizationOut:
+    return OrganizationOut(id=o.pk, slug=o.slug, name=o.name, kind=o.kind, time_zone=o.zone_name)
+
+
 def _unit_out(u: Unit) -> UnitOut:
     return UnitOut(
         id=u.pk,
@@ -73,10 +90,7 @@ def _unit_out(u: Unit) -> UnitOut:
 
 @router.get("/organizations", response={200: list[OrganizationOut], 401: ErrorOut}, auth=_auth())
 def organization_list(request: HttpRequest) -> list[OrganizationOut]:
-    return [
-        OrganizationOut(id=o.pk, slug=o.slug, name=o.name, kind=o.kind)
-        for o in organizations_of(request.user)
-    ]
+    return [_organization_out(o) for o in organizations_of(request.user)]
 
 
 @router.get(
@@ -150,3 +164,167 @@ def staff_list(request: HttpRequest, slug: str) -> list[StaffOut]:
         StaffOut(id=s.pk, name=s.name, unit=s.unit_id)
         for s in StaffMember.objects.filter(unit__in=units)
     ]
+
+
+# -- the organization's time zone and calendar (admins only) -------------------------------------
+
+
+class OrganizationPatch(Schema):
+    time_zone: str | None = Field(
+        None,
+        max_length=40,
+        pattern=NO_NUL,
+        description="WIB, WITA or WIT, or Asia/Jakarta, Asia/Makassar, Asia/Jayapura; "
+        "empty: the installation's time zone (PRIMA_TIME_ZONE)",
+    )
+
+
+class CalendarDayIn(Schema):
+    working: StrictBool = Field(
+        description="false closes the day (a local holiday, an office closure), true opens it "
+        "(a holiday or a weekend day the organization works)"
+    )
+    name: str = Field("", max_length=200, pattern=NO_NUL)
+
+
+class CalendarDayOut(Schema):
+    date: dt.date
+    working: bool
+    name: str
+    source: Literal["holiday", "cuti_bersama", "closed", "opened"] = Field(
+        description="holiday: a national public holiday; cuti_bersama: a joint leave day "
+        "(government organizations); closed / opened: set by an admin"
+    )
+
+
+class CalendarOut(Schema):
+    year: int
+    time_zone: str
+    government: bool = Field(description="whether the cuti bersama are days off")
+    days: list[CalendarDayOut] = Field(
+        description="every weekday that is not a working day and every day an admin closed "
+        "or opened, by date"
+    )
+
+
+ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+DAY_PARAM = Path(..., pattern=ISO_DATE.pattern, description="the day, YYYY-MM-DD")
+
+
+def _admin_organization(request: HttpRequest, slug: str) -> Organization:
+    """The organization for its organization-wide admin; 404 outside it, 403 for its other
+    members (as for adding a unit)."""
+    org = organization_for(request.user, slug)
+    if not is_admin(request.user, org):
+        raise HttpError(403, "only an organization admin may change its calendar and time zone")
+    return org
+
+
+def _parse_date(value: str) -> dt.date:
+    try:
+        if ISO_DATE.match(value):
+            return dt.date.fromisoformat(value)
+    except ValueError:
+        pass
+    raise FieldError(422, "date", "a date YYYY-MM-DD")
+
+
+def _calendar_out(org: Organization, year: int) -> CalendarOut:
+    work = calendar.calendar_for(org)
+    admin_names = {
+        d: n
+        for d, n in CalendarDay.objects.filter(organization=org, date__year=year).values_list(
+            "date", "name"
+        )
+        if n
+    }
+    lang = "en" if (get_language() or "").startswith("en") else "id"
+    days = [
+        CalendarDayOut(
+            date=e.date,
+            working=e.working,
+            name=admin_names.get(e.date) or e.name,
+            source=e.source,
+        )
+        for e in work.entries(year, lang)
+    ]
+    return CalendarOut(
+        year=year,
+        time_zone=org.zone_name,
+        government=org.kind == OrganizationKind.GOVERNMENT,
+        days=days,
+    )
+
+
+@router.patch(
+    "/organizations/{slug}",
+    response={200: OrganizationOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    auth=_auth(),
+)
+def organization_update(
+    request: HttpRequest, slug: str, payload: OrganizationPatch
+) -> OrganizationOut:
+    """Change the organization's time zone (due dates of cases received later follow it)."""
+    org = _admin_organization(request, slug)
+    if payload.time_zone is not None:
+        try:
+            calendar.organization_set_time_zone(org, payload.time_zone)
+        except ValueError as exc:
+            raise FieldError(422, "time_zone", str(exc)) from None
+    return _organization_out(org)
+
+
+@router.get(
+    "/organizations/{slug}/calendar",
+    response={200: CalendarOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    auth=_auth(),
+)
+def calendar_list(
+    request: HttpRequest,
+    slug: str,
+    year: int | None = Query(
+        None, ge=1900, le=2200, description="default: this year in the organization's zone"
+    ),
+) -> CalendarOut:
+    """The year's days off on weekdays (national holidays, cuti bersama for a government
+    organization, days an admin closed) and the days an admin opened, with their names in the
+    request's language (``?lang=en``)."""
+    org = _admin_organization(request, slug)
+    if year is None:
+        year = calendar.local_date(org, timezone.now()).year
+    return _calendar_out(org, year)
+
+
+@router.put(
+    "/organizations/{slug}/calendar/{date}",
+    response={200: CalendarDayOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    auth=_auth(),
+)
+def calendar_day_put(
+    request: HttpRequest, slug: str, payload: CalendarDayIn, date: str = DAY_PARAM
+) -> CalendarDayOut:
+    """Close (``working: false``, with a name such as "HUT Kota") or open (``working: true``) a
+    day for the organization; cases received earlier keep their due dates."""
+    org = _admin_organization(request, slug)
+    day = _parse_date(date)
+    if unstorable_character(payload.name):
+        raise FieldError(422, "name", "contains a character that cannot be stored")
+    row = calendar.calendar_day_set(org, day, working=payload.working, name=payload.name.strip())
+    return CalendarDayOut(
+        date=row.date,
+        working=row.working,
+        name=row.name,
+        source="opened" if row.working else "closed",
+    )
+
+
+@router.delete(
+    "/organizations/{slug}/calendar/{date}",
+    response={204: None, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    auth=_auth(),
+)
+def calendar_day_delete(request: HttpRequest, slug: str, date: str = DAY_PARAM) -> Status[None]:
+    """Return the day to the default calendar (also when it had no decision)."""
+    org = _admin_organization(request, slug)
+    calendar.calendar_day_reset(org, _parse_date(date))
+    return Status(204, None)
