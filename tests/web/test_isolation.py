@@ -19,6 +19,7 @@ import types
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 import pytest
@@ -40,7 +41,7 @@ from prima.insights.publication import result_publish
 from prima.insights.results import survey_results
 from prima.organizations import services as org
 from prima.organizations.manage_site import manage_site
-from prima.organizations.models import Organization
+from prima.organizations.models import CalendarDay, Organization
 from prima.surveys.models import InstrumentVersion, Response, Survey
 from prima.transfers.export_jobs import export_job_create, export_job_run
 from prima.transfers.models import ExportJob
@@ -446,6 +447,9 @@ def api_param(name: str, where: str, probe: Probe) -> list[Value]:
         ("period", "query"): [("2026", False)],
         ("limit", "query"): [("10", False)],
         ("offset", "query"): [("0", False)],
+        # an organization's calendar: the day and the year (the slug names the organization)
+        ("date", "path"): [("2026-04-08", False)],
+        ("year", "query"): [("2026", False)],
     }
     if (name, where) not in known:
         raise WalkerError(f"the walker does not know how to fill the {where} parameter {name!r}")
@@ -635,6 +639,7 @@ def _fast_password_hashing(settings):
 
 
 KIOSK_NAME = "Tablet Rahasia Loket Alpha"
+CLOSED_DAY_NAME = "Libur rahasia Alpha 3h6p"
 ALERT_MESSAGE = "Peringatan rahasia Alpha: IKM turun 4k9z"
 
 
@@ -688,6 +693,11 @@ def markers(world: World) -> Markers:
     # unpublished periods (with the plan, the services, the suggestion) never show there
     result_publish(survey=world.skm, period="2020")
     add_alpha_export_job(world)
+    # a day Dinas Alpha's admin closed (its calendar of working days)
+    CalendarDay.objects.create(
+        organization=world.alpha, date=date(2026, 4, 8), working=False, name=CLOSED_DAY_NAME
+    )
+    markers.private.append(CLOSED_DAY_NAME)
     return markers
 
 
@@ -774,6 +784,7 @@ def test_walk_reaches_alpha_data_as_its_admin(world, probe, markers):
         r"app/surveys/(?P<code>[^/]+)/poster/semua-(?P<size>a4|a5)\.pdf$",
         "api/v1/surveys/<code>/results",
         "api/v1/organizations/<slug>/units",
+        "api/v1/organizations/<slug>/calendar",
         "manage/organizations/unit/<path:object_id>/change/",
         "manage/surveys/response/<path:object_id>/change/",
         "manage/collection/kioskdevice/<path:object_id>/change/",
