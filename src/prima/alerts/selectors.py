@@ -10,6 +10,7 @@ from typing import Any
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Max, Q, QuerySet
+from django.utils.translation import gettext
 
 from prima.alerts.models import Notification
 from prima.alerts.services import alert_title, alert_where
@@ -51,6 +52,15 @@ def parse_group(key: str | None) -> tuple[int | None, int | None] | None:
     return (survey or None, unit or None)
 
 
+def _unalerted() -> tuple[str, str]:
+    """(where, title) of the group of notifications without an alert: the notices of cases
+    (reminders, breaches, escalations, assignments; prima.casework)."""
+    return (
+        gettext("Cases"),
+        gettext("Complaints: reminders, late cases, escalations and assignments"),
+    )
+
+
 def _titled(items: list[Notification], where: str | None = None) -> list[Notification]:
     """Each notification's title in the active language (rebuilt from its alert)."""
     for n in items:
@@ -79,11 +89,11 @@ def notification_groups(qs: QuerySet[Notification], page: Any) -> tuple[Page, li
         survey_id, unit_id = row["alert__survey_id"], row["alert__unit_id"]
         items = list(_related(qs.filter(_group_filter(survey_id, unit_id)))[:SHOWN_PER_GROUP])
         first = items[0].alert if items and items[0].alert_id else None
-        where = alert_where(first) if first is not None else ""
+        where = alert_where(first) if first is not None else _unalerted()[0]
         groups.append(
             NotificationGroup(
                 key=f"{survey_id or 0}-{unit_id or 0}",
-                survey_title=first.survey.title if first is not None else "",
+                survey_title=first.survey.title if first is not None else _unalerted()[1],
                 where=where,
                 total=row["total"],
                 unread=row["unread"],
@@ -104,10 +114,10 @@ def group_notifications(
     if not items:
         return items_page, None
     first = items[0].alert
-    where = alert_where(first) if first is not None else ""
+    where = alert_where(first) if first is not None else _unalerted()[0]
     info = NotificationGroup(
         key=f"{group[0] or 0}-{group[1] or 0}",
-        survey_title=first.survey.title if first is not None else "",
+        survey_title=first.survey.title if first is not None else _unalerted()[1],
         where=where,
         total=items_page.paginator.count,
         unread=one.filter(read_at__isnull=True).count(),

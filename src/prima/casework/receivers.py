@@ -1,0 +1,50 @@
+"""Listens to :data:`prima.cases.signals.case_changed` (sent after the change commits): the
+e-mails of the change go to the task worker, and a new owner gets an in-app notification."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+
+def on_case_changed(sender: Any, case: Any, event: Any, kind: str, **kwargs: Any) -> None:
+    from prima.casework.mail import enqueue_event_mail
+
+    if event is None:
+        return
+    enqueue_event_mail(event.pk, kind)
+    if kind == "assigned":
+        try:
+            notify_owner(case, event)
+        except Exception:  # a notice never fails the change that caused it
+            log.exception("casework: notifying the owner of case %s failed", case.pk)
+
+
+def notify_owner(case: Any, event: Any) -> None:
+    """An in-app notification to the new owner (not when they assigned themselves)."""
+    from django.conf import settings
+    from django.utils import translation
+    from django.utils.translation import gettext as _
+
+    from prima.alerts.models import Notification
+    from prima.casework.mail import case_url
+
+    owner = case.owner
+    if owner is None or not owner.is_active or owner.pk == event.actor_id:
+        return
+    with translation.override(settings.LANGUAGE_CODE):
+        title = _("Case %(code)s assigned to you") % {"code": case.tracking_code}
+    Notification.objects.create(
+        user=owner,
+        organization_id=case.organization_id,
+        title=title[:300],
+        url=case_url(case)[:500],
+    )
+
+
+def connect() -> None:
+    from prima.cases.signals import case_changed
+
+    case_changed.connect(on_case_changed, dispatch_uid="prima.casework.on_case_changed")
