@@ -1,0 +1,332 @@
+"""Reads of cases, always through the permission gate (:mod:`prima.organizations.access`).
+
+Who sees what (issue 11; Perpres 76/2013 protects the complainant's identity):
+
+- every role of an organization (admin, manager, supervisor, viewer and staff) sees the cases
+  of the units it may see (its unit subtree, or the whole organization);
+- the complainant's contact (name, e-mail, telephone) only the roles that handle cases
+  (:data:`HANDLING_ROLES`: admin, manager, supervisor) of a subtree holding the case's unit,
+  and the case's owner; never viewers or staff who do not own the case;
+- acting on a case (status, notes, assignment) is for the same people: :func:`can_handle`;
+- registering a case for a unit (staff intake) also for the staff role: :func:`can_register`.
+
+Objects outside a user's scope answer 404, never 403.
+
+The public side reads by tracking code only (:func:`case_get_public`) and shows what
+:func:`public_events` returns: status changes and notes meant for the complainant, never the
+contact, the owner or internal notes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.db.models import Count, F, Q, QuerySet, Sum
+from django.http import Http404
+from django.utils import timezone
+
+from prima.cases.models import (
+    OPEN_STATUSES,
+    Case,
+    CaseCategory,
+    CaseEvent,
+    CaseEventKind,
+    CaseStatus,
+)
+from prima.cases.services import categories_ensure, tracking_code_normalise
+from prima.metrics.handling import HandlingMeasures, HandlingTotals, handling_measures
+from prima.organizations.access import User, memberships_of
+from prima.organizations.calendar import local_date
+from prima.organizations.choices import Role
+from prima.organizations.models import Organization, Unit
+
+CASE_ROLES = (Role.ADMIN, Role.MANAGER, Role.SUPERVISOR, Role.STAFF, Role.VIEWER)
+HANDLING_ROLES = (Role.ADMIN, Role.MANAGER, Role.SUPERVISOR)
+REGISTERING_ROLES = (*HANDLING_ROLES, Role.STAFF)
+
+
+# -- scope -------------------------------------------------------------------------------------
+def _scope_q(user: User, roles: Iterable[str]) -> Q | None:
+    """Cases (any organization) under the user's memberships with ``roles``; None for none."""
+    q: Q | None = None
+    for m in memberships_of(user, roles):
+        part = Q(organization_id=m.organization_id)
+        if m.unit_id is not None:
+            assert m.unit is not None
+            part &= Q(unit__path__startswith=m.unit.path)
+        q = part if q is None else q | part
+    return q
+
+
+def cases_for_user(user: User, organization: Organization | None = None) -> QuerySet[Case]:
+    """The cases the user may see (every role of their organizations, in its unit scope)."""
+    q = _scope_q(user, CASE_ROLES)
+    if q is None:
+        return Case.objects.none()
+    qs = Case.objects.filter(q)
+    if organization is not None:
+        qs = qs.filter(organization=organization)
+    return qs.select_related("organization", "unit", "category", "owner")
+
+
+def case_get_for_user(user: User, pk: Any) -> Case:
+    """The case if the user may see it, else 404."""
+    if not isinstance(pk, int):
+        raise Http404("case")
+    case = cases_for_user(user).filter(pk=pk).first()
+    if case is None:
+        raise Http404("case")
+    return case
+
+
+@dataclass(frozen=True)
+class Scopes:
+    """Where a user holds some roles: whole organizations, and unit subtrees (paths)."""
+
+    organizations: frozenset[int]
+    paths: tuple[tuple[int, str], ...]
+
+    def covers(self, organization_id: int, unit_path: str) -> bool:
+        return organization_id in self.organizations or any(
+            org == organization_id and unit_path.startswith(path) for org, path in self.paths
+        )
+
+
+def scopes_of(user: User, roles: Iterable[str]) -> Scopes:
+    whole, paths = set(), []
+    for m in memberships_of(user, roles):
+        if m.unit_id is None:
+            whole.add(m.organization_id)
+        else:
+            assert m.unit is not None
+            paths.append((m.organization_id, m.unit.path))
+    return Scopes(frozenset(whole), tuple(paths))
+
+
+def contact_checker(user: User) -> Callable[[Case], bool]:
+    """A test of whether ``user`` may see a case's contact (one query, then none per case):
+    the handling roles of a subtree holding the case's unit, or the case's owner."""
+    scopes = scopes_of(user, HANDLING_ROLES)
+    pk = getattr(user, "pk", None)
+
+    def may_see(case: Case) -> bool:
+        if pk is not None and case.owner_id == pk:
+            return True
+        return scopes.covers(case.organization_id, case.unit.path)
+
+    return may_see
+
+
+def can_see_contact(user: User, case: Case) -> bool:
+    return contact_checker(user)(case)
+
+
+def can_handle(user: User, case: Case) -> bool:
+    """Whether ``user`` may change the case (status, notes, owner, category): a handling role
+    covering its unit, or its owner."""
+    return can_see_contact(user, case)
+
+
+def can_register(user: User, unit: Unit) -> bool:
+    """Whether ``user`` may register a case for ``unit`` (staff intake)."""
+    return scopes_of(user, REGISTERING_ROLES).covers(unit.organization_id, unit.path)
+
+
+def unit_for_user(user: User, unit_id: Any, organization: Organization | None = None) -> Unit:
+    """A unit the user may see cases of, else 404."""
+    if not isinstance(unit_id, int):
+        raise Http404("unit")
+    unit = Unit.objects.select_related("organization").filter(pk=unit_id).first()
+    if unit is None or (organization is not None and unit.organization_id != organization.pk):
+        raise Http404("unit")
+    if not scopes_of(user, CASE_ROLES).covers(unit.organization_id, unit.path):
+        raise Http404("unit")
+    return unit
+
+
+def organization_for_cases(user: User, slug: str | None) -> Organization | None:
+    """The organization named by ``slug`` among the user's (404 otherwise); None for no slug."""
+    if slug is None:
+        return None
+    if "\x00" in slug:
+        raise Http404("organization")
+    ids = memberships_of(user, CASE_ROLES).values("organization_id")
+    found = Organization.objects.filter(id__in=ids, slug=slug).first()
+    if found is None:
+        raise Http404("organization")
+    return found
+
+
+# -- public ------------------------------------------------------------------------------------
+def case_get_public(code: str) -> Case:
+    """The case with this tracking code (any spacing or case), else 404."""
+    normal = tracking_code_normalise(code)
+    case = (
+        Case.objects.select_related("organization", "unit", "category")
+        .filter(tracking_code=normal)
+        .first()
+        if normal
+        else None
+    )
+    if case is None:
+        raise Http404("case")
+    return case
+
+
+def public_units(organization: Organization) -> QuerySet[Unit]:
+    """The units a public complaint form offers: those of the organization's open surveys
+    (their names are already public on the survey pages; the rest of the unit tree is not)."""
+    from prima.surveys.choices import SurveyStatus
+
+    return (
+        Unit.objects.filter(
+            organization=organization,
+            surveys__organization=organization,
+            surveys__status=SurveyStatus.OPEN,
+        )
+        .distinct()
+        .order_by("path")
+    )
+
+
+def categories_active(organization: Organization) -> list[CaseCategory]:
+    """The organization's active categories in their order (the built-in ones made on first
+    use)."""
+    categories_ensure(organization)
+    return list(CaseCategory.objects.filter(organization=organization, active=True))
+
+
+@dataclass(frozen=True)
+class PublicEvent:
+    status: str
+    at: datetime
+    note: str
+
+
+PUBLIC_KINDS = (
+    CaseEventKind.CREATED,
+    CaseEventKind.STATUS,
+    CaseEventKind.REOPENED,
+    CaseEventKind.NOTE,
+)
+
+
+def public_events(case: Case) -> list[PublicEvent]:
+    """The history the complainant sees: receipt (at ``received_at``), every change of status
+    with its note when the note was meant for them, and the notes for them (with the status of
+    the moment). Internal notes, assignments, edits and reminders are left out."""
+    out: list[PublicEvent] = []
+    status = CaseStatus.NEW
+    rows = CaseEvent.objects.filter(case=case, kind__in=PUBLIC_KINDS).order_by("at", "id")
+    for event in rows.only("kind", "at", "status_to", "note", "public"):
+        if event.kind == CaseEventKind.CREATED:
+            out.append(PublicEvent(CaseStatus.NEW, case.received_at, ""))
+        elif event.kind in (CaseEventKind.STATUS, CaseEventKind.REOPENED):
+            status = CaseStatus(event.status_to)
+            out.append(PublicEvent(status, event.at, event.note if event.public else ""))
+        elif event.public:
+            out.append(PublicEvent(status, event.at, event.note))
+    return out
+
+
+# -- measures ----------------------------------------------------------------------------------
+def period_bounds(organization: Organization, start: date, end: date) -> tuple[datetime, datetime]:
+    """The instants of a period of local dates [start, end) in the organization's zone."""
+    zone = ZoneInfo(organization.zone_name)
+    return (
+        datetime.combine(start, time.min, tzinfo=zone),
+        datetime.combine(end, time.min, tzinfo=zone),
+    )
+
+
+def cases_received(
+    qs: QuerySet[Case],
+    organization: Organization,
+    *,
+    unit: Unit | None = None,
+    start: date | None = None,
+    end: date | None = None,
+) -> QuerySet[Case]:
+    """``qs`` narrowed to an organization, a unit's subtree and the cases received in the
+    local dates [start, end)."""
+    qs = qs.filter(organization=organization)
+    if unit is not None:
+        qs = qs.filter(unit__path__startswith=unit.path)
+    if start is not None and end is not None:
+        low, high = period_bounds(organization, start, end)
+        qs = qs.filter(received_at__gte=low, received_at__lt=high)
+    return qs
+
+
+def case_totals(qs: QuerySet[Case], today: date) -> HandlingTotals:
+    """Whole-number totals of the cases of ``qs`` (three queries, whatever their number);
+    ``today`` (the organization's local date) decides which open cases are overdue."""
+    qs = qs.order_by()
+    resolved = Q(status=CaseStatus.RESOLVED)
+    open_ = Q(status__in=list(OPEN_STATUSES))
+    first_late = Q(first_response_on_time=False) | Q(
+        first_response_at__isnull=True, first_response_due__lt=today
+    )
+    resolution_late = (resolved & Q(resolved_on_time=False)) | (open_ & Q(resolution_due__lt=today))
+    row = qs.aggregate(
+        received=Count("id"),
+        resolved=Count("id", filter=resolved),
+        rejected=Count("id", filter=Q(status=CaseStatus.REJECTED)),
+        open=Count("id", filter=open_),
+        on_time=Count("id", filter=resolved & Q(resolved_on_time=True)),
+        first_late=Count("id", filter=first_late),
+        resolution_late=Count("id", filter=resolution_late),
+        breached=Count("id", filter=first_late | resolution_late),
+        ratings=Count("rating__score"),
+        rating_sum=Sum("rating__score"),
+        rating_squares=Sum(F("rating__score") * F("rating__score")),
+    )
+    first = dict(
+        qs.filter(first_response_days__isnull=False)
+        .values_list("first_response_days")
+        .annotate(n=Count("id"))
+        .values_list("first_response_days", "n")
+    )
+    resolution = dict(
+        qs.filter(resolved, resolution_days__isnull=False)
+        .values_list("resolution_days")
+        .annotate(n=Count("id"))
+        .values_list("resolution_days", "n")
+    )
+    return HandlingTotals(
+        received=row["received"],
+        resolved=row["resolved"],
+        rejected=row["rejected"],
+        open_=row["open"],
+        first_response_days=first,
+        resolution_days=resolution,
+        resolved_on_time=row["on_time"],
+        first_response_late=row["first_late"],
+        resolution_late=row["resolution_late"],
+        breached=row["breached"],
+        ratings=row["ratings"],
+        rating_sum=row["rating_sum"] or 0,
+        rating_sum_squares=row["rating_squares"] or 0,
+    )
+
+
+def case_measures(
+    user: User,
+    organization: Organization,
+    *,
+    unit: Unit | None = None,
+    start: date | None = None,
+    end: date | None = None,
+    now: datetime | None = None,
+) -> HandlingMeasures:
+    """The measures of the cases received in [start, end) (local dates; all when None) in a
+    unit's subtree (the user's whole scope when None) that ``user`` may see."""
+    qs = cases_received(
+        cases_for_user(user, organization), organization, unit=unit, start=start, end=end
+    )
+    today = local_date(organization, now or timezone.now())
+    return handling_measures(case_totals(qs, today))
