@@ -15,7 +15,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from prima.insights import charts, dashboard
+from prima.dashboard import board as dashboard
+from prima.dashboard import charts
 from prima.insights.periods import custom_period, parse_period, sub_periods
 from prima.insights.results import survey_results
 from prima.organizations import services as org

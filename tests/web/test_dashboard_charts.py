@@ -14,7 +14,7 @@ from django.template import Context, Template
 from django.utils import translation
 
 from prima import formats
-from prima.insights import charts
+from prima.dashboard import charts
 from prima.label_placement import IPA_SIZE, corner_boxes, overlaps, place_labels
 from prima.metrics.ipa import quadrant_name
 

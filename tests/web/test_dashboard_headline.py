@@ -192,7 +192,7 @@ def test_english_pages_use_english_number_conventions(two_months):
 def test_survey_list_shows_each_survey_with_figures_and_a_sparkline(world, monkeypatch):
     from datetime import date
 
-    from prima.insights import overview
+    from prima.dashboard import overview
 
     monkeypatch.setattr(overview.timezone, "localdate", lambda: date(2025, 5, 20))
     for month, answers in ((1, ALL_4), (2, ALL_3), (3, ALL_3), (4, ALL_2), (5, ALL_3)):

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "prima.transfers",
     "prima.demo",
     "prima.insights",
+    "prima.dashboard",
     "prima.reports",
     "prima.alerts",
     "prima.cases",
@@ -159,7 +160,7 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 # prima/static: the site's own CSS and scripts (no app owns them); the data folder's assets:
-# files generated once on this machine (the offline Vega bundle, prima.insights.charts)
+# files generated once on this machine (the offline Vega bundle, prima.dashboard.charts)
 ASSETS_DIR = DATA_DIR / "assets"
 ASSETS_DIR.mkdir(parents=True, exist_ok=True)
 STATICFILES_DIRS = [BASE_DIR / "static", ASSETS_DIR]

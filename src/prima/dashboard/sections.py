@@ -27,7 +27,7 @@ class Section:
 
     @property
     def template(self) -> str:
-        return f"insights/sections/{self.key}.html"
+        return f"dashboard/sections/{self.key}.html"
 
 
 SECTIONS = (

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from prima.insights.charts import ensure_vega_bundle
+from prima.dashboard.charts import ensure_vega_bundle
 
 
 class Command(BaseCommand):

@@ -1,7 +1,7 @@
 from django.urls import path, re_path
 
 from prima.collection import poster_views
-from prima.insights import views
+from prima.dashboard import views
 from prima.reports import views as report_views
 from prima.transfers import export_views, import_views
 

@@ -1,4 +1,4 @@
-"""Back-office pages: the survey list and the dashboard of each survey (prima.insights.dashboard)."""
+"""Back-office pages: the survey list and the dashboard of each survey (prima.dashboard.board)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,8 @@ from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 
-from prima.insights import charts, dashboard, overview, sections
+from prima.dashboard import board as dashboard
+from prima.dashboard import charts, overview, sections
 from prima.organizations.access import is_admin, units_visible_to
 from prima.organizations.models import Service, StaffMember
 from prima.organizations.unit_labels import path_labels
@@ -29,7 +30,7 @@ def home(request: HttpRequest) -> HttpResponse:
     surveys = surveys_for_user(request.user).order_by("organization__name", "title", "pk")
     page = Paginator(surveys, overview.PER_PAGE).get_page(request.GET.get("page"))
     rows = overview.survey_rows(request.user, list(page.object_list))
-    return render(request, "insights/home.html", {"rows": rows, "page": page})
+    return render(request, "dashboard/home.html", {"rows": rows, "page": page})
 
 
 @login_required
@@ -100,8 +101,8 @@ def survey_results_page(request: HttpRequest, code: str) -> HttpResponse:
     charts.ensure_vega_bundle()
     if request.headers.get("HX-Request") and request.headers.get("HX-Target") == sections.TARGET:
         # a tab followed in place: the tabs and the chosen section only
-        response = render(request, "insights/sections/_panel.html", context)
+        response = render(request, "dashboard/sections/_panel.html", context)
     else:
-        response = render(request, "insights/survey_results.html", context)
+        response = render(request, "dashboard/survey_results.html", context)
     patch_vary_headers(response, ("HX-Request", "HX-Target"))
     return response

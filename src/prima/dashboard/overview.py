@@ -20,8 +20,9 @@ from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
 
-from prima.insights import headline, rollups
-from prima.insights.dashboard import primary_metric
+from prima.dashboard import headline
+from prima.dashboard.board import primary_metric
+from prima.insights import rollups
 from prima.insights.periods import Period, parse_period, previous_period
 from prima.insights.results import results_of
 from prima.surveys.models import Survey

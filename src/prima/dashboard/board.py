@@ -27,8 +27,12 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from prima import formats
-from prima.insights import charts, rollups
-from prima.insights import headline as cards
+from prima.dashboard import charts
+from prima.dashboard import headline as cards
+from prima.dashboard.sections import Section
+from prima.dashboard.sections import available as available_sections
+from prima.dashboard.sections import choose as choose_section
+from prima.insights import rollups
 from prima.insights.periods import (
     Period,
     _month_start,
@@ -41,9 +45,6 @@ from prima.insights.results import (
     survey_results,
     survey_results_by,
 )
-from prima.insights.sections import Section
-from prima.insights.sections import available as available_sections
-from prima.insights.sections import choose as choose_section
 from prima.metrics.gap import VERDICT_LABELS, verdict_label
 from prima.metrics.ipa import quadrant_name
 from prima.organizations.models import Service, StaffMember, Unit
