@@ -393,3 +393,133 @@ def test_only_the_organizations_admins(world) -> None:
     r = put_day(world.api("charlie"), "beta", "2026-04-09", {"working": False})
     assert r.status_code == 200
     assert not CalendarDay.objects.filter(organization=world.alpha, date=date(2026, 4, 9)).exists()
+
+
+# --- /manage/ --------------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_manage_lists_the_years_calendar_and_the_admins_days(world, settings) -> None:
+    CalendarDay.objects.create(
+        organization=world.alpha, date=date(2026, 4, 8), working=False, name="HUT Kota Alpha"
+    )
+    CalendarDay.objects.create(
+        organization=world.beta, date=date(2026, 4, 9), working=False, name="Libur Beta"
+    )
+    alice = world.client("alice")
+    alice.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    r = alice.get("/manage/organizations/calendarday/?date__year=2026")
+    assert r.status_code == 200
+    page = r.content.decode()
+    assert "Days off of Dinas Alpha in 2026" in page
+    assert "Day of Silence" in page  # Nyepi, 19 March
+    assert "Christmas Joint Holiday" in page  # cuti bersama: Dinas Alpha is a government office
+    assert "HUT Kota Alpha" in page
+    assert "8 April 2026" in page
+    assert "Libur Beta" not in page  # Bank Beta's day
+    assert "Bank Beta" not in page
+    # in Indonesian (the default)
+    alice.cookies[settings.LANGUAGE_COOKIE_NAME] = "id"
+    page = alice.get("/manage/organizations/calendarday/?date__year=2026").content.decode()
+    assert "Hari Suci Nyepi" in page
+    assert "19 Maret 2026" in page
+    # the list itself holds Dinas Alpha's day only
+    r = alice.get("/manage/organizations/calendarday/?q=Libur")
+    assert "Libur Beta" not in r.content.decode()
+    beta_day = CalendarDay.objects.get(organization=world.beta)
+    r = alice.get(f"/manage/organizations/calendarday/{beta_day.pk}/change/")
+    assert r.status_code in (302, 404)
+
+
+@pytest.mark.django_db
+def test_manage_closes_and_opens_a_day(world) -> None:
+    alice = world.client("alice")
+    r = alice.get("/manage/organizations/calendarday/add/")
+    assert r.status_code == 200
+    assert "Bank Beta" not in r.content.decode()
+    r = alice.post(
+        "/manage/organizations/calendarday/add/",
+        {
+            "organization": world.alpha.pk,
+            "date": "2026-04-08",
+            "working": "False",
+            "name": " HUT Kota Alpha ",
+        },
+    )
+    assert r.status_code == 302, r.content.decode()[:3000]
+    day = CalendarDay.objects.get()
+    assert (day.organization, day.date, day.working, day.name) == (
+        world.alpha,
+        date(2026, 4, 8),
+        False,
+        "HUT Kota Alpha",
+    )
+    # the same day twice: an error, one row
+    r = alice.post(
+        "/manage/organizations/calendarday/add/",
+        {"organization": world.alpha.pk, "date": "2026-04-08", "working": "True", "name": ""},
+    )
+    assert r.status_code == 200
+    assert CalendarDay.objects.count() == 1
+    # opened
+    r = alice.post(
+        f"/manage/organizations/calendarday/{day.pk}/change/",
+        {"organization": world.alpha.pk, "date": "2026-04-08", "working": "True", "name": ""},
+    )
+    assert r.status_code == 302
+    day.refresh_from_db()
+    assert day.working is True
+    # another tenant's organization is not a choice; an unstorable name is refused at the field
+    for body, field in (
+        ({"organization": world.beta.pk, "date": "2026-04-09", "working": "False"}, "organization"),
+        (
+            {
+                "organization": world.alpha.pk,
+                "date": "2026-04-09",
+                "working": "False",
+                "name": "HU\x0bT",
+            },
+            "name",
+        ),
+        ({"organization": world.alpha.pk, "date": "2026-02-30", "working": "False"}, "date"),
+        ({"organization": world.alpha.pk, "date": "2026-04-09"}, "working"),
+    ):
+        r = alice.post("/manage/organizations/calendarday/add/", body)
+        assert r.status_code == 200
+        assert field in r.context["adminform"].form.errors, (
+            field,
+            r.context["adminform"].form.errors,
+        )
+    assert CalendarDay.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_manage_sets_the_organizations_time_zone(world) -> None:
+    alice = world.client("alice")
+    url = f"/manage/organizations/organization/{world.alpha.pk}/change/"
+    r = alice.get(url)
+    assert r.status_code == 200
+    assert "WITA (UTC+8)" in r.content.decode()
+    r = alice.post(
+        url, {"name": world.alpha.name, "kind": world.alpha.kind, "time_zone": "Asia/Makassar"}
+    )
+    assert r.status_code == 302
+    world.alpha.refresh_from_db()
+    assert world.alpha.time_zone == "Asia/Makassar"
+    r = alice.post(url, {"name": world.alpha.name, "kind": world.alpha.kind, "time_zone": "UTC"})
+    assert r.status_code == 200
+    assert "time_zone" in r.context["adminform"].form.errors
+    world.alpha.refresh_from_db()
+    assert world.alpha.time_zone == "Asia/Makassar"
+
+
+@pytest.mark.django_db
+def test_manage_calendar_only_for_admins(world) -> None:
+    CalendarDay.objects.create(organization=world.alpha, date=date(2026, 4, 8), working=False)
+    for name in ("bob", "victor", "charlie", "mallory", None):
+        r = world.client(name).get("/manage/organizations/calendarday/")
+        if name == "charlie":  # Bank Beta's admin: his own calendar only
+            assert r.status_code == 200
+            assert "Dinas Alpha" not in r.content.decode()
+        else:
+            assert r.status_code == 302, name

@@ -13,8 +13,16 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from prima.organizations import services
+from prima.organizations.calendar_admin import CalendarDayAdmin
 from prima.organizations.manage_site import TenantAdmin, admin_organizations, manage_site
-from prima.organizations.models import Membership, Organization, Service, StaffMember, Unit
+from prima.organizations.models import (
+    CalendarDay,
+    Membership,
+    Organization,
+    Service,
+    StaffMember,
+    Unit,
+)
 
 
 class UnitForm(forms.ModelForm):  # type: ignore[type-arg]
@@ -88,8 +96,8 @@ class MembershipAdmin(TenantAdmin):
 
 
 class OrganizationManageAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
-    fields = ("name", "kind")
-    list_display = ("name", "kind")
+    fields = ("name", "kind", "time_zone")
+    list_display = ("name", "kind", "time_zone")
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Organization]:
         return admin_organizations(request)
@@ -116,8 +124,9 @@ manage_site.register(Unit, UnitAdmin)
 manage_site.register(Service, ServiceAdmin)
 manage_site.register(StaffMember, StaffAdmin)
 manage_site.register(Membership, MembershipAdmin)
+manage_site.register(CalendarDay, CalendarDayAdmin)
 
-for model in (Organization, Unit, Service, StaffMember, Membership):
+for model in (Organization, Unit, Service, StaffMember, Membership, CalendarDay):
     admin.site.register(model)
 
 from prima.organizations import manage_users  # noqa: E402,F401  (registers the account admin)
