@@ -365,7 +365,7 @@ def test_keyboard_only(world: World, live_server: Any, new_context: Any) -> None
     assert box is not None  # the skip link shows when focused
     assert box["x"] >= 0
     assert box["y"] >= 0
-    tab_to("a.lang-switch")
+    tab_to("a.ui-lang__option")
     tab_to("select#unit")
     keyboard.press("ArrowDown")
     keyboard.press("ArrowDown")  # the second unit: UPT Alpha Dua
@@ -435,7 +435,7 @@ def test_accessibility_axe_and_contrast(
         (".option", "input[type=radio]"),
         ("select#unit", "select#unit"),
         ("form button[type=submit]", "form button[type=submit]"),
-        ("a.lang-switch", "a.lang-switch"),  # on the organization's blue band
+        ("a.ui-lang__option", "a.ui-lang__option"),  # on the organization's blue band
     ):
         phone.locator(control).first.focus()
         outline = styles(phone, ring, "outlineColor", "outlineStyle")
@@ -455,7 +455,7 @@ def test_accessibility_axe_and_contrast(
         assert box["width"] >= 300
     for selector in (
         "form button[type=submit]",
-        "a.lang-switch",
+        "a.ui-lang__option",
         "select#unit",
         "input[name='profile.age']",
     ):

@@ -353,7 +353,7 @@ def test_demo_serves_in_demo_mode(tmp_path):
         password = (data / "demo-password").read_text("utf-8").strip()
         assert password in page
         assert "admin" in page
-        css = _wait_for(f"http://127.0.0.1:{port}/static/prima/public.css", proc)
+        css = _wait_for(f"http://127.0.0.1:{port}/static/prima/ui/components.css", proc)
         assert css
     finally:
         code = _stop(proc, signal.SIGINT)

@@ -171,8 +171,8 @@ def test_production_settings_send_the_policy(tmp_path: Path):
 
 
 def test_the_database_outage_page_is_styled_without_inline_style(world: World):
-    """The 503 page (written in code, no template) links the public stylesheet instead of a
-    style attribute the policy would refuse."""
+    """The 503 page (written in code, no template) links the design system's stylesheets
+    instead of a style attribute the policy would refuse."""
     cache.clear()  # the survey's definition is read from the database, which is down
     down = OperationalError("database is locked")
     with mock.patch.object(CursorWrapper, "execute", side_effect=down):
@@ -182,7 +182,8 @@ def test_the_database_outage_page_is_styled_without_inline_style(world: World):
     page = r.content.decode()
     assert "Layanan sedang sibuk" in page
     assert not re.search(r"\sstyle\s*=|<style", page)
-    assert '<link rel="stylesheet" href="/static/prima/public.css">' in page
+    assert '<link rel="stylesheet" href="/static/prima/ui/tokens.css">' in page
+    assert '<link rel="stylesheet" href="/static/prima/ui/components.css">' in page
 
 
 @pytest.mark.parametrize("header", ["script-src 'self' 'unsafe-inline'", "default-src 'self'"])

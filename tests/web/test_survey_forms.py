@@ -21,6 +21,7 @@ import re
 import uuid
 from collections.abc import Iterator
 from typing import Any
+from urllib.parse import quote
 
 import polib
 import pytest
@@ -171,12 +172,12 @@ def test_a6_is_24_cards_and_at_most_half_its_former_height_on_a_phone(
 ) -> None:
     page = new_context(**PHONE).new_page()
     page.goto(url(live_server, world.a6))
-    expect(page.locator(".card.question")).to_have_count(24)
+    expect(page.locator(".ui-card.question")).to_have_count(24)
     height = page.evaluate("document.documentElement.scrollHeight")
     print(f"A6 at 390 px: {height} px (before: {A6_HEIGHT_BEFORE} px)")
     assert height <= A6_HEIGHT_BEFORE / 2
     # one card holds both scales of its item, each a group named like the question it asks
-    first = page.locator(".card.question").first
+    first = page.locator(".ui-card.question").first
     expect(first.get_by_role("radio")).to_have_count(10)
     for q in world.a6.instrument_version.questions[:2]:
         group = page.get_by_role("group", name=q.text["id"], exact=True)
@@ -190,7 +191,7 @@ def test_a6_is_24_cards_and_at_most_half_its_former_height_on_a_phone(
     no_sideways_scroll(page, "A6 at 390 px")
     desktop = new_context(**DESKTOP).new_page()
     desktop.goto(url(live_server, world.a6))
-    sides = desktop.locator(".card.question").first.locator("fieldset.side")
+    sides = desktop.locator(".ui-card.question").first.locator("fieldset.side")
     a, b = sides.nth(0).bounding_box(), sides.nth(1).bounding_box()
     assert a is not None
     assert b is not None
@@ -342,6 +343,107 @@ def test_a_submission_error_is_shown_on_its_screen(world: World) -> None:
     content = reply.content.decode()
     assert "Step 1 of 4" in content
     assert "Question 1: this answer is required" in content
+
+
+def _lang_form(content: str, path: str) -> tuple[str, dict[str, str]]:
+    """The step form's language switch: its address (on ``path``) and its hidden fields."""
+    match = re.search(
+        r'<form class="lang-form" method="post" action="([^"]*)">(.*?)</form>', content
+    )
+    assert match, "no language switch form"
+    fields = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', match[2]))
+    button = re.search(r'<button [^>]*name="nav" value="(\w+)"', match[2])
+    assert button
+    assert match[1].startswith("?")
+    return path + html.unescape(match[1]), {
+        **{k: html.unescape(v) for k, v in fields.items()},
+        "nav": button[1],
+    }
+
+
+def test_the_language_switch_of_a_step_keeps_the_answers_and_the_screen(world: World) -> None:
+    """Switching language on screen 3 shows screen 3 in the other language with the answers of
+    screens 1 and 2 kept (they travel in the switch's own form, never in the address); the
+    response stored at the end holds them, and the other language's thank-you page follows."""
+    survey = world.skm
+    client = Client()
+    token = context_sign(LinkContext(survey.code, unit=world.upt1.pk))
+    path = f"/s/{survey.code}/"
+    link = f"{path}?mode=steps&c={token}"
+    page = client.get(link).content.decode()
+    assert "Langkah 1 dari 10" in page
+    fields = {
+        "state": hidden(page, "state"),
+        "step": "0",
+        "lang": "id",
+        "mode": "steps",
+        "c": token,
+    }
+    for i, value in ((1, "4"), (2, "1")):
+        reply = client.post(link, {**fields, f"U{i}": value, "nav": "next"})
+        assert reply.status_code == 200
+        page = reply.content.decode()
+        fields.update(state=hidden(page, "state"), step=str(i))
+    assert "Langkah 3 dari 10" in page
+    action, switch = _lang_form(page, path)
+    assert switch["nav"] == "lang"
+    assert switch["step"] == "2"
+    assert switch["state"] == fields["state"]
+    assert "lang=en" in action
+    assert "mode=steps" in action
+    assert f"c={quote(token)}" in action
+    assert "state" not in action  # answers never go into an address (logs, history)
+
+    english = client.post(action, switch)
+    assert english.status_code == 200
+    page = english.content.decode()
+    assert "Step 3 of 10" in page
+    assert 'lang="en"' in page
+    assert "Langkah" not in visible_text(page)
+    assert 'name="U3"' in page  # the same screen
+    # back to screen 2: its answer is still given
+    action, switch = _lang_form(page, path)
+    assert "lang=id" in action
+    en_fields = {**fields, "lang": "en", "state": hidden(page, "state"), "step": "2"}
+    en_link = f"{path}?lang=en&mode=steps&c={token}"
+    reply = client.post(en_link, {**en_fields, "nav": "back"})
+    page = reply.content.decode()
+    assert "Step 2 of 10" in page
+    assert re.search(r'name="U2" id="q-u2-1" value="1" checked', page)
+    # switching on an answered screen keeps its answer too (the switch's form has no answers)
+    action, switch = _lang_form(page, path)
+    page = client.post(action, switch).content.decode()
+    assert "Langkah 2 dari 10" in page
+    assert re.search(r'name="U2" id="q-u2-1" value="1" checked', page)
+    action, switch = _lang_form(page, path)
+    page = client.post(action, switch).content.decode()  # and back to English
+    assert "Step 2 of 10" in page
+
+    # on to the end in English
+    en_fields.update(state=hidden(page, "state"), step="1")
+    for i in range(2, 10):
+        reply = client.post(en_link, {**en_fields, f"U{i}": "3" if i > 2 else "1", "nav": "next"})
+        assert reply.status_code == 200, reply.content
+        en_fields.update(state=hidden(reply.content.decode(), "state"), step=str(i))
+    count = Response.objects.count()
+    final = client.post(en_link, {**en_fields, "suggestion": "Bilingual", "nav": "next"})
+    assert final.status_code == 302
+    assert final["Location"].endswith("?lang=en")
+    assert Response.objects.count() == count + 1
+    stored = Response.objects.order_by("-id").first()
+    assert stored is not None
+    assert stored.answers == {"U1": 4, "U2": 1, **{f"U{i}": 3 for i in range(3, 10)}}
+    assert stored.unit_id == world.upt1.pk
+    assert stored.suggestion == "Bilingual"
+    assert stored.flag == ""
+
+    # an altered state is refused: the form starts again, nothing is stored
+    action, switch = _lang_form(client.get(link).content.decode(), path)
+    reply = client.post(action, {**switch, "state": switch["state"][:-4] + "abcd"})
+    assert reply.status_code == 200
+    assert "please start again" in reply.content.decode()
+    assert "Step 1 of 10" in reply.content.decode()
+    assert Response.objects.count() == count + 1
 
 
 # -- 4. the service received --------------------------------------------------------------------

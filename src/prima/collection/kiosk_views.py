@@ -31,8 +31,10 @@ from django.views.decorators.http import require_GET, require_http_methods
 from prima.abuse.controls import client_ip, page_rate_limited
 from prima.collection.kiosk_text import kiosk_texts
 from prima.collection.kiosks import kiosk_pair, kiosk_pairing_device
+from prima.ui.tokens import COLOR
 
-SHELL_ASSETS = ("prima/kiosk.css", "prima/kiosk.js", "prima/kiosk-icon.svg")
+# the design system's tokens first: kiosk.css reads its colours, type and spacing from them
+SHELL_ASSETS = ("prima/ui/tokens.css", "prima/kiosk.css", "prima/kiosk.js", "prima/kiosk-icon.svg")
 SHELL_TEMPLATE = "collection/kiosk/shell.html"
 
 
@@ -99,8 +101,8 @@ def kiosk_manifest(request: HttpRequest) -> HttpResponse:
         "scope": shell,
         "display": "fullscreen",
         "orientation": "any",
-        "background_color": "#f2f4f7",
-        "theme_color": "#0b5394",
+        "background_color": COLOR["bg"],
+        "theme_color": COLOR["brand"],
         "icons": [{"src": static("prima/kiosk-icon.svg"), "sizes": "any", "type": "image/svg+xml"}],
     }
     response = JsonResponse(manifest, content_type="application/manifest+json")

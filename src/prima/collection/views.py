@@ -47,6 +47,10 @@ from prima.surveys.services import (
 )
 
 HONEYPOT_FIELD = "website"  # hidden from people (CSS and aria-hidden), filled by bots
+# the step form's language switch: a form of its own in the page's band that posts the signed
+# state and the screen (``nav=lang``) to the address of the other language, so the respondent
+# stays on the same screen with every answer given so far (a plain link would start again)
+LANGUAGE_SWITCH = "lang"
 CONTACT_FIELDS = ("name", "phone", "email")
 
 
@@ -227,10 +231,14 @@ def _steps_page(
             state_error = True  # altered or expired: start again
         else:
             index = min(max(_digits(request.POST.get("step")) or 0, 0), len(plan) - 1)
-            state.merge(request.POST, list(plan[index].names), HONEYPOT_FIELD)
-            if request.POST.get("nav") == "back":
+            nav = request.POST.get("nav")
+            if nav == LANGUAGE_SWITCH:
+                pass  # the same screen in the other language; its form carries no answers
+            elif nav == "back":
+                state.merge(request.POST, list(plan[index].names), HONEYPOT_FIELD)
                 index = max(index - 1, 0)
             else:
+                state.merge(request.POST, list(plan[index].names), HONEYPOT_FIELD)
                 errors = _step_errors(survey, plan[index], state, place, context, lang)
                 if not errors and index == len(plan) - 1:
                     fields = {**state.fields, "submission_id": state.submission_id}
@@ -345,7 +353,7 @@ def _form_context(
         "selected_service": values.get("service", ""),
         "profile": profile,
         "suggestion": values.get("suggestion", ""),
-        "contact": {k: values.get(f"contact.{k}", "") for k in CONTACT_FIELDS},
+        "contact_fields": _contact_fields(values, errors),
         "consent": values.get("consent") == "on",
         "errors": errors,
         "is_open": survey.is_open(),
@@ -354,6 +362,30 @@ def _form_context(
         "switch_url": "?" + urlencode({**query, "lang": other}),
         "honeypot_field": HONEYPOT_FIELD,
     }
+
+
+def _contact_fields(values: Any, errors: dict[str, str]) -> list[dict[str, Any]]:
+    """The contact inputs with their values and errors (each shown at its field)."""
+    labels = _contact_labels()
+    return [
+        {
+            "key": key,
+            "label": labels[key],
+            "type": input_type,
+            "autocomplete": autocomplete,
+            "value": values.get(f"contact.{key}", ""),
+            "error": errors.get(f"contact.{key}"),
+        }
+        for key, input_type, autocomplete in (
+            ("name", "text", "name"),
+            ("phone", "tel", "tel"),
+            ("email", "email", "email"),
+        )
+    ]
+
+
+def _contact_labels() -> dict[str, str]:
+    return {"name": _("Name"), "phone": _("Phone number"), "email": _("Email")}
 
 
 def _profile(
@@ -402,7 +434,7 @@ def _error_list(
     fields += [(f"profile.{f['id']}", f["label"], f"p-{f['id']}") for f in profile]
     fields.append(("suggestion", _("Suggestion"), "suggestion"))
     fields.append(("contact", _("Contact"), "consent"))
-    labels = {"name": _("Name"), "phone": _("Phone number"), "email": _("Email")}
+    labels = _contact_labels()
     fields += [(f"contact.{k}", labels[k], f"c-{k}") for k in CONTACT_FIELDS]
     out = [
         {"label": label, "href": f"#{anchor}", "message": errors[key]}

@@ -46,8 +46,9 @@ PAGE = """<!doctype html>
 <html lang="id">
 <head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Layanan sedang sibuk · Service busy</title>
-<link rel="stylesheet" href="{stylesheet}"></head>
-<body><main class="page">
+<link rel="stylesheet" href="{tokens}">
+<link rel="stylesheet" href="{components}"></head>
+<body class="ui-body ui-body--public"><main class="ui-container ui-container--reading">
 <h1>Layanan sedang sibuk</h1>
 <p>Sistem sedang tidak dapat menyimpan atau menampilkan data. Jawaban Anda belum tersimpan:
 silakan coba lagi dalam beberapa detik.</p>
@@ -73,8 +74,11 @@ def database_unavailable(request: HttpRequest, exc: BaseException | None = None)
             {"detail": i18n.gettext(DATABASE_MESSAGE, _lang(request)), "errors": {}}, status=503
         )
     else:
-        # a stylesheet, not a style attribute: the Content-Security-Policy refuses inline style
-        page = PAGE.replace("{stylesheet}", static("prima/public.css"))
+        # the design system's stylesheets, not a style attribute: the Content-Security-Policy
+        # refuses inline style
+        page = PAGE.replace("{tokens}", static("prima/ui/tokens.css")).replace(
+            "{components}", static("prima/ui/components.css")
+        )
         response = HttpResponse(page, status=503, content_type="text/html; charset=utf-8")
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     response["Cache-Control"] = "no-store"
