@@ -59,3 +59,66 @@ def test_an_abandoned_iteration_stops_and_closes_the_producer(cores):
     assert closed.wait(5)
     assert len(produced) <= 4  # the one taken, the queue of two, one waiting to be put
     assert [t for t in threading.enumerate() if t.name == "prima-prefetch"] == []
+
+
+@pytest.fixture
+def two_cores(monkeypatch):
+    monkeypatch.setattr(prefetch, "_cores", lambda: 2)
+
+
+@pytest.mark.parametrize("workers", [1, 2, 3])
+def test_ordered_map_keeps_the_order_whatever_finishes_first(two_cores, workers):
+    import random
+    import time
+
+    def slow_square(i):
+        time.sleep(random.random() / 2000)
+        return i * i
+
+    assert list(prefetch.ordered_map(iter(range(300)), slow_square, workers)) == [
+        i * i for i in range(300)
+    ]
+
+
+def test_ordered_map_raises_a_work_error_after_the_results_before_it(two_cores):
+    def work(i):
+        if i == 5:
+            raise ValueError("baris 7: rusak")
+        return i
+
+    stream = prefetch.ordered_map(iter(range(100)), work, 2)
+    assert [next(stream) for _ in range(5)] == [0, 1, 2, 3, 4]
+    with pytest.raises(ValueError, match="baris 7: rusak"):
+        next(stream)
+
+
+def test_ordered_map_raises_a_jobs_error_in_its_place(two_cores):
+    def jobs():
+        yield 1
+        yield 2
+        raise OSError("disk")
+
+    stream = prefetch.ordered_map(jobs(), lambda i: i * 10, 2)
+    assert [next(stream), next(stream)] == [10, 20]
+    with pytest.raises(OSError, match="disk"):
+        next(stream)
+
+
+def test_ordered_map_abandoned_stops_its_threads_and_closes_the_jobs(two_cores):
+    closed = threading.Event()
+    produced = []
+
+    def jobs():
+        try:
+            for i in range(10**6):
+                produced.append(i)
+                yield i
+        finally:
+            closed.set()
+
+    stream = prefetch.ordered_map(jobs(), lambda i: i, 2, ahead=1)
+    assert next(stream) == 0
+    stream.close()
+    assert closed.is_set()
+    assert len(produced) <= 5  # the one taken and at most workers + ahead more
+    assert [t for t in threading.enumerate() if t.name.startswith("prima-split")] == []

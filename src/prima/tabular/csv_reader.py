@@ -23,9 +23,10 @@ from numpy.typing import NDArray
 
 from prima.tabular.errors import InputError
 from prima.tabular.limits import Limits
-from prima.tabular.prefetch import prefetched
+from prima.tabular.prefetch import ordered_map
 
 CHUNK_BYTES = 1 << 20  # measured: 1 MB is as fast as 2-8 MB and keeps the arrays small
+SPLITTERS = 2  # threads splitting chunks at once (on a machine with two cores or more)
 NEWLINE = 10
 CR = 13
 QUOTE = 34
@@ -54,6 +55,22 @@ class TextBlock:
 
 
 @dataclass
+class Split:
+    """A chunk of whole records (``arr``, over ``buf``), its separators and line breaks outside
+    quotes, and their grid (records x columns) when every record is regular."""
+
+    buf: bytes
+    arr: NDArray[np.uint8]
+    seps: NDArray[np.intp]
+    grid: NDArray[np.intp] | None
+    quoted: bool
+
+
+Piece = tuple[bytes, int, bool]
+"""A chunk of the body: the bytes read, the end of its last whole record, whether it is the last."""
+
+
+@dataclass
 class CellBlock:
     """Parsed rows (``None`` for a blank cell) and the spreadsheet row of each."""
 
@@ -78,6 +95,30 @@ def unquote(text: str) -> str:
     if len(stripped) >= 2 and stripped[0] == '"' and stripped[-1] == '"':
         return stripped[1:-1].replace('""', '"')
     return text
+
+
+def _last_record_end(buf: bytes) -> int:
+    """Position just after the last line break outside quotes (0: none), for ``buf`` starting
+    at a record's start: the line break has an even number of quotes before it. Walks back
+    from the last line break with the count of quotes after it; past a few line breaks inside
+    a quoted field, NumPy finds the quotes once."""
+    end = buf.rfind(b"\n")
+    if end < 0 or buf.find(b'"') < 0:
+        return end + 1
+    arr = np.frombuffer(buf, dtype=np.uint8)
+    odd = (int(np.count_nonzero(arr == QUOTE)) - buf.count(b'"', end)) % 2
+    for _ in range(64):
+        if not odd:
+            return end + 1
+        before = buf.rfind(b"\n", 0, end)
+        if before < 0:
+            return 0
+        odd ^= buf.count(b'"', before, end) % 2
+        end = before
+    quotes = np.flatnonzero(arr[:end] == QUOTE)
+    breaks = np.flatnonzero(arr[:end] == NEWLINE)
+    outside = breaks[(np.searchsorted(quotes, breaks) & 1) == 0]
+    return int(outside[-1]) + 1 if outside.size else 0
 
 
 def _first_record_end(buf: bytes) -> int:
@@ -167,84 +208,106 @@ class CsvSource:
     def blocks(self, *, split: bool = True) -> Iterator[TextBlock | CellBlock]:
         """The records in chunks, header excluded; ``split=False``: parsed cells only.
 
-        Split chunks are read and split a chunk or two ahead in a thread of their own
-        (:mod:`prima.tabular.prefetch`) while the caller counts the current one.
+        One thread reads the file and cuts it into chunks of whole records (:meth:`_pieces`,
+        little work per chunk); with ``split``, :data:`SPLITTERS` threads split the chunks
+        at once (:meth:`_split`: NumPy, mostly without the GIL) while the caller counts the
+        chunk before (:func:`~prima.tabular.prefetch.ordered_map`). Row numbers, the checks
+        that name a row and the csv module's fallback come after, chunk by chunk in order.
         """
-        chunks = self._read_blocks(split)
-        return prefetched(chunks) if split else chunks
+        workers = SPLITTERS if split else 1
+        splits = ordered_map(self._pieces(), lambda piece: self._split(piece, split), workers)
+        return self._numbered(splits)
 
-    def _read_blocks(self, split: bool) -> Iterator[TextBlock | CellBlock]:
+    def _pieces(self) -> Iterator[Piece | None]:
+        """The body cut into chunks of whole records: ``(buf, cut, final)``, the records being
+        ``buf[:cut]`` (a chunk starts at a record's start, so a line break is outside quotes
+        when an even number of quotes precede it); None for a record longer than the limit
+        (its row is known only once the chunks before it are counted)."""
         limit = self.limits.max_record_bytes
-        row = 2
         pending = b""
         with self._open() as f:
             f.seek(self.body_start)
             while True:
                 data = f.read(CHUNK_BYTES)
                 buf = pending + data if pending else data
-                final = len(data) < CHUNK_BYTES  # a file read gives full chunks until its end
-                if final:
+                if len(data) < CHUNK_BYTES:  # a file read gives full chunks until its end
                     buf = buf.rstrip(b"\r\n\t ")
-                    if not buf:
-                        return
-                    buf += b"\n"
-                arr = np.frombuffer(buf, dtype=np.uint8)
-                seps, breaks = self._separators(arr, b'"' in buf, final)
-                if final:
-                    cut = len(buf)
-                elif breaks.size:
-                    cut = int(breaks[-1]) + 1
-                    seps = seps[: np.searchsorted(seps, cut)]
-                else:  # no whole record yet: a long one, or a quote left open
+                    if buf:
+                        yield buf + b"\n", len(buf) + 1, True
+                    return
+                cut = _last_record_end(buf)
+                if not cut:  # no whole record yet: a long one, or a quote left open
                     if len(buf) > limit:
-                        raise InputError("record_too_long", file=self.label, row=row, limit=limit)
+                        yield None
+                        return
                     pending = buf
                     continue
                 pending = buf[cut:]
-                regular = split and not (final and buf.count(b'"') % 2)  # a quote left open
-                grid = self._grid(arr[:cut], seps, breaks.size) if regular else None
-                if grid is not None:
-                    block = TextBlock(arr[:cut], grid, row, b'"' in buf)
-                    self._check_lengths(block)
-                    yield block
-                    row += block.size
-                else:
-                    self._check_widths(seps, breaks, row)
-                    cells, records = self._parse(buf[:cut], row)
-                    yield cells
-                    row += records
-                if final:
-                    return
+                yield buf, cut, False
+
+    def _split(self, piece: Piece | None, grid: bool) -> Split | None:
+        """One chunk's separators outside quotes, and its grid when it is regular."""
+        if piece is None:
+            return None
+        buf, cut, final = piece
+        arr = np.frombuffer(buf, dtype=np.uint8, count=cut)
+        quoted = buf.find(b'"', 0, cut) >= 0
+        seps, records, odd = self._separators(arr, quoted, final)
+        regular = grid and not (final and odd)  # a quote left open: the csv module says where
+        cells = self._grid(arr, seps, records) if regular else None
+        return Split(buf, arr, seps, cells, quoted)
+
+    def _numbered(self, splits: Iterator[Split | None]) -> Iterator[TextBlock | CellBlock]:
+        limit = self.limits.max_record_bytes
+        row = 2
+        for split in splits:
+            if split is None:
+                raise InputError("record_too_long", file=self.label, row=row, limit=limit)
+            if split.grid is not None:
+                block = TextBlock(split.arr, split.grid, row, split.quoted)
+                self._check_lengths(block)
+                yield block
+                row += block.size
+            else:
+                seps = split.seps
+                self._check_widths(seps, seps[split.arr[seps] == NEWLINE], row)
+                cells, records = self._parse(split.buf[: split.arr.size], row)
+                yield cells
+                row += records
 
     # -- one chunk of whole records -----------------------------------------------------------
     def _separators(
         self, arr: NDArray[np.uint8], quoted: bool, final: bool
-    ) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
-        """Positions of the separators and line breaks outside quotes, and of those line
-        breaks alone. A quoted region runs from an odd quote to the next one (a doubled quote
-        inside a quoted field closes and reopens it, with nothing in between); an odd last
-        quote opens a field that goes on in the next chunk (at the end: unbalanced, left to the
-        csv module)."""
+    ) -> tuple[NDArray[np.intp], int, bool]:
+        """Positions of the separators and line breaks outside quotes, the number of those
+        line breaks (records), and whether the chunk holds an odd number of quotes. A quoted
+        region runs from an odd quote to the next one (a doubled quote inside a quoted field
+        closes and reopens it, with nothing in between); at the end an odd last quote is
+        unbalanced, left to the csv module."""
         newline = arr == NEWLINE
-        seps = np.flatnonzero(newline | (arr == ord(self.delimiter)))
+        mask = arr == ord(self.delimiter)
+        mask |= newline
+        seps = np.flatnonzero(mask)
+        records = int(np.count_nonzero(newline))
         if not quoted:  # most chunks of answers hold no quote
-            return seps, seps[newline[seps]]
+            return seps, records, False
         quotes = np.flatnonzero(arr == QUOTE)
         paired = quotes.size - quotes.size % 2
         # separator indices [lo, hi) of each quoted region: few (a comma or a line break in a
         # suggestion), so they are dropped by index instead of through a mask of every one
-        lo = np.searchsorted(seps, quotes[0:paired:2])
-        count = np.searchsorted(seps, quotes[1:paired:2]) - lo
-        keep = np.ones(seps.size, dtype=bool)
-        if quotes.size % 2 and not final:
-            keep[np.searchsorted(seps, quotes[-1]) :] = False
+        at = np.searchsorted(seps, quotes[:paired])
+        lo = at[0::2]
+        count = at[1::2] - lo
         total = int(count.sum())
         if total:
             some = count > 0
             lo, count = lo[some], count[some]
-            keep[np.repeat(lo - (np.cumsum(count) - count), count) + np.arange(total)] = False
-        seps = seps[keep]
-        return seps, seps[newline[seps]]
+            inside = np.repeat(lo - (np.cumsum(count) - count), count) + np.arange(total)
+            keep = np.ones(seps.size, dtype=bool)
+            keep[inside] = False
+            records -= int(np.count_nonzero(newline[seps[inside]]))
+            seps = seps[keep]
+        return seps, records, bool(quotes.size % 2)
 
     def _grid(
         self, arr: NDArray[np.uint8], seps: NDArray[np.intp], records: int

@@ -1,9 +1,11 @@
-"""Running a generator of chunks one or two steps ahead in a thread of its own.
+"""Running a generator of chunks ahead of its consumer in threads of their own.
 
 Splitting a CSV chunk (finding separators, quotes and line breaks) and adding up its answers
-are both NumPy work that releases the GIL, so on a machine with a second core the next chunk
-is split while the current one is counted. The consumer sees exactly the items and the
-exception of the generator, in order; memory holds at most ``depth`` items more.
+are both NumPy work that releases the GIL, so on a machine with a second core the next chunks
+are split while the current one is counted: :func:`prefetched` runs a generator ahead in one
+thread, :func:`ordered_map` runs the work on several items at once (the CSV reader: two
+threads split while the caller counts). The consumer sees exactly the items and the
+exception of the generator, in order; memory holds a bounded number of items more.
 """
 
 from __future__ import annotations
@@ -12,10 +14,11 @@ import contextlib
 import os
 import queue
 import threading
-from collections.abc import Iterator
-from typing import TypeVar
+from collections.abc import Callable, Iterator
+from typing import Any, TypeVar
 
 T = TypeVar("T")
+J = TypeVar("J")
 
 _DONE = object()
 
@@ -72,3 +75,95 @@ def prefetched(items: Iterator[T], depth: int = 2) -> Iterator[T]:
             with contextlib.suppress(queue.Empty):
                 ready.get(timeout=0.1)
         worker.join()
+
+
+def ordered_map(
+    jobs: Iterator[J], work: Callable[[J], T], workers: int = 2, ahead: int = 1
+) -> Iterator[T]:
+    """``work(job)`` for every job, by ``workers`` threads at once, yielded in job order.
+
+    ``jobs`` is advanced by one thread at a time (under a lock), so it may read a file. At most
+    ``workers + ahead`` results are held or being made at a time (bounded memory). An exception
+    of ``jobs`` or of ``work`` reaches the consumer at its job's place, after the results before
+    it; when the consumer stops early the threads stop and ``jobs`` is closed. On one core (or
+    with ``workers`` < 2) everything runs in the caller's thread, in order.
+    """
+    if workers < 2 or _cores() < 2:
+        try:
+            for job in jobs:
+                yield work(job)
+        finally:
+            _close(jobs)
+        return
+    lock = threading.Lock()
+    ready = threading.Condition(lock)
+    slots = threading.Semaphore(workers + ahead)
+    stop = threading.Event()
+    results: dict[int, tuple[bool, Any]] = {}
+    taken = [0]
+    finished: list[int] = []  # the number of jobs, once known
+
+    def run() -> None:
+        while not stop.is_set():
+            slots.acquire()
+            if stop.is_set():
+                return
+            with lock:
+                if finished:
+                    slots.release()
+                    return
+                index = taken[0]
+                try:
+                    job = next(jobs)
+                except StopIteration:
+                    finished.append(index)
+                    slots.release()
+                    ready.notify_all()
+                    return
+                except BaseException as exc:
+                    finished.append(index + 1)
+                    results[index] = (False, exc)
+                    ready.notify_all()
+                    return
+                taken[0] += 1
+            try:
+                outcome: tuple[bool, Any] = (True, work(job))
+            except BaseException as exc:
+                outcome = (False, exc)
+            with lock:
+                results[index] = outcome
+                ready.notify_all()
+
+    threads = [
+        threading.Thread(target=run, name=f"prima-split-{i}", daemon=True) for i in range(workers)
+    ]
+    for thread in threads:
+        thread.start()
+    try:
+        index = 0
+        while True:
+            with lock:
+                while index not in results and not (finished and index >= finished[0]):
+                    ready.wait()
+                if index not in results:
+                    return
+                ok, value = results.pop(index)
+            slots.release()
+            if not ok:
+                raise value
+            yield value
+            index += 1
+    finally:
+        stop.set()
+        for _ in threads:
+            slots.release()
+        for thread in threads:
+            thread.join()
+        with lock:
+            _close(jobs)
+
+
+def _close(items: Iterator[Any]) -> None:
+    close = getattr(items, "close", None)
+    if close is not None:
+        close()
