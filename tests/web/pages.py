@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.contrib import admin
@@ -189,6 +189,33 @@ def _first_pk(model_label: str, **filters: Any) -> Any:
     return model.objects.filter(**filters).order_by("pk").values_list("pk", flat=True)[0]
 
 
+def _webhook(site: Site) -> Any:
+    """A webhook endpoint of the Dinas and a delivery to it that failed once and waits."""
+    from prima.webhooks.models import WebhookDelivery, WebhookEndpoint
+
+    endpoint, _ = WebhookEndpoint.objects.get_or_create(
+        organization=site.dinas,
+        url="https://pengaduan.dinkes.example.go.id/prima/webhook",
+        defaults={"description": "Sistem pengaduan provinsi", "event_types": ["case.created"]},
+    )
+    now = timezone.now()
+    delivery, _ = WebhookDelivery.objects.get_or_create(
+        endpoint=endpoint,
+        message_id="msg_sweepDelivery00000000000",
+        defaults={
+            "organization": site.dinas,
+            "event_type": "case.created",
+            "payload": {"type": "case.created", "timestamp": now.isoformat(), "data": {"id": 1}},
+            "attempts": 1,
+            "last_response_code": 500,
+            "last_error": "HTTP 500",
+            "next_attempt_at": now + timedelta(minutes=5),
+            "attempt_log": [{"at": now.isoformat(), "code": 500, "error": "HTTP 500", "ms": 84}],
+        },
+    )
+    return delivery
+
+
 PAGES: list[PageSpec] = [
     # -- the public survey pages (/s/<code>/): SKM, paired (A6), NPS (the bank's quick form)
     PageSpec("survey-skm", lambda s: f"/s/{s.skm.code}/", "public"),
@@ -310,6 +337,19 @@ PAGES: list[PageSpec] = [
     PageSpec(
         "manage-tokens",
         lambda s: reverse("manage:surveys_survey_tokens", args=[s.skm.pk]),
+        "manage",
+        ADMIN,
+    ),
+    # webhooks: an endpoint's signing secret, a delivery with its attempts (made on first use)
+    PageSpec(
+        "manage-webhook-secret",
+        lambda s: reverse("manage:webhooks_webhookendpoint_secret", args=[_webhook(s).endpoint_id]),
+        "manage",
+        ADMIN,
+    ),
+    PageSpec(
+        "manage-webhook-delivery",
+        lambda s: _change("webhooks_webhookdelivery", _webhook(s).pk),
         "manage",
         ADMIN,
     ),

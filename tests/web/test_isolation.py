@@ -45,6 +45,7 @@ from prima.organizations.models import CalendarDay, Organization
 from prima.surveys.models import InstrumentVersion, Response, Survey
 from prima.transfers.export_jobs import export_job_create, export_job_run
 from prima.transfers.models import ExportJob
+from prima.webhooks.models import DeliveryStatus, WebhookDelivery, WebhookEndpoint
 from tests.web.personas import (
     ALPHA_INSTRUMENT_TITLE,
     ALPHA_SUGGESTION,
@@ -676,6 +677,30 @@ def alpha_export_jobs() -> list[Value]:
     return [(str(pk), True) for pk in ExportJob.objects.values_list("pk", flat=True)]
 
 
+WEBHOOK_URL = "https://hooks.alpha.example/rahasia-6w2p"
+
+
+def add_alpha_webhook(world: World) -> list[str]:
+    """A webhook endpoint of Dinas Alpha and one failed delivery to it (prima.webhooks): its
+    address, description, signing secret and message id must never reach an outsider."""
+    endpoint = WebhookEndpoint.objects.create(
+        organization=world.alpha,
+        url=WEBHOOK_URL,
+        description="Penerima rahasia Alpha 1c8v",
+        event_types=["case.created", "response.created"],
+    )
+    delivery = WebhookDelivery.objects.create(
+        organization=world.alpha,
+        endpoint=endpoint,
+        event_type="case.created",
+        message_id="msg_alphaRahasia3k7wQ",
+        payload={"type": "case.created", "data": {"tracking_code": "ALPH-A9K3-7Q"}},
+        status=DeliveryStatus.FAILED,
+        attempts=3,
+    )
+    return [WEBHOOK_URL, endpoint.description, endpoint.secret, delivery.message_id]
+
+
 def alpha_notifications() -> list[Value]:
     return [(str(pk), True) for pk in Notification.objects.values_list("pk", flat=True)]
 
@@ -698,6 +723,7 @@ def markers(world: World) -> Markers:
         organization=world.alpha, date=date(2026, 4, 8), working=False, name=CLOSED_DAY_NAME
     )
     markers.private.append(CLOSED_DAY_NAME)
+    markers.private.extend(add_alpha_webhook(world))
     return markers
 
 
@@ -789,6 +815,8 @@ def test_walk_reaches_alpha_data_as_its_admin(world, probe, markers):
         "manage/surveys/response/<path:object_id>/change/",
         "manage/collection/kioskdevice/<path:object_id>/change/",
         "manage/surveys/survey/<path:object_id>/tokens/",
+        "manage/webhooks/webhookendpoint/<path:object_id>/secret/",
+        "manage/webhooks/webhookdelivery/<path:object_id>/change/",
     } <= seen
 
 
