@@ -226,6 +226,9 @@ TASKS = {
         else "django_tasks_db.DatabaseBackend"
     }
 }
+# Webhooks (prima.webhooks): HTTPS to public addresses only; loopback receivers
+# (http://127.0.0.1, localhost) only when allowed, by default with PRIMA_DEBUG (development, tests)
+PRIMA_WEBHOOKS_ALLOW_LOOPBACK = env_bool("PRIMA_WEBHOOKS_ALLOW_LOOPBACK", DEBUG)
 EXPORTS_DIR = DATA_DIR / "exports"  # files of finished export jobs (prima.transfers.export_jobs)
 PRIMA_EXPORT_KEEP_DAYS = env_int("PRIMA_EXPORT_KEEP_DAYS", 7)  # then files and jobs are deleted
 # the SKM report's XLSX above this many responses is written by a background job
