@@ -37,7 +37,7 @@ from prima.cases.models import (
     CaseEventKind,
     CaseStatus,
 )
-from prima.cases.services import categories_ensure, tracking_code_normalise
+from prima.cases.services import builtin_categories, tracking_code_normalise
 from prima.metrics.handling import HandlingMeasures, HandlingTotals, handling_measures
 from prima.organizations.access import User, memberships_of
 from prima.organizations.calendar import local_date
@@ -194,10 +194,12 @@ def public_units(organization: Organization) -> QuerySet[Unit]:
 
 
 def categories_active(organization: Organization) -> list[CaseCategory]:
-    """The organization's active categories in their order (the built-in ones made on first
-    use)."""
-    categories_ensure(organization)
-    return list(CaseCategory.objects.filter(organization=organization, active=True))
+    """The organization's active categories in their order. Before its first case they are
+    the built-in ones, unsaved (a read never writes; the intake makes them)."""
+    found = list(CaseCategory.objects.filter(organization=organization, active=True))
+    if found or CaseCategory.objects.filter(organization=organization).exists():
+        return found
+    return builtin_categories(organization)
 
 
 @dataclass(frozen=True)

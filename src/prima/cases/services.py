@@ -232,18 +232,23 @@ def categories_ensure(organization: Organization) -> None:
     if CaseCategory.objects.filter(organization=organization).exists():
         return
     CaseCategory.objects.bulk_create(
-        [
-            CaseCategory(
-                organization=organization,
-                key=c.key,
-                unsur=c.unsur,
-                a6=c.a6,
-                position=OTHER_POSITION if c.key == "other" else i,
-            )
-            for i, c in enumerate(BUILTIN_CATEGORIES)
-        ],
+        builtin_categories(organization),
         ignore_conflicts=True,  # two first uses at once
     )
+
+
+def builtin_categories(organization: Organization) -> list[CaseCategory]:
+    """The built-in categories of an organization, unsaved, in their order."""
+    return [
+        CaseCategory(
+            organization=organization,
+            key=c.key,
+            unsur=c.unsur,
+            a6=c.a6,
+            position=OTHER_POSITION if c.key == "other" else i,
+        )
+        for i, c in enumerate(BUILTIN_CATEGORIES)
+    ]
 
 
 def category_resolve(organization: Organization, value: Any) -> CaseCategory | None:
