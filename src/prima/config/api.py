@@ -140,6 +140,8 @@ def database_error(request: HttpRequest, exc: Exception) -> HttpResponse:
 
 
 def _register() -> None:
+    from prima.cases.api import public_router as cases_public_router
+    from prima.cases.api import router as cases_router
     from prima.collection.api import router as kiosk_router
     from prima.insights.api import router as insights_router
     from prima.organizations.api import router as organizations_router
@@ -151,6 +153,8 @@ def _register() -> None:
     api.add_router("/v1", organizations_router)
     api.add_router("/v1", surveys_router)
     api.add_router("/v1", insights_router)
+    api.add_router("/v1/public", cases_public_router)
+    api.add_router("/v1", cases_router)
 
 
 _register()
