@@ -34,6 +34,8 @@ from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
 from django.urls import URLPattern, URLResolver, get_resolver, path, resolve
 
 from prima.alerts.models import Alert, AlertKind, AlertRule, Notification
+from prima.cases.models import Case
+from prima.cases.services import case_note, case_receive, case_transition
 from prima.collection.kiosks import kiosk_register
 from prima.collection.models import KioskDevice
 from prima.config.api import api
@@ -171,6 +173,8 @@ class Probe:
     forbidden_public: list[str]  # strings no public survey page may show
     notifications: list[Value] = field(default_factory=list)  # other users' notifications
     export_jobs: list[Value] = field(default_factory=list)  # export jobs out of reach
+    cases: list[Value] = field(default_factory=list)  # case ids (prima.cases)
+    tracking_codes: list[Value] = field(default_factory=list)  # the complainants' keys
 
 
 def other_tenant_probe(world: World, markers: Markers) -> Probe:
@@ -186,6 +190,8 @@ def other_tenant_probe(world: World, markers: Markers) -> Probe:
         forbidden_public=markers.private,
         notifications=alpha_notifications(),
         export_jobs=alpha_export_jobs(),
+        cases=[(str(pk), True) for pk in Case.objects.values_list("pk", flat=True)],
+        tracking_codes=alpha_tracking_codes(),
     )
 
 
@@ -451,6 +457,12 @@ def api_param(name: str, where: str, probe: Probe) -> list[Value]:
         # an organization's calendar: the day and the year (the slug names the organization)
         ("date", "path"): [("2026-04-08", False)],
         ("year", "query"): [("2026", False)],
+        # cases (prima.cases): a case's id, a complainant's tracking code (public: whoever holds
+        # it sees the case's status and history, never its contact or internal notes), filters
+        ("id", "path"): [*probe.cases, ("987654", False)],
+        ("tracking_code", "path"): [*probe.tracking_codes, ("ABCD-EFGH-JK", False)],
+        ("organization", "query"): probe.slugs,
+        ("status", "query"): [("baru", False)],
     }
     if (name, where) not in known:
         raise WalkerError(f"the walker does not know how to fill the {where} parameter {name!r}")
@@ -701,6 +713,38 @@ def add_alpha_webhook(world: World) -> list[str]:
     return [WEBHOOK_URL, endpoint.description, endpoint.secret, delivery.message_id]
 
 
+ALPHA_CASE_TEXT = "Pengaduan rahasia Alpha: pungutan liar di loket 2x9v"
+ALPHA_CASE_CONTACT = {
+    "name": "Sri Pelapor Rahasia",
+    "email": "sri.pelapor@alpha.example",
+    "phone": "0812-4040-7171",
+}
+ALPHA_CASE_NOTES = ("Catatan internal rahasia 5t8q", "Catatan status tak publik 3r6w")
+
+
+def add_alpha_case(world: World) -> list[str]:
+    """A complaint at UPT Alpha Satu (a unit of the public survey, so its tracking page may name
+    it) with a contact, an internal note and a status note not meant for the complainant; in
+    ``diproses``, so that neither rating nor reopening can change it."""
+    case, _ = case_receive(
+        organization=world.alpha,
+        unit=world.upt1,
+        text=ALPHA_CASE_TEXT,
+        channel="web",
+        contact=ALPHA_CASE_CONTACT,
+        consent=True,
+    )
+    case_transition(case, status="diverifikasi", note="Diterima.")
+    case_note(case, note=ALPHA_CASE_NOTES[0], user=None)
+    case_transition(case, status="diproses", note=ALPHA_CASE_NOTES[1], public_note=False)
+    return [ALPHA_CASE_TEXT, *ALPHA_CASE_CONTACT.values(), *ALPHA_CASE_NOTES]
+
+
+def alpha_tracking_codes() -> list[Value]:
+    """Public by design (the complainant's key): flagged False, the walker checks the body."""
+    return [(c, False) for c in Case.objects.values_list("tracking_code", flat=True)]
+
+
 def alpha_notifications() -> list[Value]:
     return [(str(pk), True) for pk in Notification.objects.values_list("pk", flat=True)]
 
@@ -724,6 +768,7 @@ def markers(world: World) -> Markers:
     )
     markers.private.append(CLOSED_DAY_NAME)
     markers.private.extend(add_alpha_webhook(world))
+    markers.private.extend(add_alpha_case(world))
     return markers
 
 
@@ -815,6 +860,7 @@ def test_walk_reaches_alpha_data_as_its_admin(world, probe, markers):
         "manage/surveys/response/<path:object_id>/change/",
         "manage/collection/kioskdevice/<path:object_id>/change/",
         "manage/surveys/survey/<path:object_id>/tokens/",
+        "api/v1/cases/<id>",
         "manage/webhooks/webhookendpoint/<path:object_id>/secret/",
         "manage/webhooks/webhookdelivery/<path:object_id>/change/",
     } <= seen
@@ -822,6 +868,7 @@ def test_walk_reaches_alpha_data_as_its_admin(world, probe, markers):
 
 # -- a manager of one UPT: the same walk, with the rest of the organization off-limits -----------
 UPT2_SUGGESTION = "Saran rahasia UPT Dua 9q2w"
+UPT2_CASE_TEXT = "Pengaduan rahasia UPT Dua 7m3c"
 
 
 def subtree_probe(world: World, markers: Markers) -> Probe:
@@ -848,7 +895,22 @@ def subtree_probe(world: World, markers: Markers) -> Probe:
         contact=contact,
         consent=True,
     )
-    secret = [world.dinas.name, service2.name, staff2.name, UPT2_SUGGESTION, *contact.values()]
+    case_receive(
+        organization=world.alpha,
+        unit=world.upt2,
+        text=UPT2_CASE_TEXT,
+        channel="telepon",
+        contact={"name": "Joko Pelapor Dua"},
+    )
+    secret = [
+        world.dinas.name,
+        service2.name,
+        staff2.name,
+        UPT2_SUGGESTION,
+        *contact.values(),
+        UPT2_CASE_TEXT,
+        "Joko Pelapor Dua",
+    ]
     return Probe(
         name="outside the subtree",
         codes=[(world.skm.code, False), (world.a6.code, False)],
@@ -862,6 +924,12 @@ def subtree_probe(world: World, markers: Markers) -> Probe:
         forbidden_public=[s for s in secret if s != service2.name],
         notifications=alpha_notifications(),  # alice's, not bob's
         export_jobs=alpha_export_jobs(),  # alice's covers the whole organization
+        # the cases of UPT Alpha Dua are out of reach, those of UPT Alpha Satu are bob's
+        cases=[
+            (str(pk), unit != world.upt1.pk)
+            for pk, unit in Case.objects.values_list("pk", "unit_id")
+        ],
+        tracking_codes=alpha_tracking_codes(),
     )
 
 
