@@ -441,3 +441,82 @@ def test_public_page_refuses_an_odd_unit(world):
     )
     assert r.status_code == 400
     assert "unit" in r.context["errors"]
+
+
+# -- the service received (jenis layanan) ------------------------------------------------------
+def test_definition_lists_the_services_a_respondent_may_name(world):
+    """``service_choices``: every active service of the survey's units and the units below them,
+    in unit order, each with its unit (the same name exists in several units); the existing
+    ``services`` key keeps its meaning (the survey's own list, empty here)."""
+    loket = org.service_create(unit=world.loket1, name="Legalisir")
+    upt2 = org.service_create(unit=world.upt2, name="Pendaftaran")
+    retired = org.service_create(unit=world.upt2, name="Fotokopi")
+    retired.active = False
+    retired.save()
+    beta_service(world)  # another organization's: never listed
+    org.service_create(unit=world.dinas, name="Perizinan")  # above the survey's units
+    body = definition(world.skm.code)
+    assert body["services"] == []
+    assert body["service_choices"] == [
+        {
+            "id": world.service1.pk,
+            "name": "Pendaftaran",
+            "unit": {"id": world.upt1.pk, "name": world.upt1.name},
+        },
+        {
+            "id": loket.pk,
+            "name": "Legalisir",
+            "unit": {"id": world.loket1.pk, "name": "Loket Satu"},
+        },
+        {
+            "id": upt2.pk,
+            "name": "Pendaftaran",
+            "unit": {"id": world.upt2.pk, "name": world.upt2.name},
+        },
+    ]
+    # a survey limited to some services lists those only, under both keys
+    world.skm.services.set([upt2])
+    body = definition(world.skm.code)
+    assert [s["id"] for s in body["services"]] == [upt2.pk]
+    assert [s["id"] for s in body["service_choices"]] == [upt2.pk]
+
+
+def test_submission_stores_the_service_and_refuses_one_that_does_not_fit(world):
+    upt2 = org.service_create(unit=world.upt2, name="Pendaftaran")
+    loket = org.service_create(unit=world.loket1, name="Legalisir")
+    before = Response.objects.count()
+    r = post(world.skm.code, body_for(world, unit=world.upt2.pk, service=upt2.pk))
+    assert r.status_code == 201, r.content
+    assert Response.objects.get(pk=r.json()["id"]).service_id == upt2.pk
+    r = post(world.skm.code, body_for(world, unit=world.upt1.pk, service=loket.pk))
+    assert r.status_code == 201, r.content  # a service of a unit below the response's unit
+    assert Response.objects.get(pk=r.json()["id"]).service_id == loket.pk
+    # another unit's service, a service the survey leaves out, another organization's, a string
+    world_cases = [
+        ({"unit": world.upt1.pk, "service": upt2.pk}, 400),
+        ({"unit": world.upt2.pk, "service": world.service1.pk}, 400),
+        ({"unit": world.upt2.pk, "service": beta_service(world)}, 400),
+        ({"unit": world.upt2.pk, "service": "Pendaftaran"}, 422),
+    ]
+    for changes, status in world_cases:
+        r = post(world.skm.code, body_for(world, **changes))
+        assert r.status_code == status, (changes, r.content)
+        assert r.json()["errors"]["service"], r.json()
+        assert "service" in r.json()["detail"]
+    world.skm.services.set([upt2])
+    r = post(world.skm.code, body_for(world, unit=world.upt1.pk, service=world.service1.pk))
+    assert r.status_code == 400
+    assert r.json()["errors"]["service"]
+    assert Response.objects.count() == before + 2
+
+
+def test_the_schema_describes_the_service_choice():
+    schema = Client().get("/api/openapi.json").json()
+    components = schema["components"]["schemas"]
+    definition_props = components["SurveyDefinitionOut"]["properties"]
+    assert {"services", "service_choices"} <= set(definition_props)
+    assert "service_choices" in components["SurveyDefinitionOut"]["required"]
+    choice = components["ServiceChoiceOut"]["properties"]
+    assert set(choice) == {"id", "name", "unit"}
+    assert "service_choices" in components["SubmissionIn"]["properties"]["service"]["description"]
+    assert "services" in components["KioskOut"]["properties"]

@@ -783,3 +783,128 @@ def test_the_shell_carries_both_languages_from_the_catalogue() -> None:
     script = Path(str(finders.find("prima/kiosk.js"))).read_text("utf-8")
     for indonesian in ("Bagaimana pelayanan", "Pertanyaan", "menunggu dikirim", "Luring"):
         assert indonesian not in script
+
+
+# -- 10. the service received (jenis layanan) ------------------------------------------------------
+def test_the_kiosk_settings_list_the_services_of_its_unit(world: World) -> None:
+    """The services a respondent at the device may name: those of the survey at the device's
+    unit, a unit above or below it (as the web form offers them), each with its unit."""
+    from prima.collection.kiosks import kiosk_pair
+    from prima.organizations import services as org
+
+    legalisir = org.service_create(unit=world.loket1, name="Legalisir")
+    org.service_create(unit=world.upt2, name="Pendaftaran")  # another unit's: not at this device
+    _device, code = register(world)
+    paired = kiosk_pair(pairing_code=code)
+    assert paired is not None
+    settings = Client().get("/api/v1/public/kiosk", HTTP_X_PRIMA_DEVICE=paired[1]).json()
+    assert settings["services"] == [
+        {
+            "id": world.service1.pk,
+            "name": "Pendaftaran",
+            "unit": {"id": world.upt1.pk, "name": world.upt1.name},
+        },
+        {
+            "id": legalisir.pk,
+            "name": "Legalisir",
+            "unit": {"id": world.loket1.pk, "name": "Loket Satu"},
+        },
+    ]
+    # a device at the counter: its own service and those of the units above it
+    _device, code = register(world, unit=world.loket1)
+    paired = kiosk_pair(pairing_code=code)
+    assert paired is not None
+    settings = Client().get("/api/v1/public/kiosk", HTTP_X_PRIMA_DEVICE=paired[1]).json()
+    assert [s["id"] for s in settings["services"]] == [world.service1.pk, legalisir.pk]
+
+
+def test_the_kiosk_asks_the_service_and_its_offline_queue_carries_it(
+    world: World, live_server: Any, tablet: Page
+) -> None:
+    from prima.organizations import services as org
+
+    legalisir = org.service_create(unit=world.loket1, name="Legalisir")
+    device, code = register(world)
+    pair(tablet, live_server, code)
+    tablet.context.set_offline(True)
+
+    # the first respondent names the service, goes back to it from the first question, keeps it
+    start_button(tablet).click()
+    expect(main(tablet)).to_have_attribute("data-screen", "service")
+    expect(tablet.get_by_role("heading", level=1)).to_have_text("Layanan apa yang Anda terima?")
+    choices = tablet.get_by_role("group", name="Layanan apa yang Anda terima?")
+    expect(choices.get_by_role("button")).to_have_count(2)
+    # the same name may exist in several units: each button says its unit too
+    expect(choices.get_by_role("button", name="Legalisir Loket Satu")).to_be_visible()
+    for i in range(2):
+        box = choices.get_by_role("button").nth(i).bounding_box()
+        assert box is not None
+        assert box["height"] >= 70
+    axe_check(tablet, "the service question")
+    tablet.screenshot(path=str(SCREENSHOTS / "prima-kiosk-service.png"))
+    choices.get_by_role("button", name="Legalisir Loket Satu").click()
+    expect(tablet.locator(".k-count")).to_have_text("Pertanyaan 1 dari 9")
+    tablet.get_by_role("button", name="‹ Sebelumnya").click()
+    expect(main(tablet)).to_have_attribute("data-screen", "service")
+    expect(tablet.locator(f".k-service[data-service='{legalisir.pk}']")).to_have_attribute(
+        "aria-pressed", "true"
+    )
+    tablet.locator(f".k-service[data-service='{legalisir.pk}']").click()
+    for step, value in enumerate(SKM_VALUES, start=1):
+        expect(main(tablet)).to_have_attribute("data-step", str(step))
+        tablet.locator(f".k-scale .k-option[data-value='{value}']").click()
+    tablet.get_by_role("button", name="Tidak tahu / lewati ›").click()  # the staff question
+    expect(tablet.get_by_role("heading", level=1)).to_have_text("Terima kasih!")
+    tablet.get_by_role("button", name="Selesai").click()
+
+    # the second skips it, in English; the third names the other service
+    tablet.get_by_role("button", name="English").click()
+    start_button(tablet).click()
+    expect(tablet.get_by_role("heading", level=1)).to_have_text("Which service did you receive?")
+    tablet.get_by_role("button", name="Don't know / skip ›").click()
+    for step, value in enumerate(SKM_VALUES, start=1):
+        expect(main(tablet)).to_have_attribute("data-step", str(step))
+        tablet.locator(f".k-scale .k-option[data-value='{value}']").click()
+    expect(main(tablet)).to_have_attribute("data-screen", "staff")
+    tablet.get_by_role("button", name="Don't know / skip ›").click()
+    tablet.get_by_role("button", name="Done", exact=True).click()
+    tablet.get_by_role("button", name="Bahasa Indonesia").click()
+    start_button(tablet).click()
+    tablet.get_by_role("button", name=re.compile("^Pendaftaran")).click()
+    for step, value in enumerate(SKM_VALUES, start=1):
+        expect(main(tablet)).to_have_attribute("data-step", str(step))
+        tablet.locator(f".k-scale .k-option[data-value='{value}']").click()
+    expect(main(tablet)).to_have_attribute("data-screen", "staff")
+    tablet.get_by_role("button", name="Siti Petugas", exact=True).click()
+    expect(pending(tablet)).to_have_attribute("data-count", "3")
+
+    # the queue, also after a reload while offline, carries each answer's service
+    assert [item["body"]["service"] for item in tablet.evaluate("primaKiosk.queued()")] == [
+        legalisir.pk,
+        None,
+        world.service1.pk,
+    ]
+    tablet.reload()
+    expect(start_button(tablet)).to_be_visible()
+    queued = tablet.evaluate("primaKiosk.queued()")
+    assert [item["body"]["service"] for item in queued] == [legalisir.pk, None, world.service1.pk]
+    assert Response.objects.filter(device=device).count() == 0
+
+    tablet.context.set_offline(False)
+    expect(pending(tablet)).to_have_attribute("data-count", "0", timeout=30_000)
+    rows = list(Response.objects.filter(device=device).order_by("id"))
+    assert [str(r.submission_id) for r in rows] == [item["submission_id"] for item in queued]
+    assert [r.service_id for r in rows] == [legalisir.pk, None, world.service1.pk]
+    assert [r.staff_id for r in rows] == [None, None, world.staff1.pk]
+    assert all(r.unit_id == world.upt1.pk for r in rows)
+    assert tablet.evaluate("primaKiosk.dead()") == []
+
+
+def test_a_kiosk_whose_unit_offers_one_service_does_not_ask(
+    world: World, live_server: Any, tablet: Page
+) -> None:
+    device, code = register(world)  # UPT Alpha Satu offers only "Pendaftaran"
+    pair(tablet, live_server, code)
+    give_skm_answer(tablet)
+    row = Response.objects.get(device=device)
+    assert row.service_id is None

@@ -1,8 +1,9 @@
 """The kiosk's own API: what a paired tablet needs besides the public survey definition.
 
 ``GET /api/v1/public/kiosk`` with the ``X-Prima-Device`` header (the device token) answers the
-device's survey, unit, staff list and settings. No header: 401; an unknown or revoked token: 403
-(the kiosk then shows that it is no longer registered).
+device's survey, unit, staff list, the services a respondent may name (*jenis layanan*: those
+of the survey at the device's unit, as the web form offers them) and settings. No header: 401;
+an unknown or revoked token: 403 (the kiosk then shows that it is no longer registered).
 """
 
 from __future__ import annotations
@@ -10,11 +11,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 from ninja.security import APIKeyHeader
 
 from prima.collection.kiosks import kiosk_device_for_token, kiosk_seen, kiosk_staff
 from prima.collection.models import KioskDevice
+from prima.collection.selectors import survey_services
 from prima.config.schemas import ErrorOut, FieldError
 from prima.storable_text import unstorable_character
 
@@ -40,11 +42,23 @@ class NamedOut(Schema):
     name: str
 
 
+class ServiceChoiceOut(Schema):
+    id: int
+    name: str
+    unit: NamedOut = Field(description="the unit that offers the service")
+
+
 class KioskOut(Schema):
     name: str
     survey: str
     unit: NamedOut
     staff: list[NamedOut]
+    services: list[ServiceChoiceOut] = Field(
+        description=(
+            "the services (jenis layanan) a respondent at this device may name; the kiosk asks "
+            "which one was received when there are several, and sends its id as `service`"
+        )
+    )
     ask_staff: bool
     idle_reset_seconds: int
     min_interval_seconds: int
@@ -67,6 +81,10 @@ def kiosk_settings(request: HttpRequest) -> dict[str, Any]:
         "survey": device.survey.code,
         "unit": {"id": device.unit.pk, "name": device.unit.name},
         "staff": [{"id": s.pk, "name": s.name} for s in staff],
+        "services": [
+            {"id": s.pk, "name": s.name, "unit": {"id": s.unit.pk, "name": s.unit.name}}
+            for s in survey_services(device.survey, list(device.survey.units.all()), device.unit)
+        ],
         "ask_staff": device.ask_staff,
         "idle_reset_seconds": device.idle_reset_seconds,
         "min_interval_seconds": device.min_interval_seconds,

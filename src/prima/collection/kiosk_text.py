@@ -32,6 +32,7 @@ TEXTS = {
     "expectation": gettext_noop("Your expectation"),
     "performance": gettext_noop("What you experienced"),
     "paired_hint": gettext_noop("Rate your expectation, then the performance you experienced."),
+    "service_title": gettext_noop("Which service did you receive?"),
     "staff_title": gettext_noop("Who served you?"),
     "staff_hint": gettext_noop("Optional"),
     "staff_skip": gettext_noop("Don't know / skip"),

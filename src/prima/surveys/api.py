@@ -9,7 +9,9 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 
 from prima.abuse.controls import Signals, client_ip
+from prima.collection.api import ServiceChoiceOut
 from prima.collection.kiosks import kiosk_device_for_token
+from prima.collection.selectors import survey_services
 from prima.config.schemas import ErrorOut, FieldError, error_body
 from prima.storable_text import unstorable_character
 from prima.surveys.choices import Channel
@@ -67,7 +69,18 @@ class SurveyDefinitionOut(Schema):
     open: bool
     instrument: dict[str, Any]
     units: list[NamedOut]
-    services: list[NamedOut]
+    services: list[NamedOut] = Field(
+        description="the services the survey is limited to (empty: any service of its units)"
+    )
+    service_choices: list[ServiceChoiceOut] = Field(
+        description=(
+            "the active services (jenis layanan) of the survey's units and the units below them "
+            "(the survey's own list when it has one), in unit order: ask which one was received "
+            "when there are several and the link does not name one, offering those of the "
+            "response's unit, a unit above or below it; send its id as the submission's `service` "
+            "(400 naming `service` when it is not the survey's or not of the response's unit)"
+        )
+    )
     questions: list[QuestionOut]
     profile: list[dict[str, Any]]
     languages: list[str]
@@ -78,7 +91,9 @@ class SubmissionIn(Schema):
     answers: dict[str, Any]
     context: str | None = None
     unit: int | None = None
-    service: int | None = None
+    service: int | None = Field(
+        None, description="the service received: an id of the definition's `service_choices`"
+    )
     staff: int | None = None
     profile: dict[str, Any] | None = None
     suggestion: str | None = None
@@ -102,6 +117,7 @@ def survey_definition(request: HttpRequest, code: str) -> dict[str, Any]:
     survey = survey_get_public(code)
     version = survey.instrument_version
     parsed = version.parsed
+    units = list(survey.units.all())
     return {
         "code": survey.code,
         "title": survey.title,
@@ -113,8 +129,12 @@ def survey_definition(request: HttpRequest, code: str) -> dict[str, Any]:
             "kind": parsed.kind,
             "title": parsed.title,
         },
-        "units": [{"id": u.pk, "name": u.name} for u in survey.units.all()],
+        "units": [{"id": u.pk, "name": u.name} for u in units],
         "services": [{"id": s.pk, "name": s.name} for s in survey.services.all()],
+        "service_choices": [
+            {"id": s.pk, "name": s.name, "unit": {"id": s.unit.pk, "name": s.unit.name}}
+            for s in survey_services(survey, units)
+        ],
         "questions": [q.as_dict() for q in version.questions],
         "profile": profile_fields(parsed) if survey.ask_profile else [],
         "languages": ["id", "en"],

@@ -4,7 +4,8 @@
    - The kiosk settings (GET /api/v1/public/kiosk) and the survey definition
      (GET /api/v1/public/surveys/<code>) are kept in IndexedDB; the service worker caches the page.
    - Each answer is written to IndexedDB first, with a submission id made here, the time it was
-     given (answered_at) and how long it took (elapsed_ms); a sender posts the queue in order and
+     given (answered_at), how long it took (elapsed_ms) and the service received (service, asked
+     when the device's unit offers several); a sender posts the queue in order and
      deletes an answer only after the server answered 200/201. Network errors, 5xx, 408, 409 and
      429 keep it for a retry with backoff (and on the "online" event); other 4xx put it aside as a
      dead letter (kept, and counted on screen), never dropped.
@@ -363,6 +364,7 @@
     index: 0,
     answers: {},
     staff: null,
+    service: null,
     startedAt: 0,
     online: navigator.onLine,
   };
@@ -490,6 +492,7 @@
     if (!state.survey || !state.kiosk) return renderLoading(state.screen === "error");
     if (state.screen === "question") return renderQuestion();
     if (state.screen === "staff") return renderStaff();
+    if (state.screen === "service") return renderService();
     if (state.screen === "thanks") return renderThanks();
     return renderStart();
   }
@@ -559,12 +562,82 @@
     state.index = 0;
     state.answers = {};
     state.staff = null;
+    state.service = null;
     state.startedAt = performance.now();
     if (matchMedia("(pointer: coarse)").matches && document.fullscreenEnabled) {
       if (!document.fullscreenElement) document.documentElement.requestFullscreen().catch(() => {});
     }
+    if (asksService()) {
+      state.screen = "service";
+      renderService();
+    } else {
+      state.screen = "question";
+      renderQuestion();
+    }
+  }
+
+  /* The service received (jenis layanan) is asked first when the device's unit offers several
+     (the kiosk settings list them, as the web form does); the answer carries its id. */
+  function asksService() {
+    return Boolean(state.kiosk && state.kiosk.services && state.kiosk.services.length > 1);
+  }
+
+  function toQuestions() {
+    state.index = 0;
     state.screen = "question";
     renderQuestion();
+  }
+
+  function renderService() {
+    const services = state.kiosk.services;
+    const units = new Set(services.map((s) => s.unit.id));
+    const list = h(
+      "div",
+      { class: "k-services", role: "group", "aria-labelledby": "k-service-title" },
+      services.map((service) =>
+        h(
+          "button",
+          {
+            type: "button",
+            class: "k-option k-service",
+            "data-service": String(service.id),
+            "aria-pressed": state.service === service.id ? "true" : "false",
+            onclick: () => {
+              state.service = service.id;
+              toQuestions();
+            },
+          },
+          h("span", { class: "k-label", text: service.name }),
+          // the same service name exists in several units: say which (the space keeps the two
+          // words apart in the button's accessible name; a flex container does not draw it)
+          units.size > 1 ? [" ", h("span", { class: "k-detail", text: service.unit.name })] : null,
+        ),
+      ),
+    );
+    show(
+      "service",
+      h(
+        "section",
+        { class: "k-question k-service-step" },
+        h("h1", { class: "k-title", id: "k-service-title", text: t().service_title }),
+        h("p", { class: "k-hint", text: t().staff_hint }),
+        list,
+        h(
+          "div",
+          { class: "k-nav" },
+          h("button", { type: "button", class: "k-back", text: `‹ ${t().back}`, onclick: back }),
+          h("button", {
+            type: "button",
+            class: "k-skip",
+            text: `${t().staff_skip} ›`,
+            onclick: () => {
+              state.service = null;
+              toQuestions();
+            },
+          }),
+        ),
+      ),
+    );
   }
 
   function optionButton(question, option, position, scale, count) {
@@ -686,9 +759,12 @@
       state.index = state.steps.length - 1;
       state.screen = "question";
       renderQuestion();
-    } else if (state.index > 0) {
+    } else if (state.screen === "question" && state.index > 0) {
       state.index -= 1;
       renderQuestion();
+    } else if (state.screen === "question" && asksService()) {
+      state.screen = "service";
+      renderService();
     } else {
       toStart();
     }
@@ -747,6 +823,7 @@
       submission_id: submissionId,
       answers: { ...state.answers },
       staff: state.staff,
+      service: state.service,
       channel: "kiosk",
       elapsed_ms: Math.max(0, Math.round(performance.now() - state.startedAt)),
       answered_at: new Date().toISOString(),
@@ -768,6 +845,7 @@
     saving = false;
     state.answers = {};
     state.staff = null;
+    state.service = null;
     state.screen = "thanks";
     renderThanks();
     await showCounts();
@@ -794,6 +872,7 @@
     clearTimeout(thanksTimer);
     state.answers = {};
     state.staff = null;
+    state.service = null;
     state.index = 0;
     state.screen = "start";
     renderCurrent();
@@ -804,7 +883,7 @@
     clearTimeout(idleTimer);
     idleTimer = null;
     const seconds = state.kiosk ? state.kiosk.idle_reset_seconds : 0;
-    const busy = state.screen === "question" || state.screen === "staff";
+    const busy = ["question", "staff", "service"].includes(state.screen);
     const strayLanguage = state.screen === "start" && state.lang !== "id";
     if (seconds > 0 && (busy || strayLanguage)) {
       idleTimer = setTimeout(idleReset, seconds * 1000);
