@@ -21,9 +21,6 @@ from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any
 
-from openpyxl.utils import get_column_letter
-from openpyxl.utils.datetime import to_excel
-
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
@@ -31,6 +28,32 @@ DATE_FORMAT = "yyyy-mm-dd h:mm:ss"
 _HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 _SPECIAL = re.compile(r"[&<>\x00-\x08\x0b\x0c\x0e-\x1f]")
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def get_column_letter(index: int) -> str:
+    """A spreadsheet column's letters, 1-based: ``1`` is ``A``, ``27`` is ``AA``.
+
+    >>> get_column_letter(1), get_column_letter(26), get_column_letter(27), get_column_letter(16384)
+    ('A', 'Z', 'AA', 'XFD')
+    """
+    letters = ""
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+_TO_EXCEL: list[Any] = []
+
+
+def to_excel(value: date | datetime) -> Any:
+    """openpyxl's Excel serial number of a date (imported on the first date: openpyxl takes
+    a quarter of a second to import, which every process that loads this module would pay)."""
+    if not _TO_EXCEL:
+        from openpyxl.utils.datetime import to_excel as convert
+
+        _TO_EXCEL.append(convert)
+    return _TO_EXCEL[0](value)
 
 
 def _escape(text: str) -> str:

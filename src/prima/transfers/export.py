@@ -22,9 +22,10 @@ one short query, so no cursor stays open while a job records its progress, on SQ
 PostgreSQL alike) and written as they come (:mod:`prima.xlsx_stream` for XLSX). On
 PostgreSQL the server writes each page's CSV itself (``COPY ... TO STDOUT (FORMAT csv)``) and two
 threads on connections of their own read alternate pages
-(:mod:`prima.transfers.export_parallel`); SQLite's pages are read by one thread (its module
-hands Python's lock back and forth on every row, so a second reader was measured slower) and go
-through :mod:`csv`. A field holding a comma, a quote, a line feed or a carriage return is
+(:mod:`prima.transfers.export_parallel`); SQLite's pages are read by two forked processes
+(its module holds Python's lock while it steps, so a second thread was measured slower), each
+on its own connection to the database file, and go through :mod:`csv` there; pages come back
+in order. A database in memory or inside a transaction is read by this thread alone. A field holding a comma, a quote, a line feed or a carriage return is
 quoted (RFC 4180; Python's ``csv`` alone leaves a lone carriage return bare when lines end in
 ``\n``, which other readers take for a line end).
 
@@ -37,6 +38,8 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
+import multiprocessing
 import os
 import queue
 import tempfile
@@ -60,7 +63,7 @@ from prima.transfers.export_cells import (
     pages,
     row_cells,
 )
-from prima.transfers.export_parallel import IdRange, id_ranges, parallel_ordered
+from prima.transfers.export_parallel import IdRange, id_ranges, parallel_ordered, process_ordered
 from prima.xlsx_stream import XlsxStream
 
 META_COLUMNS = ["id", "submission_id", "submitted_at", "unit", "service", "staff", "channel"]
@@ -69,6 +72,7 @@ SUGGESTION_COLUMN = "suggestion"
 FORMATS = ("csv", "xlsx")
 CHUNK_SIZE = 10_000  # rows per query
 READERS = 2  # threads reading a PostgreSQL CSV export's pages
+PROCESSES = 2  # processes reading a SQLite CSV export's pages
 XLSX_SHEET_ROWS = 1_048_575  # Excel's 1,048,576 rows per sheet, less the header
 PROGRESS_EVERY = 10_000  # rows between two progress reports
 
@@ -329,7 +333,26 @@ def csv_pages(
     ranges = id_ranges(qs, chunk_size or CHUNK_SIZE, last_id)
     if work is _copy_page and _parallel_allowed(qs.db):
         return parallel_ordered(ranges, lambda bounds: work(cells, bounds), READERS)
+    if work is _fetch_page and _processes_allowed(qs.db):
+        first = next(ranges)
+        if first[1] is not None:  # more than one page: worth a process each
+            jobs = itertools.chain([first], ranges)
+            return process_ordered(jobs, lambda bounds: _fetch_page(cells, bounds), PROCESSES)
+        ranges = iter([first])
     return (work(cells, bounds) for bounds in ranges)
+
+
+def _processes_allowed(alias: str) -> bool:
+    """SQLite in a file (worker processes open it themselves), outside a transaction, where
+    processes can be forked."""
+    connection = connections[alias]
+    return (
+        connection.vendor == "sqlite"
+        and _parallel_allowed(alias)
+        and not connection.is_in_memory_db()
+        and "fork" in multiprocessing.get_all_start_methods()
+        and PROCESSES > 1
+    )
 
 
 def _copies(alias: str) -> bool:
@@ -355,7 +378,12 @@ def write_csv(
     only joins pages of them into lines (:func:`csv_pages`)."""
     stream.write(csv_text([export_columns(survey)]))
     pages_ = csv_pages(survey, responses, last_id=last_id)
-    return _write_behind(pages_, lambda page: stream.write(page[0]), progress, lambda p: p[1])
+    try:
+        return _write_behind(pages_, lambda page: stream.write(page[0]), progress, lambda p: p[1])
+    finally:
+        close = getattr(pages_, "close", None)
+        if close is not None:
+            close()
 
 
 def write_xlsx(

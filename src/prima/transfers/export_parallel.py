@@ -1,15 +1,22 @@
-"""Pages of an export read by several threads at once, each on its own database connection,
-and handed on in their order.
+"""Pages of an export read by several threads (PostgreSQL) or processes (SQLite) at once, each
+on its own database connection, and handed on in their order.
 
 A page is a range of ids (:func:`id_ranges`); a reader thread takes the next range, runs the
 page's query on its own connection (SQLite steps and PostgreSQL's backend work without the
 GIL, so two readers use two cores) and formats it; the caller receives the results in range
 order. At most ``readers + 1`` pages are held at a time, so memory stays bounded.
+
+SQLite's module holds Python's lock while it steps through rows, so a second thread does not
+help there: :func:`process_ordered` forks worker processes instead (each opens the database
+file on a connection of its own, reads whole pages and sends back their CSV text), which
+inherit the loaded code, so a worker costs a few milliseconds to start.
 """
 
 from __future__ import annotations
 
+import multiprocessing
 import threading
+from collections import deque
 from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 
@@ -114,3 +121,70 @@ def parallel_ordered(
             slots.release()
         for thread in threads:
             thread.join()
+
+
+_TASK: list[Callable[[Any], Any]] = []  # the work of the processes being forked
+
+
+def _run_task(job: Any) -> Any:
+    return _TASK[0](job)
+
+
+def process_ordered(
+    jobs: Iterator[Any], work: Callable[[Any], T], processes: int = 2
+) -> ProcessOrdered[T]:
+    """``work(job)`` for every job, computed by ``processes`` forked processes, yielded in job
+    order (:class:`ProcessOrdered`)."""
+    return ProcessOrdered(jobs, work, processes)
+
+
+class ProcessOrdered(Iterator[T]):
+    """``work(job)`` for every job, computed by ``processes`` forked processes, in job order
+    (``work`` itself is inherited, each job and result travel by pickle).
+
+    The pool is started at once, before the caller starts any thread of its own (a fork copies
+    only the thread that forks). The database connections of this process are closed first,
+    so that no worker shares a connection with it; each worker opens its own. At most
+    ``processes + 1`` jobs are out at a time. An error of ``work`` is raised here at its job's
+    place; :meth:`close` (or the end, or an error) ends the workers.
+    """
+
+    def __init__(self, jobs: Iterator[Any], work: Callable[[Any], T], processes: int) -> None:
+        connections.close_all()
+        _TASK[:] = [work]
+        try:
+            self._pool = multiprocessing.get_context("fork").Pool(processes)
+        finally:
+            _TASK.clear()
+        self._jobs = jobs
+        self._window = processes + 1
+        self._out: deque[Any] = deque()
+        self._done = False
+
+    def __next__(self) -> T:
+        if self._done:
+            raise StopIteration
+        try:
+            while len(self._out) < self._window:
+                job = next(self._jobs, _END)
+                if job is _END:
+                    break
+                self._out.append(self._pool.apply_async(_run_task, (job,)))
+            if not self._out:
+                self.close()
+                raise StopIteration
+            result: T = self._out.popleft().get()
+            return result
+        except BaseException:
+            self.close()
+            raise
+
+    def close(self) -> None:
+        if not self._done:
+            self._done = True
+            self._out.clear()
+            self._pool.terminate()
+            self._pool.join()
+
+
+_END = object()
