@@ -305,6 +305,12 @@ PAGES: list[PageSpec] = [
     PageSpec("manage-app", lambda s: "/manage/organizations/", "manage", ADMIN),
     PageSpec("manage-units", lambda s: "/manage/organizations/unit/", "manage", ADMIN),
     PageSpec("manage-responses", lambda s: "/manage/surveys/response/", "manage", ADMIN),
+    PageSpec(  # the year's weekdays off (holidays, cuti bersama) above the admin's own days
+        "manage-calendar",
+        lambda s: f"/manage/organizations/calendarday/?date__year={s.year}",
+        "manage",
+        ADMIN,
+    ),
     PageSpec(
         "manage-unit-change",
         lambda s: _change("organizations_unit", s.puskesmas.pk),
