@@ -99,6 +99,7 @@ def fill(translations: Mapping[str, str | list[str]], package_dir: Path = PACKAG
             entry.flags.remove("fuzzy")
             entry.previous_msgid = None
             entry.previous_msgid_plural = None  # alone, it makes the file unreadable to msgmerge
+            entry.previous_msgctxt = None  # so does a previous context alone
         changed += 1
     po.save()
     return changed
