@@ -33,7 +33,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
-from prima.abuse.controls import Signals, assess, client_ip
+from prima.abuse.controls import client_ip
 from prima.cases.models import REOPEN_DAYS, Case, CaseChannel, CaseRating, CaseStatus, CaseTier
 from prima.cases.selectors import (
     CASE_ROLES,
@@ -59,6 +59,7 @@ from prima.cases.services import (
     case_reply,
     case_transition,
     category_name,
+    intake_flags,
     reopen_open,
 )
 from prima.config.schemas import ErrorOut, FieldError, error_body
@@ -215,24 +216,6 @@ def _object(model: Any, pk: int | None, organization: Organization, field: str) 
     return found
 
 
-def intake_flags(
-    request: HttpRequest, honeypot: str = "", elapsed_ms: int | None = None, bad_stamp: bool = False
-) -> tuple[bool, str]:
-    """``(flagged, reason)`` from the abuse controls of the survey page (honeypot, time to
-    complete, rate limit per IP): a suspect complaint is kept and flagged."""
-    flags = assess(
-        Signals(
-            ip=client_ip(request.META),
-            honeypot=honeypot,
-            elapsed_ms=elapsed_ms,
-            bad_stamp=bad_stamp,
-        )
-    )
-    if not flags:
-        return False, ""
-    return True, "; ".join(f"{f.code}: {f.detail}" for f in flags)[:100]
-
-
 # -- public ------------------------------------------------------------------------------------
 @public_router.post(
     "/organizations/{slug}/cases",
@@ -249,7 +232,7 @@ def public_case_create(request: HttpRequest, slug: str, payload: PublicCaseIn) -
         else:
             unit = next((u for u in units if u.pk == payload.unit), None)
         service = _object(Service, payload.service, organization, "service")
-        flagged, reason = intake_flags(request)
+        flagged, reason = intake_flags(ip=client_ip(request.META))
         case, created = case_receive(
             organization=organization,
             unit=unit,  # type: ignore[arg-type]  # None: the error names the field

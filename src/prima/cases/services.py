@@ -49,6 +49,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
+from prima.abuse.controls import Signals, assess
 from prima.cases.models import (
     REOPEN_DAYS,
     TEXT_MAX,
@@ -348,6 +349,22 @@ def _placement(
         errors["staff"] = _("unknown staff member for this unit")
         staff = None
     return unit, service, staff, errors
+
+
+def intake_flags(
+    *,
+    ip: str | None,
+    honeypot: str = "",
+    elapsed_ms: int | None = None,
+    bad_stamp: bool = False,
+) -> tuple[bool, str]:
+    """``(flagged, reason)`` from the abuse controls of the survey page (:mod:`prima.abuse`:
+    the honeypot, the time to complete, the rate limit per IP address): a suspect complaint is
+    kept and flagged, never dropped."""
+    flags = assess(Signals(ip=ip, honeypot=honeypot, elapsed_ms=elapsed_ms, bad_stamp=bad_stamp))
+    if not flags:
+        return False, ""
+    return True, "; ".join(f"{f.code}: {f.detail}" for f in flags)[:100]
 
 
 RECEIVED_SKEW = timedelta(minutes=5)  # a client's clock may run a little ahead
