@@ -108,6 +108,16 @@ PAGES: dict[str, tuple[str, tuple[str, ...]]] = {  # route: (kind, the query par
     # walker's organization publishes one period without responses, see ``markers``)
     "hasil/<slug:slug>/": ("public", ()),
     "hasil/<slug:slug>/embed/": ("public", ()),
+    # complaints (prima.cases): an organization's form (the units of its public surveys; a
+    # unit as parameter), the lookup by code, and by tracking code (the complainant's key) the
+    # tracking page, the receipt and the rating and reopening (POST; never the contact, owner,
+    # internal notes or text)
+    "pengaduan/<slug:slug>/": ("public", ("unit",)),
+    "pengaduan/lacak/": ("public", ("kode",)),
+    "pengaduan/lacak/<str:tracking_code>/": ("public", ()),
+    "pengaduan/lacak/<str:tracking_code>/tanda-terima/": ("public", ()),
+    "pengaduan/lacak/<str:tracking_code>/nilai/": ("public", ()),
+    "pengaduan/lacak/<str:tracking_code>/buka-kembali/": ("public", ()),
 }
 API_META = {"api/openapi.json", "api/docs", "api/"}
 ADMIN_SITES = {"manage/": manage_site, "admin/": admin.site}
@@ -407,6 +417,7 @@ def page_param(name: str, regex: str | None, probe: Probe) -> list[Value]:
         "notification_id": [*probe.notifications, ("987654", False)],
         "job_id": [*probe.export_jobs, ("987654", False)],
         "slug": probe.slugs,
+        "tracking_code": [*probe.tracking_codes, ("ABCD-EFGH-JK", False)],
     }
     if name not in known:
         raise WalkerError(f"the walker does not know how to fill the URL parameter {name!r}")
@@ -427,6 +438,7 @@ def page_targets(
         "per": [("quarter", False)],
         "q": [("Alpha", False), ("rahasia", False)],
         "page": [("2", False)],
+        "kode": [("ABCD-EFGH-JK", False), *probe.tracking_codes],
     }
     queries = [("", False)]
     for name in reads:  # each query parameter alone, then all of them
