@@ -63,6 +63,7 @@ class Site:
     publication: PublishedResult
     users: dict[str, Any] = field(default_factory=dict)
     year: int = 2026
+    cases: dict[str, str] = field(default_factory=dict)  # tracking codes: "open", "resolved"
 
     def pairing_code(self) -> str:
         """A fresh one-time pairing code of a new kiosk device (each code pairs once)."""
@@ -120,6 +121,7 @@ def seed_site(today: date | None = None) -> Site:
     job = export_job_create(user=users[demo.ADMIN], survey=skm, fmt="csv", enqueue=False)
     export_job_run(job.pk)
     job.refresh_from_db()
+    cases = seed_cases(dinas, puskesmas)
     return Site(
         dinas=dinas,
         bank=bank,
@@ -131,9 +133,37 @@ def seed_site(today: date | None = None) -> Site:
         puskesmas=puskesmas,
         export_job=job,
         publication=publication,
+        cases=cases,
         users=users,
         year=today.year,
     )
+
+
+def seed_cases(dinas: Organization, unit: Unit) -> dict[str, str]:
+    """Two complaints at a Puskesmas: one being handled, one resolved (its tracking page offers
+    the rating and reopening); their tracking codes."""
+    from prima.cases.services import case_receive, case_transition
+
+    def receive(text: str) -> Any:
+        return case_receive(
+            organization=dinas,
+            unit=unit,
+            text=text,
+            channel="web",
+            category="U3",
+            contact={"name": "Pelapor Contoh", "phone": "0812 0000 1111"},
+            consent=True,
+        )[0]
+
+    handled = receive("Antrean pendaftaran lebih dari dua jam.")
+    case_transition(
+        handled, status="diverifikasi", note="Laporan sudah diverifikasi petugas loket."
+    )
+    case_transition(handled, status="diproses", note="Loket tambahan sedang disiapkan.")
+    resolved = receive("Obat tidak tersedia di apotek.")
+    for status in ("diverifikasi", "diproses", "selesai"):
+        case_transition(resolved, status=status, note="Stok obat sudah dipenuhi kembali.")
+    return {"open": handled.tracking_code, "resolved": resolved.tracking_code}
 
 
 # -- the inventory -------------------------------------------------------------------------------
@@ -230,6 +260,35 @@ PAGES: list[PageSpec] = [
     PageSpec("hasil-page", lambda s: f"/hasil/{s.dinas.slug}/", "results"),
     PageSpec("hasil-empty", lambda s: f"/hasil/{s.bank.slug}/", "results", data=False),
     PageSpec("hasil-widget", lambda s: f"/hasil/{s.dinas.slug}/embed/", "results"),
+    # -- complaints (/pengaduan/): the form (per organization, per unit, sent empty), the
+    # receipt, the tracking page (being handled; resolved: rating and reopening), the lookup
+    PageSpec("complaint-form", lambda s: f"/pengaduan/{s.dinas.slug}/", "public"),
+    PageSpec(
+        "complaint-form-unit",
+        lambda s: f"/pengaduan/{s.dinas.slug}/?unit={s.puskesmas.pk}",
+        "public",
+    ),
+    PageSpec(
+        "complaint-errors", lambda s: f"/pengaduan/{s.dinas.slug}/", "public", status=400, post=True
+    ),
+    PageSpec(
+        "complaint-receipt",
+        lambda s: f"/pengaduan/lacak/{s.cases['open']}/tanda-terima/",
+        "public",
+    ),
+    PageSpec("complaint-track", lambda s: f"/pengaduan/lacak/{s.cases['open']}/", "public"),
+    PageSpec(
+        "complaint-track-resolved",
+        lambda s: f"/pengaduan/lacak/{s.cases['resolved']}/",
+        "public",
+    ),
+    PageSpec("complaint-lookup", lambda s: "/pengaduan/lacak/", "public"),
+    PageSpec(
+        "complaint-lookup-unknown",
+        lambda s: "/pengaduan/lacak/?kode=ABCD-EFGH-JK",
+        "public",
+        status=404,
+    ),
     # -- the kiosk: the shell is the same bytes for every device (its language switch works in
     # the browser, on the survey's texts), the pairing page, its result, a used/unknown code
     PageSpec("kiosk-shell", lambda s: "/kiosk/", "kiosk", langs=("id",)),
@@ -415,6 +474,8 @@ EXCLUDED: dict[str, str] = {
     r"app/surveys/(?P<code>[^/]+)/poster/(?P<unit_id>[0-9]+)-(?P<size>a4|a5)\.pdf$": "a PDF",
     r"app/surveys/(?P<code>[^/]+)/poster/semua-(?P<size>a4|a5)\.pdf$": "a PDF",
     "kiosk/sw.js": "the kiosk's service worker (JavaScript)",
+    "pengaduan/lacak/<str:tracking_code>/nilai/": "a POST that rates the handling, redirects",
+    "pengaduan/lacak/<str:tracking_code>/buka-kembali/": "a POST that reopens, redirects",
     "kiosk/manifest.webmanifest": "the kiosk's web app manifest (JSON)",
     "api/openapi.json": "the OpenAPI schema (JSON)",
     "api/": "the API's root (JSON)",
