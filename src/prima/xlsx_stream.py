@@ -65,6 +65,30 @@ def _attr(text: str) -> str:
     return _escape(text).replace('"', "&quot;")
 
 
+_NONE = type(None)
+_TEMPLATES = 512  # row templates kept (one per pattern of cell types)
+_Plan = tuple[str | None, tuple[int, ...], tuple[int, ...], tuple[int, ...]]
+_EPOCH = datetime(1899, 12, 30)
+
+
+def _serial(value: datetime) -> float:
+    """The Excel serial number of a datetime (wall time; any zone dropped), computed as
+    openpyxl's ``to_excel`` computes it, to the last bit.
+
+    >>> from openpyxl.utils.datetime import to_excel
+    >>> moments = [datetime(2025, 12, 6, 10, 3, 35, 123456), datetime(1900, 2, 10, 23, 59, 59)]
+    >>> [_serial(m) == to_excel(m) for m in moments]
+    [True, True]
+    """
+    if value.tzinfo is not None:
+        value = value.replace(tzinfo=None)
+    days = (value - _EPOCH).days
+    if 0 < days <= 60:
+        days -= 1
+    seconds = value.hour * 3600 + value.minute * 60 + value.second + value.microsecond / 10**6
+    return days + seconds / 86400
+
+
 def _other_cell(ref: str, value: Any) -> str:
     """A cell that is neither ``int`` nor ``str`` (nor ``None``)."""
     if isinstance(value, bool):
@@ -90,6 +114,7 @@ class SheetWriter:
         self._part = part
         self._rows = 0
         self._letters: list[str] = []
+        self._templates: dict[tuple[type, ...], _Plan] = {}
         part.write(f'{_HEAD}<worksheet xmlns="{MAIN_NS}"><sheetData>'.encode())
 
     @property
@@ -97,36 +122,105 @@ class SheetWriter:
         return self._rows
 
     def _rows_xml(self, rows: Iterable[Sequence[Any]]) -> str:
-        """The ``<row>`` elements of ``rows``, numbered on from the rows written so far."""
-        letters = self._letters
+        """The ``<row>`` elements of ``rows``, numbered on from the rows written so far.
+
+        A row is written through the template of its cells' types (:meth:`_template`: one
+        ``str.format`` for the whole row) when its text needs no escaping and holds no empty
+        text; any other row cell by cell (:meth:`_row_cells`), with the same result."""
+        templates = self._templates
         search = _SPECIAL.search
         out: list[str] = []
         append = out.append
         number = self._rows
         for row in rows:
-            if len(row) > len(letters):
-                letters.extend(get_column_letter(i + 1) for i in range(len(letters), len(row)))
             number += 1
-            r = str(number)
-            append(f'<row r="{r}">')
-            for letter, value in zip(letters, row, strict=False):
-                if value is None:
-                    continue
-                kind = value.__class__
-                if kind is int:
-                    append(f'<c r="{letter}{r}"><v>{value}</v></c>')
-                elif kind is str:
-                    if value:
-                        if search(value) is not None:
-                            value = _escape(value)
-                        append(
-                            f'<c r="{letter}{r}" t="inlineStr"><is><t xml:space="preserve">'
-                            f"{value}</t></is></c>"
-                        )
-                else:
-                    append(_other_cell(f"{letter}{r}", value))
-            append("</row>")
+            kinds = tuple(map(type, row))
+            plan = templates.get(kinds)
+            if plan is None:
+                plan = self._template(kinds)
+            template, present, texts, dates = plan
+            if template is not None:
+                if texts:
+                    strings = [row[j] for j in texts]
+                    if "" in strings or search("\n".join(strings)) is not None:
+                        append(self._row_cells(row, number))
+                        continue
+                values = [row[j] for j in present]
+                for at in dates:
+                    values[at] = _serial(values[at])
+                append(template.format(number, *values))
+            else:
+                append(self._row_cells(row, number))
         self._rows = number
+        return "".join(out)
+
+    def _template(self, kinds: tuple[type, ...]) -> _Plan:
+        """The format of a row whose cells have the types ``kinds`` (None when a type has
+        none: the row goes cell by cell), the columns it takes values from, which of those
+        are text (checked before) and which datetimes (made Excel serial numbers)."""
+        letters = self._letters
+        if len(kinds) > len(letters):
+            letters.extend(get_column_letter(i + 1) for i in range(len(letters), len(kinds)))
+        parts = ['<row r="{0}">']
+        present: list[int] = []
+        texts: list[int] = []
+        dates: list[int] = []
+        plan: _Plan
+        for j, (letter, kind) in enumerate(zip(letters, kinds, strict=False)):
+            if kind is _NONE:
+                continue
+            slot = len(present) + 1
+            if kind is int:
+                parts.append(f'<c r="{letter}{{0}}"><v>{{{slot}}}</v></c>')
+            elif kind is str:
+                texts.append(j)
+                parts.append(
+                    f'<c r="{letter}{{0}}" t="inlineStr"><is><t xml:space="preserve">'
+                    f"{{{slot}}}</t></is></c>"
+                )
+            elif kind is float:
+                parts.append(f'<c r="{letter}{{0}}"><v>{{{slot}!r}}</v></c>')
+            elif kind is datetime:
+                dates.append(len(present))
+                parts.append(f'<c r="{letter}{{0}}" s="1"><v>{{{slot}!r}}</v></c>')
+            else:  # bool, date, Decimal, subclasses...: cell by cell
+                plan = (None, (), (), ())
+                break
+            present.append(j)
+        else:
+            parts.append("</row>")
+            plan = ("".join(parts), tuple(present), tuple(texts), tuple(dates))
+        if len(self._templates) >= _TEMPLATES:
+            self._templates.clear()
+        self._templates[kinds] = plan
+        return plan
+
+    def _row_cells(self, row: Sequence[Any], number: int) -> str:
+        """One ``<row>`` written cell by cell (any values)."""
+        letters = self._letters
+        if len(row) > len(letters):
+            letters.extend(get_column_letter(i + 1) for i in range(len(letters), len(row)))
+        r = str(number)
+        out = [f'<row r="{r}">']
+        append = out.append
+        search = _SPECIAL.search
+        for letter, value in zip(letters, row, strict=False):
+            if value is None:
+                continue
+            kind = value.__class__
+            if kind is int:
+                append(f'<c r="{letter}{r}"><v>{value}</v></c>')
+            elif kind is str:
+                if value:
+                    if search(value) is not None:
+                        value = _escape(value)
+                    append(
+                        f'<c r="{letter}{r}" t="inlineStr"><is><t xml:space="preserve">'
+                        f"{value}</t></is></c>"
+                    )
+            else:
+                append(_other_cell(f"{letter}{r}", value))
+        append("</row>")
         return "".join(out)
 
     def append(self, row: Sequence[Any]) -> None:
