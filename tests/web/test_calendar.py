@@ -523,3 +523,18 @@ def test_manage_calendar_only_for_admins(world) -> None:
             assert "Dinas Alpha" not in r.content.decode()
         else:
             assert r.status_code == 302, name
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("raw", ["\x00", "{", "[1, 2]", '"working"'])
+def test_a_body_that_is_not_an_object_is_a_json_4xx(world, raw) -> None:
+    alice = world.api("alice")
+    for r in (
+        alice.put("/api/v1/organizations/alpha/calendar/2026-04-08", raw, content_type=JSON),
+        alice.patch("/api/v1/organizations/alpha", raw, content_type=JSON),
+    ):
+        assert r.status_code in (400, 422), r.content
+        assert r.json()["detail"]
+    assert not CalendarDay.objects.exists()
+    world.alpha.refresh_from_db()
+    assert world.alpha.time_zone == ""

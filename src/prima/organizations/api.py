@@ -258,7 +258,14 @@ def _calendar_out(org: Organization, year: int) -> CalendarOut:
 
 @router.patch(
     "/organizations/{slug}",
-    response={200: OrganizationOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    response={
+        200: OrganizationOut,
+        400: ErrorOut,
+        401: ErrorOut,
+        403: ErrorOut,
+        404: ErrorOut,
+        422: ErrorOut,
+    },
     auth=_auth(),
 )
 def organization_update(
@@ -297,7 +304,14 @@ def calendar_list(
 
 @router.put(
     "/organizations/{slug}/calendar/{date}",
-    response={200: CalendarDayOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    response={
+        200: CalendarDayOut,
+        400: ErrorOut,
+        401: ErrorOut,
+        403: ErrorOut,
+        404: ErrorOut,
+        422: ErrorOut,
+    },
     auth=_auth(),
 )
 def calendar_day_put(
