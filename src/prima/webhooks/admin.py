@@ -221,12 +221,15 @@ class WebhookDeliveryAdmin(TenantAdmin):
             at = entry.get("at") or ""
             with contextlib.suppress(TypeError, ValueError):
                 at = date_format(timezone.localtime(datetime.fromisoformat(at)), "DATETIME_FORMAT")
-            rows.append((at, entry.get("code") or "–", entry.get("ms", ""), entry.get("error", "")))
+            error = entry.get("error") or ""
+            rows.append(
+                (at, entry.get("code") or "–", entry.get("ms", ""), f" · {error}" if error else "")
+            )
         if not rows:
             return gettext("No attempt yet.")
         return format_html(
             "<ol>{}</ol>",
-            format_html_join("", "<li>{} · {} · {} ms {}</li>", rows),
+            format_html_join("", "<li>{} · {} · {} ms{}</li>", rows),
         )
 
     @admin.display(description=_("payload"))
