@@ -207,9 +207,8 @@ class Table:
             bad = answered & (values != np.trunc(np.where(answered, values, 0)))
             self._raise_first(bad, values, numbers, names, "not_whole")
         if low is not None and high is not None:
-            lowest = np.fmin.reduce(values, axis=0)
-            highest = np.fmax.reduce(values, axis=0)
-            if np.any(lowest < low) or np.any(highest > high):
+            flat = values.ravel()  # one pass over all the cells (per column it is 10x slower)
+            if np.fmin.reduce(flat) < low or np.fmax.reduce(flat) > high:  # NaN: no answer
                 bad = (values < low) | (values > high)
                 self._raise_first(
                     bad,
@@ -308,21 +307,26 @@ class Table:
 
         chunk = block.chunk
         grid = block.grid
-        index = np.asarray(cols, dtype=np.intp)
-        end = grid[:, index]
-        begin = np.empty_like(end)
-        inner = index > 0
-        begin[:, inner] = grid[:, index[inner] - 1] + 1
-        if not inner.all():  # the first column starts after the previous record's line break
-            first = np.concatenate(([0], grid[:-1, -1] + 1))
-            begin[:, ~inner] = first[:, None]
+        first = cols[0] if cols else 0
+        if first > 0 and cols == list(range(first, first + len(cols))):  # side by side: views
+            end = grid[:, first : first + len(cols)]
+            begin = grid[:, first - 1 : first + len(cols) - 1] + 1
+        else:
+            index = np.asarray(cols, dtype=np.intp)
+            end = grid[:, index]
+            begin = np.empty_like(end)
+            inner = index > 0
+            begin[:, inner] = grid[:, index[inner] - 1] + 1
+            if not inner.all():  # the first column starts after the previous record's break
+                starts = np.concatenate(([0], grid[:-1, -1] + 1))
+                begin[:, ~inner] = starts[:, None]
         length = end - begin
-        d0 = chunk[np.minimum(begin, chunk.size - 1)] - np.uint8(48)  # non-digits wrap to >= 10
-        one = (length == 1) & (d0 < 10)
-        values = np.where(one, d0, np.nan)
-        others = (length > 0) & ~one
-        if not others.any():
+        last = chunk[end - 1] - np.uint8(48)  # a field's last byte; non-digits wrap to >= 10
+        one = (length == 1) & (last < 10)
+        values = np.where(one, last, np.nan)
+        if np.count_nonzero(length) == np.count_nonzero(one):  # nothing but one-digit answers
             return values, True
+        others = (length > 0) & ~one
         for r, k in zip(*np.nonzero(others), strict=True):
             text = decode(bytes(chunk[begin[r, k] : end[r, k]])).rstrip("\r")
             if block.quoted:
