@@ -4,6 +4,7 @@ organization's calendar of working days and its time zone (its admins only)."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from typing import Literal
 
@@ -273,6 +274,9 @@ def organization_update(
 ) -> OrganizationOut:
     """Change the organization's time zone (due dates of cases received later follow it)."""
     org = _admin_organization(request, slug)
+    if not isinstance(json.loads(request.body.decode("utf-8-sig") or "{}"), dict):
+        # every field is optional: a list or a string would otherwise pass as "no change"
+        raise FieldError(422, "body", "a JSON object")
     if payload.time_zone is not None:
         try:
             calendar.organization_set_time_zone(org, payload.time_zone)
