@@ -538,3 +538,42 @@ def test_a_body_that_is_not_an_object_is_a_json_4xx(world, raw) -> None:
     assert not CalendarDay.objects.exists()
     world.alpha.refresh_from_db()
     assert world.alpha.time_zone == ""
+
+
+# --- a property: the local date is the UTC instant plus the zone's fixed offset ---------------------
+
+OFFSETS = {"Asia/Jakarta": 7, "Asia/Makassar": 8, "Asia/Jayapura": 9}  # no daylight saving
+
+
+@pytest.mark.django_db
+def test_due_dates_follow_the_zones_offset() -> None:
+    from datetime import timedelta
+
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from prima.workdays import indonesian_calendar
+
+    orgs = {zone: org_in(zone, OrganizationKind.GOVERNMENT) for zone in OFFSETS}
+    work = indonesian_calendar(government=True)
+
+    @settings(max_examples=300, deadline=None)
+    @given(
+        zone=st.sampled_from(sorted(OFFSETS)),
+        instant=st.datetimes(
+            min_value=datetime(2025, 12, 1), max_value=datetime(2027, 1, 31), timezones=st.just(UTC)
+        ),
+        n=st.integers(min_value=0, max_value=60),
+    )
+    def check(zone: str, instant: datetime, n: int) -> None:
+        org = orgs[zone]
+        local = (instant + timedelta(hours=OFFSETS[zone])).date()
+        assert cal.local_date(org, instant) == local
+        due = cal.due_date(org, instant, n, work)
+        assert due == work.add_working_days(local, n)
+        assert cal.working_days_between(org, instant, instant, work) == 0
+        if n:
+            assert work.is_working(due)
+            assert due > local
+
+    check()
