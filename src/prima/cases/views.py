@@ -189,7 +189,9 @@ def _complaint_page(request: HttpRequest, organization: Organization, lang: str)
     errors = [
         {
             "field": name,
-            "label": form.fields[name].label if name in form.fields else "",
+            "label": _("Consent")
+            if name == "consent"  # its label is a whole sentence
+            else (form.fields[name].label if name in form.fields else ""),
             "message": m,
         }
         for name, messages in form.errors.items()
