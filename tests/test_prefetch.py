@@ -122,3 +122,23 @@ def test_ordered_map_abandoned_stops_its_threads_and_closes_the_jobs(two_cores):
     assert closed.is_set()
     assert len(produced) <= 5  # the one taken and at most workers + ahead more
     assert [t for t in threading.enumerate() if t.name.startswith("prima-split")] == []
+
+
+def test_the_csv_reader_splits_in_threads_only_with_a_core_to_spare(monkeypatch, tmp_path):
+    from prima.tabular import csv_reader, read_table
+
+    path = tmp_path / "a.csv"
+    path.write_text("U1,U2\n" + "1,2\n" * 50)
+    used = []
+    real = csv_reader.ordered_map
+
+    def noted(jobs, work, workers=2, ahead=1):
+        used.append(workers)
+        return real(jobs, work, workers, ahead)
+
+    monkeypatch.setattr(csv_reader, "ordered_map", noted)
+    for spare, workers in ((1.6, 2), (0.2, 1)):
+        monkeypatch.setattr(csv_reader, "spare_cores", lambda spare=spare: spare)
+        values = next(read_table(path).chunks(["U1", "U2"]))[0]
+        assert values.sum() == 150
+        assert used[-1] == workers

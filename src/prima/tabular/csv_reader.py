@@ -23,10 +23,11 @@ from numpy.typing import NDArray
 
 from prima.tabular.errors import InputError
 from prima.tabular.limits import Limits
-from prima.tabular.prefetch import ordered_map
+from prima.tabular.prefetch import ordered_map, spare_cores
 
 CHUNK_BYTES = 1 << 20  # measured: 1 MB is as fast as 2-8 MB and keeps the arrays small
 SPLITTERS = 2  # threads splitting chunks at once (on a machine with two cores or more)
+SPARE_FOR_THREADS = 0.5  # ... when at least this much of a core is idle (else one thread)
 NEWLINE = 10
 CR = 13
 QUOTE = 34
@@ -211,10 +212,11 @@ class CsvSource:
         One thread reads the file and cuts it into chunks of whole records (:meth:`_pieces`,
         little work per chunk); with ``split``, :data:`SPLITTERS` threads split the chunks
         at once (:meth:`_split`: NumPy, mostly without the GIL) while the caller counts the
-        chunk before (:func:`~prima.tabular.prefetch.ordered_map`). Row numbers, the checks
+        chunk before (:func:`~prima.tabular.prefetch.ordered_map`), when a core is idle
+        (:func:`~prima.tabular.prefetch.spare_cores`; else the caller's thread does it all). Row numbers, the checks
         that name a row and the csv module's fallback come after, chunk by chunk in order.
         """
-        workers = SPLITTERS if split else 1
+        workers = SPLITTERS if split and spare_cores() >= SPARE_FOR_THREADS else 1
         splits = ordered_map(self._pieces(), lambda piece: self._split(piece, split), workers)
         return self._numbered(splits)
 
