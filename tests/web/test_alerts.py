@@ -21,16 +21,16 @@ from django.core import mail
 from django.core.management import call_command
 from django.utils import timezone
 
+from prima.alerts import services as alert_services
 from prima.alerts.models import Alert, AlertKind, AlertRule, Notification
 from prima.alerts.services import (
     NOTE_NO_RESPONDENT_SCORE,
     default_periods,
     evaluate_alerts,
-    previous_period,
     recipients,
     rule_for,
 )
-from prima.insights.periods import parse_period
+from prima.insights.periods import parse_period, previous_period
 from prima.insights.results import survey_results
 from prima.organizations import services as org
 from prima.organizations.choices import Role
@@ -135,6 +135,8 @@ def test_previous_period_has_the_same_length():
     }
     for label, before in cases.items():
         assert previous_period(parse_period(label)).label == before
+    # one implementation: the alerts compare with the periods the dashboard's change card uses
+    assert alert_services.previous_period is previous_period
 
 
 def test_default_periods_are_the_current_and_last_month_and_quarter():

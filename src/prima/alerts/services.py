@@ -65,7 +65,7 @@ from prima.alerts.models import (
 )
 from prima.formats import period_label
 from prima.insights import rollups
-from prima.insights.periods import Period, parse_period
+from prima.insights.periods import Period, parse_period, previous_period
 from prima.insights.results import supported_methods, survey_results
 from prima.metrics.compare import DifferenceTest, nps_difference_test, welch_t_test
 from prima.metrics.rounding import format_number, round_half_up
@@ -97,21 +97,6 @@ NOTE_NO_RESPONDENT_SCORE = gettext_lazy(
 
 
 # -- periods -----------------------------------------------------------------------------------
-def previous_period(period: Period) -> Period:
-    """The period of the same length just before ``period`` (2026-07 -> 2026-06, 2026-Q1 ->
-    2025-Q4, 2026-S1 -> 2025-S2, 2026 -> 2025)."""
-    year, _, part = period.label.partition("-")
-    y = int(year)
-    if not part:
-        return parse_period(str(y - 1))
-    kind = part[0].upper()
-    if kind in ("Q", "S"):
-        number, last = int(part[1:]), 4 if kind == "Q" else 2
-        return parse_period(f"{y}-{kind}{number - 1}" if number > 1 else f"{y - 1}-{kind}{last}")
-    month = int(part)
-    return parse_period(f"{y}-{month - 1:02d}" if month > 1 else f"{y - 1}-12")
-
-
 def default_periods(today: date | None = None) -> list[Period]:
     """The current and the last closed month and quarter."""
     day = today or timezone.localdate()
