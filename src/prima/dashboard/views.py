@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from prima.dashboard import board as dashboard
 from prima.dashboard import charts, overview, sections
-from prima.organizations.access import is_admin, units_visible_to
+from prima.organizations.access import units_visible_to
 from prima.organizations.models import Service, StaffMember
 from prima.organizations.unit_labels import path_labels
 from prima.surveys.context import LinkContext, context_sign
@@ -95,7 +95,6 @@ def survey_results_page(request: HttpRequest, code: str) -> HttpResponse:
         "public_url": base,
         "links": links,
         "vega_bundle": charts.vega_bundle_name(),
-        "can_manage": is_admin(request.user, survey.organization),
         "can_import": can_import(request.user, survey),
     }
     charts.ensure_vega_bundle()
