@@ -251,6 +251,23 @@ def test_paired_survey_shows_gaps_with_intervals_ipa_and_csi(world):
     assert {p["item"] for p in points} == set(results["ipa"]["items"])
     labelled = spec["datasets"]["labels_right"] + spec["datasets"]["labels_left"]
     assert {p["item"] for p in labelled} <= set(results["ipa"]["items"])
+    # under the diagram the items per quadrant (A first, the only one unfolded), each item
+    # once, lowest conformity first; no column repeats the quadrant the groups already name
+    ipa = world.client("bob").get(url(world, "section=ipa", survey=world.a6))
+    groups = ipa.context["board"].ipa_groups
+    letters = [g["letter"] for g in groups]
+    assert letters == sorted(letters)
+    items = results["ipa"]["items"]
+    assert sorted(r["item"] for g in groups for r in g["rows"]) == sorted(items)
+    for g in groups:
+        assert {items[r["item"]]["quadrant"] for r in g["rows"]} == {g["letter"]}
+        conformity = [r["kesesuaian"] for r in g["rows"]]
+        assert conformity == sorted(conformity)
+        assert g["open"] == (g["letter"] == "A")
+    page = ipa.content.decode()
+    assert page.count('<details class="ipa-group"') == len(groups)
+    assert page.count('class="ipa-group" id="ipa-group-A" open') == ("A" in letters)
+    assert '<th scope="col">Kuadran</th>' not in page
 
 
 def test_trend_calls_survey_results_per_month_and_stays_bounded(dated):

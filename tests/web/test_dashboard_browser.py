@@ -307,6 +307,20 @@ def test_dashboards_fit_a_phone_and_a_wide_screen(world, live_server, offline):
                     "els => els.map(e => parseFloat(getComputedStyle(e).fontSize))",
                 )
                 assert min(sizes, default=11) >= 11, (name, sizes)
+                if section == "ipa":  # the diagram fits the width; only quadrant A unfolded
+                    fits = page.evaluate(
+                        "(() => { const f = document.querySelector('#ipa-chart');"
+                        " const s = f.querySelector('svg').getBoundingClientRect();"
+                        " const b = f.getBoundingClientRect();"
+                        " return s.left >= b.left - 0.5 && s.right <= b.right + 0.5; })()"
+                    )
+                    assert fits, name
+                    groups = page.locator("#ipa-table details.ipa-group")
+                    assert groups.count() >= 2
+                    for i in range(groups.count()):
+                        group = groups.nth(i)
+                        opened = group.get_attribute("open") is not None
+                        assert opened == (group.get_attribute("id") == "ipa-group-A"), name
         page.goto(f"{live_server.url}/app/")
         expect(page.locator("#survey-list .ui-sparkline svg").first).to_be_visible()
         heights[f"home {size}"] = check_layout(page, f"home {size}")
@@ -314,3 +328,5 @@ def test_dashboards_fit_a_phone_and_a_wide_screen(world, live_server, offline):
         assert page.js_errors == []  # type: ignore[attr-defined]
         assert page.csp_refusals == []  # type: ignore[attr-defined]
     print("page heights:", heights)
+    # the IPA tab was 5,397 px on a phone with its 24 items in one table (issue 10)
+    assert heights["paired ipa 390"] <= 3000, heights

@@ -6,7 +6,7 @@ and partial scoped to the viewer, English and Indonesian number formats."""
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -64,7 +64,7 @@ def test_headline_figures_by_hand_and_equal_to_the_detail(two_months):
     assert table.count('<td class="ui-num">2,500</td>') == 9
 
 
-def test_the_change_and_its_significance_come_from_prima_metrics_compare(two_months):
+def test_the_change_and_its_significance_come_from_prima_metrics_compare(two_months, monkeypatch):
     w = two_months
     board = w.client("alice").get(url(w, "period=2025-02")).context["board"]
     change = board.headline.change
@@ -85,9 +85,70 @@ def test_the_change_and_its_significance_come_from_prima_metrics_compare(two_mon
     # a custom range compares with as many days just before it
     custom = w.client("alice").get(url(w, "from=2025-02-01&to=2025-02-28"))
     assert custom.context["board"].headline.change.previous.start.isoformat() == "2025-01-04"
-    # no period chosen: no change, and the card says why
-    page = w.client("alice").get(url(w)).content.decode()
-    assert "Pilih periode untuk melihat perubahan" in page
+    # no period chosen: the latest complete quarter (2025-Q1, February's, in May 2025) against
+    # 2024-Q4, which had nobody, and the card says which quarters
+    from prima.dashboard import board as dashboard
+
+    monkeypatch.setattr(dashboard.timezone, "localdate", lambda: date(2025, 5, 20))
+    r = w.client("alice").get(url(w))
+    head = r.context["board"].headline
+    assert head.change_period.label == "2025-Q1"
+    assert head.change.previous.label == "2024-Q4"
+    assert not head.change.defined
+    assert (
+        "Perubahan untuk Triwulan\u00a0I\u00a02025, triwulan lengkap terakhir, belum dapat "
+        "ditampilkan: tidak ada responden pada Triwulan\u00a0IV\u00a02024." in r.content.decode()
+    )
+
+
+def test_without_a_period_the_change_compares_the_latest_complete_quarter(world, monkeypatch):
+    """The default view (all periods) compares the latest complete quarter with the one
+    before it, tested like a chosen period's change, and says which quarters it compares; the
+    quarter in progress does not count."""
+    from prima.dashboard import board as dashboard
+
+    w = world
+    for answers in (ALL_4, ALL_4):  # 2025-Q1: IKM 100
+        submit(w.skm, answers, unit=w.loket1, submitted_at=at(2025, 1))
+    for answers in (ALL_3, ALL_2):  # 2025-Q2: every NRR 2,5, IKM 62,50
+        submit(w.skm, answers, unit=w.upt2, submitted_at=at(2025, 4))
+    submit(w.skm, ALL_4, unit=w.upt2, submitted_at=at(2025, 7, 2))  # 2025-Q3, in progress
+    monkeypatch.setattr(dashboard.timezone, "localdate", lambda: date(2025, 7, 20))
+    r = w.client("alice").get(url(w))
+    board = r.context["board"]
+    # the figure stays the selection's, all periods (the world's three responses of today too)
+    assert board.results["responses"] == 3 + 5
+    change = board.headline.change
+    assert (change.current.label, change.previous.label) == ("2025-Q2", "2025-Q1")
+    assert change.current_value == pytest.approx(62.5)
+    assert change.previous_value == pytest.approx(100.0)
+    assert change.difference == pytest.approx(62.5 - 100.0)
+    before = survey_results(w.skm, period=parse_period("2025-Q1"))["ikm"]["respondent_score"]
+    after = survey_results(w.skm, period=parse_period("2025-Q2"))["ikm"]["respondent_score"]
+    assert change.test == welch_t_test(
+        before["n"], before["mean"], before["sd"], after["n"], after["mean"], after["sd"]
+    )
+    html = r.content.decode()
+    assert "-37,50" in html
+    assert (
+        "Perubahan dari Triwulan\u00a0I\u00a02025 (100,00) ke Triwulan\u00a0II\u00a02025 "
+        "(62,50), triwulan lengkap terakhir" in html
+    )
+    client = w.client("alice")
+    client.cookies["django_language"] = "en"
+    assert (
+        "Change from Q1\u00a02025 (100.00) to Q2\u00a02025 (62.50), the latest complete quarter; "
+        "tested two-sided at 5%." in client.get(url(w)).content.decode()
+    )
+    # the filters apply: Loket 1 had nobody in 2025-Q2
+    unit = w.client("alice").get(url(w, f"unit={w.loket1.pk}")).context["board"].headline
+    assert unit.change_period.label == "2025-Q2"
+    assert unit.change is None
+    # the quarter in progress becomes the latest complete one when it ends
+    monkeypatch.setattr(dashboard.timezone, "localdate", lambda: date(2025, 10, 1))
+    later = w.client("alice").get(url(w)).context["board"].headline.change
+    assert (later.current.label, later.previous.label) == ("2025-Q3", "2025-Q2")
+    assert later.current_value == pytest.approx(100.0)
 
 
 def test_no_change_without_respondents_before_and_no_warning_at_zero(two_months):

@@ -38,6 +38,7 @@ from prima.insights.periods import (
     _month_start,
     parse_custom_period,
     parse_period,
+    previous_period,
     sub_periods,
 )
 from prima.insights.results import (
@@ -614,6 +615,36 @@ class Dashboard:
         return self.filters.query(page=page - 1)
 
     @property
+    def ipa_groups(self) -> list[dict[str, Any]]:
+        """The IPA items per quadrant for the table under the diagram, the priority quadrant
+        (A, *Prioritas Utama*) first and open, then B, C, D folded; each quadrant's items by
+        conformity, lowest first (the first to improve). Quadrants without items are left out;
+        items without a quadrant (no answers) come last."""
+        rows = sorted(
+            self.ipa_rows,
+            key=lambda r: (r["kesesuaian"] is None, r["kesesuaian"] or 0.0, r["item"]),
+        )
+        groups = []
+        for letter in ("A", "B", "C", "D", None):
+            members = [r for r in rows if r["quadrant"] == letter]
+            if members:
+                groups.append(
+                    {
+                        "letter": letter or "none",
+                        "name": members[0]["kuadran"] if letter else _("No quadrant"),
+                        "rows": members,
+                        "open": letter == "A",
+                    }
+                )
+        return groups
+
+    @property
+    def ipa_n(self) -> tuple[int, int] | None:
+        """The smallest and the largest number of respondents of an IPA item."""
+        ns = [int(r["n"]) for r in self.ipa_rows if r["n"] is not None]
+        return (min(ns), max(ns)) if ns else None
+
+    @property
     def ipa_rows(self) -> list[dict[str, Any]]:
         ipa = self.results.get("ipa") or {}
         rows = []
@@ -719,10 +750,18 @@ def headline_of(
     same length (one more read of the rollups), NPS or the gap besides, and the alerts."""
     filters, results, metric = board.filters, board.results, board.metric
     previous = cards.previous_of(filters.period, filters.custom)
-    change = None
+    change, latest = None, None
     if previous is not None:
         before = _results(board.survey, filters, scope, period=previous)
         change = cards.change(metric, results, before, previous)
+    elif results["responses"]:
+        # no period chosen: the latest complete quarter against the one before (two more reads)
+        latest = cards.latest_complete_quarter(data_span(board.survey), timezone.localdate())
+        if latest is not None:
+            previous = previous_period(latest)
+            now = _results(board.survey, filters, scope, period=latest)
+            before = _results(board.survey, filters, scope, period=previous)
+            change = cards.change(metric, now, before, previous, current_period=latest)
     extra = [
         f
         for m in ("gap", "nps")
@@ -735,6 +774,7 @@ def headline_of(
         responses=results["responses"],
         adequacy=board.adequacy,
         change=change,
+        change_period=latest,
         extra=extra,
         alerts=cards.open_alerts(
             board.survey, filters.unit, visible_units, whole_org, filters.period

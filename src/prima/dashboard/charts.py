@@ -162,6 +162,7 @@ def ipa_chart(
                     alt.Tooltip("kinerja:Q", format=".2f", title=_("Performance")),
                     alt.Tooltip("harapan:Q", format=".2f", title=_("Expectation")),
                     alt.Tooltip("kuadran:N", title=_("Quadrant")),
+                    alt.Tooltip("n:Q", format=",d", title="n"),
                 ],
             )
         )

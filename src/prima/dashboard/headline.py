@@ -13,7 +13,7 @@ their hook and returns None until then, so no card is drawn.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from django.db.models import Q
@@ -62,6 +62,10 @@ class Change:
     difference: float | None
     test: DifferenceTest | None
     places: int
+    current: Period | None = None
+    """The period compared with ``previous`` when it is not the selection's own (no period
+    chosen: the latest complete quarter, :func:`latest_complete_quarter`)."""
+    current_value: float | None = None
 
     @property
     def defined(self) -> bool:
@@ -95,6 +99,9 @@ class Headline:
     responses: int
     adequacy: SampleAdequacy | None
     change: Change | None
+    change_period: Period | None = None
+    """Without a chosen period: the latest complete quarter the change card compares (with the
+    quarter before it), also when it had no respondents (then ``change`` is None)."""
     extra: list[Figure] = field(default_factory=list)  # NPS or the overall gap besides
     alerts: int | None = None
     cases: dict[str, int] | None = None
@@ -171,15 +178,25 @@ def change(
     current: dict[str, Any],
     previous: dict[str, Any],
     previous_label: Period,
+    current_period: Period | None = None,
 ) -> Change | None:
-    """The change of the headline figure from ``previous`` to ``current``."""
+    """The change of the headline figure from ``previous`` to ``current`` (the results of
+    ``current_period`` when that is not the selection's own period)."""
     now, before = figure(metric, current), figure(metric, previous)
     if now is None or now.value is None:
         return None
     previous_value = before.value if before is not None else None
     difference = None if previous_value is None else now.value - previous_value
     test = difference_test(metric, previous, current) if previous_value is not None else None
-    return Change(previous_label, previous_value, difference, test, PLACES.get(metric, 2))
+    return Change(
+        previous_label,
+        previous_value,
+        difference,
+        test,
+        PLACES.get(metric, 2),
+        current=current_period,
+        current_value=now.value if current_period is not None else None,
+    )
 
 
 def open_alerts(
@@ -223,3 +240,26 @@ def case_counts(survey: Survey, unit: Unit | None, scope: Q) -> dict[str, int] |
 def previous_of(period: Period | None, custom: bool) -> Period | None:
     """The period the change is measured from (None without a chosen period)."""
     return None if period is None else previous_period(period, custom)
+
+
+def latest_complete_quarter(span: Period | None, today: date) -> Period | None:
+    """Without a chosen period the change card compares the latest complete quarter (triwulan,
+    the shortest SKM period in ``skm.md``) that has responses with the quarter before it: the
+    quarter of the survey's last response when that quarter has ended, else the last quarter
+    that has ended (the current one is still filling). None without responses (``span``, the
+    whole months from the first to the last response) or when no quarter of them has ended.
+
+    >>> latest_complete_quarter(Period("", date(2025, 1, 1), date(2026, 8, 1)), date(2026, 7, 20)).label
+    '2026-Q2'
+    >>> latest_complete_quarter(Period("", date(2025, 1, 1), date(2025, 6, 1)), date(2026, 7, 20)).label
+    '2025-Q2'
+    >>> latest_complete_quarter(Period("", date(2026, 7, 1), date(2026, 8, 1)), date(2026, 7, 20)) is None
+    True
+    """
+    if span is None:
+        return None
+    last = span.end - timedelta(days=1)
+    quarter = parse_period(f"{last.year}-Q{(last.month - 1) // 3 + 1}")
+    if quarter.end > today:  # still in progress: the last one that has ended
+        quarter = previous_period(parse_period(f"{today.year}-Q{(today.month - 1) // 3 + 1}"))
+    return quarter if quarter.end > span.start else None
