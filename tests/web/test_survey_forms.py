@@ -446,6 +446,57 @@ def test_the_language_switch_of_a_step_keeps_the_answers_and_the_screen(world: W
     assert Response.objects.count() == count + 1
 
 
+@pytest.mark.parametrize("javascript", [True, False], ids=["with-js", "without-js"])
+def test_switching_language_in_step_mode_keeps_the_answers_in_the_browser(
+    world: World, live_server: Any, new_context: Any, javascript: bool
+) -> None:
+    survey = world.skm
+    page = new_context(**PHONE, java_script_enabled=javascript).new_page()
+    page.goto(url(live_server, survey, mode="steps"))
+    page.get_by_label("Unit layanan yang Anda kunjungi").select_option(label="UPT Alpha Dua")
+    page.get_by_role("button", name="Berikutnya").click()
+    questions = survey.instrument_version.questions
+    for i, q in enumerate(questions[:2]):
+        expect(page.get_by_text(f"Langkah {i + 2} dari 11")).to_be_visible()
+        page.get_by_role("group", name=q.text["id"]).get_by_role("radio").nth(2 - i).check()
+        page.get_by_role("button", name="Berikutnya").click()
+    expect(page.get_by_text("Langkah 4 dari 11")).to_be_visible()
+
+    switch = page.get_by_role("button", name="English", exact=True)
+    box = switch.bounding_box()
+    assert box is not None
+    assert box["height"] >= 44
+    switch.click()
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.get_by_text("Step 4 of 11")).to_be_visible()  # the same screen
+    expect(page.get_by_role("group", name=questions[2].text["en"])).to_be_visible()
+    assert "?lang=en" in page.url
+    assert "state" not in page.url  # the answers never travel in the address
+    no_sideways_scroll(page, "a step after switching language")
+    if javascript:  # axe runs as a script in the page
+        axe_check(page, "a step after switching language")
+    shoot(page, f"skm-step-switched-{'js' if javascript else 'nojs'}-390")
+    # the answers given before the switch are there
+    page.get_by_role("button", name="Back").click()
+    expect(page.get_by_text("Step 3 of 11")).to_be_visible()
+    group = page.get_by_role("group", name=questions[1].text["en"])
+    expect(group.get_by_role("radio").nth(1)).to_be_checked()
+    page.get_by_role("button", name="Next").click()
+    for i, q in enumerate(questions[2:], start=4):
+        expect(page.get_by_text(f"Step {i} of 11")).to_be_visible()
+        page.get_by_role("group", name=q.text["en"]).get_by_role("radio").nth(3).check()
+        page.get_by_role("button", name="Next").click()
+    expect(page.get_by_text("Step 11 of 11")).to_be_visible()
+    count = Response.objects.count()
+    page.get_by_role("button", name="Send answers").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Thank you!")
+    assert Response.objects.count() == count + 1
+    stored = Response.objects.order_by("-id").first()
+    assert stored is not None
+    assert stored.answers == {"U1": 3, "U2": 2, **{f"U{i}": 4 for i in range(3, 10)}}
+    assert stored.unit_id == world.upt2.pk
+
+
 # -- 4. the service received --------------------------------------------------------------------
 def test_service_choice_is_offered_validated_and_stored(world: World) -> None:
     survey = world.skm
