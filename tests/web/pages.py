@@ -212,6 +212,12 @@ def _change(model: str, pk: Any) -> str:
     return reverse(f"manage:{model}_change", args=[pk])
 
 
+def _case_pk(tracking_code: str) -> int:
+    from prima.cases.models import Case
+
+    return Case.objects.get(tracking_code=tracking_code).pk
+
+
 def _first_pk(model_label: str, **filters: Any) -> Any:
     from django.apps import apps
 
@@ -332,6 +338,19 @@ PAGES: list[PageSpec] = [
     ),
     PageSpec(
         "dashboard-a6-empty", lambda s: f"/app/surveys/{s.a6_empty.code}/", "app", ADMIN, False
+    ),
+    # -- the staff's case pages (/app/kasus/): the list (admin, a unit's manager, nobody's),
+    # a case as its handler and as a viewer (no contact), the intake and its errors
+    PageSpec("cases", lambda s: "/app/kasus/", "app", ADMIN),
+    PageSpec("cases-manager", lambda s: "/app/kasus/", "app", MANAGER),
+    PageSpec("cases-empty", lambda s: "/app/kasus/", "app", "nobody", data=False),
+    PageSpec("case", lambda s: f"/app/kasus/{_case_pk(s.cases['open'])}/", "app", ADMIN),
+    PageSpec(
+        "case-viewer", lambda s: f"/app/kasus/{_case_pk(s.cases['resolved'])}/", "app", VIEWER
+    ),
+    PageSpec("case-intake", lambda s: "/app/kasus/baru/", "app", ADMIN),
+    PageSpec(
+        "case-intake-errors", lambda s: "/app/kasus/baru/", "app", ADMIN, status=400, post=True
     ),
     PageSpec("notifications", lambda s: "/app/pemberitahuan/", "app", ADMIN),
     PageSpec("notifications-empty", lambda s: "/app/pemberitahuan/", "app", "nobody", False),
@@ -476,6 +495,10 @@ EXCLUDED: dict[str, str] = {
     "kiosk/sw.js": "the kiosk's service worker (JavaScript)",
     "pengaduan/lacak/<str:tracking_code>/nilai/": "a POST that rates the handling, redirects",
     "pengaduan/lacak/<str:tracking_code>/buka-kembali/": "a POST that reopens, redirects",
+    "app/kasus/<int:case_id>/status/": "a POST that changes a case's status, redirects",
+    "app/kasus/<int:case_id>/pemilik/": "a POST that assigns a case's owner, redirects",
+    "app/kasus/<int:case_id>/kategori/": "a POST that sets a case's category, redirects",
+    "app/kasus/<int:case_id>/catatan/": "a POST that adds an internal note, redirects",
     "kiosk/manifest.webmanifest": "the kiosk's web app manifest (JSON)",
     "api/openapi.json": "the OpenAPI schema (JSON)",
     "api/": "the API's root (JSON)",

@@ -231,15 +231,21 @@ def test_a_message_without_a_change_of_status_and_reopening(people):
 
 def test_owner_category_and_internal_notes(people, django_capture_on_commit_callbacks):
     case = receive(people)
-    categories_ensure(people.alpha)
     url = f"/app/kasus/{case.pk}/"
-    html = page(people, "bob", url)[1]
-    owners = re.search(r'<select name="owner".*?</select>', html, re.S)[0]
-    offered = set(re.findall(r'<option value="(\d+)"', owners))
     users = people.users
+
+    def offered(name):
+        html = page(people, name, url)[1]
+        owners = re.search(r'<select name="owner".*?</select>', html, re.S)[0]
+        return set(re.findall(r'<option value="(\d+)"', owners))
+
     # roles other than viewer covering UPT Alpha Satu: alice (organization), bob (UPT),
-    # dewi (Pusat, above it), sari (staff on the UPT); never victor, charlie or mallory
-    assert offered == {str(users[n].pk) for n in ("alice", "bob", "dewi", "sari")}
+    # dewi (Pusat, above it), sari (staff on the UPT); never victor, charlie or mallory; a
+    # unit's manager is offered only the people of the unit's subtree (he does not see those
+    # above it)
+    assert offered("alice") == {str(users[n].pk) for n in ("alice", "bob", "dewi", "sari")}
+    assert offered("bob") == {str(users[n].pk) for n in ("bob", "sari")}
+    assert not CaseCategory.objects.exists()  # the built-in ones offered, stored on first use
     bob = client(people, "bob")
     with django_capture_on_commit_callbacks(execute=True):  # the owner's notice: on commit
         assert bob.post(f"{url}pemilik/", {"owner": users["sari"].pk}).status_code == 302
@@ -247,14 +253,15 @@ def test_owner_category_and_internal_notes(people, django_capture_on_commit_call
     case.refresh_from_db()
     assert case.owner == users["sari"]
     assert Notification.objects.filter(user=users["sari"], url__endswith=url).count() == 1
-    u7 = CaseCategory.objects.get(organization=people.alpha, key="U7")
-    assert bob.post(f"{url}kategori/", {"category": u7.pk}).status_code == 302
-    beta_category = CaseCategory.objects.create(organization=people.beta, key="asing")
-    assert bob.post(f"{url}kategori/", {"category": beta_category.pk}).status_code == 400
+    assert bob.post(f"{url}pemilik/", {"owner": users["alice"].pk}).status_code == 400
+    assert bob.post(f"{url}kategori/", {"category": "U7"}).status_code == 302
+    CaseCategory.objects.create(organization=people.beta, key="asing")
+    assert bob.post(f"{url}kategori/", {"category": "asing"}).status_code == 400
     case.refresh_from_db()
-    assert case.category == u7
+    assert case.category.key == "U7"
+    assert case.category.organization == people.alpha
     assert bob.post(f"{url}catatan/", {"note": "Pelapor <script>x</script>"}).status_code == 302
-    assert bob.post(f"{url}catatan/", {"note": "bad \udc00 text"}).status_code == 400
+    assert bob.post(f"{url}catatan/", {"note": "bad \x00 text"}).status_code == 400
     html = page(people, "bob", url)[1]
     assert "Staff conduct" in html  # the category's built-in name
     assert "Pelapor &lt;script&gt;x&lt;/script&gt;" in html
@@ -301,6 +308,7 @@ def test_the_rating_shows_when_given(people):
 def test_filters(people, frozen):
     categories_ensure(people.alpha)
     u3 = CaseCategory.objects.get(organization=people.alpha, key="U3")
+    assert CaseCategory.objects.filter(organization=people.alpha).count() == 16
     a = receive(people, text="Loket tutup lebih awal", category=u3)
     b = receive(people, unit=people.loket1, text="Petugas tidak ramah", tier="sengketa")
     c = receive(people, unit=people.upt2, text="Biaya tidak sesuai")
@@ -426,6 +434,7 @@ def test_the_intake_shows_each_error_at_its_field(people):
         ({"contact_email": "bukan-alamat"}, "contact_email"),
         ({"anonymous": "on"}, "anonymous"),
         ({"channel": "survei"}, "channel"),
+        ({"category": "bukan-kategori"}, "category"),
     ]
     for data, field in cases:
         r = intake(people, "bob", **data)
@@ -465,6 +474,9 @@ def test_the_complainant_is_written_to_in_their_language(
     html = receipt.alternatives[0][0]
     assert "Rina &lt;b&gt;&quot;Pelapor&quot;&lt;/b&gt;" in html  # escaped in HTML
     assert 'Rina <b>"Pelapor"</b>' in receipt.body  # as typed in the text part
+    track = f"https://prima.example/pengaduan/lacak/{case.tracking_code}/?lang=en"
+    assert track in receipt.body
+    assert f'href="{track}"' in html
     mail.outbox.clear()
     bob = client(people, "bob", "id")
     with django_capture_on_commit_callbacks(execute=True):

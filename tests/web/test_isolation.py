@@ -118,6 +118,15 @@ PAGES: dict[str, tuple[str, tuple[str, ...]]] = {  # route: (kind, the query par
     "pengaduan/lacak/<str:tracking_code>/tanda-terima/": ("public", ()),
     "pengaduan/lacak/<str:tracking_code>/nilai/": ("public", ()),
     "pengaduan/lacak/<str:tracking_code>/buka-kembali/": ("public", ()),
+    # the staff's case pages (prima.casework): the list (filters, search, pages), the intake,
+    # a case's page and its actions (POST: status, owner, category, internal note)
+    "app/kasus/": ("private", ("unit", "period", "q", "page")),
+    "app/kasus/baru/": ("private", ()),
+    "app/kasus/<int:case_id>/": ("private", ()),
+    "app/kasus/<int:case_id>/status/": ("private", ()),
+    "app/kasus/<int:case_id>/pemilik/": ("private", ()),
+    "app/kasus/<int:case_id>/kategori/": ("private", ()),
+    "app/kasus/<int:case_id>/catatan/": ("private", ()),
 }
 API_META = {"api/openapi.json", "api/docs", "api/"}
 ADMIN_SITES = {"manage/": manage_site, "admin/": admin.site}
@@ -418,6 +427,7 @@ def page_param(name: str, regex: str | None, probe: Probe) -> list[Value]:
         "job_id": [*probe.export_jobs, ("987654", False)],
         "slug": probe.slugs,
         "tracking_code": [*probe.tracking_codes, ("ABCD-EFGH-JK", False)],
+        "case_id": [*probe.cases, ("987654", False)],
     }
     if name not in known:
         raise WalkerError(f"the walker does not know how to fill the URL parameter {name!r}")
@@ -873,6 +883,7 @@ def test_walk_reaches_alpha_data_as_its_admin(world, probe, markers):
         "manage/collection/kioskdevice/<path:object_id>/change/",
         "manage/surveys/survey/<path:object_id>/tokens/",
         "api/v1/cases/<id>",
+        "app/kasus/<int:case_id>/",
         "manage/webhooks/webhookendpoint/<path:object_id>/secret/",
         "manage/webhooks/webhookdelivery/<path:object_id>/change/",
     } <= seen

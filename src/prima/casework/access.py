@@ -101,11 +101,22 @@ def intake_organizations(user: User) -> QuerySet[Organization]:
     return Organization.objects.filter(id__in=ids).order_by("name", "pk")
 
 
-def owner_candidates(case: Case) -> list[Any]:
+def owner_candidates(case: Case, actor: User | None = None) -> list[Any]:
     """Active users who may own the case: a role other than viewer in its organization whose
     scope covers the case's unit (the whole organization, the unit or a unit above it), as
-    :func:`prima.cases.services.case_assign` requires."""
+    :func:`prima.cases.services.case_assign` requires; for an ``actor`` limited to a subtree,
+    only the people of that subtree (a unit's manager neither sees nor names the people above
+    the unit)."""
     path = case.unit.path
+    scopes: list[str] | None = None  # None: the actor sees the whole organization
+    if actor is not None:
+        own = list(
+            memberships_of(actor, (*SEE_ROLES, Role.STAFF)).filter(
+                organization_id=case.organization_id
+            )
+        )
+        if not any(m.unit_id is None for m in own):
+            scopes = [m.unit.path for m in own if m.unit is not None]
     users: dict[int, Any] = {}
     memberships = (
         memberships_of_organization(case.organization)
@@ -113,7 +124,12 @@ def owner_candidates(case: Case) -> list[Any]:
         .select_related("user", "unit")
     )
     for m in memberships:
-        if m.unit is None or path.startswith(m.unit.path):
+        if m.unit is None:
+            if scopes is None:
+                users[m.user_id] = m.user
+        elif path.startswith(m.unit.path) and (
+            scopes is None or any(m.unit.path.startswith(p) for p in scopes)
+        ):
             users[m.user_id] = m.user
     return sorted(users.values(), key=lambda u: (display_name(u).lower(), u.pk))
 

@@ -159,9 +159,7 @@ class IntakeForm(forms.Form):
         initial=CaseTier.ORDINARY,
         help_text=_("How long the resolution may take: 5, 14 or 60 working days by default."),
     )
-    category = forms.TypedChoiceField(
-        label=_("Category"), required=False, coerce=int, empty_value=None
-    )
+    category = forms.ChoiceField(label=_("Category"), required=False)
     anonymous = forms.BooleanField(
         label=_("Anonymous: the complainant left no name or contact"), required=False
     )
@@ -190,18 +188,19 @@ class IntakeForm(forms.Form):
         *,
         units: dict[int, Unit],
         unit_labels: dict[int, str],
-        categories: dict[int, Any],
+        categories: dict[int, list[tuple[str, str]]],
         initial: dict[str, Any] | None = None,
     ) -> None:
         initial = {"submission_id": uuid.uuid4(), **(initial or {})}
         super().__init__(data, initial=initial)
         self.units = units
-        self.categories = categories
+        self.categories = categories  # organization id -> (key, name) of its categories
         self.fields["unit"].choices = [("", "—"), *((pk, unit_labels[pk]) for pk in units)]
-        self.fields["category"].choices = [
-            ("", _("Not yet chosen")),
-            *((pk, label_of(c)) for pk, c in categories.items()),
-        ]
+        offered: dict[str, str] = {}
+        for choices in categories.values():
+            for key, name in choices:
+                offered.setdefault(key, name)
+        self.fields["category"].choices = [("", _("Not yet chosen")), *offered.items()]
 
     def clean_unit(self) -> Unit:
         unit = self.units.get(self.cleaned_data["unit"])
@@ -218,15 +217,10 @@ class IntakeForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         unit = data.get("unit")
-        category_id = data.get("category")
-        if category_id is not None:
-            category = self.categories.get(category_id)
-            if category is None or (
-                isinstance(unit, Unit) and category.organization_id != unit.organization_id
-            ):
-                self.add_error("category", _("Choose a category of the unit's organization."))
-            else:
-                data["category"] = category
+        key = data.get("category") or ""
+        offered = {k for k, _name in self.categories.get(getattr(unit, "organization_id", 0), [])}
+        if key and isinstance(unit, Unit) and key not in offered:
+            self.add_error("category", _("Choose a category of the unit's organization."))
         contact = [data.get(k) for k in ("contact_name", "contact_email", "contact_phone")]
         if data.get("anonymous") and any(contact):
             self.add_error(
@@ -333,10 +327,27 @@ class AssignForm(forms.Form):
 
 
 class CategoryForm(forms.Form):
-    category = forms.TypedChoiceField(
-        label=_("Category"), coerce=int, empty_value=None, required=False
-    )
+    category = forms.ChoiceField(label=_("Category"), required=False)
 
-    def __init__(self, data: Any = None, *, categories: list[tuple[int, str]], **kwargs: Any):
+    def __init__(self, data: Any = None, *, categories: list[tuple[str, str]], **kwargs: Any):
         super().__init__(data, **kwargs)
         self.fields["category"].choices = [("", _("Not yet chosen")), *categories]
+
+
+def category_choices(organization: Organization, current: Any = None) -> list[tuple[str, str]]:
+    """``(key, name)`` of the organization's active categories, or the built-in ones while it
+    has none yet (they are stored when one is first used: no write on a page that only shows
+    them); ``current`` (a case's category) is kept in the list even when hidden since."""
+    from prima.cases.models import CaseCategory
+    from prima.cases.services import BUILTIN_CATEGORIES, OTHER_POSITION
+
+    rows = list(CaseCategory.objects.filter(organization=organization).order_by("position", "key"))
+    if rows:
+        out = [(c.key, label_of(c)) for c in rows if c.active or c == current]
+    else:
+        ordered = sorted(
+            enumerate(BUILTIN_CATEGORIES),
+            key=lambda ic: (OTHER_POSITION if ic[1].key == "other" else ic[0], ic[1].key),
+        )
+        out = [(c.key, str(c.name)) for _i, c in ordered]
+    return out

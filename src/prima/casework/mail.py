@@ -24,7 +24,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.template.loader import render_to_string
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -40,26 +40,18 @@ STAFF_KINDS = ("assigned",)
 
 
 # -- addresses of the public pages -------------------------------------------------------------
-def _public_url(names: tuple[str, ...], code: str) -> str | None:
-    for name in names:
-        try:
-            return f"{settings.BASE_URL}{reverse(name, args=[code])}"
-        except NoReverseMatch:
-            continue
-    return None
-
-
 def tracking_url(case: Case) -> str:
-    """The complainant's tracking page of the case (the public pages of prima.cases)."""
-    return _public_url(("cases:track", "cases:tracking", "cases:case"), case.tracking_code) or (
-        f"{settings.BASE_URL}/api/v1/public/cases/{case.tracking_code}"
-    )
+    """The complainant's tracking page of the case (prima.cases' public pages), in the language
+    they used at intake (``?lang=`` when it is not the default)."""
+    path = reverse("complaints:track", args=[case.tracking_code])
+    lang = case.language or settings.LANGUAGE_CODE
+    query = "" if lang == settings.LANGUAGE_CODE else f"?lang={lang}"
+    return f"{settings.BASE_URL}{path}{query}"
 
 
 def rating_url(case: Case) -> str:
-    """Where the complainant rates the handling (the tracking page's rating form)."""
-    found = _public_url(("cases:rate", "cases:rating"), case.tracking_code)
-    return found or f"{tracking_url(case)}#rating"
+    """The tracking page's rating form (shown once the case is ``selesai``)."""
+    return f"{tracking_url(case)}#s-rate"
 
 
 def case_url(case: Case) -> str:

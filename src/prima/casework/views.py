@@ -20,7 +20,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from prima.cases.models import CaseCategory, CaseStatus
+from prima.cases.models import CaseStatus
 from prima.casework import access, selectors
 from prima.casework.deadlines import Clock
 from prima.casework.forms import (
@@ -32,6 +32,7 @@ from prima.casework.forms import (
     NoteForm,
     RejectForm,
     TransitionForm,
+    category_choices,
     label_of,
 )
 from prima.casework.mail import tracking_url
@@ -99,25 +100,20 @@ def case_list(request: HttpRequest) -> HttpResponse:
 
 
 # -- the staff intake --------------------------------------------------------------------------
-def _intake_choices(request: HttpRequest) -> tuple[dict[int, Any], dict[int, str], dict[int, Any]]:
-    from prima.cases.services import categories_ensure
-
+def _intake_choices(
+    request: HttpRequest,
+) -> tuple[dict[int, Any], dict[int, str], dict[int, list[tuple[str, str]]]]:
     units: dict[int, Any] = {}
     organizations = list(access.intake_organizations(request.user))
+    categories = {}
     for organization in organizations:
-        categories_ensure(organization)
+        categories[organization.pk] = category_choices(organization)
         for unit in access.intake_units(request.user, organization):
             units[unit.pk] = unit
     labels = path_labels(units.values())
     if len(organizations) > 1:
         names = {o.pk: o.name for o in organizations}
         labels = {pk: f"{names[u.organization_id]} · {labels[pk]}" for pk, u in units.items()}
-    categories = {
-        c.pk: c
-        for c in CaseCategory.objects.filter(organization__in=organizations, active=True)
-        .select_related("organization")
-        .order_by("organization__name", "position", "key")
-    }
     units = dict(sorted(units.items(), key=lambda kv: labels[kv[0]].lower()))
     return units, labels, categories
 
@@ -192,18 +188,11 @@ def _case_context(request: HttpRequest, case: Any, **forms: Any) -> dict[str, An
     handler = access.can_handle(request.user, case)
     clock = Clock()
     first, resolution = clock.states(case)
-    categories = []
-    if handler:
-        categories = [
-            (c.pk, label_of(c))
-            for c in CaseCategory.objects.filter(
-                organization_id=case.organization_id, active=True
-            ).order_by("position", "key")
-        ]
-        if case.category_id and case.category_id not in {pk for pk, _x in categories}:
-            categories.append((case.category_id, label_of(case.category)))
+    categories = category_choices(case.organization, case.category) if handler else []
     candidates = (
-        [(u.pk, access.display_name(u)) for u in access.owner_candidates(case)] if handler else []
+        [(u.pk, access.display_name(u)) for u in access.owner_candidates(case, request.user)]
+        if handler
+        else []
     )
     moves = [s for s in TRANSITIONS.get(case.status, ()) if s != CaseStatus.REJECTED]
     url = tracking_url(case)
@@ -230,7 +219,9 @@ def _case_context(request: HttpRequest, case: Any, **forms: Any) -> dict[str, An
         "assign_form": forms.get("assign")
         or AssignForm(candidates=candidates, initial={"owner": case.owner_id}),
         "category_form": forms.get("category")
-        or CategoryForm(categories=categories, initial={"category": case.category_id}),
+        or CategoryForm(
+            categories=categories, initial={"category": case.category.key if case.category else ""}
+        ),
         "crumbs": _crumbs((case.tracking_code, "")),
         "section": "casework",
     }
@@ -306,7 +297,7 @@ def case_assign_view(request: HttpRequest, case_id: int) -> HttpResponse:
     from prima.cases.services import CaseError, case_assign
 
     case = _handled_case(request, case_id)
-    candidates = {u.pk: u for u in access.owner_candidates(case)}
+    candidates = {u.pk: u for u in access.owner_candidates(case, request.user)}
     form = AssignForm(
         request.POST,
         candidates=[(pk, access.display_name(u)) for pk, u in candidates.items()],
@@ -314,6 +305,8 @@ def case_assign_view(request: HttpRequest, case_id: int) -> HttpResponse:
     if not form.is_valid():
         return _again(request, case, assign=form)
     owner_id = form.cleaned_data["owner"]
+    if owner_id == case.owner_id:
+        return _done(case)  # no change, no history line
     owner = candidates.get(owner_id) if owner_id is not None else None
     if owner_id is not None and owner is None:  # pragma: no cover - the choices refuse it
         owner = get_user_model().objects.filter(pk=owner_id).first()
@@ -331,20 +324,14 @@ def case_category(request: HttpRequest, case_id: int) -> HttpResponse:
     from prima.cases.services import CaseError, case_classify
 
     case = _handled_case(request, case_id)
-    categories = {
-        c.pk: c
-        for c in CaseCategory.objects.filter(organization_id=case.organization_id, active=True)
-    }
-    form = CategoryForm(
-        request.POST, categories=[(pk, label_of(c)) for pk, c in categories.items()]
-    )
+    form = CategoryForm(request.POST, categories=category_choices(case.organization, case.category))
     if not form.is_valid():
         return _again(request, case, category=form)
-    chosen = form.cleaned_data["category"]
+    chosen = form.cleaned_data["category"] or None
+    if chosen == (case.category.key if case.category else None):
+        return _done(case)  # no change, no history line
     try:
-        case_classify(
-            case, user=request.user, category=categories[chosen] if chosen is not None else None
-        )
+        case_classify(case, user=request.user, category=chosen)
     except CaseError as exc:
         _service_errors(form, exc)
         return _again(request, case, category=form)

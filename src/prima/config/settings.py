@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "prima.reports",
     "prima.alerts",
     "prima.cases",
+    "prima.casework",
     "prima.webhooks",
     "prima.ui",
 ]
@@ -110,6 +111,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "prima.organizations.context.navigation",
                 "prima.alerts.context.unread_notifications",
+                "prima.casework.context.cases_navigation",
             ]
         },
     }

@@ -17,6 +17,7 @@ urlpatterns = [
     path("accounts/login/", DemoLoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("app/pemberitahuan/", include("prima.alerts.urls")),
+    path("app/kasus/", include("prima.casework.urls")),
     path("app/", include("prima.dashboard.urls")),
     path("s/", include("prima.collection.urls")),
     path("hasil/", include("prima.insights.public_urls")),

@@ -16,8 +16,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
@@ -51,6 +52,10 @@ class Command(BaseCommand):
         check.add_argument("--organization", metavar="SLUG", help="one organization (default: all)")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        with translation.override(settings.LANGUAGE_CODE):
+            self.check_cases(options)
+
+    def check_cases(self, options: dict[str, Any]) -> None:
         now = None
         if options["now"]:
             try:
