@@ -526,3 +526,15 @@ def test_the_new_owner_is_told_by_e_mail_and_in_the_app(people, django_capture_o
     assert case.tracking_code in message.subject
     assert f"https://prima.example/app/kasus/{case.pk}/" in message.body
     assert Notification.objects.filter(user=people.users["sari"]).count() == 1
+
+
+@pytest.mark.parametrize("name", ["complainant", "assigned", "notice"])
+def test_e_mails_use_only_token_colours(name):
+    from pathlib import Path
+
+    from prima.ui.tokens import COLOR
+
+    root = Path(__file__).parents[2] / "src/prima/casework/templates/casework/email"
+    colours = set(re.findall(r"#[0-9a-fA-F]{6}", (root / f"{name}.html").read_text()))
+    assert colours
+    assert colours <= set(COLOR.values())
