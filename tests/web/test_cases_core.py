@@ -49,14 +49,20 @@ def wib(text: str) -> datetime:
     return datetime.fromisoformat(text).replace(tzinfo=WIB)
 
 
+class Clock:
+    """Sets ``django.utils.timezone.now`` (what the services, models and checks read)."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.monkeypatch = monkeypatch
+
+    def set(self, instant: datetime) -> datetime:
+        self.monkeypatch.setattr(timezone, "now", lambda: instant)
+        return instant
+
+
 @pytest.fixture
 def clock(monkeypatch):
-    class Clock:
-        def set(self, instant: datetime) -> datetime:
-            monkeypatch.setattr(timezone, "now", lambda: instant)
-            return instant
-
-    return Clock()
+    return Clock(monkeypatch)
 
 
 def receive(world, at: datetime | None = None, **extra):

@@ -273,3 +273,15 @@ def test_pages_in_english(world):
     assert '<html lang="en">' in html
     assert "History" in html
     assert "In progress" in html
+
+
+def test_the_thank_you_page_and_the_public_results_link_to_the_form(world):
+    html = Client().get(f"/s/{world.a6.code}/terima-kasih/?lang=en").content.decode()
+    # the A6 survey has one unit: the link fixes it
+    assert f'href="/pengaduan/alpha/?unit={world.upt1.pk}&amp;lang=en"' in html
+    assert "Submit a complaint" in html or "Not satisfied?" in html
+    html = Client().get(f"/s/{world.skm.code}/terima-kasih/").content.decode()
+    assert 'href="/pengaduan/alpha/?lang=id"' in html
+    html = Client().get("/hasil/alpha/").content.decode()
+    assert 'href="/pengaduan/alpha/?lang=id"' in html
+    assert "Sampaikan pengaduan tentang layanan kami" in html

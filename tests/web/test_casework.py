@@ -457,6 +457,7 @@ def worker():
     call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
 
 
+@pytest.mark.django_db(transaction=True)  # the task worker closes connections
 def test_the_complainant_is_written_to_in_their_language(
     people, django_capture_on_commit_callbacks
 ):
@@ -501,6 +502,7 @@ def test_the_complainant_is_written_to_in_their_language(
     assert rating_url(case) not in mail.outbox[0].body  # only once it is resolved
 
 
+@pytest.mark.django_db(transaction=True)  # the task worker closes connections
 def test_no_e_mail_to_an_anonymous_complainant_or_one_without_an_address(
     people, django_capture_on_commit_callbacks
 ):
@@ -513,6 +515,7 @@ def test_no_e_mail_to_an_anonymous_complainant_or_one_without_an_address(
     assert mail.outbox == []
 
 
+@pytest.mark.django_db(transaction=True)  # the task worker closes connections
 def test_the_new_owner_is_told_by_e_mail_and_in_the_app(people, django_capture_on_commit_callbacks):
     case = receive(people, contact=None, anonymous=True, consent=False)
     with django_capture_on_commit_callbacks(execute=True):

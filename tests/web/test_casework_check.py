@@ -218,9 +218,11 @@ def test_the_command_refuses_a_bad_instant_and_an_unknown_organization(people):
         call_command("cases", "check", "--organization", "tidak-ada")
 
 
+@pytest.mark.django_db(transaction=True)  # the task worker closes connections
 def test_notices_are_e_mailed_by_the_task_worker(people, run):
     case = receive(people)
     case_assign(case, owner=people.users["sari"], user=people.users["bob"])
+    worker()  # the receipt to the complainant, the assignment to sari
     mail.outbox.clear()
     run(at(6))
     assert mail.outbox == []  # queued, not sent by the check

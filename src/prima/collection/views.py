@@ -43,6 +43,7 @@ from prima.surveys.services import (
     Submission,
     SubmissionError,
     response_submit,
+    survey_units,
     ticket_unit,
 )
 
@@ -449,9 +450,19 @@ def _error_list(
 def thanks_page(request: HttpRequest, code: str) -> HttpResponse:
     survey = survey_get_public(code)
     lang = _lang(request)
+    # the organization's complaint form (prima.cases), for the unit when the survey has one
+    units = survey_units(survey)
+    query = {"unit": units[0].pk} if len(units) == 1 else {}
+    complaint_url = reverse("complaints:form", args=[survey.organization.slug])
+    complaint_url += "?" + urlencode({**query, "lang": lang})
     with translation.override(lang):
         return render(
             request,
             "collection/thanks.html",
-            {"survey": survey, "lang": lang, "other_lang": "en" if lang == "id" else "id"},
+            {
+                "survey": survey,
+                "lang": lang,
+                "other_lang": "en" if lang == "id" else "id",
+                "complaint_url": complaint_url,
+            },
         )

@@ -162,9 +162,7 @@ def handling_measures(totals: HandlingTotals) -> HandlingMeasures:
     >>> m.resolution.median, m.on_time_share, m.satisfaction.mean
     (5.0, 0.5, 4.5)
     """
-    share = (
-        float(Fraction(totals.resolved_on_time, totals.resolved)) if totals.resolved else None
-    )
+    share = float(Fraction(totals.resolved_on_time, totals.resolved)) if totals.resolved else None
     return HandlingMeasures(
         received=totals.received,
         resolved=totals.resolved,
