@@ -42,5 +42,7 @@ def pytest_runtest_teardown(item: pytest.Item, nextitem: Any) -> Any:
     with their old keys over the ones ``post_migrate`` recreated, an IntegrityError.)
     """
     yield
-    if _is_transactional(item):
+    # after the session's last test the test database is already gone (its teardown ran inside
+    # the yield): nothing to put back, and connecting would reach the real database's name
+    if _is_transactional(item) and nextitem is not None:
         _put_back_builtin_instruments(item.config)

@@ -31,6 +31,10 @@ class Organization(models.Model):
         _("time zone"),
         max_length=40,
         blank=True,
+        # a database default as well: a row written by code that predates the field (a server
+        # still running the old release while the new one migrates) gets the empty zone
+        default="",
+        db_default="",
         choices=TimeZone.choices,
         help_text=_("Empty: the installation's time zone (PRIMA_TIME_ZONE)."),
     )
