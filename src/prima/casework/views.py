@@ -213,6 +213,7 @@ def _case_context(request: HttpRequest, case: Any, **forms: Any) -> dict[str, An
         "can_reopen": handler and reopen_open(case),
         "tracking_url": url,
         "whatsapp": whatsapp_link(case, url) if handler and case.contact_phone else None,
+        "response_url": _response_url(request, case),
         "transition_form": forms.get("transition") or TransitionForm(),
         "reject_form": forms.get("reject") or RejectForm(initial={"status": CaseStatus.REJECTED}),
         "note_form": forms.get("note") or NoteForm(),
@@ -225,6 +226,18 @@ def _case_context(request: HttpRequest, case: Any, **forms: Any) -> dict[str, An
         "crumbs": _crumbs((case.tracking_code, "")),
         "section": "casework",
     }
+
+
+def _response_url(request: HttpRequest, case: Any) -> str:
+    """The follow-up's survey response in ``/manage/``, for an admin of the case's
+    organization (who alone may open it there); empty for everyone else."""
+    from prima.organizations.manage_site import admin_organizations
+
+    if not case.response_id:
+        return ""
+    if not admin_organizations(request).filter(pk=case.organization_id).exists():
+        return ""
+    return reverse("manage:surveys_response_change", args=[case.response_id])
 
 
 def _has_rating(case: Any) -> bool:

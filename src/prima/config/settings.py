@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "prima.alerts",
     "prima.cases",
     "prima.casework",
+    "prima.followups",
     "prima.webhooks",
     "prima.ui",
 ]
