@@ -9,10 +9,11 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, NoReturn
 
-from prima import __version__
+from prima import __version__, i18n
+from prima.i18n import gettext_noop
 from prima.messages import language
 
 METHODS = ("ikm", "gap", "servqual", "ipa", "csi", "nps", "alpha")
@@ -26,114 +27,183 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_INPUT, f"prima: error: {self.prog}: {message}\n")
 
 
-def _common(p: argparse.ArgumentParser, method: str) -> None:
+def _helper(lang: str) -> Callable[[str], str]:
+    """Help texts in ``lang`` (English msgids in the catalogue); argparse reads ``%`` as a
+    format, so a literal one is doubled."""
+
+    def text(msgid: str) -> str:
+        return i18n.gettext(msgid, lang).replace("%", "%%")
+
+    return text
+
+
+def _common(p: argparse.ArgumentParser, method: str, t: Callable[[str], str]) -> None:
     p.add_argument(
         "file",
         metavar="FILE",
-        help="CSV (UTF-8, comma or semicolon) or XLSX, one row per respondent",
+        help=t(gettext_noop("CSV (UTF-8, comma or semicolon) or XLSX, one row per respondent")),
     )
-    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.add_argument("--json", action="store_true", help=t(gettext_noop("print one JSON object")))
     p.add_argument(
         "--scale",
         metavar="MIN-MAX",
-        help="answer scale (default 1-4 for ikm, 0-10 for nps, 1-5 otherwise)",
+        help=t(gettext_noop("answer scale (default 1-4 for ikm, 0-10 for nps, 1-5 otherwise)")),
     )
-    p.add_argument("--sheet", metavar="NAME", help="XLSX sheet to read (default: the first)")
+    p.add_argument(
+        "--sheet",
+        metavar="NAME",
+        help=t(gettext_noop("XLSX sheet to read (default: the first)")),
+    )
     p.add_argument(
         "--include-flagged",
         action="store_true",
-        help="also count rows whose 'flag' column marks them as suspect (Prima exports)",
+        help=t(
+            gettext_noop(
+                "also count rows whose 'flag' column marks them as suspect (Prima exports)"
+            )
+        ),
     )
     p.set_defaults(method=method)
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(lang: str | None = None) -> argparse.ArgumentParser:
+    """The analytics verbs' parser, its help in ``lang`` (default: ``PRIMA_LANG``, else id)."""
+    t = _helper(language(lang))
     parser = _Parser(
         prog="prima",
-        description="Prima: pelayanan prima. Survei kepuasan, IKM dan analisis mutu layanan.",
-        epilog="Web platform: prima demo, prima serve, prima export responses, prima token create, "
-        "and every Django management command (prima migrate, prima createsuperuser, ...).",
+        description=t(
+            gettext_noop(
+                "Prima: pelayanan prima. Satisfaction surveys, the IKM and service quality "
+                "analysis."
+            )
+        ),
+        epilog=t(
+            gettext_noop(
+                "Web platform: prima demo, prima serve, prima export responses, prima token "
+                "create, and every Django management command (prima migrate, prima "
+                "createsuperuser, ...)."
+            )
+        ),
     )
     parser.add_argument("--version", action="version", version=f"prima {__version__}")
     parser.add_argument(
-        "--lang", choices=("id", "en"), help="language of messages and tables (PRIMA_LANG)"
+        "--lang",
+        choices=("id", "en"),
+        help=t(gettext_noop("language of messages and tables (PRIMA_LANG)")),
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
-    analyze = commands.add_parser("analyze", help="analyse a file of survey answers")
+    analyze = commands.add_parser(
+        "analyze", help=t(gettext_noop("analyse a file of survey answers"))
+    )
     methods = analyze.add_subparsers(
         dest="method", metavar="METHOD", required=True, parser_class=_Parser
     )
+    from_file = t(gettext_noop("read only this instrument's items"))
 
     p = methods.add_parser(
-        "ikm", help="Indeks Kepuasan Masyarakat (PermenPAN-RB 14/2017, KepMenPAN 25/2004)"
+        "ikm",
+        help=t(
+            gettext_noop("Indeks Kepuasan Masyarakat (PermenPAN-RB 14/2017, KepMenPAN 25/2004)")
+        ),
     )
-    _common(p, "ikm")
+    _common(p, "ikm", t)
     p.add_argument(
         "--instrument",
         metavar="skm2017|skm2004|PATH",
-        help="default: skm2004 when U10..U14 exist, else skm2017",
+        help=t(gettext_noop("default: skm2004 when U10..U14 exist, else skm2017")),
     )
     p.add_argument(
         "--weight",
         choices=("exact", "0.111", "0.11"),
         default="exact",
-        help="weight per unsur: exact 1/k (default) or a legacy rounded weight to reproduce an old report",
+        help=t(
+            gettext_noop(
+                "weight per unsur: exact 1/k (default) or a legacy rounded weight to reproduce "
+                "an old report"
+            )
+        ),
     )
 
     p = methods.add_parser(
-        "gap", help="performance vs expectation (kinerja vs harapan) with verdicts"
+        "gap",
+        help=t(gettext_noop("performance vs expectation (kinerja vs harapan) with verdicts")),
     )
-    _common(p, "gap")
-    p.add_argument("--instrument", metavar="a6|servqual|PATH", help="groups items into dimensions")
-
-    p = methods.add_parser("servqual", help="SERVQUAL dimension gaps, unweighted and weighted")
-    _common(p, "servqual")
-    p.add_argument("--instrument", metavar="servqual|PATH", help="default: servqual")
+    _common(p, "gap", t)
+    p.add_argument(
+        "--instrument",
+        metavar="a6|servqual|PATH",
+        help=t(gettext_noop("groups items into dimensions")),
+    )
 
     p = methods.add_parser(
-        "ipa", help="Importance-Performance Analysis (quadrants A-D, conformity)"
+        "servqual", help=t(gettext_noop("SERVQUAL dimension gaps, unweighted and weighted"))
     )
-    _common(p, "ipa")
+    _common(p, "servqual", t)
+    p.add_argument(
+        "--instrument", metavar="servqual|PATH", help=t(gettext_noop("default: servqual"))
+    )
+
+    p = methods.add_parser(
+        "ipa",
+        help=t(gettext_noop("Importance-Performance Analysis (quadrants A-D, conformity)")),
+    )
+    _common(p, "ipa", t)
     p.add_argument(
         "--axis",
         choices=("mean", "midpoint"),
         default="mean",
-        help="crosshair: mean of attribute means (default) or scale midpoint",
+        help=t(gettext_noop("crosshair: mean of attribute means (default) or scale midpoint")),
     )
-    p.add_argument("--instrument", metavar="NAME|PATH", help="read only this instrument's items")
+    p.add_argument("--instrument", metavar="NAME|PATH", help=from_file)
 
-    p = methods.add_parser("csi", help="Customer Satisfaction Index")
-    _common(p, "csi")
-    p.add_argument("--instrument", metavar="NAME|PATH", help="read only this instrument's items")
+    p = methods.add_parser("csi", help=t(gettext_noop("Customer Satisfaction Index")))
+    _common(p, "csi", t)
+    p.add_argument("--instrument", metavar="NAME|PATH", help=from_file)
 
-    p = methods.add_parser("nps", help="Net Promoter Score with a 95% interval")
-    _common(p, "nps")
+    p = methods.add_parser(
+        "nps", help=t(gettext_noop("Net Promoter Score with its 95% confidence interval"))
+    )
+    _common(p, "nps", t)
     p.add_argument(
-        "--column", default="nps", metavar="NAME", help="column of 0-10 answers (default: nps)"
+        "--column",
+        default="nps",
+        metavar="NAME",
+        help=t(gettext_noop("column of 0-10 answers (default: nps)")),
     )
     p.add_argument(
         "--interval",
         choices=("adjusted-wald", "wald"),
         default="adjusted-wald",
-        help="interval method (default: adjusted-wald)",
+        help=t(gettext_noop("interval method (default: adjusted-wald)")),
     )
 
-    p = methods.add_parser("alpha", help="Cronbach's alpha and item-total correlations")
-    _common(p, "alpha")
+    p = methods.add_parser(
+        "alpha", help=t(gettext_noop("Cronbach's alpha and item-total correlations"))
+    )
+    _common(p, "alpha", t)
     p.add_argument(
         "--items",
         metavar="A,B,C",
-        help="columns (or items with a .kinerja column); default: U columns, else all kinerja columns",
+        help=t(
+            gettext_noop(
+                "columns (or items with a .kinerja column); default: U columns, else all "
+                "kinerja columns"
+            )
+        ),
     )
 
-    p = commands.add_parser("sample-size", help="minimum number of respondents")
+    p = commands.add_parser("sample-size", help=t(gettext_noop("minimum number of respondents")))
     p.add_argument("--population", type=int, required=True, metavar="N")
     p.add_argument("--method", choices=("krejcie-morgan", "slovin"), default="krejcie-morgan")
     p.add_argument(
-        "--margin", type=float, default=0.05, metavar="E", help="margin of error (default 0.05)"
+        "--margin",
+        type=float,
+        default=0.05,
+        metavar="E",
+        help=t(gettext_noop("margin of error (default 0.05)")),
     )
-    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.add_argument("--json", action="store_true", help=t(gettext_noop("print one JSON object")))
     return parser
 
 
@@ -143,6 +213,16 @@ def _fail(text: str) -> int:
 
 
 ANALYTICS_COMMANDS = {"analyze", "sample-size"}
+
+
+def _lang_option(argv: list[str]) -> str | None:
+    """The value of ``--lang`` (``--lang en`` or ``--lang=en``) before parsing, for the help."""
+    for i, arg in enumerate(argv):
+        if arg == "--lang" and i + 1 < len(argv):
+            return argv[i + 1]
+        if arg.startswith("--lang="):
+            return arg.split("=", 1)[1]
+    return None
 
 
 def _first_command(argv: list[str]) -> str | None:
@@ -164,10 +244,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         from prima.cli.web import run_django
 
         return run_django(argv)
-    args = build_parser().parse_args(argv)
+    parser = build_parser(_lang_option(argv))
+    args = parser.parse_args(argv)
     lang = language(args.lang)
     if args.command is None:
-        build_parser().print_help()
+        parser.print_help()
         return EXIT_INPUT
     from prima.instruments import InstrumentError
     from prima.tabular import InputError
@@ -179,11 +260,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except InstrumentError as exc:
         return _fail(str(exc))
     except MemoryError:
-        return _fail(
-            "not enough memory for this file"
-            if lang == "en"
-            else "memori tidak cukup untuk berkas ini"
-        )
+        return _fail(i18n.gettext(gettext_noop("not enough memory for this file"), lang))
     from prima.cli.analyze import jsonable
 
     if args.json:
