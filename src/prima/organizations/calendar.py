@@ -26,6 +26,7 @@ from django.utils import timezone
 
 from prima.organizations.choices import OrganizationKind, TimeZone
 from prima.organizations.models import CalendarDay, Organization
+from prima.process_cache import ProcessCache
 from prima.workdays import WorkCalendar, indonesian_calendar
 
 # abbreviations an admin may type for the IANA names
@@ -36,8 +37,27 @@ ZONE_ABBREVIATIONS = {
 }
 
 
+CALENDAR_TTL = 5.0
+"""Seconds a process reuses an organization's calendar. A day closed or opened in this process
+applies at once; one set by another process (another gunicorn worker) within these seconds, so
+a case received in that moment may still get its due dates from the calendar before the change
+(due dates are fixed on receipt: the change applies to the cases received after it)."""
+
+_calendars: ProcessCache[WorkCalendar] = ProcessCache("calendars", CALENDAR_TTL).clear_on(
+    CalendarDay, Organization
+)
+
+
 def calendar_for(organization: Organization) -> WorkCalendar:
-    """The organization's working days (one query for its closed and opened days)."""
+    """The organization's working days (one query for its closed and opened days, reused by
+    the process for :data:`CALENDAR_TTL` seconds)."""
+    key = (organization.pk, organization.created_at, organization.kind)
+    if organization.pk is None:
+        return _calendar_read(organization)
+    return _calendars.get(key, lambda: _calendar_read(organization))
+
+
+def _calendar_read(organization: Organization) -> WorkCalendar:
     closed: list[date] = []
     opened: list[date] = []
     for day, working in CalendarDay.objects.filter(organization=organization).values_list(
