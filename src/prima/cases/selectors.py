@@ -264,15 +264,26 @@ def cases_received(
     return qs
 
 
+def first_response_overdue_q(today: date) -> Q:
+    """No first response yet and its due date (a local date) is before ``today``."""
+    return Q(first_response_at__isnull=True, first_response_due__lt=today)
+
+
+def overdue_open_q(today: date) -> Q:
+    """Open cases past a due date not met: the lateness of :func:`case_totals` for the cases
+    still open (the dashboard's "late" count)."""
+    return Q(status__in=list(OPEN_STATUSES)) & (
+        Q(resolution_due__lt=today) | first_response_overdue_q(today)
+    )
+
+
 def case_totals(qs: QuerySet[Case], today: date) -> HandlingTotals:
     """Whole-number totals of the cases of ``qs`` (three queries, whatever their number);
     ``today`` (the organization's local date) decides which open cases are overdue."""
     qs = qs.order_by()
     resolved = Q(status=CaseStatus.RESOLVED)
     open_ = Q(status__in=list(OPEN_STATUSES))
-    first_late = Q(first_response_on_time=False) | Q(
-        first_response_at__isnull=True, first_response_due__lt=today
-    )
+    first_late = Q(first_response_on_time=False) | first_response_overdue_q(today)
     resolution_late = (resolved & Q(resolved_on_time=False)) | (open_ & Q(resolution_due__lt=today))
     row = qs.aggregate(
         received=Count("id"),

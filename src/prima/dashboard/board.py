@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 
 from prima import formats
 from prima.dashboard import charts
+from prima.dashboard import complaints as complaint_measures
 from prima.dashboard import headline as cards
 from prima.dashboard.sections import Section
 from prima.dashboard.sections import available as available_sections
@@ -390,21 +391,27 @@ class Comparison:
     left_out: int = 0
 
 
-def compare_units(survey: Survey, filters: Filters, scope: Q, visible: list[Unit]) -> Comparison:
-    """The child units of the selected unit (or the viewer's top units, going down while
-    there is only one), each with its subtree's ``survey_results``."""
+def child_units(selected: Unit | None, visible: list[Unit]) -> tuple[Unit | None, list[Unit]]:
+    """The units compared: the children of the selected unit, or the viewer's top units
+    (going down while there is only one), and their parent."""
     ids = {u.pk for u in visible}
     children: dict[int | None, list[Unit]] = {}
     for u in visible:
         children.setdefault(u.parent_id if u.parent_id in ids else None, []).append(u)
-    parent = filters.unit
+    parent = selected
     if parent is not None:
-        units = children.get(parent.pk, [])
-    else:
-        units = children.get(None, [])
-        while len(units) == 1 and children.get(units[0].pk):
-            parent = units[0]
-            units = children[parent.pk]
+        return parent, children.get(parent.pk, [])
+    units = children.get(None, [])
+    while len(units) == 1 and children.get(units[0].pk):
+        parent = units[0]
+        units = children[parent.pk]
+    return parent, units
+
+
+def compare_units(survey: Survey, filters: Filters, scope: Q, visible: list[Unit]) -> Comparison:
+    """The child units of the selected unit (or the viewer's top units, going down while
+    there is only one), each with its subtree's ``survey_results``."""
+    parent, units = child_units(filters.unit, visible)
     shown = units[:MAX_UNITS_COMPARED]
     rows = [UnitRow(u, headline(_results(survey, filters, scope, unit=u))) for u in shown]
     return Comparison(parent, rows, len(units) - len(shown))
@@ -590,6 +597,7 @@ class Dashboard:
     suggestions: SuggestionPage | None = None
     charts: dict[str, dict[str, Any]] = field(default_factory=dict)
     built: set[str] = field(default_factory=set)  # the sections whose data is here
+    complaints: complaint_measures.ComplaintsSection | None = None
 
     @property
     def metric_title(self) -> str:
@@ -673,9 +681,11 @@ def build_dashboard(
     visible_units: list[Unit],
     section: str | None = None,
     every_section: bool = False,
+    user: Any = None,
 ) -> Dashboard:
     """The dashboard's headline and one section (``section``; the first one when None or
-    unknown), or every section (``every_section``, for tests and exports)."""
+    unknown), or every section (``every_section``, for tests and exports). ``user`` (the
+    viewer) adds the complaints' card and section where they may see cases."""
     with rollups.one_read(survey):  # every number of the page from the same responses
         return _build_dashboard(
             survey,
@@ -684,6 +694,7 @@ def build_dashboard(
             visible_units=visible_units,
             section=section,
             every_section=every_section,
+            user=user,
         )
 
 
@@ -695,6 +706,7 @@ def _build_dashboard(
     visible_units: list[Unit],
     section: str | None,
     every_section: bool,
+    user: Any = None,
 ) -> Dashboard:
     instrument = survey.instrument_version.parsed
     results = _results(survey, filters, scope)
@@ -706,7 +718,8 @@ def _build_dashboard(
     whole_org = scope == Q()
     unit_for_sample = filters.unit or (tops[0] if len(tops) == 1 and not whole_org else None)
     show_adequacy = unit_for_sample is not None or whole_org
-    available = available_sections(results)
+    cases_shown = complaint_measures.shown(user, survey.organization)
+    available = available_sections(results, cases=cases_shown)
     chosen = choose_section(available, section)
     board = Dashboard(
         survey=survey,
@@ -727,8 +740,21 @@ def _build_dashboard(
         sections=available,
     )
     board.headline = headline_of(board, scope, visible_units, whole_org)
+    if cases_shown:
+        board.headline.cases = cards.case_counts(user, survey, filters.unit, filters)
     wanted = {s.key for s in available} if every_section else {chosen.key}
     board.built = wanted
+    if "complaints" in wanted:
+        parent, children = child_units(filters.unit, visible_units)
+        board.complaints = complaint_measures.complaints_section(
+            user,
+            survey.organization,
+            filters.unit,
+            filters.period,
+            children,
+            parent,
+            custom=filters.custom,
+        )
     if "trend" in wanted:
         board.trend = trend(survey, filters, scope, data_span(survey))
     if "units" in wanted:
@@ -779,7 +805,6 @@ def headline_of(
         alerts=cards.open_alerts(
             board.survey, filters.unit, visible_units, whole_org, filters.period
         ),
-        cases=cards.case_counts(board.survey, filters.unit, scope),
     )
 
 

@@ -6,8 +6,8 @@ respondents against the Krejcie-Morgan minimum (``methods.md`` 7), the change fr
 previous period of the same length tested with :mod:`prima.metrics.compare` (Welch's t test
 on the respondents' scores, or the difference of two NPS, two-sided at 5% — the same tests the
 alerts use), NPS or the overall gap where the instrument has them, and the alerts raised for
-the selection. Complaints (open and late cases) come with issue 11: :func:`case_counts` is
-their hook and returns None until then, so no card is drawn.
+the selection; and, when complaints exist and the viewer may see them, the open and late cases
+(:func:`case_counts`, :mod:`prima.dashboard.complaints`).
 """
 
 from __future__ import annotations
@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -104,7 +103,7 @@ class Headline:
     quarter before it), also when it had no respondents (then ``change`` is None)."""
     extra: list[Figure] = field(default_factory=list)  # NPS or the overall gap besides
     alerts: int | None = None
-    cases: dict[str, int] | None = None
+    cases: Any = None  # prima.dashboard.complaints.CaseCounts, when shown
 
 
 PLACES = {"ikm": 2, "gap": 2, "nps": 1}
@@ -229,12 +228,13 @@ def open_alerts(
     return count
 
 
-def case_counts(survey: Survey, unit: Unit | None, scope: Q) -> dict[str, int] | None:
-    """Open and late complaint cases of the selection (``{"open": n, "late": n}``).
+def case_counts(user: Any, survey: Survey, unit: Unit | None, filters: Any) -> Any:
+    """Open and late complaint cases of the selection (issue 11), a
+    :class:`prima.dashboard.complaints.CaseCounts`; None (no card) unless the viewer may see
+    cases and the survey's organization has any (``filters``: the dashboard's, for the period)."""
+    from prima.dashboard.complaints import open_and_late
 
-    Hook for issue 11 (complaints): there are no cases yet, so None (no card, never a made-up
-    number)."""
-    return None
+    return open_and_late(user, survey.organization, unit, filters.period, filters.custom)
 
 
 def previous_of(period: Period | None, custom: bool) -> Period | None:

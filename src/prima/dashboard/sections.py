@@ -23,7 +23,8 @@ TARGET = "sections"
 class Section:
     key: str
     title: Promise | str
-    needs: str = ""  # the key of survey_results the section needs ("" : always there)
+    needs: str = ""  # the key of survey_results the section needs ("" : always there;
+    # CASES: shown when complaints exist and the viewer may see them, prima.dashboard.complaints)
 
     @property
     def template(self) -> str:
@@ -40,14 +41,23 @@ SECTIONS = (
     Section("units", gettext_lazy("Units")),
     Section("profile", gettext_lazy("Respondents")),
     Section("suggestions", gettext_lazy("Suggestions")),
+    Section("complaints", gettext_lazy("Complaints"), "cases"),
     Section("links", gettext_lazy("Links and QR")),
 )
 KEYS = tuple(s.key for s in SECTIONS)
 
 
-def available(results: dict[str, Any]) -> list[Section]:
-    """The sections the results have something for, in order."""
-    return [s for s in SECTIONS if not s.needs or results.get(s.needs)]
+CASES = "cases"
+
+
+def available(results: dict[str, Any], cases: bool = False) -> list[Section]:
+    """The sections the results have something for, in order (the complaints' section when
+    ``cases``)."""
+    return [
+        s
+        for s in SECTIONS
+        if not s.needs or (cases if s.needs == CASES else bool(results.get(s.needs)))
+    ]
 
 
 def choose(sections: list[Section], key: str | None) -> Section:

@@ -48,6 +48,7 @@ def survey_results_page(request: HttpRequest, code: str) -> HttpResponse:
         scope=scope,
         visible_units=units,
         section=request.GET.get("section", "").strip()[:20] or None,
+        user=request.user,
     )
     unit, period = filters.unit, filters.period
     base = request.build_absolute_uri(reverse("collection:page", args=[survey.code]))

@@ -144,6 +144,11 @@ class HandlingMeasures:
     breaches: int
     satisfaction: MeanInterval
 
+    @property
+    def on_time_percent(self) -> float | None:
+        """The share resolved on time in percent (for display; the share is the measure)."""
+        return None if self.on_time_share is None else self.on_time_share * 100
+
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
 

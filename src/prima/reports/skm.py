@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from fractions import Fraction
 from typing import Any
 
@@ -33,10 +33,11 @@ from prima.insights.models import FollowUpAction, FollowUpStatus, element_choice
 from prima.insights.notes import said
 from prima.insights.periods import Period
 from prima.insights.results import respondents_by_service, responses_in_scope, results_of
+from prima.metrics.handling import HandlingMeasures, handling_measures
 from prima.metrics.ikm import STANDARDS
 from prima.metrics.rounding import format_number, round_half_up
 from prima.metrics.sampling import krejcie_morgan
-from prima.organizations.models import Unit
+from prima.organizations.models import Organization, Unit
 from prima.summaries import AGE_BANDS, age_label
 from prima.surveys.models import Survey
 from prima.surveys.profile import profile_fields
@@ -310,6 +311,9 @@ class SkmReport:
     plan_is_proposal: bool
     generated_on: date
     notes: list[str] = field(default_factory=list)
+    complaints: HandlingMeasures | None = None
+    """The handling of the complaints received in the period in the unit's subtree (evidence
+    for unsur 9, issue 11): :func:`complaint_measures`."""
 
     # -- texts for print ---------------------------------------------------------------------
     @property
@@ -381,6 +385,24 @@ class SkmReport:
 
 
 # -- building ----------------------------------------------------------------------------------
+def complaint_measures(
+    organization: Organization, unit: Unit | None, period: Period, now: datetime | None = None
+) -> HandlingMeasures:
+    """The measures of complaint handling (issue 11, point 6) of the cases received in the
+    report's period in the unit's subtree (the whole organization when None): the cases core's
+    own totals (:func:`prima.cases.selectors.case_totals`) and formulas
+    (:mod:`prima.metrics.handling`), late as of the organization's local date today. Counts and
+    measures only: no complaint text, no name."""
+    from prima.cases.models import Case
+    from prima.cases.selectors import case_totals, cases_received
+    from prima.organizations.calendar import local_date
+
+    qs = cases_received(
+        Case.objects.all(), organization, unit=unit, start=period.start, end=period.end
+    )
+    return handling_measures(case_totals(qs, local_date(organization, now or timezone.now())))
+
+
 def _text(value: Any) -> str:
     if isinstance(value, dict):
         return str(value.get("id") or value.get("en") or "")
@@ -650,4 +672,5 @@ def skm_report(
         plan_is_proposal=proposal,
         generated_on=today or timezone.localdate(),
         notes=notes,
+        complaints=complaint_measures(survey.organization, unit, period),
     )

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from django.db.models import Q
+from django.utils.translation import gettext
 
 from prima.insights.results import responses_in_scope
 from prima.organizations.models import Unit
@@ -124,6 +125,8 @@ def write_report_xlsx(
             )
         ]
     )
+
+    _complaints_block(summary, report, cell)
 
     # -- Perhitungan ----------------------------------------------------------------------------
     calc = book.create_sheet("Perhitungan")
@@ -297,6 +300,41 @@ def write_report_xlsx(
         raw.append([_clean(v) for v in row])
 
     book.save(target)
+
+
+def _complaints_block(sheet: Any, report: SkmReport, cell: Any) -> None:
+    """Complaint handling (issue 11, evidence for unsur 9) under the summary: counts and
+    measures as numbers (shares as fractions shown in percent), never a text or a name; one
+    sentence when no complaint was received."""
+    m = report.complaints
+    if m is None:
+        return
+    sheet.append([])
+    sheet.append([cell(sheet, gettext("Complaint handling"), strong=True)])
+    if not m.received:
+        sheet.append([cell(sheet, gettext("No complaints were received in this period."))])
+        return
+    s = m.satisfaction
+    for label, value, fmt in (
+        (gettext("Complaints received"), m.received, None),
+        (gettext("Resolved"), m.resolved, None),
+        (gettext("Rejected"), m.rejected, None),
+        (gettext("Still open"), m.open, None),
+        (gettext("First response, working days: median"), m.first_response.median, "0.0"),
+        (gettext("First response, working days: 90th percentile"), m.first_response.p90, "0.0"),
+        (gettext("First response: cases"), m.first_response.n, None),
+        (gettext("Resolution, working days: median"), m.resolution.median, "0.0"),
+        (gettext("Resolution, working days: 90th percentile"), m.resolution.p90, "0.0"),
+        (gettext("Resolution: cases"), m.resolution.n, None),
+        (gettext("Resolved on time"), m.resolved_on_time, None),
+        (gettext("Share resolved on time"), m.on_time_share, "0.0%"),
+        (gettext("Cases past a due date (breaches)"), m.breaches, None),
+        (gettext("Satisfaction with the handling (1-5): mean"), s.mean, "0.00"),
+        (gettext("Satisfaction: 95% CI, lower bound"), s.ci_low, "0.00"),
+        (gettext("Satisfaction: 95% CI, upper bound"), s.ci_high, "0.00"),
+        (gettext("Satisfaction: ratings"), s.n, None),
+    ):
+        sheet.append([cell(sheet, label), cell(sheet, value, fmt=fmt)])
 
 
 def _col(number: int) -> str:
