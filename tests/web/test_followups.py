@@ -398,3 +398,52 @@ def test_rules_read_the_instrument_not_item_codes():
     answers["R2.kinerja"] = 3
     found = triggers(servqual, answers, Thresholds())
     assert [(t.key, t.gap, t.category) for t in found] == [("R2", 2, None)]
+
+
+# -- the rules in /manage/ ------------------------------------------------------------------------
+def test_an_admin_edits_the_rule_of_a_survey_in_manage(world):
+    alice = world.client("alice")
+    add = "/manage/cases/followuprule/add/"
+    page = alice.get(add)
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert f'value="{world.skm.pk}"' in html
+    assert f'value="{world.quick.pk}"' not in html  # Bank Beta's survey is not offered
+    r = alice.post(
+        add,
+        {
+            "survey": world.skm.pk,
+            "active": "on",
+            "lowest_answer": 2,
+            "nps_at_most": 6,
+            "gap_at_least": 2,
+            "_save": "Save",
+        },
+    )
+    assert r.status_code == 302, r.content.decode()[:2000]
+    rule = FollowUpRule.objects.get(survey=world.skm)
+    assert rule.lowest_answer == 2
+    # another tenant's survey cannot be chosen; an answer out of range names its field
+    r = alice.post(
+        add,
+        {"survey": world.quick.pk, "lowest_answer": 9, "nps_at_most": 6, "gap_at_least": 2},
+    )
+    assert r.status_code == 200
+    errors = r.context["adminform"].form.errors
+    assert set(errors) == {"survey", "lowest_answer"}
+    assert not FollowUpRule.objects.filter(survey=world.quick).exists()
+    # the list shows the organization's rules only; Bank Beta's admin sees none of them
+    FollowUpRule.objects.create(survey=world.quick, nps_at_most=5)
+    listing = alice.get("/manage/cases/followuprule/").content.decode()
+    assert world.skm.title in listing
+    assert world.quick.title not in listing
+    charlie = world.client("charlie")
+    listing = charlie.get("/manage/cases/followuprule/").content.decode()
+    assert world.quick.title in listing
+    assert world.skm.title not in listing
+    assert charlie.get(f"/manage/cases/followuprule/{rule.pk}/change/").status_code in (302, 404)
+    # a manager or a viewer cannot open /manage/ at all
+    for name in ("bob", "victor"):
+        r = world.client(name).get("/manage/cases/followuprule/")
+        assert r.status_code == 302
+        assert r["Location"].startswith("/manage/login/")

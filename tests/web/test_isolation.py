@@ -34,7 +34,7 @@ from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
 from django.urls import URLPattern, URLResolver, get_resolver, path, resolve
 
 from prima.alerts.models import Alert, AlertKind, AlertRule, Notification
-from prima.cases.models import Case
+from prima.cases.models import Case, FollowUpRule
 from prima.cases.services import case_note, case_receive, case_transition
 from prima.collection.kiosks import kiosk_register
 from prima.collection.models import KioskDevice
@@ -277,6 +277,8 @@ def alpha_rows(model: type[Model], world: World) -> QuerySet[Any] | None:
         return model.objects.filter(memberships__organization=world.alpha).distinct().order_by("pk")
     if model is InstrumentVersion:
         return model.objects.filter(instrument__organization=world.alpha).order_by("pk")
+    if model is FollowUpRule:  # a survey's rule (prima.followups)
+        return model.objects.filter(survey__organization=world.alpha).order_by("pk")
     if any(f.name == "organization" for f in model._meta.get_fields()):
         return model._default_manager.filter(organization=world.alpha).order_by("pk")
     raise WalkerError(f"the walker does not know which {model._meta.label} rows belong to a tenant")
@@ -397,6 +399,7 @@ def form_payload(world: World, model: type[Model] | None = None) -> dict[str, An
         "status": "closed",
         "active": "on",
         "instrument_version": world.skm.instrument_version_id,
+        "survey": world.skm.pk,
         "definition": "{}",
         "action": "delete_selected",
         "_selected_action": selected,
@@ -791,6 +794,8 @@ def markers(world: World) -> Markers:
     markers.private.append(CLOSED_DAY_NAME)
     markers.private.extend(add_alpha_webhook(world))
     markers.private.extend(add_alpha_case(world))
+    # the follow-up rule of Dinas Alpha's A6 survey (prima.followups, in /manage/)
+    FollowUpRule.objects.create(survey=world.a6, nps_at_most=5, gap_at_least=3)
     return markers
 
 
