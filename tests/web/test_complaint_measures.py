@@ -267,3 +267,67 @@ def test_the_report_xlsx_has_the_measures_as_numbers(world, august):
     book = openpyxl.load_workbook(io.BytesIO(report(world, "alice", "xlsx", period="2026-05")))
     rows = [r for r in book["Ringkasan"].iter_rows(values_only=True) if r]
     assert ("Tidak ada pengaduan yang diterima pada periode ini.",) in [r[:1] for r in rows]
+
+
+# -- the public results page -------------------------------------------------------------------
+def public(world, path="", lang=""):
+    r = world.client(None).get(f"/hasil/{world.alpha.slug}/{path}{lang}")
+    assert r.status_code == 200
+    return r.content.decode()
+
+
+def test_the_public_page_shows_received_resolved_and_on_time_per_published_period(
+    world, august, clock
+):
+    from prima.cases import services as cs
+    from prima.insights.publication import result_publish
+
+    result_publish(survey=world.skm, period="2026")
+    result_publish(survey=world.skm, period="2026-08")
+    html = public(world)
+    # the periods, most recent first: 2026-08 is periode-1, the year periode-2
+    assert figure(html, "periode-1-c-received") == "6"
+    assert figure(html, "periode-1-c-resolved") == "3"
+    assert figure(html, "periode-1-c-on-time") == "66,7%"
+    assert 'id="periode-1-c-units"' not in html  # no unit had respondents in August
+    assert figure(html, "periode-2-c-received") == "7"  # G of 31 July too
+    assert figure(html, "periode-2-c-on-time") == "66,7%"
+    # per unit shown: UPT Alpha Satu (A, B, C, F, G: 5), UPT Alpha Dua (D, E: fewer than 5)
+    row = text_of(html.split(f'id="periode-2-c{world.upt1.pk}"')[1].split("</tr>")[0])
+    assert row.strip() == "> UPT Alpha Satu 5 3 66,7%"
+    row = text_of(html.split(f'id="periode-2-c{world.upt2.pk}"')[1].split("</tr>")[0])
+    assert row.strip() == "> UPT Alpha Dua 2 - -"
+    assert "Antrean" not in html  # no complaint text
+    assert "SUM(A1)" not in html
+    assert "Bukan kewenangan" not in html
+    assert "2026-07" not in html  # an unpublished period shows nothing
+    english = public(world, lang="?lang=en")
+    assert figure(english, "periode-1-c-on-time") == "66.7%"
+    # the embed
+    embed = public(world, "embed/")
+    assert "Pengaduan: 6 diterima, 3 selesai, 66,7% tepat waktu" in text_of(embed)
+    # cached like the rest of the page: a new complaint shows when the cache renews
+    clock.set(timezone.now())
+    cs.case_receive(
+        organization=world.alpha, unit=world.upt1, text="x", channel="web", anonymous=True
+    )
+    assert figure(public(world), "periode-1-c-received") == "6"
+
+
+def test_a_period_with_few_complaints_shows_only_their_count(world, clock):
+    from prima.cases import services as cs
+    from prima.insights.publication import result_publish
+    from tests.web.complaint_fixture import wib
+
+    assert "c-received" not in public(world)  # no complaint at all: nothing about them
+    result_publish(survey=world.skm, period="2026-08")
+    clock.set(wib("2026-08-10 09:00"))
+    case, _ = cs.case_receive(
+        organization=world.alpha, unit=world.upt1, text="x", channel="web", anonymous=True
+    )
+    cs.case_transition(case, status="ditolak", note="Bukan kewenangan kami.")
+    html = public(world)
+    assert figure(html, "periode-1-c-received") == "1"
+    assert 'id="periode-1-c-resolved"' not in html
+    assert 'id="periode-1-c-on-time"' not in html
+    assert "Kurang dari 5 pengaduan: hanya jumlahnya yang ditampilkan." in text_of(html)

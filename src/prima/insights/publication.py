@@ -7,12 +7,16 @@ takes it back. The page shows, per published period, the IKM (converted, two dec
 and kinerja, the number of respondents and the NRR per unsur, for the whole survey, per unit of
 the survey and per service, and the follow-up plan. Every number comes from
 :func:`prima.insights.results.survey_results`. No personal data is read: no suggestions, no
-staff members, no contact details, no respondent profile.
+staff members, no contact details, no respondent profile. When the organization handles
+complaints (issue 11), each published period also shows the complaints received in it, how many
+were resolved and the share resolved on time, for the organization and per unit shown: counts
+only, never a complaint's text or a name (:func:`case_summary`).
 
 Groups with fewer than :data:`SMALL_GROUP` respondents are shown with a note (the result is
 indicative only); groups without respondents in the period are left out; and a group with
 fewer than :data:`PRIVATE_GROUP` respondents shows only its count: with one or two respondents
-an IKM or NRR would disclose how those people answered.
+an IKM or NRR would disclose how those people answered. The same for fewer than
+:data:`PRIVATE_GROUP` complaints.
 
 The rendered page is cached for :data:`CACHE_SECONDS` per organization, view, language and
 host, under a key that includes a fingerprint of the organization's publications
@@ -241,6 +245,23 @@ class PlanLine:
 
 
 @dataclass(frozen=True)
+class CaseSummary:
+    """Complaints received in a published period by the organization or a unit (with its
+    subtree), how many were resolved and the share resolved on time (issue 11, point 6): counts
+    only, no text, no name. Fewer than :data:`PRIVATE_GROUP` cases: only their count."""
+
+    name: str
+    received: int
+    resolved: int
+    on_time: str  # the share resolved on time in percent, formatted; "-" without resolved cases
+    anchor: str = ""
+
+    @property
+    def withheld(self) -> bool:
+        return self.received < PRIVATE_GROUP
+
+
+@dataclass(frozen=True)
 class PublishedPeriod:
     survey_title: str
     period: str  # the label, e.g. 2026-S1
@@ -252,6 +273,8 @@ class PublishedPeriod:
     services: list[GroupResult] = field(default_factory=list)
     plan: list[PlanLine] = field(default_factory=list)
     anchor: str = ""  # the id of its section on the page
+    complaints: CaseSummary | None = None  # None: the organization has no case at all
+    complaint_units: list[CaseSummary] = field(default_factory=list)
 
 
 def element_names(survey: Survey, lang: str) -> dict[str, str]:
@@ -310,6 +333,26 @@ def _group(
     )
 
 
+def case_summary(
+    name: str, organization: Organization, unit: Unit | None, period: Period, lang: str, anchor: str
+) -> CaseSummary:
+    """The complaints received in ``period`` (the organization's local dates) in the unit's
+    subtree: the cases core's totals and formulas (``case_totals``, ``handling_measures``)."""
+    from prima.cases.models import Case
+    from prima.cases.selectors import case_totals, cases_received
+    from prima.metrics.handling import handling_measures
+    from prima.organizations.calendar import local_date
+
+    qs = cases_received(
+        Case.objects.all(), organization, unit=unit, start=period.start, end=period.end
+    )
+    m = handling_measures(case_totals(qs, local_date(organization, timezone.now())))
+    on_time = "-" if m.on_time_percent is None else format_number(m.on_time_percent, 1, lang)
+    return CaseSummary(
+        name, m.received, m.resolved, "-" if on_time == "-" else f"{on_time}%", anchor
+    )
+
+
 def _published_period(row: PublishedResult, lang: str, anchor: str) -> PublishedPeriod:
     survey = row.survey
     period = parse_period(row.period)
@@ -317,6 +360,7 @@ def _published_period(row: PublishedResult, lang: str, anchor: str) -> Published
     whole = "Whole organization" if lang == "en" else "Seluruh organisasi"
     overall = _group(whole, survey_results(survey, period=period), names, lang, f"{anchor}-all")
     units = []
+    shown_units = []
     survey_units = list(survey.units.order_by("path"))
     offered = list(
         Service.objects.filter(organization_id=survey.organization_id)
@@ -328,6 +372,7 @@ def _published_period(row: PublishedResult, lang: str, anchor: str) -> Published
         results = survey_results(survey, unit=unit, period=period)
         if results["ikm"]["n"]:
             units.append(_group(labels[unit.pk], results, names, lang, f"{anchor}-u{unit.pk}"))
+            shown_units.append(unit)
     services = []
     for service in offered:  # each with its unit: three Puskesmas may each offer "Imunisasi"
         results = survey_results(survey, service=service, period=period)
@@ -364,6 +409,14 @@ def _published_period(row: PublishedResult, lang: str, anchor: str) -> Published
                 status=STATUS_EN[status] if lang == "en" else str(status.label),
             )
         )
+    complaints, complaint_units = None, []
+    organization = survey.organization
+    if has_cases(organization):
+        complaints = case_summary(whole, organization, None, period, lang, f"{anchor}-c")
+        complaint_units = [
+            case_summary(labels[u.pk], organization, u, period, lang, f"{anchor}-c{u.pk}")
+            for u in shown_units
+        ]
     return PublishedPeriod(
         survey_title=survey.title,
         period=period.label,
@@ -375,7 +428,17 @@ def _published_period(row: PublishedResult, lang: str, anchor: str) -> Published
         services=services,
         plan=plan,
         anchor=anchor,
+        complaints=complaints,
+        complaint_units=complaint_units,
     )
+
+
+def has_cases(organization: Organization) -> bool:
+    """Whether the organization has received any complaint case (the page's complaints part
+    is shown only then)."""
+    from prima.cases.models import Case
+
+    return Case.objects.filter(organization=organization).exists()
 
 
 def public_results(organization: Organization, lang: str) -> list[PublishedPeriod]:
