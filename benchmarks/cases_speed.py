@@ -357,7 +357,7 @@ def measure_intake(engine: Engine, args: argparse.Namespace, log: Any) -> None:
     port = h.free_port()
     proc = h.start_server(engine.data, port, args.workers, engine.env, engine.data / "server.log")
     try:
-        h.wait_ready(port, engine.code, proc=proc)
+        h.wait_ready(port, engine.code, timeout=180, proc=proc)
         engine.units = [u["id"] for u in h.survey_definition(port, engine.code)["units"]]
         paths = {
             "survey": (f"/api/v1/public/surveys/{engine.code}/responses", st.skm_body),
@@ -455,7 +455,7 @@ def measure_metrics(engine: Engine, args: argparse.Namespace, log: Any) -> None:
     port = h.free_port()
     proc = h.start_server(engine.data, port, args.workers, env, engine.data / "server.log")
     try:
-        h.wait_ready(port, engine.code, proc=proc)
+        h.wait_ready(port, engine.code, timeout=180, proc=proc)
         for name, query in requests:
             path = f"/api/v1/cases/metrics?{urlencode(query)}"
             measured = get_json(port, path, token)["received"]

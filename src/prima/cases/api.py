@@ -46,6 +46,7 @@ from prima.cases.selectors import (
     cases_received,
     contact_checker,
     organization_for_cases,
+    organization_get_public,
     public_events,
     public_units,
     scopes_of,
@@ -198,15 +199,6 @@ def _category(case: Case) -> dict[str, str] | None:
     return {"key": case.category.key, "name": category_name(case.category)}
 
 
-def _organization_public(slug: str) -> Organization:
-    if "\x00" in slug:
-        raise Http404("organization")
-    found = Organization.objects.filter(slug=slug).first()
-    if found is None:
-        raise Http404("organization")
-    return found
-
-
 def _object(model: Any, pk: int | None, organization: Organization, field: str) -> Any:
     if pk is None:
         return None
@@ -224,9 +216,9 @@ def _object(model: Any, pk: int | None, organization: Organization, field: str) 
 def public_case_create(request: HttpRequest, slug: str, payload: PublicCaseIn) -> Status[Any]:
     """Receive a complaint from the public (web form, an app). The same ``submission_id``
     again answers 200 with the first case's body; 201 only after the case is committed."""
-    organization = _organization_public(slug)
+    organization = organization_get_public(slug)
     try:
-        units = list(public_units(organization))
+        units = public_units(organization)
         if payload.unit is None:
             unit = units[0] if len(units) == 1 else None
         else:

@@ -43,6 +43,8 @@ from prima.organizations.access import User, memberships_of
 from prima.organizations.calendar import local_date
 from prima.organizations.choices import Role
 from prima.organizations.models import Organization, Unit
+from prima.process_cache import ProcessCache
+from prima.surveys.models import Survey
 
 CASE_ROLES = (Role.ADMIN, Role.MANAGER, Role.SUPERVISOR, Role.STAFF, Role.VIEWER)
 HANDLING_ROLES = (Role.ADMIN, Role.MANAGER, Role.SUPERVISOR)
@@ -177,20 +179,35 @@ def case_get_public(code: str) -> Case:
     return case
 
 
-def public_units(organization: Organization) -> QuerySet[Unit]:
+# what every public complaint reads, reused per process for a few seconds (prima.process_cache)
+_organizations: ProcessCache[Organization | None] = ProcessCache("case_orgs", 5.0)
+_organizations.clear_on(Organization)
+_units: ProcessCache[list[Unit]] = ProcessCache("case_units", 5.0)
+_units.clear_on(Organization, Unit, Survey, m2m=(Survey.units.through,))
+
+
+def organization_get_public(slug: str) -> Organization:
+    """The organization of a public complaint form or intake, by its slug; 404 if none."""
+    if "\x00" in slug:
+        raise Http404("organization")
+    found = _organizations.get(slug, lambda: Organization.objects.filter(slug=slug).first())
+    if found is None:
+        raise Http404("organization")
+    return found
+
+
+def public_units(organization: Organization) -> list[Unit]:
     """The units a public complaint form offers: those of the organization's open surveys
     (their names are already public on the survey pages; the rest of the unit tree is not)."""
     from prima.surveys.choices import SurveyStatus
 
-    return (
-        Unit.objects.filter(
-            organization=organization,
-            surveys__organization=organization,
-            surveys__status=SurveyStatus.OPEN,
-        )
-        .distinct()
-        .order_by("path")
+    rows = Unit.objects.filter(
+        organization=organization,
+        surveys__organization=organization,
+        surveys__status=SurveyStatus.OPEN,
     )
+    key = (organization.pk, organization.created_at)
+    return _units.get(key, lambda: list(rows.distinct().order_by("path")))
 
 
 def categories_active(organization: Organization) -> list[CaseCategory]:

@@ -67,6 +67,7 @@ from prima.cases.signals import send_on_commit
 from prima.organizations import calendar as cal
 from prima.organizations.choices import Role
 from prima.organizations.models import Membership, Organization, Service, StaffMember, Unit
+from prima.process_cache import ProcessCache
 from prima.storable_text import unstorable_character
 
 # -- tracking codes ----------------------------------------------------------------------------
@@ -168,10 +169,21 @@ def clean_text(
 
 
 # -- settings and categories -------------------------------------------------------------------
+# what every intake reads, reused per process for a few seconds (prima.process_cache)
+_settings: ProcessCache[CaseSettings] = ProcessCache("case_settings", 5.0)
+_categories: ProcessCache[dict[str, CaseCategory]] = ProcessCache("case_categories", 5.0)
+_settings.clear_on(CaseSettings, Organization)
+_categories.clear_on(CaseCategory, Organization)
+
+
 def case_settings(organization: Organization) -> CaseSettings:
     """The organization's deadlines; the defaults (not saved) when it has no row."""
-    found = CaseSettings.objects.filter(organization=organization).first()
-    return found if found is not None else CaseSettings(organization=organization)
+
+    def read() -> CaseSettings:
+        found = CaseSettings.objects.filter(organization=organization).first()
+        return found if found is not None else CaseSettings(organization=organization)
+
+    return _settings.get((organization.pk, organization.created_at), read)
 
 
 @dataclass(frozen=True)
@@ -263,10 +275,13 @@ def category_resolve(organization: Organization, value: Any) -> CaseCategory | N
         return value
     if not isinstance(value, str):
         raise CaseError({"category": _("unknown category")})
-    categories_ensure(organization)
-    found = CaseCategory.objects.filter(
-        organization=organization, key=value.strip()[:40], active=True
-    ).first()
+
+    def read() -> dict[str, CaseCategory]:
+        categories_ensure(organization)
+        rows = CaseCategory.objects.filter(organization=organization, active=True)
+        return {c.key: c for c in rows}
+
+    found = _categories.get((organization.pk, organization.created_at), read).get(value.strip())
     if found is None:
         raise CaseError({"category": _("unknown category")})
     return found
@@ -412,9 +427,6 @@ def case_receive(
             )
         except (ValueError, TypeError, AttributeError):
             raise CaseError({"submission_id": _("must be a UUID")}) from None
-        existing = _stored(organization, sid)
-        if existing is not None:  # a retry: the first case, whatever this payload says
-            return existing, False
     errors: dict[str, str] = {}
     clean, err = clean_text(text, "text", required=True)
     errors.update(err)
@@ -441,6 +453,11 @@ def case_receive(
         errors.update(exc.errors)
         found_category = None
     if errors:
+        # a retry is answered with the first case whatever this payload says; a valid one is
+        # found below by the unique constraint (no read before each new case)
+        existing = None if sid is None else _stored(organization, sid)
+        if existing is not None:
+            return existing, False
         raise CaseError(errors)
     assert unit is not None
     assert isinstance(received_at, datetime)
@@ -492,6 +509,7 @@ def case_receive(
                 if existing is not None:  # a concurrent retry won the race
                     return existing, False
             continue  # the tracking code was taken: draw again
+        Case.rating.related.set_cached_value(case, None)  # a new case has no rating: no read
         send_on_commit(case, event, "created")
         return case, True
     raise RuntimeError("no free tracking code after 8 draws")  # pragma: no cover
