@@ -15,6 +15,9 @@ from prima import i18n
 from prima.i18n import gettext_noop
 
 MESSAGES: dict[str, str] = {
+    # where a problem is: "survei.csv, row 3, column nps: ..."
+    "where_row": gettext_noop("row {row}"),
+    "where_column": gettext_noop("column {column}"),
     "file_not_found": gettext_noop("file not found"),
     "file_unreadable": gettext_noop("cannot read the file ({detail})"),
     "file_empty": gettext_noop("the file is empty"),

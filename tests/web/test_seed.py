@@ -14,7 +14,7 @@ from datetime import timedelta
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from prima.demo.data import demo_organization
 from prima.demo.seeding import seed_date_range, seed_responses
@@ -150,7 +150,9 @@ def test_seed_spreads_over_the_demo_surveys(db, settings, tmp_path):
 def test_seed_refuses_bad_arguments(db):
     with pytest.raises(CommandError, match="tidak-ada"):
         call_command("seed", "--responses", "5", "--survey", "tidak-ada")
-    with pytest.raises(CommandError, match="at least 1"):
+    with pytest.raises(CommandError, match="paling sedikit 1"):
+        call_command("seed", "--responses", "0", "--survey", "x")
+    with translation.override("en"), pytest.raises(CommandError, match="at least 1"):
         call_command("seed", "--responses", "0", "--survey", "x")
     with pytest.raises(CommandError, match="batch-size"):
         call_command("seed", "--responses", "5", "--batch-size", "0")

@@ -225,6 +225,20 @@ def _lang_option(argv: list[str]) -> str | None:
     return None
 
 
+def _without_lang(argv: list[str]) -> list[str]:
+    """``argv`` without ``--lang X`` and ``--lang=X``."""
+    out: list[str] = []
+    skip = False
+    for arg in argv:
+        if skip:
+            skip = False
+        elif arg == "--lang":
+            skip = True
+        elif not arg.startswith("--lang="):
+            out.append(arg)
+    return out
+
+
 def _first_command(argv: list[str]) -> str | None:
     skip = False
     for arg in argv:
@@ -243,7 +257,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if command is not None and command not in ANALYTICS_COMMANDS:
         from prima.cli.web import run_django
 
-        return run_django(argv)
+        # "prima --lang en alerts check": the option before the command is Prima's, not Django's
+        at = argv.index(command)
+        lang = language(_lang_option(argv[:at]))
+        return run_django(_without_lang(argv[:at]) + argv[at:], lang=lang)
     parser = build_parser(_lang_option(argv))
     args = parser.parse_args(argv)
     lang = language(args.lang)

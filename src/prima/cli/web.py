@@ -5,9 +5,20 @@ from __future__ import annotations
 import os
 
 
-def run_django(argv: list[str]) -> int:
+def run_django(argv: list[str], lang: str | None = None) -> int:
+    """Run the management command of ``argv`` with ``lang`` active (``--lang`` before the
+    command, else ``PRIMA_LANG``, else Bahasa Indonesia): its output is in that language."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "prima.config.settings")
+    import django
+    from django.apps import apps
     from django.core.management import execute_from_command_line
+    from django.utils import translation
 
-    execute_from_command_line(["prima", *argv])
+    if not apps.ready:
+        django.setup()
+    translation.activate(lang or "id")
+    try:
+        execute_from_command_line(["prima", *argv])
+    finally:
+        translation.deactivate()
     return 0

@@ -24,13 +24,14 @@ from django.http import (
     HttpResponseNotAllowed,
 )
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods
 
 from prima.insights.periods import parse_period
 from prima.organizations.access import units_visible_to
 from prima.reports.skm import NotSkmSurvey, skm_report
 from prima.surveys.selectors import response_scope, survey_get_for_user
-from prima.transfers.export_jobs import export_job_create
+from prima.transfers.export_jobs import REPORT_PERIOD_MISSING, export_job_create, period_error
 from prima.transfers.models import ExportKind
 
 CONTENT_TYPES = {
@@ -65,13 +66,16 @@ def skm_report_download(request: HttpRequest, code: str, fmt: str) -> HttpRespon
     period_param = request.GET.get("period", "").strip()
     if not period_param:
         return HttpResponseBadRequest(
-            "Pilih periode laporan: 2026, 2026-S1, 2026-Q3 atau 2026-07.",
+            gettext(REPORT_PERIOD_MISSING),
             content_type="text/plain; charset=utf-8",
         )
     try:
         period = parse_period(period_param)
-    except ValueError as exc:
-        return HttpResponseBadRequest(str(exc), content_type="text/plain; charset=utf-8")
+    except ValueError:
+        return HttpResponseBadRequest(
+            period_error(period_param),
+            content_type="text/plain; charset=utf-8",
+        )
     try:
         report = skm_report(survey, unit=unit, period=period, scope=scope)
     except NotSkmSurvey:

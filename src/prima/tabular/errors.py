@@ -31,9 +31,9 @@ class InputError(Exception):
         if self.file:
             where.append(self.file)
         if self.row is not None:
-            where.append(f"{'baris' if lang == 'id' else 'row'} {self.row}")
+            where.append(message("where_row", lang, row=self.row))
         if self.column is not None:
-            where.append(f"{'kolom' if lang == 'id' else 'column'} {self.column}")
+            where.append(message("where_column", lang, column=self.column))
         text = message(self.key, lang, **self.params)
         return f"{', '.join(where)}: {text}" if where else text
 

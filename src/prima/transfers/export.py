@@ -53,7 +53,9 @@ import orjson
 from django.db import connections
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import get_language, gettext
 
+from prima import formats
 from prima.surveys.models import Response, Survey
 from prima.surveys.profile import profile_fields
 from prima.transfers.export_cells import (
@@ -447,13 +449,17 @@ def _umask() -> int:
 
 
 def sheet_split_note(rows: int, sheets: int, sheet_rows: int | None = None) -> str:
-    """What an XLSX export split over several sheets says about it (Bahasa Indonesia)."""
-    per = f"{sheet_rows or XLSX_SHEET_ROWS:,}".replace(",", ".")
-    total = f"{rows:,}".replace(",", ".")
-    return (
-        f"{total} tanggapan dibagi ke {sheets} lembar (responses, responses-2, ...), paling "
-        f"banyak {per} baris per lembar karena batas Excel; tidak ada baris yang terpotong."
-    )
+    """What an XLSX export split over several sheets says about it, in the active language
+    (the page's; the worker's file: the installation's default)."""
+    lang = get_language()
+    return gettext(
+        "%(total)s responses split over %(sheets)s sheets (responses, responses-2, ...), at "
+        "most %(per)s rows a sheet because of Excel's limit; no row was cut off."
+    ) % {
+        "total": formats.number(rows, 0, lang),
+        "sheets": formats.number(sheets, 0, lang),
+        "per": formats.number(sheet_rows or XLSX_SHEET_ROWS, 0, lang),
+    }
 
 
 def export_to_path(

@@ -26,6 +26,7 @@ from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
 
 from prima.insights.periods import parse_period, period_bounds
 from prima.organizations.access import User, memberships_of, units_visible_to
@@ -35,6 +36,34 @@ from prima.transfers.export import export_to_path, xlsx_sheet_count
 from prima.transfers.models import ExportFormat, ExportJob, ExportKind, ExportStatus
 
 logger = logging.getLogger(__name__)
+
+REPORT_PERIOD_MISSING = gettext_noop(
+    "Choose the report's period: 2026, 2026-S1, 2026-Q3 or 2026-07."
+)
+PERIOD_INVALID = gettext_noop(
+    'Invalid period: "%(period)s". Write 2026, 2026-S1, 2026-Q3 or 2026-07.'
+)
+EXPORT_FAILED = gettext_noop(
+    "The export failed (%(kind)s). Please try again or contact your administrator."
+)
+
+
+def period_error(text: str) -> str:
+    """The message for a period that is not one, naming what was typed (clipped)."""
+    typed = " ".join(text.split())
+    typed = typed if len(typed) <= 40 else typed[:39] + "…"
+    return gettext(PERIOD_INVALID) % {"period": typed}
+
+
+def export_error_text(job: ExportJob) -> str:
+    """Why ``job`` failed, in the active language (the worker stores the kind of failure).
+
+    Jobs that failed before this release stored a whole sentence; it is shown as it is.
+    """
+    error = job.error or ""
+    if error.isidentifier():
+        return gettext(EXPORT_FAILED) % {"kind": error}
+    return error
 
 
 class ExportRequestError(ValueError):
@@ -110,7 +139,7 @@ def export_job_create(
         raise Http404("survey")
     export_jobs_prune()
     if fmt not in ExportFormat.values:
-        raise ExportRequestError("format", "Pilih format ekspor: CSV atau XLSX.")
+        raise ExportRequestError("format", gettext("Choose the export's format: CSV or XLSX."))
     unit: Unit | None = None
     if unit_id not in (None, ""):
         text = str(unit_id).strip()
@@ -123,17 +152,13 @@ def export_job_create(
     if label:
         try:
             label = parse_period(label).label
-        except ValueError as exc:
-            raise ExportRequestError(
-                "period", f"Periode tidak valid: {exc}. Contoh: 2026, 2026-S1, 2026-Q3, 2026-07."
-            ) from None
+        except ValueError:
+            raise ExportRequestError("period", period_error(label)) from None
     if kind not in RUNNERS and kind != ExportKind.RESPONSES:
-        raise ExportRequestError("kind", "Jenis ekspor tidak dikenal.")
+        raise ExportRequestError("kind", gettext("Unknown kind of export."))
     if kind == ExportKind.SKM_REPORT:
         if not label:
-            raise ExportRequestError(
-                "period", "Pilih periode laporan: 2026, 2026-S1, 2026-Q3, 2026-07."
-            )
+            raise ExportRequestError("period", gettext(REPORT_PERIOD_MISSING))
         if unit is None and scope != []:  # the whole organization's report: org-wide roles only
             raise Http404("unit")
     job = ExportJob.objects.create(
@@ -307,7 +332,8 @@ def export_job_run(job_id: int) -> int:
         logger.exception("export job %s failed", job.pk)
         ExportJob.objects.filter(pk=job.pk).update(
             status=ExportStatus.FAILED,
-            error=f"Ekspor gagal ({type(exc).__name__}). Silakan coba lagi atau hubungi admin.",
+            # the kind of failure only: the page says it in the reader's language
+            error=type(exc).__name__,
             finished_at=timezone.now(),
         )
         return 0

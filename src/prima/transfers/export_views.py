@@ -19,6 +19,7 @@ from prima.transfers.export import XLSX_SHEET_ROWS, sheet_split_note
 from prima.transfers.export_jobs import (
     ExportRequestError,
     export_download_name,
+    export_error_text,
     export_job_create,
     export_job_file,
     export_job_get_for_user,
@@ -78,6 +79,7 @@ def export_job_page(request: HttpRequest, code: str, job_id: int) -> HttpRespons
     context = {
         "survey": survey,
         "job": job,
+        "error": export_error_text(job) if job.error else "",
         "split_note": (
             sheet_split_note(job.rows_done, job.sheets) if job.sheets and job.sheets > 1 else ""
         ),

@@ -52,7 +52,9 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         port = options["port"]
         if not 0 < port < 65536:
-            raise CommandError(f"--port must be between 1 and 65535, not {port}")
+            raise CommandError(
+                _("--port must be between 1 and 65535, not %(port)s") % {"port": port}
+            )
         data_dir = Path(settings.DATA_DIR)
         data_dir.mkdir(parents=True, exist_ok=True)
         call_command("migrate", interactive=False, verbosity=0)
@@ -93,17 +95,22 @@ class Command(BaseCommand):
         serve: bool,
         alerts: int | None = None,
     ) -> None:
-        names = " dan ".join(o.name for o in result.organizations)
-        what = "dimuat" if result.created else "sudah ada"
+        names = _and([o.name for o in result.organizations])
+        loaded = (
+            _("Demo data loaded: %(names)s, %(responses)s responses.")
+            if result.created
+            else _("Demo data already there: %(names)s, %(responses)s responses.")
+        )
         out = self.stdout.write
-        out(f"Data demo {what}: {names}, {result.responses} tanggapan.")
+        out(loaded % {"names": names, "responses": result.responses})
         out(f"Database: {_database_label()}")
         out(f"Login: {base}{reverse('login')}")
         out(f"Username: {ADMIN}")
         out(f"Password: {password}")
         out(
-            f"  (kata sandi yang sama untuk {MANAGER}, {VIEWER} dan {BANK_ADMIN}; "
-            f"tersimpan di {data_dir / PASSWORD_FILE})"
+            "  "
+            + _("(the same password for %(users)s; kept in %(file)s)")
+            % {"users": _and([MANAGER, VIEWER, BANK_ADMIN]), "file": data_dir / PASSWORD_FILE}
         )
         if alerts is not None:
             out(
@@ -115,8 +122,15 @@ class Command(BaseCommand):
             url = f"{base}{reverse('collection:page', args=[survey.code])}"
             out(f"Survey: {survey.code} {url} {' '.join(survey.title.split())}")
         if serve:
-            out(f"Situs demo: {base}/  (Ctrl-C untuk berhenti)")
+            out(_("Demo site: %(url)s  (Ctrl-C to stop)") % {"url": f"{base}/"})
         self.stdout.flush()
+
+
+def _and(names: list[str]) -> str:
+    """``a, b and c`` in the active language."""
+    if len(names) < 2:
+        return "".join(names)
+    return _("%(names)s and %(last)s") % {"names": ", ".join(names[:-1]), "last": names[-1]}
 
 
 def _database_label() -> str:

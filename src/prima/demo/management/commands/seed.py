@@ -9,9 +9,12 @@ from typing import Any
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
+from prima import formats
 from prima.demo.data import DemoError, demo_load, demo_organization, demo_password
 from prima.demo.seeding import BATCH_SIZE, MONTHS, seed_responses
 from prima.surveys.models import Survey
@@ -43,11 +46,13 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         count, batch = options["responses"], options["batch_size"]
         if count < 1:
-            raise CommandError(f"--responses must be at least 1, not {count}")
+            raise CommandError(_("--responses must be at least 1, not %(n)s") % {"n": count})
         if not 1 <= batch <= 100_000:
-            raise CommandError(f"--batch-size must be between 1 and 100000, not {batch}")
+            raise CommandError(
+                _("--batch-size must be between 1 and 100000, not %(n)s") % {"n": batch}
+            )
         if not 1 <= options["months"] <= 120:
-            raise CommandError("--months must be between 1 and 120")
+            raise CommandError(_("--months must be between 1 and 120"))
         surveys = self._surveys(options["survey"])
         shares = [count // len(surveys) + (i < count % len(surveys)) for i in range(len(surveys))]
         console = Console(stderr=True)
@@ -62,7 +67,7 @@ class Command(BaseCommand):
             for survey, n in zip(surveys, shares, strict=True):
                 if not n:
                     continue
-                task = bar.add_task(f"survei {survey.code}", total=n)
+                task = bar.add_task(_("survey %(code)s") % {"code": survey.code}, total=n)
                 seed_responses(
                     survey=survey,
                     count=n,
@@ -74,10 +79,19 @@ class Command(BaseCommand):
         elapsed = time.monotonic() - started
         for survey, n in zip(surveys, shares, strict=True):
             if n:
-                self.stdout.write(f"{n} tanggapan dibuat untuk survei {survey.code}")
+                self.stdout.write(
+                    _("%(count)s responses created for survey %(code)s")
+                    % {"count": n, "code": survey.code}
+                )
         rate = count / elapsed if elapsed > 0 else float(count)
+        lang = get_language()
         self.stdout.write(
-            f"Selesai: {count} tanggapan dalam {elapsed:.1f} detik ({rate:.0f}/detik)"
+            _("Done: %(count)s responses in %(seconds)s seconds (%(rate)s a second)")
+            % {
+                "count": count,
+                "seconds": formats.number(elapsed, 1, lang),
+                "rate": formats.number(rate, 0, lang),
+            }
         )
 
     def _surveys(self, code: str | None) -> list[Survey]:
@@ -85,18 +99,18 @@ class Command(BaseCommand):
         if code:
             survey = related.filter(code=code).first()
             if survey is None:
-                raise CommandError(f'survey "{code}" not found')
+                raise CommandError(_('survey "%(code)s" not found') % {"code": code})
             return [survey]
         call_command("migrate", interactive=False, verbosity=0)
         if demo_organization() is None:
             data_dir = Path(settings.DATA_DIR)
             data_dir.mkdir(parents=True, exist_ok=True)
-            password, _ = demo_password(data_dir)
+            password, _new = demo_password(data_dir)
             try:
                 demo_load(password=password)
             except DemoError as exc:
                 raise CommandError(str(exc)) from None
-            self.stdout.write("Data demo dimuat (prima demo).")
+            self.stdout.write(_("Demo data loaded (prima demo)."))
         organization = demo_organization()
         surveys = list(related.filter(organization=organization).order_by("pk"))
         if not surveys:

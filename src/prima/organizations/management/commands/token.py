@@ -6,6 +6,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from prima.organizations.services import token_create
 
@@ -27,10 +28,12 @@ class Command(BaseCommand):
         try:
             user = user_model._default_manager.get_by_natural_key(username)
         except user_model.DoesNotExist:
-            raise CommandError(f'user "{username}" does not exist') from None
+            raise CommandError(_('user "%(user)s" does not exist') % {"user": username}) from None
         if not user.is_active:
-            raise CommandError(f'user "{username}" is not active')
+            raise CommandError(_('user "%(user)s" is not active') % {"user": username})
         raw = token_create(user=user, name=options["name"][:100])
+        # the token stays the last word of the output (scripts read it)
         self.stdout.write(
-            f"Token API untuk {username} (simpan sekarang, tidak ditampilkan lagi): {raw}"
+            _("API token for %(user)s (keep it now, it is not shown again): %(token)s")
+            % {"user": username, "token": raw}
         )
