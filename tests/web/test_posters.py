@@ -94,6 +94,15 @@ def read_signed(url: str, survey_code: str):
     return context_read(token, survey_code=survey_code)
 
 
+def split_codes(urls: list[str]) -> tuple[str, str]:
+    """A poster's two QR codes: the survey's (with its signed context) and the small one of the
+    complaint form (issue 11)."""
+    survey = [u for u in urls if "/s/" in u]
+    complaint = [u for u in urls if "/pengaduan/" in u]
+    assert (len(survey), len(complaint), len(urls)) == (1, 1, 2), urls
+    return survey[0], complaint[0]
+
+
 def poster_url(world, unit, size="a4"):
     return f"/app/surveys/{world.skm.code}/poster/{unit.pk}-{size}.pdf"
 
@@ -147,8 +156,12 @@ def test_poster_renders_one_page_whose_qr_opens_the_survey_for_the_unit(world, t
     assert r.status_code == 200
     assert r["Content-Type"] == "application/pdf"
     [page] = pdf_pages(r.content, tmp_path)
-    [url] = decode(page, tmp_path)
+    url, complaint = split_codes(decode(page, tmp_path))
     assert url == qr.qr_url(qr.QrTarget(world.skm, world.upt1), "http://testserver/")
+    assert complaint == f"http://testserver/pengaduan/alpha/?unit={world.upt1.pk}"
+    form = world.client(None).get(complaint.removeprefix("http://testserver"))
+    assert form.status_code == 200
+    assert "UPT Alpha Satu" in form.content.decode()  # the form for the poster's unit
     ctx = read_signed(url, world.skm.code)
     assert (ctx.survey, ctx.unit, ctx.channel) == (world.skm.code, world.upt1.pk, "qr")
 
@@ -156,6 +169,8 @@ def test_poster_renders_one_page_whose_qr_opens_the_survey_for_the_unit(world, t
     for words in ("DINAS ALPHA", "UPT Alpha Satu", "Bagaimana pelayanan", "Pindai kode QR"):
         assert words in text
     assert f"/s/{world.skm.code}/" in text  # the short URL, for people who type it
+    assert "Ada pengaduan tentang layanan kami?" in text  # the complaint form, printed too
+    assert f"testserver/pengaduan/alpha/?unit={world.upt1.pk}" in text
     width_mm = {"a4": 210, "a5": 148}[size]
     with Image.open(page) as im:  # 150 dpi
         assert abs(im.width / 150 * 25.4 - width_mm) < 2
@@ -166,7 +181,7 @@ def test_poster_renders_one_page_whose_qr_opens_the_survey_for_the_unit(world, t
     page_r = visitor.get(f"{parts.path}?{parts.query}")
     assert page_r.status_code == 200
     assert page_r.context["survey"] == world.skm
-    assert page_r.context["needs_unit"] is False
+    assert page_r.context["place"].needs_unit is False
     assert page_r.context["context_error"] is False
     token = parse_qs(parts.query)["c"][0]
     assert f'name="c" value="{token}"' in page_r.content.decode()  # the context is kept
@@ -186,7 +201,9 @@ def test_poster_for_a_counter_service_and_staff_member(world, tmp_path):
     )
     assert r.status_code == 200
     [page] = pdf_pages(r.content, tmp_path)
-    [url] = decode(page, tmp_path)
+    url, complaint = split_codes(decode(page, tmp_path))
+    # Loket Satu is no unit of an open survey: the form of the unit above it (UPT Alpha Satu)
+    assert complaint == f"http://testserver/pengaduan/alpha/?unit={world.upt1.pk}"
     ctx = read_signed(url, world.skm.code)
     assert (ctx.unit, ctx.service, ctx.staff, ctx.channel) == (
         world.loket1.pk,
@@ -208,14 +225,15 @@ def test_bulk_poster_has_one_page_per_unit(world, tmp_path):
     units = [world.upt1, world.upt2]  # the survey's units, in tree order
     assert len(pages) == len(units)
     for page, unit in zip(pages, units, strict=True):
-        [url] = decode(page, tmp_path)
+        url, complaint = split_codes(decode(page, tmp_path))
         assert url == qr.qr_url(qr.QrTarget(world.skm, unit), "http://testserver/")
+        assert complaint == f"http://testserver/pengaduan/alpha/?unit={unit.pk}"
         assert read_signed(url, world.skm.code).unit == unit.pk
     # bob sees only his subtree: one page, for UPT Alpha Satu
     r = world.client("bob").get(f"/app/surveys/{world.skm.code}/poster/semua-a5.pdf")
     assert r.status_code == 200
     [page] = pdf_pages(r.content, tmp_path, dpi=120)
-    [url] = decode(page, tmp_path)
+    url, _complaint = split_codes(decode(page, tmp_path))
     assert read_signed(url, world.skm.code).unit == world.upt1.pk
 
 
@@ -244,7 +262,9 @@ def test_long_names_still_fit_one_page_each(world, tmp_path):
     pdf = posters.poster_pdf(targets, size="a5", base_url="http://testserver/")
     pages = pdf_pages(pdf, tmp_path)
     assert len(pages) == 3
-    assert read_signed(decode(pages[1], tmp_path)[0], world.skm.code).unit == long_unit.pk
+    url, complaint = split_codes(decode(pages[1], tmp_path))
+    assert read_signed(url, world.skm.code).unit == long_unit.pk
+    assert complaint == f"http://testserver/pengaduan/alpha/?unit={world.upt2.pk}"
 
 
 def test_names_are_escaped_in_the_poster(world, tmp_path):
@@ -266,7 +286,8 @@ def test_names_are_escaped_in_the_poster(world, tmp_path):
     assert "Loket <b>Dua</b> &" in text  # shown as typed, not interpreted
     assert "DINAS <I>ALPHA</I>" in text  # (the organization line is set in capitals)
     [page] = pdf_pages(r.content, tmp_path)
-    assert read_signed(decode(page, tmp_path)[0], world.skm.code).unit == evil.pk
+    url, _complaint = split_codes(decode(page, tmp_path))
+    assert read_signed(url, world.skm.code).unit == evil.pk
 
 
 # -- who may download what -----------------------------------------------------------------------
@@ -331,14 +352,16 @@ def test_unit_outside_the_survey_service_and_staff_checks(world):
 
 
 def test_results_page_links_to_the_downloads(world):
-    r = world.client("alice").get(f"/app/surveys/{world.skm.code}/")
+    # the dashboard's "Links and QR" tab (its sections load on demand)
+    r = world.client("alice").get(f"/app/surveys/{world.skm.code}/?section=links")
     body = r.content.decode()
     for unit in (world.upt1, world.upt2):
         for url in _urls(world, unit):
             assert f'href="{url}"' in body
     assert f'href="/app/surveys/{world.skm.code}/poster/semua-a4.pdf"' in body
     assert "Unduh semua poster (A4)" in body
-    body = world.client("bob").get(f"/app/surveys/{world.skm.code}/").content.decode()
+    body = world.client("bob").get(f"/app/surveys/{world.skm.code}/?section=links")
+    body = body.content.decode()
     assert f"/qr/{world.upt1.pk}.svg" in body
     assert f"/qr/{world.upt2.pk}.svg" not in body
 
