@@ -218,6 +218,106 @@ def test_one_unit_slips_month_by_month(demo, db):
     assert max(steady) - min(steady) < 4, steady
 
 
+def test_demo_cases_show_the_loop(demo, db):
+    """Complaints and follow-ups over the demo's months (issue 11, Demo): every channel, late and
+    escalated ones, rated ones, rejected with a reason, reopened, follow-ups of low scores with
+    a contact; owners who may handle them; due dates on working days of the calendar with the
+    real holidays and the Dinas's anniversary closed."""
+    from prima.cases.models import Case, CaseEvent, CaseNotice, CaseRating
+    from prima.cases.services import case_settings
+    from prima.followups.rules import Thresholds, triggers
+    from prima.organizations.calendar import calendar_for, due_date
+    from prima.organizations.models import CalendarDay
+
+    dinas = Organization.objects.get(slug=demo_data.DINAS_SLUG)
+    bank = Organization.objects.get(slug=demo_data.BANK_SLUG)
+    assert demo.cases == Case.objects.count()
+    cases = list(Case.objects.filter(organization=dinas).select_related("unit", "owner"))
+    assert 150 <= len(cases) <= 400  # a few hundred
+    assert {c.channel for c in cases} == {
+        "web",
+        "surat",
+        "telepon",
+        "tatap_muka",
+        "email",
+        "media_sosial",
+        "survei",
+    }
+    upts = Unit.objects.filter(organization=dinas, parent__parent=None, parent__isnull=False)
+    for upt in upts:
+        assert sum(c.unit.path.startswith(upt.path) for c in cases) >= 20, upt.name
+    assert all(c.received_at.date() < TODAY for c in cases)
+    assert all(c.received_at.date() >= date(2026, 4, 1) for c in cases)
+    assert sum(c.language == "en" for c in cases) >= 2  # a few complaints in English
+    assert sum(c.anonymous for c in cases) >= 5
+    # statuses: mostly resolved, some open, some rejected with their reason, some reopened
+    statuses = {s: sum(c.status == s for c in cases) for s in ("selesai", "ditolak", "diproses")}
+    assert statuses["selesai"] > len(cases) / 2
+    assert statuses["ditolak"] >= 3
+    assert statuses["diproses"] >= 3
+    for case in (c for c in cases if c.status == "ditolak"):
+        reason = CaseEvent.objects.get(case=case, kind="status", status_to="ditolak").note
+        assert len(reason) > 20
+    assert sum(c.reopened_at is not None for c in cases) >= 3
+    # late: resolved after the due date, or open past it; escalated ones have their notices
+    assert sum(c.resolved_on_time is False for c in cases) >= 10
+    assert sum(c.resolved_on_time is True for c in cases) > 50
+    open_late = [c for c in cases if c.status in ("baru", "diverifikasi", "diproses")]
+    assert sum(c.resolution_due < TODAY for c in open_late) >= 3
+    notices = CaseNotice.objects.filter(case__organization=dinas)
+    assert notices.filter(kind="breach_resolution").count() >= 3
+    assert notices.filter(kind="escalated", level=1).count() >= 2
+    assert notices.filter(kind="escalated", level=2).exists()
+    assert CaseEvent.objects.filter(case__organization=dinas, kind="notice").count() == (
+        notices.count()
+    )
+    # ratings 1-5, many with a comment, only of resolved cases
+    ratings = list(CaseRating.objects.filter(case__organization=dinas).select_related("case"))
+    assert len(ratings) >= 30
+    assert {r.score for r in ratings} == {1, 2, 3, 4, 5}
+    assert sum(bool(r.comment) for r in ratings) >= 10
+    assert all(r.case.status == "selesai" for r in ratings)
+    # owners: the admin everywhere, the Sukamaju manager only for Sukamaju; no viewer
+    owners = {c.owner.username for c in cases if c.owner is not None}
+    assert owners == {demo_data.ADMIN, demo_data.MANAGER}
+    for case in cases:
+        if case.owner is not None and case.owner.username == demo_data.MANAGER:
+            assert case.unit.path.startswith(Unit.objects.get(name="UPT Puskesmas Sukamaju").path)
+    # follow-ups: opened from a response with a contact whose answers call for one
+    follow_ups = list(Case.objects.filter(channel="survei").select_related("response"))
+    assert len(follow_ups) >= 20
+    assert {c.organization_id for c in follow_ups} == {dinas.pk, bank.pk}
+    for case in follow_ups:
+        response = case.response
+        assert response is not None
+        assert response.contact.get("name")
+        assert case.contact_name == response.contact["name"]
+        assert case.unit_id == response.unit_id
+        assert triggers(response.instrument_version.parsed, response.answers, Thresholds())
+    assert sum(c.category_id is not None for c in follow_ups) > len(follow_ups) / 2
+    assert Response.objects.exclude(contact={}).count() > len(follow_ups)  # not every one
+    # the calendar: the anniversary closed, the real holidays of 2026, due dates on working days
+    closed = CalendarDay.objects.get(organization=dinas)
+    assert (closed.working, closed.date.year, closed.date.month) == (False, 2026, 3)
+    assert "Hari jadi" in closed.name
+    calendar = calendar_for(dinas)
+    assert not calendar.is_working(closed.date)
+    assert not calendar.is_working(date(2026, 8, 17))  # Hari Kemerdekaan, a Monday
+    assert not calendar.is_working(date(2026, 12, 25))
+    deadlines = case_settings(dinas)
+    for case in Case.objects.all().select_related("organization"):
+        calendar = calendar_for(case.organization)
+        assert calendar.is_working(case.first_response_due), case
+        assert calendar.is_working(case.resolution_due), case
+        assert case.first_response_due == due_date(
+            case.organization, case.received_at, deadlines.first_response_days
+        )
+        if case.reopened_at is None:
+            assert case.resolution_due == due_date(
+                case.organization, case.received_at, deadlines.resolution_days(case.tier)
+            )
+
+
 def test_demo_load_is_idempotent(demo, db):
     before = (Organization.objects.count(), Unit.objects.count(), Response.objects.count())
     again = demo_data.demo_load(password="another-password-2", today=date(2026, 9, 20))
@@ -242,6 +342,12 @@ def test_demo_command_prints_login_and_survey_lines(demo, db, settings, tmp_path
     assert [m[1] for m in lines] == [s.code for s in demo.surveys]
     assert all(m[3] == "8123" and m[4] == m[1] for m in lines)
     assert [m[5] for m in lines] == [s.title for s in demo.surveys]  # which survey is which
+    # one complaint form per organization
+    assert [line for line in text.splitlines() if line.startswith("Complaints:")] == [
+        "Complaints: http://127.0.0.1:8123/pengaduan/dinkes-kota-harapan/"
+        " Dinas Kesehatan Kota Harapan",
+        "Complaints: http://127.0.0.1:8123/pengaduan/bank-sejahtera/ Bank Sejahtera",
+    ]
     # a new password file (a fresh data folder) gives the demo users that password
     assert _password_ok("admin", password)
     assert _password_ok("manajer.sukamaju", password)
@@ -287,6 +393,13 @@ def test_demo_subprocess_prints_survey_lines_and_is_idempotent(tmp_path):
 
     before = counts()
     assert 2000 <= before[4] <= 5000
+    with sqlite3.connect(data / "prima.sqlite3") as db:
+        cases = db.execute("select count(*) from cases_case").fetchone()[0]
+        queued = db.execute("select count(*) from django_tasks_database_dbtaskresult").fetchone()
+    assert 150 <= cases <= 400
+    assert queued[0] == 0  # the demo's cases are history: no e-mail or webhook queued for them
+    complaints = [line for line in first.stdout.splitlines() if line.startswith("Complaints:")]
+    assert len(complaints) == 2
     second = subprocess.run(
         [str(PRIMA), "demo", "--no-serve"],
         env=env,

@@ -263,6 +263,7 @@ class DemoResult:
     surveys: list[Survey]
     responses: int
     users: list[str] = field(default_factory=list)
+    cases: int = 0
 
 
 def demo_organization() -> Organization | None:
@@ -326,7 +327,10 @@ def demo_load(*, password: str, today: date | None = None) -> DemoResult:
             f"the database already has user(s) {names} but no demo; "
             "use an empty data folder for the demo (PRIMA_DATA_DIR)"
         )
-    with transaction.atomic():
+    from prima.demo.cases import muted_case_signals
+
+    # the demo's cases are history: no e-mail or webhook for them (muted until the commit ran)
+    with muted_case_signals(), transaction.atomic():
         return _Builder(today or timezone.localdate()).build(password)
 
 
@@ -376,6 +380,8 @@ class _Builder:
         self.today = today
         self.first_day = _month_start(today, MONTHS - 1)
         self.rng = random.Random(SEED)
+        # who left a contact: a generator of its own, so the answers stay as they were
+        self.contact_rng = random.Random(SEED + 1)
         self.tz = timezone.get_current_timezone()
         self.rows: list[Response] = []
         self.survey_units: dict[int, list[Unit]] = {}
@@ -461,7 +467,40 @@ class _Builder:
         self.rows.sort(key=lambda r: r.submitted_at)  # ids in the order responses came in
         Response.objects.bulk_create(self.rows, batch_size=1000)
         users = self.users(password, dinas_org, sites[0].unit, bank_org)
-        return DemoResult(True, [dinas_org, bank_org], demo_surveys(), len(self.rows), users)
+        cases = self.cases(dinas_org, sites)
+        return DemoResult(True, [dinas_org, bank_org], demo_surveys(), len(self.rows), users, cases)
+
+    def cases(self, dinas_org: Organization, sites: list[_Site]) -> int:
+        """The complaints and follow-ups of :mod:`prima.demo.cases`; how many."""
+        from prima.demo.cases import demo_cases
+
+        people = {
+            u.username: u
+            for u in get_user_model().objects.filter(username__in=[ADMIN, MANAGER, BANK_ADMIN])
+        }
+        admin, manager = people[ADMIN], people[MANAGER]
+        bank = Organization.objects.get(slug=BANK_SLUG)
+        places = [
+            (
+                site.unit,
+                list(site.counters.values()),
+                float(site.plan.skm_per_month),
+                site.plan.name == SLIPPING_UNIT,
+                [admin, manager] if site is sites[0] else [admin],
+            )
+            for site in sites
+        ]
+        built = demo_cases(
+            organization=dinas_org,
+            places=places,
+            admin=admin,
+            owners_elsewhere={bank.pk: [people[BANK_ADMIN]]},
+            responses=[r for r in self.rows if r.contact],
+            today=self.today,
+            first_day=self.first_day,
+            seed=SEED,
+        )
+        return built.cases
 
     def site(self, organization: Organization, dinas: Unit, plan: UptPlan) -> _Site:
         upt = org.unit_create(
@@ -549,6 +588,7 @@ class _Builder:
         )
         if errors or profile_errors or not in_survey or not related or clean != answers:
             raise DemoError(f"invalid demo response: {errors.messages('en')} {profile_errors}")
+        contact = self.contact(version.parsed, clean, suggestion)
         self.rows.append(
             Response(
                 organization_id=survey.organization_id,
@@ -563,8 +603,30 @@ class _Builder:
                 answers=clean,
                 profile=profile_clean,
                 suggestion=suggestion,
+                contact=contact,
             )
         )
+
+    def contact(self, instrument: Any, answers: dict[str, int], suggestion: str) -> dict[str, str]:
+        """A contact (kept with consent, as the survey page keeps it) for about one in twelve of the
+        respondents whose answers call for a follow-up (:mod:`prima.followups.rules`), and a few
+        others who left a suggestion."""
+        from prima.followups.rules import Thresholds, triggers
+
+        rng = self.contact_rng
+        low = bool(triggers(instrument, answers, Thresholds()))
+        if rng.random() >= (0.08 if low else 0.04 if suggestion else 0.0):
+            return {}
+        first = rng.choice(("Sri", "Agus", "Rina", "Dedi", "Nur", "Wahyu", "Intan", "Bayu"))
+        last = rng.choice(("Handayani", "Pratama", "Setiawati", "Nugroho", "Permata"))
+        contact = {"name": f"{first} {last}"}
+        if rng.random() < 0.6:
+            contact["phone"] = (
+                f"08{rng.randint(12, 58)}-{rng.randint(1000, 9999)}-{rng.randint(1000, 9999)}"
+            )
+        else:
+            contact["email"] = f"{first.lower()}.{last.lower()}{rng.randint(1, 99)}@contoh.id"
+        return contact
 
     def _survey_units(self, survey: Survey) -> list[Unit]:
         if survey.pk not in self.survey_units:

@@ -121,6 +121,10 @@ class Command(BaseCommand):
             # kiosks and scripts read the first two fields: keep "Survey: <code> <URL>" first
             url = f"{base}{reverse('collection:page', args=[survey.code])}"
             out(f"Survey: {survey.code} {url} {' '.join(survey.title.split())}")
+        for organization in result.organizations:
+            # the public complaint form of each organization ("Complaints: <URL>" first, as above)
+            url = f"{base}{reverse('complaints:form', args=[organization.slug])}"
+            out(f"Complaints: {url} {organization.name}")
         if serve:
             out(_("Demo site: %(url)s  (Ctrl-C to stop)") % {"url": f"{base}/"})
         self.stdout.flush()
