@@ -321,7 +321,7 @@ PAGES: list[PageSpec] = [
             "app",
             ADMIN,
         )
-        for key in ("trend", "units", "profile", "suggestions", "links")
+        for key in ("trend", "units", "profile", "suggestions", "complaints", "links")
     ),
     *(
         PageSpec(

@@ -330,3 +330,34 @@ def test_dashboards_fit_a_phone_and_a_wide_screen(world, live_server, offline):
     print("page heights:", heights)
     # the IPA tab was 5,397 px on a phone with its 24 items in one table (issue 10)
     assert heights["paired ipa 390"] <= 3000, heights
+
+
+def test_the_complaints_card_and_section_fit_a_phone_and_a_wide_screen(
+    world, live_server, offline, monkeypatch
+):
+    """Complaint handling (issue 11): the headline card with open and late cases and the
+    "Pengaduan" tab (loaded in place) at 390 and 1366 px: no sideways scroll, axe clean,
+    screenshots kept; the card's link opens the case list filtered the same way."""
+    from tests.web.complaint_fixture import build_august
+    from tests.web.test_complaint_measures import Clock
+
+    build_august(world, Clock(monkeypatch))
+    monkeypatch.undo()  # the browser and the sessions live in the real time
+    for size, options in (("390", PHONE), ("1366", WIDE)):
+        page = offline(**options)
+        page.set_default_timeout(45_000)
+        login(page, live_server, "alice")
+        page.goto(f"{live_server.url}/app/surveys/{world.skm.code}/?period=2026-08")
+        expect(page.locator("#open-cases")).to_have_text("2")
+        check_layout(page, f"complaints card {size}")
+        page.locator("#tab-complaints").click()  # htmx loads the tab in place
+        expect(page.locator("#complaints-table")).to_be_visible()
+        expect(page.locator("#c-received")).to_have_text("6")
+        expect(page.locator("#c-on-time")).to_have_text("66,7%")
+        assert "section=complaints" in page.url
+        check_layout(page, f"complaints section {size}")
+        page.locator("#cases-link").click()
+        expect(page).to_have_url(re.compile(r"/app/kasus/\?period=2026-08&status=open$"))
+        assert page.blocked == []  # type: ignore[attr-defined]
+        assert page.js_errors == []  # type: ignore[attr-defined]
+        assert page.csp_refusals == []  # type: ignore[attr-defined]
