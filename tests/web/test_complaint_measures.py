@@ -331,3 +331,19 @@ def test_a_period_with_few_complaints_shows_only_their_count(world, clock):
     assert 'id="periode-1-c-resolved"' not in html
     assert 'id="periode-1-c-on-time"' not in html
     assert "Kurang dari 5 pengaduan: hanya jumlahnya yang ditampilkan." in text_of(html)
+
+
+def test_the_section_is_not_found_outside_ones_reach(world, august):
+    url = f"/app/surveys/{world.skm.code}/?period=2026-08&section=complaints"
+    for who in ("charlie", "mallory"):  # another tenant, no membership
+        assert world.client(who).get(url).status_code == 404
+    r = world.client(None).get(url)
+    assert r.status_code == 302
+    assert "/accounts/login/" in r["Location"]
+    # bob (UPT Alpha Satu) cannot ask for UPT Alpha Dua's subtree
+    assert world.client("bob").get(f"{url}&unit={world.upt2.pk}").status_code == 404
+    # charlie's own dashboard never counts Dinas Alpha's cases (Bank Beta: H only)
+    r = world.client("charlie").get(f"/app/surveys/{world.quick.code}/?section=complaints")
+    html = r.content.decode()
+    assert figure(html, "open-cases") == "1"
+    assert figure(html, "c-received") == "1"
