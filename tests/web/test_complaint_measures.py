@@ -347,3 +347,82 @@ def test_the_section_is_not_found_outside_ones_reach(world, august):
     html = r.content.decode()
     assert figure(html, "open-cases") == "1"
     assert figure(html, "c-received") == "1"
+
+
+# -- the card's counts: a Hypothesis property --------------------------------------------------
+def _card_rows():
+    from hypothesis import strategies as st
+
+    from prima.cases.models import CaseStatus
+
+    today = date(2026, 7, 15)
+    due = st.integers(-4, 4).map(lambda d: date.fromordinal(today.toordinal() + d))
+    return st.lists(
+        st.fixed_dictionaries(
+            {
+                "status": st.sampled_from(CaseStatus.values),
+                "answered": st.booleans(),
+                "first_response_due": due,
+                "resolution_due": due,
+                "unit": st.sampled_from(["upt1", "upt2", "loket1"]),
+                "month": st.sampled_from([6, 7]),  # received in June or in July
+            }
+        ),
+        max_size=25,
+    )
+
+
+def test_the_card_counts_are_the_case_pages_lateness(world):
+    """For any set of cases: the card's open count is the open cases of the selection, and its
+    late count the open cases that the case pages (prima.casework.deadlines) mark late."""
+    import uuid
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from hypothesis import HealthCheck, given, settings
+
+    from prima.cases.models import OPEN_STATUSES, Case
+    from prima.casework.deadlines import Clock as DueClock
+    from prima.dashboard.complaints import open_and_late
+    from prima.insights.periods import parse_period
+
+    wib = ZoneInfo("Asia/Jakarta")
+    now = datetime(2026, 7, 15, 15, 0, tzinfo=wib)
+    alice = world.users["alice"]
+
+    @settings(
+        max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    )
+    @given(rows=_card_rows())
+    def check(rows):
+        Case.objects.all().delete()
+        for r in rows:
+            received = datetime(2026, r["month"], 1, 9, tzinfo=wib)
+            Case.objects.create(
+                organization=world.alpha,
+                unit=getattr(world, r["unit"]),
+                tracking_code=uuid.uuid4().hex[:12],
+                text="x",
+                status=r["status"],
+                received_at=received,
+                first_response_due=r["first_response_due"],
+                resolution_due=r["resolution_due"],
+                first_response_at=received if r["answered"] else None,
+            )
+        due_clock = DueClock(now)
+        for unit in (None, world.upt1):
+            for period in (None, parse_period("2026-07")):
+                counts = open_and_late(alice, world.alpha, unit, period, now=now)
+                if not rows:
+                    assert counts is None  # no case: no card
+                    continue
+                qs = Case.objects.select_related("organization")
+                if unit is not None:
+                    qs = qs.filter(unit__path__startswith=unit.path)
+                if period is not None:
+                    qs = qs.filter(received_at__gte=datetime(2026, 7, 1, tzinfo=wib))
+                opened = [c for c in qs if c.status in OPEN_STATUSES]
+                late = [c for c in opened if any(s.late for s in due_clock.states(c))]
+                assert (counts.open, counts.late) == (len(opened), len(late))
+
+    check()
