@@ -80,7 +80,10 @@ def _demo_output(lang: str, tmp_path: Path, created: bool = True) -> list[str]:
     command.stdout = SimpleNamespace(write=lines.append, flush=lambda: None)
     result = SimpleNamespace(
         created=created,
-        organizations=[SimpleNamespace(name="Dinas A"), SimpleNamespace(name="Bank B")],
+        organizations=[
+            SimpleNamespace(name="Dinas A", slug="dinas-a"),
+            SimpleNamespace(name="Bank B", slug="bank-b"),
+        ],
         surveys=[SimpleNamespace(code="abc12345", title="Survei  Kepuasan\nLayanan")],
         responses=1234,
     )

@@ -25,9 +25,9 @@ from typing import Any
 
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import get_language, ngettext
+from django.utils.translation import get_language, gettext, gettext_noop, ngettext
 
-from prima import summaries
+from prima import formats, summaries
 from prima.insights import rollups
 from prima.insights.models import FollowUpAction, FollowUpStatus, element_choices
 from prima.insights.notes import said
@@ -42,26 +42,13 @@ from prima.summaries import AGE_BANDS, age_label
 from prima.surveys.models import Survey
 from prima.surveys.profile import profile_fields
 
-MONTHS = (
-    "Januari",
-    "Februari",
-    "Maret",
-    "April",
-    "Mei",
-    "Juni",
-    "Juli",
-    "Agustus",
-    "September",
-    "Oktober",
-    "November",
-    "Desember",
-)
 ROMAN = ("I", "II", "III", "IV")
 REGULATIONS = {
     "skm2017": "Peraturan Menteri PAN-RB Nomor 14 Tahun 2017",
     "skm2004": "Keputusan Menteri PAN Nomor KEP/25/M.PAN/2/2004",
 }
-NOT_ANSWERED = "Tidak mengisi"
+NOT_ANSWERED = "Tidak mengisi"  # the key of an empty answer; shown as NOT_ANSWERED_LABEL
+NOT_ANSWERED_LABEL = gettext_noop("Not answered")
 SUGGESTIONS_LISTED = 1000  # the PDF lists this many; the XLSX's answer sheet carries them all
 PROPOSED_LINES = 3  # a proposed plan: the weakest unsur, then up to this many lines in all
 
@@ -70,19 +57,32 @@ class NotSkmSurvey(ValueError):
     """The survey does not use an IKM (SKM) instrument: there is no SKM report for it."""
 
 
-# -- formatting --------------------------------------------------------------------------------
+# -- formatting (in the active language: the report is printed in the reader's) ----------------
 def fmt(value: float | Fraction | int | None, places: int) -> str:
-    """Half-up, decimal comma; ``-`` for undefined."""
-    return format_number(value, places, "id")
+    """Half-up, the language's decimal mark (a comma in Bahasa Indonesia); ``-`` for undefined."""
+    return format_number(value, places, get_language())
 
 
 def fmt_int(value: int | None) -> str:
-    """``1.200`` (Indonesian thousands separator)."""
-    return "-" if value is None else f"{value:,}".replace(",", ".")
+    """``1.200`` (the language's thousands separator)."""
+    return "-" if value is None else formats.number(value, 0, get_language())
 
 
 def fmt_date(day: date | None) -> str:
-    return "-" if day is None else f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+    """``6 Desember 2026`` / ``6 December 2026``."""
+    return formats.day_label(day, get_language())
+
+
+def _month(day: date) -> str:
+    return formats.MONTHS_LONG[formats.lang_of(get_language())][day.month - 1]
+
+
+def performance_text(grade: str | None, performance: str | None) -> str | None:
+    """The kinerja of a mutu in the active language (PermenPAN-RB 14/2017: A Sangat Baik,
+    B Baik, C Kurang Baik, D Tidak Baik; ``skm.md``)."""
+    from prima.ui.templatetags.ui import MUTU_NAMES
+
+    return str(MUTU_NAMES[grade]) if grade in MUTU_NAMES else performance
 
 
 def period_months(period: Period) -> int:
@@ -90,22 +90,34 @@ def period_months(period: Period) -> int:
 
 
 def period_text(period: Period) -> str:
-    """``Semester I Tahun 2026`` and the like."""
+    """``Semester I Tahun 2026`` and the like (``Half-year I 2026`` in English)."""
     label, year = period.label, period.start.year
     months = period_months(period)
     if months == 12 and period.start.month == 1:
-        return f"Tahun {year}"
+        return gettext("Year %(year)s") % {"year": year}
     if months == 6:
-        return f"Semester {ROMAN[(period.start.month - 1) // 6]} Tahun {year}"
+        return gettext("Half-year %(number)s %(year)s") % {
+            "number": ROMAN[(period.start.month - 1) // 6],
+            "year": year,
+        }
     if months == 3:
-        return f"Triwulan {ROMAN[(period.start.month - 1) // 3]} Tahun {year}"
+        return gettext("Quarter %(number)s %(year)s") % {
+            "number": ROMAN[(period.start.month - 1) // 3],
+            "year": year,
+        }
     if months == 1:
-        return f"Bulan {MONTHS[period.start.month - 1]} {year}"
+        return gettext("Month of %(month)s %(year)s") % {
+            "month": _month(period.start),
+            "year": year,
+        }
     return label  # pragma: no cover - parse_period makes only the four kinds above
 
 
 def period_range(period: Period) -> str:
-    return f"{fmt_date(period.start)} s.d. {fmt_date(period.end - timedelta(days=1))}"
+    return gettext("%(start)s to %(end)s") % {
+        "start": fmt_date(period.start),
+        "end": fmt_date(period.end - timedelta(days=1)),
+    }
 
 
 # -- the report's parts ------------------------------------------------------------------------
@@ -248,16 +260,31 @@ class SampleAdequacy:
     @property
     def statement(self) -> str:
         if self.minimum is None:
-            return (
-                "Jumlah pengguna layanan per tahun belum diisi untuk unit ini, sehingga ukuran "
-                "sampel minimum (Krejcie-Morgan) belum dapat dihitung."
+            return gettext(
+                "The number of service users a year has not been entered for this unit, so the "
+                "minimum sample size (Krejcie-Morgan) cannot be computed yet."
             )
-        verdict = "terpenuhi" if self.reached else "belum terpenuhi"
+        values = {
+            "population": fmt_int(self.population),
+            "minimum": fmt_int(self.minimum),
+            "respondents": fmt_int(self.respondents),
+        }
+        if self.reached:
+            return (
+                gettext(
+                    "The minimum sample size (Krejcie-Morgan, 95%% confidence, 5%% margin of "
+                    "error) for a population of %(population)s service users is %(minimum)s "
+                    "respondents; with %(respondents)s respondents, the minimum is reached."
+                )
+                % values
+            )
         return (
-            f"Ukuran sampel minimum (Krejcie-Morgan, tingkat kepercayaan 95%, galat 5%) untuk "
-            f"populasi {fmt_int(self.population)} pengguna layanan adalah "
-            f"{fmt_int(self.minimum)} responden; dengan {fmt_int(self.respondents)} responden, "
-            f"jumlah minimum {verdict}."
+            gettext(
+                "The minimum sample size (Krejcie-Morgan, 95%% confidence, 5%% margin of error) "
+                "for a population of %(population)s service users is %(minimum)s respondents; "
+                "with %(respondents)s respondents, the minimum is not reached yet."
+            )
+            % values
         )
 
 
@@ -346,7 +373,23 @@ class SkmReport:
 
     @property
     def bands(self) -> list[Band]:
-        return BANDS_2004 if self.standard == "skm2004" else BANDS_2017
+        bands = BANDS_2004 if self.standard == "skm2004" else BANDS_2017
+
+        def mark(interval: str) -> str:  # written with decimal commas
+            return (
+                interval if formats.lang_of(get_language()) == "id" else interval.replace(",", ".")
+            )
+
+        return [
+            Band(
+                b.value,
+                mark(b.ikm_interval),
+                mark(b.converted_interval),
+                b.grade,
+                performance_text(b.grade, b.performance) or "",
+            )
+            for b in bands
+        ]
 
     @property
     def scale_points(self) -> list[int]:
@@ -508,7 +551,11 @@ def _profile_tables(
     ) -> ProfileTable:
         rows = [ProfileRow(label, counts.get(k, 0), pct(counts.get(k, 0))) for k, label in labels]
         if counts.get(NOT_ANSWERED):
-            rows.append(ProfileRow(NOT_ANSWERED, counts[NOT_ANSWERED], pct(counts[NOT_ANSWERED])))
+            rows.append(
+                ProfileRow(
+                    gettext(NOT_ANSWERED_LABEL), counts[NOT_ANSWERED], pct(counts[NOT_ANSWERED])
+                )
+            )
         return ProfileTable(key, title, rows, sum(r.count for r in rows))
 
     out = []
@@ -520,7 +567,7 @@ def _profile_tables(
             labels = [(k, _text(v) or k) for k, v in f.get("options", {}).items()]
         out.append(table(f["id"], _text(f.get("text")) or f["id"], labels, counts))
     services = [(name, name) for name, _ in read.services.most_common() if name != NOT_ANSWERED]
-    out.append(table("service", "Jenis layanan yang diterima", services, read.services))
+    out.append(table("service", gettext("Service received"), services, read.services))
     return out
 
 
@@ -560,14 +607,26 @@ def _plan(
             element_name=e.name,
             nrr_text=e.nrr_text,
             problem=(
-                f"NRR {e.nrr_text} (konversi {e.converted_text}; mutu {e.grade}, "
-                f"{e.performance})"
-                + ("; terendah dari seluruh unsur." if e.weakest else "; di bawah kategori Baik.")
-            ),
-            action="(diisi unit layanan)",
-            owner="(diisi)",
+                gettext(
+                    "NRR %(nrr)s (converted %(converted)s; mutu %(grade)s, %(performance)s); "
+                    "the lowest of all unsur."
+                )
+                if e.weakest
+                else gettext(
+                    "NRR %(nrr)s (converted %(converted)s; mutu %(grade)s, %(performance)s); "
+                    "below the Good category."
+                )
+            )
+            % {
+                "nrr": e.nrr_text,
+                "converted": e.converted_text,
+                "grade": e.grade,
+                "performance": e.performance,
+            },
+            action=gettext("(to be filled in by the service unit)"),
+            owner=gettext("(to be filled in)"),
             deadline=None,
-            status="Usulan",
+            status=gettext("Proposed"),
             proposed=True,
         )
         for e in proposed
@@ -623,7 +682,7 @@ def skm_report(
                 nrr_weighted=e["nrr_weighted"],
                 converted=e["nrr_converted"],
                 grade=e["grade"],
-                performance=e["performance"],
+                performance=performance_text(e["grade"], e["performance"]),
                 weakest=c in weakest,
                 strongest=(
                     c in exact
@@ -664,7 +723,7 @@ def skm_report(
         ikm=ikm["ikm"],
         ikm_converted=ikm["ikm_converted"],
         grade=ikm["grade"],
-        performance=ikm["performance"],
+        performance=performance_text(ikm["grade"], ikm["performance"]),
         profiles=_profile_tables(survey, fields, read, results["responses"]),
         suggestions=read.suggestions,
         suggestions_total=read.suggestions_total,

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from django.db.models import Q
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext
 
 from prima.insights.results import responses_in_scope
 from prima.organizations.models import Unit
@@ -87,32 +87,42 @@ def write_report_xlsx(
         sheet.append(row)
 
     # -- Ringkasan ------------------------------------------------------------------------------
-    summary = book.create_sheet("Ringkasan")
+    summary = book.create_sheet(gettext("Summary"))
     summary.column_dimensions["A"].width = 34
     summary.column_dimensions["B"].width = 60
-    summary.append([cell(summary, "Laporan Hasil Survei Kepuasan Masyarakat", strong=True)])
+    summary.append(
+        [cell(summary, gettext("Public Satisfaction Survey (SKM) results report"), strong=True)]
+    )
     s = report.sample
     for label, value, fmt in (
-        ("Instansi", _text(report.organization), None),
-        ("Unit pelayanan", _text(report.unit_name or "Seluruh organisasi"), None),
-        ("Periode", report.period.label, None),
-        ("Periode (uraian)", f"{report.period_text} ({report.period_range})", None),
-        ("Survei", _text(f"{report.survey_title} ({report.survey_code})"), None),
-        ("Dasar pelaksanaan", report.regulation, None),
-        ("Jumlah unsur", report.n_elements, None),
-        ("Bobot per unsur", report.weight, "0.000000"),
-        ("Jumlah tanggapan", report.responses, None),
-        ("Jumlah responden", report.respondents, None),
-        ("Populasi pengguna layanan per tahun", s.population_year, None),
-        ("Populasi periode", s.population, None),
-        ("Sampel minimum (Krejcie-Morgan)", s.minimum, None),
-        ("Sampel minimum terpenuhi", {True: "ya", False: "tidak", None: "-"}[s.reached], None),
-        ("IKM (skala 1-4)", report.ikm, NRR_FORMAT),
-        ("IKM konversi (25-100)", report.ikm_converted, CONVERTED_FORMAT),
-        ("Mutu pelayanan", report.grade, None),
-        ("Kinerja unit pelayanan", report.performance, None),
-        ("Jumlah saran", report.suggestions_total, None),
-        ("Tanggal laporan", report.generated_on, "yyyy-mm-dd"),
+        (gettext("Agency"), _text(report.organization), None),
+        (
+            pgettext("skm report", "Service unit"),
+            _text(report.unit_name or gettext("The whole organization")),
+            None,
+        ),
+        (gettext("Period"), report.period.label, None),
+        (gettext("Period (in words)"), f"{report.period_text} ({report.period_range})", None),
+        (gettext("Survey"), _text(f"{report.survey_title} ({report.survey_code})"), None),
+        (gettext("Legal basis"), report.regulation, None),
+        (gettext("Number of unsur"), report.n_elements, None),
+        (gettext("Weight per unsur"), report.weight, "0.000000"),
+        (gettext("Number of responses"), report.responses, None),
+        (gettext("Number of respondents"), report.respondents, None),
+        (gettext("Service users a year (population)"), s.population_year, None),
+        (gettext("Population of the period"), s.population, None),
+        (gettext("Minimum sample (Krejcie-Morgan)"), s.minimum, None),
+        (
+            gettext("Minimum sample reached"),
+            {True: gettext("yes"), False: gettext("no"), None: "-"}[s.reached],
+            None,
+        ),
+        (gettext("IKM (scale 1-4)"), report.ikm, NRR_FORMAT),
+        (gettext("Converted IKM (25-100)"), report.ikm_converted, CONVERTED_FORMAT),
+        (gettext("Service quality (mutu)"), report.grade, None),
+        (gettext("Performance of the service unit"), report.performance, None),
+        (gettext("Number of suggestions"), report.suggestions_total, None),
+        (gettext("Date of the report"), report.generated_on, "yyyy-mm-dd"),
     ):
         summary.append([cell(summary, label), cell(summary, value, fmt=fmt)])
     summary.append([])
@@ -120,8 +130,10 @@ def write_report_xlsx(
         [
             cell(
                 summary,
-                "Angka disimpan dengan presisi penuh; tampilan dibulatkan (NRR 3 desimal, "
-                "konversi 2 desimal), seperti pada PDF.",
+                gettext(
+                    "Numbers are stored at full precision; shown rounded (NRR 3 decimals, "
+                    "converted values 2 decimals), as in the PDF."
+                ),
             )
         ]
     )
@@ -129,25 +141,25 @@ def write_report_xlsx(
     _complaints_block(summary, report, cell)
 
     # -- Perhitungan ----------------------------------------------------------------------------
-    calc = book.create_sheet("Perhitungan")
+    calc = book.create_sheet(gettext("Computation"))
     points = report.scale_points
     labels = [
-        "No",
-        "Kolom",
-        "Kode unsur",
-        "Unsur",
-        *(f"Jawaban {p}" for p in points),
-        "Jumlah nilai",
+        pgettext("skm report", "No"),
+        gettext("Column"),
+        gettext("Unsur code"),
+        gettext("Unsur"),
+        *(gettext("Answer %(value)s") % {"value": p} for p in points),
+        gettext("Sum of values"),
         "n",
         "NRR",
-        "Bobot",
-        "NRR tertimbang",
-        "Konversi",
-        "Mutu",
-        "Kinerja",
-        "NRR (rumus)",
-        "NRR tertimbang (rumus)",
-        "Konversi (rumus)",
+        gettext("Weight"),
+        gettext("Weighted NRR"),
+        gettext("Converted"),
+        gettext("Mutu"),
+        gettext("Performance"),
+        gettext("NRR (formula)"),
+        gettext("Weighted NRR (formula)"),
+        gettext("Converted (formula)"),
     ]
     for i, width in enumerate([5, 7, 14, 38], start=1):
         calc.column_dimensions[_col(i)].width = width
@@ -194,7 +206,7 @@ def write_report_xlsx(
             cell(calc, None),
             cell(calc, None),
             cell(calc, "IKM", strong=True),
-            cell(calc, "IKM = jumlah NRR tertimbang (skala 1-4)", strong=True),
+            cell(calc, gettext("IKM = the sum of the weighted NRRs (scale 1-4)"), strong=True),
             *(cell(calc, None) for _ in points),
             cell(calc, None),
             cell(calc, report.respondents, strong=True),
@@ -214,19 +226,28 @@ def write_report_xlsx(
         ]
     )
     calc.append([])
-    calc.append([cell(calc, "Kategori mutu", strong=True)])
-    header(calc, ["Nilai persepsi", "Interval IKM", "Interval konversi", "Mutu", "Kinerja"])
+    calc.append([cell(calc, gettext("Mutu categories"), strong=True)])
+    header(
+        calc,
+        [
+            gettext("Perception value"),
+            gettext("IKM interval"),
+            gettext("Converted interval"),
+            gettext("Mutu"),
+            gettext("Performance"),
+        ],
+    )
     for b in report.bands:
         calc.append([b.value, b.ikm_interval, b.converted_interval, b.grade, b.performance])
 
     # -- Profil responden -----------------------------------------------------------------------
-    prof = book.create_sheet("Profil responden")
+    prof = book.create_sheet(gettext("Respondents' profile"))
     prof.column_dimensions["A"].width = 36
     prof.column_dimensions["B"].width = 12
     prof.column_dimensions["C"].width = 12
     for t in report.profiles:
         prof.append([cell(prof, _text(t.title), strong=True)])
-        header(prof, ["Kategori", "Jumlah", "%"])
+        header(prof, [gettext("Category"), gettext("Count"), "%"])
         for row in t.rows:
             prof.append(
                 [
@@ -235,11 +256,11 @@ def write_report_xlsx(
                     cell(prof, row.percent, fmt=PERCENT_FORMAT),
                 ]
             )
-        prof.append([cell(prof, "Jumlah", strong=True), cell(prof, t.total, strong=True)])
+        prof.append([cell(prof, gettext("Total"), strong=True), cell(prof, t.total, strong=True)])
         prof.append([])
 
     # -- Rencana tindak lanjut ------------------------------------------------------------------
-    plan = book.create_sheet("Rencana tindak lanjut")
+    plan = book.create_sheet(gettext("Follow-up plan"))
     for col, width in zip("ABCDEFGH", (5, 28, 10, 50, 50, 24, 14, 16), strict=True):
         plan.column_dimensions[col].width = width
     if report.plan_is_proposal:
@@ -247,7 +268,9 @@ def write_report_xlsx(
             [
                 cell(
                     plan,
-                    "USULAN OTOMATIS - belum ditetapkan: mulai dari unsur dengan NRR terendah.",
+                    gettext(
+                        "AUTOMATIC PROPOSAL - not adopted: start with the unsur with the lowest NRR."
+                    ),
                     strong=True,
                 )
             ]
@@ -255,14 +278,14 @@ def write_report_xlsx(
     header(
         plan,
         [
-            "No",
-            "Unsur",
+            pgettext("skm report", "No"),
+            gettext("Unsur"),
             "NRR",
-            "Permasalahan",
-            "Rencana tindak lanjut",
-            "Penanggung jawab",
-            "Batas waktu",
-            "Status",
+            pgettext("skm report", "Problem"),
+            gettext("Follow-up action"),
+            gettext("Responsible"),
+            gettext("Deadline"),
+            gettext("Status"),
         ],
     )
     by_code = {e.code: e for e in report.elements}
@@ -282,18 +305,27 @@ def write_report_xlsx(
         )
 
     # -- Saran ----------------------------------------------------------------------------------
-    sug = book.create_sheet("Saran")
+    sug = book.create_sheet(gettext("Suggestions"))
     sug.column_dimensions["B"].width = 14
     sug.column_dimensions["C"].width = 30
     sug.column_dimensions["D"].width = 90
-    header(sug, ["No", "Tanggal", "Unit", "Saran"])
+    header(
+        sug,
+        [
+            pgettext("skm report", "No"),
+            gettext("Date"),
+            gettext("Unit"),
+            gettext("Suggestion"),
+        ],
+    )
     for i, item in enumerate(report.suggestions, start=1):
         sug.append([i, cell(sug, item.day, fmt="yyyy-mm-dd"), _text(item.unit), _text(item.text)])
     if report.suggestions_more:
-        sug.append([None, None, None, f"{report.suggestions_more} saran lainnya: lembar Jawaban"])
+        more = gettext("%(n)s more suggestions: the Answers sheet") % {"n": report.suggestions_more}
+        sug.append([None, None, None, more])
 
     # -- Jawaban (the export's columns, same responses) -----------------------------------------
-    raw = book.create_sheet("Jawaban")
+    raw = book.create_sheet(gettext("Answers"))
     raw.append(export_columns(survey))
     responses = responses_in_scope(survey, unit=unit, period=report.period, scope=scope)
     for row in export_rows(survey, responses):  # already neutralised by the export

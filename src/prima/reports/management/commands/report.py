@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext
 
 from prima.insights.periods import parse_period
 from prima.organizations.models import Unit
@@ -102,9 +103,18 @@ class Command(BaseCommand):
         except OSError as exc:
             raise CommandError(f"{output}: {exc.strerror or exc}") from None
         self.stdout.write(
-            f"Laporan SKM {report.scope_name}, {report.period_text}: {report.respondents} "
-            f"responden, IKM {report.ikm_converted_text} (mutu {report.grade or '-'}), "
-            f"ditulis ke {output}"
+            gettext(
+                "SKM report of %(scope)s, %(period)s: %(n)s respondents, IKM %(ikm)s "
+                "(mutu %(grade)s), written to %(file)s"
+            )
+            % {
+                "scope": report.scope_name,
+                "period": report.period_text,
+                "n": report.respondents,
+                "ikm": report.ikm_converted_text,
+                "grade": report.grade or "-",
+                "file": output,
+            }
         )
 
 

@@ -1,0 +1,195 @@
+"""The SKM report (PDF and XLSX) in the reader's language: every text from the catalogue
+(issue 10, point 5). Bahasa Indonesia is the default and its wording is the official one (the
+tests of ``test_report.py`` pin it); an English reader gets an English report with English
+number conventions, and no Indonesian sentence of the report's own is left in it."""
+
+from __future__ import annotations
+
+import io
+import re
+from datetime import datetime
+
+import openpyxl
+import pytest
+from django.utils import timezone, translation
+
+from prima.insights.periods import parse_period
+from prima.reports.pdf import report_html, report_pdf
+from prima.reports.skm import skm_report
+from prima.reports.xlsx import write_report_xlsx
+from tests.web.personas import World, skm_answers, submit
+from tests.web.test_report import flat, pdf_text
+
+# sentences of the Indonesian report; none may be left in the English one
+INDONESIAN = [
+    "Laporan Hasil",
+    "Unit pelayanan",
+    "Jumlah responden",
+    "Metode survei",
+    "Profil responden",
+    "Hasil survei",
+    "Nilai per unsur",
+    "Grafik NRR",
+    "Analisis hasil",
+    "Saran dan masukan",
+    "Rencana tindak lanjut",
+    "USULAN",
+    "Ditetapkan di",
+    "Kepala ",
+    "Halaman",
+    "orang",
+    "tertimbang",
+    "konversi",
+    "Tidak mengisi",
+    "Jenis layanan",
+    "Semester",
+    "s.d.",
+    "Sangat Baik",
+    "Kurang Baik",
+    "Ukuran sampel",
+    "belum",
+    "diisi",
+]
+
+
+def _at(month: int, day: int) -> datetime:
+    return timezone.make_aware(datetime(2025, month, day, 10, 30))
+
+
+@pytest.fixture
+def report_world(world: World) -> World:
+    for i in range(7):
+        submit(
+            world.skm,
+            skm_answers(U1=2 + i % 3, U3=1 + i % 2, U9=4),
+            unit=world.upt1,
+            profile={"age": 30 + i, "sex": "P"} if i % 2 else {},
+            suggestion="Antrean terlalu lama" if i < 3 else "",
+            submitted_at=_at(7 + i % 5, 3 + i),
+        )
+    return world
+
+
+def _report(world: World, lang: str):
+    with translation.override(lang):
+        return skm_report(world.skm, unit=world.upt1, period=parse_period("2025-S2"))
+
+
+def test_the_pdf_speaks_english_to_an_english_reader(report_world, tmp_path) -> None:
+    with translation.override("en"):
+        report = _report(report_world, "en")
+        text = flat(pdf_text(report_pdf(report), tmp_path))
+        html = report_html(report, chart=False)
+        nrr = report.elements[0].nrr_text  # texts for print: in the active language
+    assert '<html lang="en">' in html
+    for phrase in (
+        "PUBLIC SATISFACTION SURVEY (SKM) RESULTS REPORT",
+        "Number of respondents : 7 people",
+        "Half-year II 2025",
+        "1 July 2025 to 31 December 2025",
+        "Survey method",
+        "Respondents' profile",
+        "Analysis of the results",
+        "AUTOMATIC PROPOSAL",
+        "Head of ",
+        "Page 1 of",
+        "SKM results report · ",
+        "Not answered",
+        "Service received",
+    ):
+        assert phrase in text or phrase.upper() in text, phrase
+    left = [p for p in INDONESIAN if p in text]
+    assert left == [], left
+    # English numbers: a decimal point in the NRR values and the bands
+    assert re.fullmatch(r"\d\.\d{3}", nrr)
+    assert f" {nrr} " in text
+    assert "88.31 – 100.00" in text
+    assert "Very good" in text
+
+
+def test_the_pdf_in_bahasa_indonesia_is_the_official_wording(report_world, tmp_path) -> None:
+    report = _report(report_world, "id")
+    with translation.override("id"):
+        text = flat(pdf_text(report_pdf(report), tmp_path))
+        html = report_html(report, chart=False)
+        nrr = report.elements[0].nrr_text
+    assert '<html lang="id">' in html
+    for phrase in (
+        "LAPORAN HASIL SURVEI KEPUASAN MASYARAKAT",
+        "Jumlah responden : 7 orang",
+        "Semester II Tahun 2025",
+        "1 Juli 2025 s.d. 31 Desember 2025",
+        "Halaman 1 dari",
+        "Laporan Hasil SKM · ",
+        "Tidak mengisi",
+        "Jenis layanan yang diterima",
+        "88,31 – 100,00",
+        "Sangat Baik",
+        "USULAN OTOMATIS — belum ditetapkan.",
+    ):
+        assert phrase in text, phrase
+    assert re.fullmatch(r"\d,\d{3}", nrr)
+
+
+def test_the_xlsx_speaks_the_readers_language(report_world) -> None:
+    world = report_world
+    books = {}
+    for lang in ("id", "en"):
+        with translation.override(lang):
+            report = skm_report(world.skm, unit=world.upt1, period=parse_period("2025-S2"))
+            out = io.BytesIO()
+            write_report_xlsx(report, world.skm, out, unit=world.upt1)
+        books[lang] = openpyxl.load_workbook(io.BytesIO(out.getvalue()))
+    assert books["id"].sheetnames == [
+        "Ringkasan",
+        "Perhitungan",
+        "Profil responden",
+        "Rencana tindak lanjut",
+        "Saran",
+        "Jawaban",
+    ]
+    assert books["en"].sheetnames == [
+        "Summary",
+        "Computation",
+        "Respondents' profile",
+        "Follow-up plan",
+        "Suggestions",
+        "Answers",
+    ]
+    summaries = {
+        lang: {row[0]: row[1] for row in book.worksheets[0].iter_rows(values_only=True) if row}
+        for lang, book in books.items()
+    }
+    assert summaries["id"]["Jumlah responden"] == summaries["en"]["Number of respondents"] == 7
+    assert summaries["en"]["Minimum sample reached"] in ("yes", "no", "-")
+    assert summaries["id"]["Periode (uraian)"].startswith("Semester II Tahun 2025 (1 Juli 2025")
+    assert summaries["en"]["Period (in words)"].startswith("Half-year II 2025 (1 July 2025")
+    header = next(books["en"]["Computation"].iter_rows(values_only=True))
+    assert "Answer 1" in header
+    assert "Weighted NRR (formula)" in header
+    english_cells = [
+        str(value)
+        for sheet in books["en"].worksheets
+        if sheet.title != "Answers"  # the export's columns and the respondents' own text
+        for row in sheet.iter_rows(values_only=True)
+        for value in row
+        if isinstance(value, str)
+    ]
+    left = [p for p in INDONESIAN if any(p in cell for cell in english_cells)]
+    assert left == [], left
+
+
+def test_the_download_follows_the_readers_language(report_world, tmp_path) -> None:
+    client = report_world.client("alice")
+    client.cookies["django_language"] = "en"
+    url = f"/app/surveys/{report_world.skm.code}/laporan-skm.pdf?unit={report_world.upt1.pk}"
+    # the middleware leaves the request's language active in this thread: put it back after
+    with translation.override(translation.get_language()):
+        r = client.get(f"{url}&period=2025-S2")
+        bad = client.get(f"{url}&period=2025-Q9")
+    assert r.status_code == 200
+    assert "Number of respondents : 7 people" in flat(pdf_text(r.content, tmp_path))
+    assert bad.status_code == 400
+    assert bad.content.decode() == (
+        'Invalid period: "2025-Q9". Write 2026, 2026-S1, 2026-Q3 or 2026-07.'
+    )
