@@ -177,6 +177,20 @@ class FollowUpRule(models.Model):
         return str(self.survey)
 
 
+# what the measures read of each case besides its organization, status and receipt (in the
+# covering indexes of Case)
+TOTALS_FIELDS = (
+    "first_response_on_time",
+    "resolved_on_time",
+    "first_response_days",
+    "resolution_days",
+    "unit",
+    "first_response_at",
+    "first_response_due",
+    "resolution_due",
+)
+
+
 class Case(models.Model):
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="cases")
     tracking_code = models.CharField(_("tracking code"), max_length=16, unique=True)
@@ -273,10 +287,23 @@ class Case(models.Model):
                 name="case_submission_unique",
             )
         ]
+        # the measures (prima.cases.selectors.case_totals) read only these indexes: by status
+        # for the whole organization or a unit, by receipt for a period (and the lists)
         indexes = [
-            models.Index(fields=["organization", "status"]),
-            models.Index(fields=["organization", "received_at"]),
+            models.Index(
+                fields=["organization", "status", *TOTALS_FIELDS, "received_at"],
+                name="case_org_status",
+            ),
+            models.Index(
+                fields=["organization", "received_at", "status", *TOTALS_FIELDS],
+                name="case_org_received",
+            ),
             models.Index(fields=["status", "resolution_due"]),
+            models.Index(
+                fields=["organization", "status"],
+                condition=models.Q(first_response_at__isnull=True),
+                name="case_unanswered",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -169,21 +169,17 @@ def clean_text(
 
 
 # -- settings and categories -------------------------------------------------------------------
-# what every intake reads, reused per process for a few seconds (prima.process_cache)
-_settings: ProcessCache[CaseSettings] = ProcessCache("case_settings", 5.0)
-_categories: ProcessCache[dict[str, CaseCategory]] = ProcessCache("case_categories", 5.0)
-_settings.clear_on(CaseSettings, Organization)
-_categories.clear_on(CaseCategory, Organization)
+_settings = ProcessCache[CaseSettings]("case_settings", 5.0).clear_on(CaseSettings, Organization)
+_categories = ProcessCache[dict[str, CaseCategory]]("categories", 5).clear_on(
+    CaseCategory, Organization
+)
 
 
 def case_settings(organization: Organization) -> CaseSettings:
     """The organization's deadlines; the defaults (not saved) when it has no row."""
-
-    def read() -> CaseSettings:
-        found = CaseSettings.objects.filter(organization=organization).first()
-        return found if found is not None else CaseSettings(organization=organization)
-
-    return _settings.get((organization.pk, organization.created_at), read)
+    rows = CaseSettings.objects.filter(organization=organization)
+    key = (organization.pk, organization.created_at)
+    return _settings.get(key, lambda: rows.first() or CaseSettings(organization=organization))
 
 
 @dataclass(frozen=True)
