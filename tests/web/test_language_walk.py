@@ -34,6 +34,7 @@ import pytest
 from django.db import transaction
 from django.test import Client, override_settings
 
+from prima.cases.models import Case, CaseEvent, CaseRating
 from prima.organizations.models import Organization, Service, StaffMember, Unit
 from prima.surveys.models import InstrumentVersion, Response, Survey
 from tests.web.pages import (
@@ -149,6 +150,14 @@ def content_texts() -> list[str]:
     texts.update(StaffMember.objects.values_list("name", flat=True))
     texts.update(Survey.objects.values_list("title", flat=True))
     texts.update(Response.objects.exclude(suggestion="").values_list("suggestion", flat=True))
+    # cases: what complainants wrote, the notes and replies of the officers, the ratings'
+    # comments, and the text of a follow-up case (written once, in the default language, when
+    # the case is opened: stored like a complaint, not shown through the catalogue)
+    for text in Case.objects.values_list("text", flat=True):
+        texts.add(text)
+        texts.update(text.splitlines())  # the list of cases shows the start of each text
+    texts.update(CaseEvent.objects.exclude(note="").values_list("note", flat=True))
+    texts.update(CaseRating.objects.exclude(comment="").values_list("comment", flat=True))
     cleaned = {re.sub(r"\s+", " ", t).strip() for t in texts}
     # single words stay: masking them could cut a phrase apart and hide a real finding
     return sorted((t for t in cleaned if words(t) >= 2), key=len, reverse=True)
