@@ -5,15 +5,18 @@ The export's messages and its sheet note come from the catalogue too."""
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from django.core.management import call_command
 from django.utils import translation
 
 from prima.cli.main import main
 from prima.demo.management.commands.demo import Command as DemoCommand
 from prima.organizations import services as org
+from prima.surveys.models import Response
 from prima.transfers.export import sheet_split_note
 from prima.transfers.export_jobs import export_error_text
 
@@ -144,3 +147,23 @@ def test_a_failed_export_is_explained_in_the_readers_language() -> None:
     # a job that failed before this release kept its whole sentence
     old = SimpleNamespace(error="Ekspor gagal (OSError). Silakan coba lagi atau hubungi admin.")
     assert export_error_text(old) == old.error
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("lang", "line"),
+    [
+        ("id", "{n} tanggapan survei {code} ditulis ke {file}"),
+        ("en", "{n} responses of survey {code} written to {file}"),
+    ],
+)
+def test_the_export_command_says_what_it_wrote_in_the_chosen_language(
+    world, lang, line, tmp_path
+) -> None:
+    out = io.StringIO()
+    target = tmp_path / "x.csv"
+    with translation.override(lang):
+        call_command("export", "responses", survey=world.skm.code, output=str(target), stdout=out)
+    n = Response.objects.filter(survey=world.skm).count()
+    assert n > 0
+    assert out.getvalue().strip() == line.format(n=n, code=world.skm.code, file=target)

@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import get_language, gettext
 from rich.console import Console
 from rich.progress import (
     BarColumn,
@@ -20,6 +21,7 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 
+from prima import formats
 from prima.surveys.models import Survey
 from prima.transfers.export import (
     FORMATS,
@@ -60,7 +62,7 @@ class Command(BaseCommand):
             .first()
         )
         if survey is None:
-            raise CommandError(f'survey "{code}" not found')
+            raise CommandError(gettext('survey "%(code)s" not found') % {"code": code})
         fmt = options["format"] or (
             "xlsx" if output and output.lower().endswith((".xlsx", ".xlsm")) else "csv"
         )
@@ -70,7 +72,14 @@ class Command(BaseCommand):
                     n = export_to_path(survey, output, fmt=fmt, progress=progress)
             except OSError as exc:
                 raise CommandError(f"{output}: {exc.strerror or exc}") from None
-            self.stdout.write(f"{n} tanggapan survei {survey.code} ditulis ke {output}")
+            self.stdout.write(
+                gettext("%(count)s responses of survey %(code)s written to %(file)s")
+                % {
+                    "count": formats.number(n, 0, get_language()),
+                    "code": survey.code,
+                    "file": output,
+                }
+            )
             if fmt == "xlsx" and xlsx_sheet_count(n) > 1:
                 self.stdout.write(sheet_split_note(n, xlsx_sheet_count(n)))
             return
