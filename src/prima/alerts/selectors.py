@@ -4,6 +4,7 @@ or one group's notifications, paginated."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -61,10 +62,23 @@ def _unalerted() -> tuple[str, str]:
     )
 
 
+TITLERS: list[Callable[[list[Notification]], None]] = []
+"""Functions of the apps that store notifications without an alert (the notices of
+prima.casework, stored in the installation's language): each may set ``display_title`` and
+``display_body`` of the items it knows, in the active language."""
+
+
 def _titled(items: list[Notification], where: str | None = None) -> list[Notification]:
-    """Each notification's title in the active language (rebuilt from its alert)."""
+    """Each notification's title and body in the active language (rebuilt from its alert, or by
+    the app that stored it)."""
+    plain = []
     for n in items:
         n.display_title = alert_title(n.alert, where) if n.alert_id else n.title  # type: ignore[attr-defined]
+        n.display_body = n.body  # type: ignore[attr-defined]
+        if not n.alert_id:
+            plain.append(n)
+    for titler in TITLERS if plain else ():
+        titler(plain)
     return items
 
 

@@ -29,6 +29,7 @@ history, and e-mails sent by the task worker after the commit.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -143,6 +144,50 @@ def case_url(case: Case) -> str:
     return f"{settings.BASE_URL}{reverse('casework:detail', args=[case.pk])}"
 
 
+NOTICE_FRAGMENT = re.compile(r"/(\d+)/#notice-(\d+)$")
+CASE_PAGE = re.compile(r"/(\d+)/$")
+
+
+def notice_url(case: Case, notice: CaseNotice) -> str:
+    """The case's page, with the notice it is about (read back by :func:`notification_texts`)."""
+    return f"{case_url(case)}#notice-{notice.pk}"[:500]
+
+
+def notification_texts(items: list[Any]) -> None:
+    """The titles and bodies of notice and assignment notifications in the active language
+    (they are stored in the installation's): a titler of :data:`prima.alerts.selectors.TITLERS`.
+    Notifications it does not know keep their stored text."""
+    notices: dict[int, list[Any]] = {}
+    owned: dict[int, list[Any]] = {}
+    for n in items:
+        found = NOTICE_FRAGMENT.search(n.url or "")
+        if found is not None:
+            notices.setdefault(int(found[2]), []).append(n)
+        elif (found := CASE_PAGE.search(n.url or "")) is not None:
+            owned.setdefault(int(found[1]), []).append(n)  # an assignment, maybe
+    rows = CaseNotice.objects.filter(pk__in=notices).select_related("case__unit", "case")
+    late: dict[tuple[int, str, str, int], int] = {}
+    cases = {row.case_id for row in rows}
+    for data in CaseEvent.objects.filter(case_id__in=cases, kind=CaseEventKind.NOTICE).values_list(
+        "case_id", "data"
+    ):
+        case_id, values = data
+        key = (case_id, values.get("notice"), values.get("due"), values.get("level", 0))
+        late[key] = int(values.get("late_days") or 0)
+    for notice in rows:
+        days = late.get((notice.case_id, notice.kind, notice.due.isoformat(), notice.level), 0)
+        title, body = notice_texts(notice, notice.case, days)
+        for n in notices[notice.pk]:
+            n.display_title, n.display_body = title, body
+    for case in Case.objects.filter(pk__in=owned).only("pk", "tracking_code"):
+        values = {"code": case.tracking_code}
+        with translation.override(settings.LANGUAGE_CODE):
+            stored = _("Case %(code)s assigned to you") % values
+        for n in owned[case.pk]:
+            if n.title == stored:  # prima.casework.receivers.notify_owner's
+                n.display_title = _("Case %(code)s assigned to you") % values
+
+
 def notice_texts(notice: CaseNotice, case: Case, late_days: int = 0) -> tuple[str, str]:
     """The notice's title and body in the active language."""
     lang = translation.get_language()
@@ -212,7 +257,7 @@ def _send_notice(
             return False
         with translation.override(settings.LANGUAGE_CODE):
             title, body = notice_texts(notice, case, due_state.late_days)
-        url = case_url(case)[:500]
+        url = notice_url(case, notice)
         Notification.objects.bulk_create(
             [
                 Notification(

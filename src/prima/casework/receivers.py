@@ -48,3 +48,9 @@ def connect() -> None:
     from prima.cases.signals import case_changed
 
     case_changed.connect(on_case_changed, dispatch_uid="prima.casework.on_case_changed")
+    # the notices' titles in the reader's language on the notifications page
+    from prima.alerts.selectors import TITLERS
+    from prima.casework.checks import notification_texts
+
+    if notification_texts not in TITLERS:
+        TITLERS.append(notification_texts)
