@@ -7,7 +7,10 @@ from __future__ import annotations
 
 import os
 import re
+import signal
 import sys
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -111,3 +114,31 @@ def test_process_ordered_closed_early_ends_its_workers():
     for pid in pids:
         with pytest.raises(ProcessLookupError):
             os.kill(pid, 0)
+
+
+def _slow_pid(_job: int) -> int:
+    time.sleep(0.02)
+    return os.getpid()
+
+
+def test_workers_end_although_the_parent_handles_sigterm_gracefully():
+    """A task worker (``db_worker``) runs the export job in its own process, with a SIGTERM
+    handler that only asks for a graceful stop while a task runs: the forked workers must not
+    inherit it, or ``close`` (Pool.terminate) waits forever for workers that ignore their
+    termination (a CI run hung on one; without the reset 19 of 20 tries hung here)."""
+    asked: list[int] = []
+    previous = signal.signal(signal.SIGTERM, lambda signum, frame: asked.append(signum))
+    try:
+        for _ in range(5):
+            stream = process_ordered(iter(range(10)), _slow_pid, 2)
+            pids = {next(stream)}  # jobs still out in both workers
+            closer = threading.Thread(target=stream.close, daemon=True)
+            closer.start()
+            closer.join(timeout=30)
+            assert not closer.is_alive(), "the workers ignored their termination"
+            for pid in pids:
+                with pytest.raises(ProcessLookupError):
+                    os.kill(pid, 0)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    assert asked == []  # the parent itself was never signalled

@@ -15,6 +15,7 @@ inherit the loaded code, so a worker costs a few milliseconds to start.
 from __future__ import annotations
 
 import multiprocessing
+import signal
 import threading
 from collections import deque
 from collections.abc import Callable, Iterator
@@ -130,6 +131,17 @@ def _run_task(job: Any) -> Any:
     return _TASK[0](job)
 
 
+def _worker_signals() -> None:
+    """A forked worker starts with the default handling of SIGTERM and SIGINT.
+
+    It inherits the parent's Python handlers otherwise: a task worker (``db_worker``) or a
+    server that shuts down gracefully on SIGTERM would make the worker ignore the
+    :meth:`~multiprocessing.pool.Pool.terminate` that ends it, and the export would wait for it
+    forever. SIGINT is ignored: a Ctrl+C reaches the parent, which ends the workers."""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 def process_ordered(
     jobs: Iterator[Any], work: Callable[[Any], T], processes: int = 2
 ) -> ProcessOrdered[T]:
@@ -153,7 +165,7 @@ class ProcessOrdered(Iterator[T]):
         connections.close_all()
         _TASK[:] = [work]
         try:
-            self._pool = multiprocessing.get_context("fork").Pool(processes)
+            self._pool = multiprocessing.get_context("fork").Pool(processes, _worker_signals)
         finally:
             _TASK.clear()
         self._jobs = jobs
