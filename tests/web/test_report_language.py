@@ -17,6 +17,8 @@ from prima.insights.periods import parse_period
 from prima.reports.pdf import report_html, report_pdf
 from prima.reports.skm import skm_report
 from prima.reports.xlsx import write_report_xlsx
+from prima.transfers.export_jobs import export_job_create, export_job_file, export_job_run
+from prima.transfers.models import ExportJob, ExportKind, ExportStatus
 from tests.web.personas import World, skm_answers, submit
 from tests.web.test_report import flat, pdf_text
 
@@ -193,3 +195,56 @@ def test_the_download_follows_the_readers_language(report_world, tmp_path) -> No
     assert bad.content.decode() == (
         'Invalid period: "2025-Q9". Write 2026, 2026-S1, 2026-Q3 or 2026-07.'
     )
+
+
+def test_a_report_job_is_written_in_the_requesters_language(report_world, settings, tmp_path):
+    """The XLSX report of many responses is written by the background worker, which has no
+    request: the job keeps the requester's language and the worker writes in it."""
+    settings.EXPORTS_DIR = tmp_path
+    world = report_world
+    names = {}
+    for lang in ("en", "id"):
+        with translation.override(lang):
+            job = export_job_create(
+                user=world.users["alice"],
+                survey=world.skm,
+                fmt="xlsx",
+                unit_id=world.upt1.pk,
+                period="2025-S2",
+                kind=ExportKind.SKM_REPORT,
+                enqueue=False,
+            )
+        assert job.language == lang
+        with translation.override("id" if lang == "en" else "en"):  # the worker's own
+            assert export_job_run(job.pk) == 7
+        job.refresh_from_db()
+        assert job.status == ExportStatus.DONE, job.error
+        path = export_job_file(job)
+        assert path is not None
+        names[lang] = openpyxl.load_workbook(path, read_only=True).sheetnames
+    assert names["en"][:2] == ["Summary", "Computation"]
+    assert names["id"][:2] == ["Ringkasan", "Perhitungan"]
+
+
+def test_a_job_queued_before_the_language_was_kept_uses_the_default(
+    report_world, settings, tmp_path
+):
+    settings.EXPORTS_DIR = tmp_path
+    world = report_world
+    with translation.override("en"):
+        job = export_job_create(
+            user=world.users["alice"],
+            survey=world.skm,
+            fmt="xlsx",
+            unit_id=world.upt1.pk,
+            period="2025-S2",
+            kind=ExportKind.SKM_REPORT,
+            enqueue=False,
+        )
+    ExportJob.objects.filter(pk=job.pk).update(language="")
+    with translation.override("en"):
+        export_job_run(job.pk)
+    job.refresh_from_db()
+    path = export_job_file(job)
+    assert path is not None
+    assert openpyxl.load_workbook(path, read_only=True).sheetnames[0] == "Ringkasan"

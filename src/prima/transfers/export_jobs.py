@@ -25,8 +25,8 @@ from typing import Any
 from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.http import Http404
-from django.utils import timezone
-from django.utils.translation import gettext, gettext_noop
+from django.utils import timezone, translation
+from django.utils.translation import get_language, gettext, gettext_noop
 
 from prima.insights.periods import parse_period, period_bounds
 from prima.organizations.access import User, memberships_of, units_visible_to
@@ -170,6 +170,7 @@ def export_job_create(
         period=label,
         format=fmt,
         scope_paths=scope,
+        language=(get_language() or "")[:8],
     )
     if enqueue:
         export_job_enqueue(job)
@@ -291,49 +292,53 @@ def export_job_run(job_id: int) -> int:
     survey = Survey.objects.select_related("organization", "instrument_version__instrument").get(
         pk=job.survey_id
     )
-    try:
-        folder = Path(settings.EXPORTS_DIR) / str(job.organization_id)
-        folder.mkdir(parents=True, exist_ok=True)
-        name = f"{job.pk}-{secrets.token_hex(8)}.{job.format}"
+    # the file's texts in the requester's language (the worker has no request)
+    with translation.override(job.language or settings.LANGUAGE_CODE):
+        try:
+            folder = Path(settings.EXPORTS_DIR) / str(job.organization_id)
+            folder.mkdir(parents=True, exist_ok=True)
+            name = f"{job.pk}-{secrets.token_hex(8)}.{job.format}"
 
-        def progress(n: int) -> None:
-            ExportJob.objects.filter(pk=job.pk).update(rows_done=n, heartbeat_at=timezone.now())
+            def progress(n: int) -> None:
+                ExportJob.objects.filter(pk=job.pk).update(rows_done=n, heartbeat_at=timezone.now())
 
-        if job.kind == ExportKind.RESPONSES:
-            qs = job_responses(job)
-            last_id = qs.order_by("-pk").values_list("pk", flat=True).first() or 0
-            total = qs.filter(pk__lte=last_id).count()
-            ExportJob.objects.filter(pk=job.pk).update(last_response_id=last_id, rows_total=total)
-            n = export_to_path(
-                survey,
-                folder / name,
-                fmt=job.format,
-                responses=qs,
-                progress=progress,
-                last_id=last_id,
+            if job.kind == ExportKind.RESPONSES:
+                qs = job_responses(job)
+                last_id = qs.order_by("-pk").values_list("pk", flat=True).first() or 0
+                total = qs.filter(pk__lte=last_id).count()
+                ExportJob.objects.filter(pk=job.pk).update(
+                    last_response_id=last_id, rows_total=total
+                )
+                n = export_to_path(
+                    survey,
+                    folder / name,
+                    fmt=job.format,
+                    responses=qs,
+                    progress=progress,
+                    last_id=last_id,
+                )
+            else:
+                n = RUNNERS[job.kind](job, survey, folder / name, progress)
+            ExportJob.objects.filter(pk=job.pk).update(
+                status=ExportStatus.DONE,
+                rows_done=n,
+                rows_total=n,
+                sheets=(
+                    xlsx_sheet_count(n)
+                    if job.format == ExportFormat.XLSX and job.kind == ExportKind.RESPONSES
+                    else 1
+                ),
+                file_name=f"{job.organization_id}/{name}",
+                file_size=(folder / name).stat().st_size,
+                finished_at=timezone.now(),
             )
-        else:
-            n = RUNNERS[job.kind](job, survey, folder / name, progress)
-        ExportJob.objects.filter(pk=job.pk).update(
-            status=ExportStatus.DONE,
-            rows_done=n,
-            rows_total=n,
-            sheets=(
-                xlsx_sheet_count(n)
-                if job.format == ExportFormat.XLSX and job.kind == ExportKind.RESPONSES
-                else 1
-            ),
-            file_name=f"{job.organization_id}/{name}",
-            file_size=(folder / name).stat().st_size,
-            finished_at=timezone.now(),
-        )
-        return n
-    except Exception as exc:
-        logger.exception("export job %s failed", job.pk)
-        ExportJob.objects.filter(pk=job.pk).update(
-            status=ExportStatus.FAILED,
-            # the kind of failure only: the page says it in the reader's language
-            error=type(exc).__name__,
-            finished_at=timezone.now(),
-        )
-        return 0
+            return n
+        except Exception as exc:
+            logger.exception("export job %s failed", job.pk)
+            ExportJob.objects.filter(pk=job.pk).update(
+                status=ExportStatus.FAILED,
+                # the kind of failure only: the page says it in the reader's language
+                error=type(exc).__name__,
+                finished_at=timezone.now(),
+            )
+            return 0

@@ -62,6 +62,9 @@ class ExportJob(models.Model):
         _("format"), max_length=4, choices=ExportFormat.choices, default=ExportFormat.CSV
     )
     scope_paths = models.JSONField(default=list, blank=True)
+    # the requester's language: the worker writes the file's texts (the SKM report, the sheet
+    # note) in it; empty (jobs queued before it was kept): the installation's default
+    language = models.CharField(max_length=8, blank=True, default="", db_default="")
     status = models.CharField(
         _("status"), max_length=10, choices=ExportStatus.choices, default=ExportStatus.QUEUED
     )
