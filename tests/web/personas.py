@@ -178,11 +178,12 @@ def add_alpha_private_data(world: World) -> Markers:
             world.a6.title,
             world.upt1.name,
             world.upt2.name,
+            # a service of a survey's unit: the public survey offers it (jenis layanan)
+            world.service1.name,
         ],
         private=[
             world.dinas.name,
             world.loket1.name,
-            world.service1.name,
             world.staff1.name,
             ALPHA_SUGGESTION,
             *ALPHA_CONTACT.values(),
