@@ -25,6 +25,7 @@ from django.template.loader import get_template
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import get_language, gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -94,9 +95,10 @@ def kiosk_service_worker(request: HttpRequest) -> HttpResponse:
 def kiosk_manifest(request: HttpRequest) -> HttpResponse:
     shell = reverse("kiosk:shell")
     manifest: dict[str, Any] = {
-        "name": "Prima · Kios survei",
-        "short_name": "Prima Kios",
-        "lang": "id",
+        # in the language of the device's browser (the tablet installs the kiosk in it)
+        "name": gettext("Prima · survey kiosk"),
+        "short_name": gettext("Prima kiosk"),
+        "lang": get_language() or "id",
         "start_url": shell,
         "scope": shell,
         "display": "fullscreen",
