@@ -14,15 +14,14 @@ inherit the loaded code, so a worker costs a few milliseconds to start.
 
 from __future__ import annotations
 
-import multiprocessing
-import signal
 import threading
-from collections import deque
 from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 
 from django.db import connections
 from django.db.models import QuerySet
+
+from prima.process_map import ProcessOrdered
 
 T = TypeVar("T")
 IdRange = tuple[int, int | None]
@@ -124,79 +123,10 @@ def parallel_ordered(
             thread.join()
 
 
-_TASK: list[Callable[[Any], Any]] = []  # the work of the processes being forked
-
-
-def _run_task(job: Any) -> Any:
-    return _TASK[0](job)
-
-
-def _worker_signals() -> None:
-    """A forked worker starts with the default handling of SIGTERM and SIGINT.
-
-    It inherits the parent's Python handlers otherwise: a task worker (``db_worker``) or a
-    server that shuts down gracefully on SIGTERM would make the worker ignore the
-    :meth:`~multiprocessing.pool.Pool.terminate` that ends it, and the export would wait for it
-    forever. SIGINT is ignored: a Ctrl+C reaches the parent, which ends the workers."""
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-
 def process_ordered(
     jobs: Iterator[Any], work: Callable[[Any], T], processes: int = 2
 ) -> ProcessOrdered[T]:
     """``work(job)`` for every job, computed by ``processes`` forked processes, yielded in job
-    order (:class:`ProcessOrdered`)."""
-    return ProcessOrdered(jobs, work, processes)
-
-
-class ProcessOrdered(Iterator[T]):
-    """``work(job)`` for every job, computed by ``processes`` forked processes, in job order
-    (``work`` itself is inherited, each job and result travel by pickle).
-
-    The pool is started at once, before the caller starts any thread of its own (a fork copies
-    only the thread that forks). The database connections of this process are closed first,
-    so that no worker shares a connection with it; each worker opens its own. At most
-    ``processes + 1`` jobs are out at a time. An error of ``work`` is raised here at its job's
-    place; :meth:`close` (or the end, or an error) ends the workers.
-    """
-
-    def __init__(self, jobs: Iterator[Any], work: Callable[[Any], T], processes: int) -> None:
-        connections.close_all()
-        _TASK[:] = [work]
-        try:
-            self._pool = multiprocessing.get_context("fork").Pool(processes, _worker_signals)
-        finally:
-            _TASK.clear()
-        self._jobs = jobs
-        self._window = processes + 1
-        self._out: deque[Any] = deque()
-        self._done = False
-
-    def __next__(self) -> T:
-        if self._done:
-            raise StopIteration
-        try:
-            while len(self._out) < self._window:
-                job = next(self._jobs, _END)
-                if job is _END:
-                    break
-                self._out.append(self._pool.apply_async(_run_task, (job,)))
-            if not self._out:
-                self.close()
-                raise StopIteration
-            result: T = self._out.popleft().get()
-            return result
-        except BaseException:
-            self.close()
-            raise
-
-    def close(self) -> None:
-        if not self._done:
-            self._done = True
-            self._out.clear()
-            self._pool.terminate()
-            self._pool.join()
-
-
-_END = object()
+    order (:class:`prima.process_map.ProcessOrdered`); this process's database connections are
+    closed first, so that no worker shares one with it (each worker opens its own)."""
+    return ProcessOrdered(jobs, work, processes, before_fork=connections.close_all)
