@@ -447,9 +447,35 @@ def complaint_measures(
 
 
 def _text(value: Any) -> str:
+    """An instrument's text (``{"id": ..., "en": ...}``) in the report's language."""
     if isinstance(value, dict):
-        return str(value.get("id") or value.get("en") or "")
+        lang = formats.lang_of(get_language())
+        return str(value.get(lang) or value.get("id") or value.get("en") or "")
     return "" if value is None else str(value)
+
+
+def _element_names(survey: Survey) -> dict[str, str]:
+    """``{code: name}`` of the unsur in the report's language (the instrument's own names)."""
+    raw = {
+        str(item.get("id")): item.get("name")
+        for item in survey.instrument_version.parsed.raw.get("items", [])
+        if isinstance(item, dict)
+    }
+    names = dict(element_choices(survey))
+    for item in survey.instrument_version.parsed.items:
+        code = item.code or item.id
+        if isinstance(raw.get(item.id), dict) and _text(raw[item.id]):
+            names[code] = _text(raw[item.id])
+    return names
+
+
+def age_text(low: int | None, high: int | None) -> str:
+    """An age group in the report's language (the key stays :func:`age_label`'s)."""
+    if low is None:
+        return gettext("Under %(age)s years") % {"age": (high or 0) + 1}
+    if high is None:
+        return gettext("%(age)s years and over") % {"age": low}
+    return gettext("%(low)s–%(high)s years") % {"low": low, "high": high}
 
 
 def _population(organization_id: int, unit: Unit | None) -> int | None:
@@ -562,7 +588,7 @@ def _profile_tables(
     for f in fields:
         counts = read.profile[f["id"]]
         if f["type"] == "integer":
-            labels = [(age_label(lo, hi), age_label(lo, hi)) for lo, hi in AGE_BANDS]
+            labels = [(age_label(lo, hi), age_text(lo, hi)) for lo, hi in AGE_BANDS]
         else:
             labels = [(k, _text(v) or k) for k, v in f.get("options", {}).items()]
         out.append(table(f["id"], _text(f.get("text")) or f["id"], labels, counts))
@@ -575,7 +601,7 @@ def _plan(
     survey: Survey, unit: Unit | None, period: Period, elements: list[ElementRow]
 ) -> tuple[list[PlanRow], bool]:
     by_code = {e.code: e for e in elements}
-    names = dict(element_choices(survey))
+    names = _element_names(survey)
     stored = FollowUpAction.objects.filter(survey=survey, period=period.label, unit=unit)
     rank = {e.code: (e.exact_nrr if e.exact_nrr is not None else Fraction(99)) for e in elements}
     lines = sorted(stored, key=lambda a: (rank.get(a.element, Fraction(100)), a.deadline, a.pk))
@@ -648,7 +674,7 @@ def skm_report(
     if instrument.kind != "ikm" or (instrument.standard or "skm2017") not in STANDARDS:
         raise NotSkmSurvey(f"survey {survey.code} is not an SKM (IKM) survey")
     columns = [item.column for item in instrument.items]
-    names = dict(element_choices(survey))
+    names = _element_names(survey)
     fields = profile_fields(instrument)
     low, high = instrument.scale
     with rollups.one_read(survey):
