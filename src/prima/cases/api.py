@@ -211,7 +211,14 @@ def _object(model: Any, pk: int | None, organization: Organization, field: str) 
 # -- public ------------------------------------------------------------------------------------
 @public_router.post(
     "/organizations/{slug}/cases",
-    response={200: ReceiptOut, 201: ReceiptOut, 404: ErrorOut, 422: ErrorOut, 503: ErrorOut},
+    response={
+        200: ReceiptOut,
+        201: ReceiptOut,
+        400: ErrorOut,
+        404: ErrorOut,
+        422: ErrorOut,
+        503: ErrorOut,
+    },
 )
 def public_case_create(request: HttpRequest, slug: str, payload: PublicCaseIn) -> Status[Any]:
     """Receive a complaint from the public (web form, an app). The same ``submission_id``
@@ -279,7 +286,14 @@ def public_case(case: Case) -> dict[str, Any]:
 
 @public_router.post(
     "/cases/{tracking_code}/rating",
-    response={201: RatingOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut, 503: ErrorOut},
+    response={
+        201: RatingOut,
+        400: ErrorOut,
+        404: ErrorOut,
+        409: ErrorOut,
+        422: ErrorOut,
+        503: ErrorOut,
+    },
 )
 def public_case_rate(request: HttpRequest, tracking_code: str, payload: RatingIn) -> Status[Any]:
     """The complainant's rating of the handling (1-5 and a comment), once, when ``selesai``."""
@@ -300,7 +314,14 @@ def public_case_rate(request: HttpRequest, tracking_code: str, payload: RatingIn
 
 @public_router.post(
     "/cases/{tracking_code}/reopen",
-    response={200: ReopenOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut, 503: ErrorOut},
+    response={
+        200: ReopenOut,
+        400: ErrorOut,
+        404: ErrorOut,
+        409: ErrorOut,
+        422: ErrorOut,
+        503: ErrorOut,
+    },
 )
 def public_case_reopen(request: HttpRequest, tracking_code: str, payload: ReopenIn) -> Status[Any]:
     """Reopen a ``selesai`` case within 14 days of its resolution (back to ``diproses``, with
@@ -480,6 +501,7 @@ def _detail(user: AbstractBaseUser, case: Case) -> dict[str, Any]:
     response={
         200: ReceiptOut,
         201: ReceiptOut,
+        400: ErrorOut,
         401: ErrorOut,
         403: ErrorOut,
         422: ErrorOut,
@@ -681,7 +703,7 @@ def case_metrics(request: HttpRequest, filters: Query[MetricsQuery]) -> dict[str
 
 @router.get(
     "/cases/{id}",
-    response={200: CaseDetailOut, 401: ErrorOut, 404: ErrorOut},
+    response={200: CaseDetailOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
     auth=_auth(),
 )
 def case_detail(request: HttpRequest, id: int) -> dict[str, Any]:
@@ -706,6 +728,7 @@ class EventIn(Schema):
     "/cases/{id}/events",
     response={
         200: CaseDetailOut,
+        400: ErrorOut,
         401: ErrorOut,
         403: ErrorOut,
         404: ErrorOut,

@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "prima.reports",
     "prima.alerts",
     "prima.cases",
+    "prima.complaints",
     "prima.casework",
     "prima.followups",
     "prima.webhooks",

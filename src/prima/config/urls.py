@@ -21,7 +21,7 @@ urlpatterns = [
     path("app/", include("prima.dashboard.urls")),
     path("s/", include("prima.collection.urls")),
     path("hasil/", include("prima.insights.public_urls")),
-    path("pengaduan/", include("prima.cases.urls")),
+    path("pengaduan/", include("prima.complaints.urls")),
     path("kiosk/", include("prima.collection.kiosk_urls")),
     path("api/", api.urls),
     # kiosk devices were managed under /manage/surveys/ before prima.collection (ADR 0004)

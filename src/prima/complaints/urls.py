@@ -1,9 +1,9 @@
-"""The public complaint pages (``/pengaduan/``; see :mod:`prima.cases.views`). ``lacak`` is
+"""The public complaint pages (``/pengaduan/``; see :mod:`prima.complaints.views`). ``lacak`` is
 the tracking part, so an organization whose slug is ``lacak`` has no complaint form here."""
 
 from django.urls import path
 
-from prima.cases import views
+from prima.complaints import views
 
 app_name = "complaints"
 urlpatterns = [

@@ -32,7 +32,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from prima.abuse.controls import client_ip, elapsed_from_stamp, form_stamp, page_rate_limited
-from prima.cases.forms import (
+from prima.complaints.forms import (
     ANONYMOUS,
     FIELD_OF_ERROR,
     ComplaintForm,
@@ -199,7 +199,7 @@ def _complaint_page(request: HttpRequest, organization: Organization, lang: str)
     ]
     return _page(
         request,
-        "cases/complaint.html",
+        "complaints/complaint.html",
         {
             "organization": organization,
             "lang": lang,
@@ -294,7 +294,7 @@ def receipt_page(request: HttpRequest, tracking_code: str) -> HttpResponse:
         context["track_absolute"] = request.build_absolute_uri(
             reverse("complaints:track", args=[case.tracking_code])
         )
-        return _page(request, "cases/receipt.html", context)
+        return _page(request, "complaints/receipt.html", context)
 
 
 @require_safe
@@ -323,7 +323,7 @@ def _track(
     context = _case_context(case, lang)
     context["rating_form"] = rating_form or RatingForm()
     context["reopen_form"] = reopen_form or ReopenForm()
-    return _page(request, "cases/track.html", context, status=status)
+    return _page(request, "complaints/track.html", context, status=status)
 
 
 @require_POST
@@ -405,7 +405,7 @@ def lookup_page(request: HttpRequest) -> HttpResponse:
         other = "en" if lang == "id" else "id"
         return _page(
             request,
-            "cases/lookup.html",
+            "complaints/lookup.html",
             {
                 "lang": lang,
                 "other_lang": other,
