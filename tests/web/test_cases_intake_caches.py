@@ -51,13 +51,20 @@ def send(client, world, **extra):
     return client.post(URL, json.dumps(body), content_type="application/json")
 
 
-def test_a_repeated_complaint_only_stores_itself(world, client, django_capture_on_commit_callbacks):
-    assert send(client, world, category="U8").status_code == 201  # fills the caches
+@pytest.mark.parametrize("anonymous", [True, False])
+def test_a_repeated_complaint_only_stores_itself(
+    world, client, django_capture_on_commit_callbacks, anonymous
+):
+    who = {"anonymous": True}
+    if not anonymous:
+        who = {"anonymous": False, "contact": {"name": "Rina", "email": "rina@contoh.id"}}
+        who["consent"] = True
+    assert send(client, world, category="U8", **who).status_code == 201  # fills the caches
     with (
         CaptureQueriesContext(connection) as ctx,
         django_capture_on_commit_callbacks(execute=True),
     ):
-        r = send(client, world, category="U8")
+        r = send(client, world, category="U8", **who)
     assert r.status_code == 201, r.content
     words = [q["sql"].split()[:4] for q in ctx.captured_queries]
     # no organization, unit, category, deadlines, calendar or rating: only the webhook
@@ -69,11 +76,12 @@ def test_a_repeated_complaint_only_stores_itself(world, client, django_capture_o
     ]
     assert reads == ["webhooks_webhookendpoint"], ctx.captured_queries
     inserts = [w[2].strip('"') for w in words if w[0] == "INSERT"]
-    # the case, its first event, the complainant's e-mail task (the worker writes none for
-    # an anonymous case)
-    assert inserts == ["cases_case", "cases_caseevent", "django_tasks_database_dbtaskresult"]
+    # the case, its first event, and the complainant's receipt e-mail for the task worker
+    # when there is an address to send it to
+    mail = [] if anonymous else ["django_tasks_database_dbtaskresult"]
+    assert inserts == ["cases_case", "cases_caseevent", *mail]
     case = Case.objects.get(pk=r.json()["id"])
-    assert (case.unit, case.category.key, case.anonymous) == (world.upt1, "U8", True)
+    assert (case.unit, case.category.key, case.anonymous) == (world.upt1, "U8", anonymous)
 
 
 def test_a_day_closed_or_opened_moves_the_due_dates_of_the_next_complaint(world, client, clock):

@@ -10,11 +10,13 @@ log = logging.getLogger(__name__)
 
 
 def on_case_changed(sender: Any, case: Any, event: Any, kind: str, **kwargs: Any) -> None:
-    from prima.casework.mail import enqueue_event_mail
+    from prima.casework.mail import COMPLAINANT_KINDS, enqueue_event_mail
 
     if event is None:
         return
-    enqueue_event_mail(event.pk, kind)
+    # the complainant's address is set at intake only: without one there is no one to write to
+    if kind not in COMPLAINANT_KINDS or (case.contact_email and not case.anonymous):
+        enqueue_event_mail(event.pk, kind)
     if kind == "assigned":
         try:
             notify_owner(case, event)
