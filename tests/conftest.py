@@ -27,6 +27,7 @@ ONE_AT_A_TIME_MODULES = {
     "tests/web/test_import_hostile.py",
     "tests/web/test_ingest_faults.py",
     "tests/web/test_submit_throughput_smoke.py",
+    "tests/web/test_cases_speed_smoke.py",
     "tests/web/test_task_worker.py",
 }
 ONE_AT_A_TIME_TESTS = {

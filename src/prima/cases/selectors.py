@@ -274,7 +274,8 @@ def cases_received(
     local dates [start, end)."""
     qs = qs.filter(organization=organization)
     if unit is not None:
-        qs = qs.filter(unit__path__startswith=unit.path)
+        subtree = Unit.objects.filter(organization=organization, path__startswith=unit.path)
+        qs = qs.filter(unit__in=subtree.values("pk"))  # no join: the case indexes alone
     if start is not None and end is not None:
         low, high = period_bounds(organization, start, end)
         qs = qs.filter(received_at__gte=low, received_at__lt=high)
@@ -322,8 +323,7 @@ def case_totals(qs: QuerySet[Case], today: date) -> HandlingTotals:
         )
     )
     t: Counter[str] = Counter()
-    first: Counter[int] = Counter()
-    resolution: Counter[int] = Counter()
+    first, resolution = Counter[int](), Counter[int]()
     groups = qs.values_list(*flags, "first_response_days", "resolution_days")
     for status, first_ok, resolved_ok, first_days, days, n in groups.annotate(n=Count("id")):
         t["received"] += n

@@ -5,33 +5,66 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0003_case_first_response_on_time'),
-        ('organizations', '0005_time_zone_database_default'),
-        ('surveys', '0012_english_labels'),
+        ("cases", "0003_case_first_response_on_time"),
+        ("organizations", "0005_time_zone_database_default"),
+        ("surveys", "0012_english_labels"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.RemoveIndex(
-            model_name='case',
-            name='cases_case_organiz_99e6ff_idx',
+            model_name="case",
+            name="cases_case_organiz_99e6ff_idx",
         ),
         migrations.RemoveIndex(
-            model_name='case',
-            name='cases_case_organiz_af631c_idx',
+            model_name="case",
+            name="cases_case_organiz_af631c_idx",
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['organization', 'status', 'first_response_on_time', 'resolved_on_time', 'first_response_days', 'resolution_days', 'unit', 'first_response_at', 'first_response_due', 'resolution_due', 'received_at'], name='case_org_status'),
+            model_name="case",
+            index=models.Index(
+                fields=[
+                    "organization",
+                    "status",
+                    "first_response_on_time",
+                    "resolved_on_time",
+                    "first_response_days",
+                    "resolution_days",
+                    "unit",
+                    "first_response_at",
+                    "first_response_due",
+                    "resolution_due",
+                    "received_at",
+                ],
+                name="case_org_status",
+            ),
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['organization', 'received_at', 'status', 'first_response_on_time', 'resolved_on_time', 'first_response_days', 'resolution_days', 'unit', 'first_response_at', 'first_response_due', 'resolution_due'], name='case_org_received'),
+            model_name="case",
+            index=models.Index(
+                fields=[
+                    "organization",
+                    "received_at",
+                    "status",
+                    "first_response_on_time",
+                    "resolved_on_time",
+                    "first_response_days",
+                    "resolution_days",
+                    "unit",
+                    "first_response_at",
+                    "first_response_due",
+                    "resolution_due",
+                ],
+                name="case_org_received",
+            ),
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(condition=models.Q(('first_response_at__isnull', True)), fields=['organization', 'status'], name='case_unanswered'),
+            model_name="case",
+            index=models.Index(
+                condition=models.Q(("first_response_at__isnull", True)),
+                fields=["organization", "status"],
+                name="case_unanswered",
+            ),
         ),
     ]
