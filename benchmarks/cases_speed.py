@@ -512,6 +512,21 @@ def report(engines: list[Engine], args: argparse.Namespace) -> list[str]:
                 f"ratio cases/survey throughput, {e.label}: {ratio:.2f} ({c.rps:.0f} / "
                 f"{s.rps:.0f} req/s; p50 {c.p50:.1f} / {s.p50:.1f} ms) -> target >= 1 {verdict}"
             )
+            # each round measures both back to back: on a shared machine the load of the
+            # moment weighs on both alike
+            pairs = zip(e.intake["cases"], e.intake["survey"], strict=False)
+            rounds = [c.rps / s.rps for c, s in pairs if s.rps]
+            cpu = [
+                c.server_cpu_ms / s.server_cpu_ms
+                for c, s in zip(e.intake["cases"], e.intake["survey"], strict=False)
+                if c.server_cpu_ms and s.server_cpu_ms
+            ]
+            if len(rounds) > 1:
+                out.append(
+                    f"  per round: {', '.join(f'{r:.2f}' for r in rounds)} (median "
+                    f"{statistics.median(rounds):.2f}); app CPU per request cases/survey: "
+                    f"{', '.join(f'{r:.2f}' for r in cpu)}"
+                )
         for target, q in e.queries.items():
             out.append(
                 f"  {e.label} {target}: {statistics.mean(q['queries']):.1f} SQL queries per "
