@@ -199,6 +199,8 @@ def seed_cases(
                 end_local = end_at.astimezone(zone).date()
                 case.resolution_days = calendar.working_days_between(local, end_local)
                 case.resolved_on_time = end_local <= resolution_due
+                if rng.random() < 0.4:  # rated (kept on the case too, as case_rate does)
+                    case.rating_score = rng.choices([1, 2, 3, 4, 5], weights=[5, 10, 20, 35, 30])[0]
         cases.append(case)
         plans.append((first_at, end_at, outcome))
 
@@ -249,9 +251,8 @@ def seed_cases(
                             public=True,
                         )
                     )
-                if case.status == CaseStatus.RESOLVED and rng.random() < 0.4:
-                    score = rng.choices([1, 2, 3, 4, 5], weights=[5, 10, 20, 35, 30])[0]
-                    rated.append(CaseRating(case=case, score=score))
+                if case.rating_score is not None:
+                    rated.append(CaseRating(case=case, score=case.rating_score))
             CaseEvent.objects.bulk_create(rows, batch_size=batch)
             CaseRating.objects.bulk_create(rated, batch_size=batch)
             events += len(rows)

@@ -15,6 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from prima.cases import services as cs
 from prima.cases.models import OPEN_STATUSES, Case, CaseRating, CaseStatus
 from prima.cases.selectors import case_totals
 
@@ -97,6 +98,7 @@ def test_the_grouped_totals_are_the_definitions(world, rows):
             resolved_on_time=r["resolved_on_time"],
             first_response_days=r["first_response_days"],
             resolution_days=r["resolution_days"],
+            rating_score=r["rating"],  # as the receivers keep it (bulk_create sends no signal)
         )
         for r in rows
     )
@@ -125,3 +127,25 @@ def test_the_grouped_totals_are_the_definitions(world, rows):
         assert got.get(key, 0) == want.get(key, 0), key
     assert got["first_response_days"] == want["first_response_days"]
     assert got["resolution_days"] == want["resolution_days"]
+
+
+def test_the_rating_score_follows_the_rating(world):
+    case, _ = cs.case_receive(
+        organization=world.alpha, unit=world.upt1, text="Antrean lama.", channel="web"
+    )
+    for status in ("diverifikasi", "diproses", "selesai"):
+        cs.case_transition(case, status=status, note="ok")
+    cs.case_rate(case, score=4, comment="cepat")
+    case.refresh_from_db()
+    assert case.rating_score == 4
+    totals = case_totals(Case.objects.filter(pk=case.pk), TODAY)
+    assert (totals.ratings, totals.rating_sum, totals.rating_sum_squares) == (1, 4, 16)
+    rating = CaseRating.objects.get(case=case)
+    rating.score = 2  # an admin's correction
+    rating.save()
+    case.refresh_from_db()
+    assert case.rating_score == 2
+    rating.delete()
+    case.refresh_from_db()
+    assert case.rating_score is None
+    assert case_totals(Case.objects.filter(pk=case.pk), TODAY).ratings == 0

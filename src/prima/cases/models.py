@@ -20,6 +20,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -188,6 +190,7 @@ TOTALS_FIELDS = (
     "first_response_at",
     "first_response_due",
     "resolution_due",
+    "rating_score",
 )
 
 
@@ -273,6 +276,9 @@ class Case(models.Model):
     resolution_days = models.PositiveIntegerField(null=True, blank=True)
     resolved_on_time = models.BooleanField(null=True, blank=True)
     reopened_at = models.DateTimeField(_("reopened"), null=True, blank=True)
+    # the score of its rating (CaseRating), kept with the case by the receivers below so that
+    # the measures read it from the case's indexes instead of joining the ratings
+    rating_score = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -404,3 +410,10 @@ class CaseNotice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.kind} {self.due}"
+
+
+@receiver([post_save, post_delete], sender=CaseRating, dispatch_uid="prima.cases.rating_score")
+def _keep_rating_score(sender: type[CaseRating], instance: CaseRating, **kwargs: object) -> None:
+    """Case.rating_score follows its rating (given once, by ``case_rate``; an admin's delete)."""
+    score = None if kwargs.get("signal") is post_delete else instance.score
+    Case.objects.filter(pk=instance.case_id).update(rating_score=score)
