@@ -13,6 +13,7 @@ import openpyxl
 import pytest
 from django.utils import timezone, translation
 
+from prima.cli.main import main
 from prima.insights.periods import parse_period
 from prima.reports.pdf import report_html, report_pdf
 from prima.reports.skm import skm_report
@@ -260,3 +261,20 @@ def test_a_job_queued_before_the_language_was_kept_uses_the_default(
     path = export_job_file(job)
     assert path is not None
     assert openpyxl.load_workbook(path, read_only=True).sheetnames[0] == "Ringkasan"
+
+
+# the real entry point closes the database connections after the command: a transactional test
+@pytest.mark.django_db(transaction=True)
+def test_prima_lang_en_report_skm_writes_an_english_report(
+    report_world, tmp_path, capsys, monkeypatch
+):
+    monkeypatch.delenv("PRIMA_LANG", raising=False)
+    target = tmp_path / "laporan.xlsx"
+    argv = ["report", "skm", "--survey", report_world.skm.code, "--unit", str(report_world.upt1.pk)]
+    argv += ["--period", "2025-S2", "--output", str(target)]
+    assert main(["--lang", "en", *argv]) == 0
+    assert capsys.readouterr().out.startswith("SKM report of ")
+    assert openpyxl.load_workbook(target, read_only=True).sheetnames[0] == "Summary"
+    assert main(argv) == 0  # Bahasa Indonesia by default
+    assert capsys.readouterr().out.startswith("Laporan SKM ")
+    assert openpyxl.load_workbook(target, read_only=True).sheetnames[0] == "Ringkasan"
