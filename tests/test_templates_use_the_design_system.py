@@ -32,7 +32,6 @@ STANDALONE = {
 # documents that do not load the tokens yet, and why
 OFF_TOKENS = {
     "ninja/swagger.html": "third-party UI, shown as its authors made it",
-    "collection/poster.html": "its print CSS has its own colours (not yet on ui/print_tokens.css)",
 }
 BASES = {"base.html", "public_base.html", "ui/email_base.html", "ui/error_base.html"}
 ADMIN = "admin/"  # Django's admin, with Prima's tokens through templates/admin/base_site.html
@@ -111,3 +110,18 @@ def test_the_check_catches_a_page_of_its_own() -> None:
     assert not COMPONENT.search('<div class="card"><h1>Hasil</h1></div>')
     assert COMPONENT.search('<div class="ui-card">')
     assert not TOKENS.search("<link rel='stylesheet' href='https://cdn.example/bootstrap.css'>")
+
+
+def test_print_stylesheets_take_their_colours_from_the_tokens() -> None:
+    """The poster's stylesheet names no colour of its own but white: every other colour is a
+    token of ui/print_tokens.css."""
+    for name in ("collection/poster.css",):
+        colours = set(re.findall(r"#[0-9a-fA-F]{3,8}\b", TEMPLATES_CSS[name]))
+        assert colours <= {"#fff", "#ffffff"}, (name, colours)
+
+
+TEMPLATES_CSS = {
+    str(path.relative_to(_root(path))): path.read_text(encoding="utf-8")
+    for path in SRC.rglob("*.css")
+    if "templates" in path.parts
+}
