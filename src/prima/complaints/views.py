@@ -32,14 +32,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from prima.abuse.controls import client_ip, elapsed_from_stamp, form_stamp, page_rate_limited
-from prima.complaints.forms import (
-    ANONYMOUS,
-    FIELD_OF_ERROR,
-    ComplaintForm,
-    LookupForm,
-    RatingForm,
-    ReopenForm,
-)
 from prima.cases.models import REOPEN_DAYS, Case, CaseChannel, CaseRating, CaseStatus
 from prima.cases.selectors import case_get_public, categories_active, public_events, public_units
 from prima.cases.services import (
@@ -51,6 +43,14 @@ from prima.cases.services import (
     intake_flags,
     reopen_open,
     tracking_code_normalise,
+)
+from prima.complaints.forms import (
+    ANONYMOUS,
+    FIELD_OF_ERROR,
+    ComplaintForm,
+    LookupForm,
+    RatingForm,
+    ReopenForm,
 )
 from prima.formats import day_label
 from prima.organizations.calendar import zone_of
