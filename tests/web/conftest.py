@@ -25,6 +25,18 @@ def _is_transactional(item: pytest.Item) -> bool:
     return bool(names & {"transactional_db", "live_server"})
 
 
+@pytest.fixture(autouse=True)
+def _default_language() -> Any:
+    """Every test starts in the installation's language: a request through the test client
+    leaves its language active in the thread (the locale middleware activates it and nothing
+    deactivates it), and a later test reading command output would see English."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
+
+
 @pytest.fixture(scope="module", autouse=True)
 def _builtin_instruments(django_db_setup: None, request: pytest.FixtureRequest) -> None:
     """The built-in instruments (a data migration) are there when a module starts."""
