@@ -348,10 +348,14 @@ class Sweep:
 
 
 # -- the test ------------------------------------------------------------------------------------
-@pytest.mark.parametrize("width", list(WIDTHS), ids=[f"{w}px" for w in WIDTHS])
-def test_every_page_at(
-    width: int, browser: Browser, live_server: Any, screenshot_dir: Path
-) -> None:
+# Each width takes a few minutes: the phone's sweep lives in test_pages_sweep_phone.py, so that
+# pytest-xdist (--dist loadfile) can run the two widths on different workers.
+def test_every_page_at_1366px(browser: Browser, live_server: Any, screenshot_dir: Path) -> None:
+    sweep_every_page(1366, browser, live_server, screenshot_dir)
+
+
+def sweep_every_page(width: int, browser: Browser, live_server: Any, screenshot_dir: Path) -> None:
+    """Visit every page of the inventory at ``width`` in both languages; fail on any finding."""
     site = seed_site()
     context = browser.new_context(**WIDTHS[width], locale="id-ID")
     context.set_default_timeout(20_000)
