@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import time
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -145,6 +146,19 @@ def main(page: Page) -> Any:
 
 def pending(page: Page) -> Any:
     return page.locator("#kiosk-pending")
+
+
+def stored(device: Any, timeout: float = 15.0) -> Response:
+    """The device's one stored response, once the kiosk has sent it: the pending count can read
+    0 an instant before the answer is queued, so the row is awaited rather than assumed."""
+    deadline = time.monotonic() + timeout
+    while True:
+        row = Response.objects.filter(device=device).first()
+        if row is not None or time.monotonic() > deadline:
+            assert row is not None, "the kiosk's answer was not stored"
+            assert Response.objects.filter(device=device).count() == 1
+            return row
+        time.sleep(0.1)
 
 
 def give_skm_answer(
@@ -678,7 +692,7 @@ def test_quick_form_smileys_and_scale_in_english_accessible(
     expect(tablet.get_by_role("heading", level=1)).to_have_text("Thank you!")
     expect(pending(tablet)).to_have_attribute("data-count", "0")
     expect(pending(tablet)).to_have_text("All answers sent")
-    row = Response.objects.get(device=device)
+    row = stored(device)
     assert row.answers == {"csat": 4, "nps": 9, "kembali": 1}
     assert row.unit_id == world.bank_unit.pk
     assert row.channel == Channel.KIOSK
@@ -713,7 +727,7 @@ def test_skm_screenshots_and_keyboard(world: World, live_server: Any, tablet: Pa
     axe_check(tablet, "the thank-you screen")
     tablet.screenshot(path=str(SCREENSHOTS / "prima-kiosk-thanks.png"))
     expect(pending(tablet)).to_have_attribute("data-count", "0")
-    row = Response.objects.get(device=device)
+    row = stored(device)
     assert row.answers == {"U1": 1, **{f"U{i}": 3 for i in range(2, 10)}}
     assert row.staff_id == world.staff1.pk
 
@@ -744,7 +758,7 @@ def test_paired_items_show_both_sides_on_one_screen(
         performance.get_by_role("button", name=re.compile("^4")).click()
     expect(tablet.get_by_role("heading", level=1)).to_have_text("Terima kasih!")
     expect(pending(tablet)).to_have_attribute("data-count", "0")
-    row = Response.objects.get(device=device)
+    row = stored(device)
     assert row.answers == {q.key: 5 if q.side == "harapan" else 4 for q in questions}
 
 
@@ -906,5 +920,5 @@ def test_a_kiosk_whose_unit_offers_one_service_does_not_ask(
     device, code = register(world)  # UPT Alpha Satu offers only "Pendaftaran"
     pair(tablet, live_server, code)
     give_skm_answer(tablet)
-    row = Response.objects.get(device=device)
+    row = stored(device)
     assert row.service_id is None
