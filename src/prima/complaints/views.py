@@ -341,13 +341,20 @@ def rate_action(request: HttpRequest, tracking_code: str) -> HttpResponse:
                 comment=values["comment"],
             )
         except CaseError as exc:
-            for key, message in exc.errors.items():
-                form.add_error(FIELD_OF_ERROR.get(key), message)
-            case.refresh_from_db()
-            return _track(
-                request, case, lang, rating_form=form, status=409 if exc.conflict else 400
-            )
+            return _refused(request, case, lang, exc, rating_form=form)
     return redirect(_with_lang(reverse("complaints:track", args=[case.tracking_code]), lang))
+
+
+def _refused(
+    request: HttpRequest, case: Case, lang: str, exc: CaseError, **forms: Any
+) -> HttpResponse:
+    """The tracking page again with the refused form's errors at their fields (409 when the
+    case's state refuses it, else 400)."""
+    for form in forms.values():
+        for key, message in exc.errors.items():
+            form.add_error(FIELD_OF_ERROR.get(key), message)
+    case.refresh_from_db()
+    return _track(request, case, lang, **forms, status=409 if exc.conflict else 400)
 
 
 @require_POST
@@ -360,12 +367,7 @@ def reopen_action(request: HttpRequest, tracking_code: str) -> HttpResponse:
         try:
             case_reopen(case, note=values["note"])
         except CaseError as exc:
-            for key, message in exc.errors.items():
-                form.add_error(FIELD_OF_ERROR.get(key), message)
-            case.refresh_from_db()
-            return _track(
-                request, case, lang, reopen_form=form, status=409 if exc.conflict else 400
-            )
+            return _refused(request, case, lang, exc, reopen_form=form)
     return redirect(_with_lang(reverse("complaints:track", args=[case.tracking_code]), lang))
 
 
