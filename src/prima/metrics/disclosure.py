@@ -1,0 +1,255 @@
+"""The confidentiality threshold of employee surveys: what one view may show (issue 12).
+
+A view is a tree of groups: one group of respondents (a unit with its subtree, the whole
+organization under a filter, ...) and its candidate subgroups, recursively (child units, the
+values of a profile attribute, ...). Subgroups of one group are disjoint and lie inside it;
+respondents of a group that belong to none of its subgroups are its *rest* (the unit's own
+staff, "not answered"). :func:`plan` decides for every group whether it is shown, with which
+counts, and pools small subgroups as "unit lain" (other units).
+
+The rules (issue 12, point 3), with k >= 3 (default 5):
+
+1. *Primary suppression* (Hundepool et al. 2012, section 4.2): a group with n < k shows its
+   count band (``<k``) and nothing else; so does everything below it.
+2. *Pooling*: the subgroups of a shown group that are not shown, with its rest, form one
+   further subgroup, the pool ("unit lain"); it is shown when it holds at least k respondents
+   and at least one real subgroup is shown beside it (a pool equal to the group says nothing new).
+3. *Secondary (complementary) suppression* (Hundepool et al. 2012, section 4.2.2): when the
+   pool holds 1..k-1 respondents, the smallest shown subgroup joins it (it is suppressed); the
+   pool then holds at least k and is shown, or nothing is left to show beside it.
+4. Below a group that is not shown nothing is shown: a subgroup suppressed by rule 3 hides its
+   own subgroups too (they could be subtracted from the pool that covers it).
+
+Guarantee (checked by a property test over random trees): every shown group has n >= k, and
+the shown subgroups of a shown group (shown children and the shown pool) either cover it
+exactly or are none. The shown groups therefore form a tree whose leaves partition the
+respondents of the root: any set obtained from shown groups by adding and subtracting them
+(or their sums, means and variances) is a union of such leaves, so it is empty or holds at
+least k respondents. "Nothing may be derived by subtraction", for every group of one plan.
+
+What one plan covers: the groups passed to it. Views with different filters (another
+period, service or profile value) select other respondents and are other plans; differences
+*between* plans (a quarter subtracted from its year, or a unit's row under two services) are
+outside this guarantee unless the caller passes those groups in one tree (e.g. year -> quarters
+-> units). Crossed filters (unit x service) are a linked table (Hundepool et al. 2012, section
+4.4): see docs/disclosure.md for how the workforce app keeps them safe.
+
+Source: A. Hundepool, J. Domingo-Ferrer, L. Franconi, S. Giessing, E. Schulte Nordholt,
+K. Spicer, P.-P. de Wolf, *Statistical Disclosure Control*, Wiley 2012, chapter 4 (magnitude
+and frequency tables: threshold rule, primary and secondary cell suppression, hierarchical
+tables).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+DEFAULT_K = 5
+MIN_K = 3
+
+Status = Literal["shown", "suppressed"]
+# why a group is not shown: its n is below k; it joined the pool (complementary);
+# a group above it is not shown
+Reason = Literal["below_k", "complementary", "hidden_above"]
+
+
+@dataclass(frozen=True)
+class Group:
+    """One group of a view: its id, its respondent count (with everything below it) and its
+    candidate subgroups (disjoint, each inside it)."""
+
+    id: Hashable
+    n: int
+    children: tuple[Group, ...] = ()
+
+
+@dataclass(frozen=True)
+class Pool:
+    """The pool ("unit lain") of a shown group: its subgroups that are not shown and its rest."""
+
+    parent: Hashable
+    n: int
+    members: tuple[Hashable, ...]  # the subgroups in the pool (the rest is counted in n)
+    rest: int  # respondents of the parent in none of its subgroups (in n, not in members)
+
+
+@dataclass(frozen=True)
+class Decision:
+    id: Hashable
+    parent: Hashable | None
+    status: Status
+    n: int | None  # the count, only when shown
+    band: str | None  # "<k" when the group's own n is below k (primary suppression)
+    reason: Reason | None = None
+    pooled: bool = False  # counted in its parent's shown pool
+
+    @property
+    def shown(self) -> bool:
+        return self.status == "shown"
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "parent": self.parent,
+            "status": self.status,
+            "suppressed": self.status != "shown",
+            "n": self.n,
+            "band": self.band,
+            "reason": self.reason,
+            "pooled": self.pooled,
+        }
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What one view may show: a decision per group (in tree order) and the shown pools."""
+
+    k: int
+    decisions: dict[Hashable, Decision]
+    pools: dict[Hashable, Pool] = field(default_factory=dict)  # by parent id; shown pools only
+
+    def __getitem__(self, group_id: Hashable) -> Decision:
+        return self.decisions[group_id]
+
+    def __iter__(self) -> Iterator[Decision]:
+        return iter(self.decisions.values())
+
+    def shown(self, group_id: Hashable) -> bool:
+        return self.decisions[group_id].shown
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "k": self.k,
+            "groups": [d.as_dict() for d in self.decisions.values()],
+            "pools": [
+                {"parent": p.parent, "n": p.n, "members": list(p.members), "rest": p.rest}
+                for p in self.pools.values()
+            ],
+        }
+
+
+def check_k(k: int) -> int:
+    """The threshold itself: a whole number of at least 3 (an admin may raise it, not lower)."""
+    if isinstance(k, bool) or not isinstance(k, int):
+        raise TypeError("k must be a whole number")
+    if k < MIN_K:
+        raise ValueError(f"k must be at least {MIN_K}")
+    return k
+
+
+def band(k: int) -> str:
+    """The count band shown instead of a count below k: ``"<5"``."""
+    return f"<{k}"
+
+
+def _validate(group: Group, seen: set[Hashable]) -> None:
+    if group.id in seen:
+        raise ValueError(f"group id {group.id!r} appears twice")
+    seen.add(group.id)
+    if isinstance(group.n, bool) or not isinstance(group.n, int) or group.n < 0:
+        raise ValueError(f"group {group.id!r}: n must be a whole number >= 0")
+    covered = 0
+    for child in group.children:
+        _validate(child, seen)
+        covered += child.n
+    if covered > group.n:
+        raise ValueError(f"group {group.id!r}: its subgroups hold {covered} > n = {group.n}")
+
+
+def plan(root: Group, k: int = DEFAULT_K) -> Plan:
+    """Decide what the view rooted at ``root`` may show (rules and guarantee: module docstring).
+
+    >>> p = plan(Group("dinas", 12, (Group("a", 7), Group("b", 3), Group("c", 2))))
+    >>> [(d.id, d.n, d.band) for d in p], p.pools["dinas"].n
+    ([('dinas', 12, None), ('a', 7, None), ('b', None, '<5'), ('c', None, '<5')], 5)
+    """
+    check_k(k)
+    _validate(root, set())
+    decisions: dict[Hashable, Decision] = {}
+    pools: dict[Hashable, Pool] = {}
+
+    def hide(group: Group, parent: Hashable | None, reason: Reason, pooled: bool) -> None:
+        small = group.n < k
+        decisions[group.id] = Decision(
+            group.id,
+            parent,
+            "suppressed",
+            None,
+            band(k) if small else None,
+            "below_k" if small else reason,
+            pooled,
+        )
+        for child in group.children:
+            hide(child, group.id, "hidden_above", False)
+
+    def show(group: Group, parent: Hashable | None) -> None:
+        decisions[group.id] = Decision(group.id, parent, "shown", group.n, None)
+        order = {c.id: i for i, c in enumerate(group.children)}
+        shown = sorted((c for c in group.children if c.n >= k), key=lambda c: (c.n, order[c.id]))
+        rest = group.n - sum(c.n for c in shown)
+        if 0 < rest < k and shown:
+            rest += shown.pop(0).n  # complementary suppression of the smallest shown subgroup
+        keep = {c.id for c in shown}
+        pool_shown = bool(shown) and rest >= k
+        for child in group.children:
+            if child.id in keep:
+                show(child, group.id)
+            else:
+                hide(child, group.id, "complementary", pool_shown)
+        if pool_shown:
+            members = tuple(c.id for c in group.children if c.id not in keep)
+            own = group.n - sum(c.n for c in group.children)
+            pools[group.id] = Pool(group.id, rest, members, own)
+
+    if root.n >= k:
+        show(root, None)
+    else:
+        hide(root, None, "below_k", False)
+    return Plan(k, decisions, pools)
+
+
+def unit_tree(
+    parents: Mapping[Hashable, Hashable | None],
+    counts: Mapping[Hashable, int],
+    *,
+    root: Hashable | None = None,
+    own: bool = True,
+) -> Group:
+    """The view of a unit tree: ``parents`` maps every unit to its parent (``None`` at the top),
+    ``counts`` the respondents attached to each unit itself (missing = 0).
+
+    Each group's n counts the unit with its subtree (as ``results?unit=`` does). With ``own``, a
+    unit that has subunits and respondents of its own gets them as a subgroup of its own, id
+    ``(unit, "own")`` (the office itself), so that they can be shown apart from "unit lain".
+    ``root``: the unit whose subtree is the view (a manager's unit); by default the one unit
+    without a parent (several top units are an error: pass ``root``).
+    """
+    children: dict[Hashable, list[Hashable]] = {u: [] for u in parents}
+    for unit, parent in parents.items():
+        if parent is not None:
+            if parent not in children:
+                raise ValueError(f"unit {unit!r}: unknown parent {parent!r}")
+            children[parent].append(unit)
+    for unit in counts:
+        if unit not in parents:
+            raise ValueError(f"counts name an unknown unit {unit!r}")
+    if root is None:
+        tops = [u for u, p in parents.items() if p is None]
+        if len(tops) != 1:
+            raise ValueError(f"{len(tops)} top units: pass root")
+        root = tops[0]
+    elif root not in parents:
+        raise ValueError(f"unknown root {root!r}")
+
+    def build(unit: Hashable, path: frozenset[Hashable]) -> Group:
+        if unit in path:
+            raise ValueError(f"unit {unit!r} is its own ancestor")
+        subs = [build(c, path | {unit}) for c in children[unit]]
+        mine = int(counts.get(unit, 0))
+        if own and subs and mine:
+            subs.append(Group((unit, "own"), mine))
+        return Group(unit, mine + sum(s.n for s in subs if s.id != (unit, "own")), tuple(subs))
+
+    return build(root, frozenset())

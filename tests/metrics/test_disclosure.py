@@ -1,0 +1,270 @@
+"""The confidentiality threshold: primary suppression, pooling as "unit lain" and complementary
+suppression (issue 12, point 3; Hundepool et al. 2012, chapter 4)."""
+
+from __future__ import annotations
+
+from collections.abc import Hashable
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from prima.metrics.disclosure import Group, Plan, band, check_k, plan, unit_tree
+
+
+def view(n: int, *children: int) -> Group:
+    return Group("p", n, tuple(Group(f"c{i}", c) for i, c in enumerate(children)))
+
+
+def shown_counts(p: Plan) -> dict[Hashable, int | None]:
+    return {d.id: d.n for d in p}
+
+
+# -- hand-checked examples -------------------------------------------------------------------
+def test_two_small_children_pooled_as_other_units():
+    # 12 = 7 + 3 + 2; the 3 and the 2 are below 5, together 5 >= 5: "unit lain" of 5
+    p = plan(view(12, 7, 3, 2))
+    assert shown_counts(p) == {"p": 12, "c0": 7, "c1": None, "c2": None}
+    assert (p["c1"].band, p["c2"].band) == ("<5", "<5")
+    assert p["c1"].pooled
+    assert p["c2"].pooled
+    pool = p.pools["p"]
+    assert (pool.n, pool.members, pool.rest) == (5, ("c1", "c2"), 0)
+    # 12 - 7 - 5 = 0: nothing left to derive
+
+
+def test_one_small_child_takes_its_sibling_with_it():
+    # 11 = 7 + 4: the 4 is below 5; shown 7 would give 11 - 7 = 4 < 5, so the 7 is suppressed
+    # too, and a pool of 11 would be the parent itself: only the parent is shown
+    p = plan(view(11, 7, 4))
+    assert shown_counts(p) == {"p": 11, "c0": None, "c1": None}
+    assert p["c1"].band == "<5"
+    assert p["c1"].reason == "below_k"
+    assert p["c0"].band is None
+    assert p["c0"].reason == "complementary"
+    assert p.pools == {}
+
+
+def test_the_smallest_shown_sibling_joins_the_pool():
+    # 30 = 12 + 8 + 6 + 4: the 4 alone is below 5; the smallest shown sibling, 6, joins it:
+    # pool 10 shown, 30 - 12 - 8 - 10 = 0
+    p = plan(view(30, 12, 8, 6, 4))
+    assert shown_counts(p) == {"p": 30, "c0": 12, "c1": 8, "c2": None, "c3": None}
+    assert p["c2"].reason == "complementary"
+    assert p["c2"].pooled
+    assert p["c3"].reason == "below_k"
+    assert p["c3"].pooled
+    assert (p.pools["p"].n, p.pools["p"].members) == (10, ("c2", "c3"))
+
+
+def test_rest_of_the_parent_counts_in_the_remainder():
+    # 20 with subgroups 10 and 8: 2 respondents in neither (e.g. "not answered");
+    # 20 - 10 - 8 = 2 < 5 -> the 8 joins the pool: 8 + 2 = 10 shown as the pool
+    p = plan(view(20, 10, 8))
+    assert shown_counts(p) == {"p": 20, "c0": 10, "c1": None}
+    assert (p.pools["p"].n, p.pools["p"].members, p.pools["p"].rest) == (10, ("c1",), 2)
+
+
+def test_ties_suppress_the_first_of_the_smallest():
+    p = plan(view(13, 6, 6, 1))
+    assert shown_counts(p) == {"p": 13, "c0": None, "c1": 6, "c2": None}
+    assert p.pools["p"].n == 7
+
+
+def test_a_big_enough_rest_is_the_pool_and_all_children_stay():
+    # 25 = 10 + 10 + 5 rest: the rest of 5 >= 5 is shown as the pool
+    p = plan(view(25, 10, 10))
+    assert shown_counts(p) == {"p": 25, "c0": 10, "c1": 10}
+    assert (p.pools["p"].n, p.pools["p"].members, p.pools["p"].rest) == (5, (), 5)
+
+
+def test_a_group_below_k_shows_its_band_and_nothing_below():
+    p = plan(view(4, 3, 1))
+    assert [(d.status, d.n, d.band) for d in p] == [("suppressed", None, "<5")] * 3
+    assert plan(Group("x", 0)).decisions["x"].band == "<5"
+
+
+def test_below_a_suppressed_group_nothing_is_shown():
+    # the 7 is suppressed by complementary suppression; its subgroups of 5 and 2 would let
+    # anyone subtract: they are not shown (the 5 gets no band, it is not below k)
+    tree = Group("p", 11, (Group("a", 7, (Group("a1", 5), Group("a2", 2))), Group("b", 4)))
+    p = plan(tree)
+    assert shown_counts(p) == {"p": 11, "a": None, "a1": None, "a2": None, "b": None}
+    assert p["a1"].reason == "hidden_above"
+    assert p["a1"].band is None
+    assert p["a2"].reason == "below_k"
+    assert p["a2"].band == "<5"
+
+
+def test_a_higher_threshold():
+    # k = 7: 12 = 7 + 3 + 2 -> the pool 5 < 7 -> the 7 joins it -> 12 = the parent alone
+    p = plan(view(12, 7, 3, 2), k=7)
+    assert shown_counts(p) == {"p": 12, "c0": None, "c1": None, "c2": None}
+    assert p["c1"].band == "<7"
+
+
+def test_k_is_at_least_three():
+    assert check_k(3) == 3
+    with pytest.raises(ValueError, match="at least 3"):
+        plan(view(10, 5, 5), k=2)
+    with pytest.raises(TypeError):
+        plan(view(10, 5, 5), k=True)  # type: ignore[arg-type]
+    assert band(5) == "<5"
+
+
+def test_inconsistent_views_are_refused():
+    with pytest.raises(ValueError, match="hold 13 > n = 12"):
+        plan(view(12, 7, 6))
+    with pytest.raises(ValueError, match="twice"):
+        plan(Group("p", 10, (Group("a", 5), Group("a", 5))))
+    with pytest.raises(ValueError, match="n must be"):
+        plan(Group("p", -1))
+
+
+def test_unit_tree_counts_each_unit_with_its_subtree():
+    # dinas (3 own staff) > puskesmas A (6 own) > pustu A1 (2), A2 (4); puskesmas B (9)
+    parents = {"dinas": None, "A": "dinas", "A1": "A", "A2": "A", "B": "dinas"}
+    counts = {"dinas": 3, "A": 6, "A1": 2, "A2": 4, "B": 9}
+    tree = unit_tree(parents, counts)
+    assert tree.n == 24
+    assert [(c.id, c.n) for c in tree.children] == [("A", 12), ("B", 9), (("dinas", "own"), 3)]
+    p = plan(tree)
+    # dinas 24: A 12 and B 9 shown, the office's own 3 < 5 -> the smallest, B 9, joins:
+    # pool 12 = B + the office; A 12: own 6 shown, A1 2 + A2 4 = 6 pooled
+    assert shown_counts(p) == {
+        "dinas": 24,
+        "A": 12,
+        "A1": None,
+        "A2": None,
+        ("A", "own"): 6,
+        "B": None,
+        ("dinas", "own"): None,
+    }
+    assert p.pools["dinas"].n == 12
+    assert p.pools["A"].n == 6
+    sub = unit_tree(parents, counts, root="A", own=False)
+    assert (sub.n, [c.id for c in sub.children]) == (12, ["A1", "A2"])
+    # without the office as a subgroup: 2 and 4 below 5, nothing shown beside them, and a pool
+    # of all 12 would be A itself
+    assert shown_counts(plan(sub)) == {"A": 12, "A1": None, "A2": None}
+    assert plan(sub).pools == {}
+
+
+def test_unit_tree_errors():
+    with pytest.raises(ValueError, match="unknown parent"):
+        unit_tree({"a": "x"}, {})
+    with pytest.raises(ValueError, match="2 top units"):
+        unit_tree({"a": None, "b": None}, {})
+    with pytest.raises(ValueError, match="unknown unit"):
+        unit_tree({"a": None}, {"b": 1})
+    with pytest.raises(ValueError, match="own ancestor"):
+        unit_tree({"r": None, "b": "c", "c": "b"}, {}, root="b")
+
+
+def test_plan_as_dict():
+    out = plan(view(12, 7, 3, 2)).as_dict()
+    assert out["k"] == 5
+    assert out["groups"][2] == {
+        "id": "c1",
+        "parent": "p",
+        "status": "suppressed",
+        "suppressed": True,
+        "n": None,
+        "band": "<5",
+        "reason": "below_k",
+        "pooled": True,
+    }
+    assert out["pools"] == [{"parent": "p", "n": 5, "members": ["c1", "c2"], "rest": 0}]
+
+
+# -- the property: nothing under k, nothing derivable by subtraction ---------------------------
+@st.composite
+def trees(draw: st.DrawFn) -> tuple[Group, dict[Hashable, frozenset[int]]]:
+    """A random unit tree with respondents numbered 0..N-1, and each group's respondents."""
+    size = draw(st.integers(1, 12))
+    parents: dict[Hashable, Hashable | None] = {0: None}
+    for unit in range(1, size):
+        parents[unit] = draw(st.integers(0, unit - 1))
+    counts = {u: draw(st.integers(0, 9)) for u in parents}
+    own = draw(st.booleans())
+    tree = unit_tree(parents, counts, own=own)
+    members: dict[Hashable, frozenset[int]] = {}
+    start = 0
+
+    def assign(group: Group) -> frozenset[int]:
+        nonlocal start
+        inner: set[int] = set()
+        for child in group.children:
+            inner |= assign(child)
+        rest = group.n - len(inner)
+        mine = set(range(start, start + rest))
+        start += rest
+        members[group.id] = frozenset(inner | mine)
+        return members[group.id]
+
+    assign(tree)
+    return tree, members
+
+
+def walk(group: Group):
+    yield group
+    for child in group.children:
+        yield from walk(child)
+
+
+@settings(max_examples=300, deadline=None)
+@given(trees(), st.sampled_from([3, 4, 5, 7]))
+def test_nothing_under_k_and_no_remainder_of_one_to_k_minus_one(tree_members, k):
+    tree, _members = tree_members
+    p = plan(tree, k)
+    by_id = {g.id: g for g in walk(tree)}
+    assert list(p.decisions) == list(by_id)
+    for g in walk(tree):
+        d = p[g.id]
+        if d.shown:
+            assert g.n >= k
+            assert d.n == g.n
+            assert d.band is None
+            children = [c for c in g.children if p[c.id].shown]
+            pool = p.pools.get(g.id)
+            covered = sum(c.n for c in children) + (pool.n if pool else 0)
+            remainder = g.n - covered
+            assert remainder == 0 or (remainder == g.n and not children and pool is None)
+            assert remainder == 0 or remainder >= k
+            if pool:
+                assert pool.n >= k
+                assert children
+                assert set(pool.members) == {c.id for c in g.children if not p[c.id].shown}
+        else:
+            assert d.n is None
+            assert (d.band == f"<{k}") == (g.n < k)
+            assert all(not p[x.id].shown for x in walk(g))  # nothing below a hidden group
+        if g.n < k:
+            assert not d.shown
+
+
+@settings(max_examples=200, deadline=None)
+@given(trees(), st.sampled_from([3, 4, 5]))
+def test_every_set_derivable_from_the_shown_groups_is_empty_or_at_least_k(tree_members, k):
+    """Independent of the plan's own bookkeeping: respondents who belong to exactly the same
+    shown groups (pools included) cannot be told apart by adding and subtracting those groups'
+    counts, sums or squares; any derivable set is a union of such classes. Each class that
+    lies in some shown group must hold at least k respondents."""
+    tree, members = tree_members
+    p = plan(tree, k)
+    shown_sets = [members[d.id] for d in p if d.shown]
+    for parent, pool in p.pools.items():
+        kids = [members[c.id] for c in by_children(tree, parent) if p[c.id].shown]
+        pool_set = members[parent].difference(*kids)
+        assert len(pool_set) == pool.n
+        shown_sets.append(pool_set)
+    classes: dict[tuple[bool, ...], int] = {}
+    for person in members[tree.id]:
+        signature = tuple(person in s for s in shown_sets)
+        if any(signature):
+            classes[signature] = classes.get(signature, 0) + 1
+    assert all(size >= k for size in classes.values())
+
+
+def by_children(tree: Group, parent: Hashable) -> tuple[Group, ...]:
+    return next(g for g in walk(tree) if g.id == parent).children
