@@ -115,7 +115,7 @@ def _instrument_file(tmp_path, name: str) -> str:
     return str(path)
 
 
-@pytest.mark.parametrize(("name", "dims"), [("a6", 6), ("servqual", 5)])
+@pytest.mark.parametrize(("name", "dims"), [("a6", 6), ("servqual", 5), ("internal", 9)])
 def test_builtin_paired_instruments(tmp_path, prima, name, dims):
     path = _instrument_file(tmp_path, name)
     out = prima("analyze", "gap", path, "--instrument", name, "--json").json()

@@ -9,6 +9,8 @@ from pathlib import Path
 from typing import Any
 
 BUILTIN_PACKAGE = "prima.instruments.builtin"
+# who answers an instrument (issue 12): customers, or the organization's own employees
+AUDIENCES = ("external", "internal")
 
 
 class InstrumentError(ValueError):
@@ -41,6 +43,7 @@ class Instrument:
     version: int = 1
     standard: str | None = None  # IKM regulation: "skm2017" or "skm2004"
     dimension_texts: dict[str, dict[str, str]] = field(default_factory=dict)
+    audience: str = "external"  # who answers: "external" (customers) or "internal" (employees)
     raw: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     @property
@@ -188,6 +191,9 @@ def parse_instrument(data: Any, *, source: str) -> Instrument:
     kind = data.get("kind", "paired")
     if kind not in ("ikm", "paired", "quick"):
         raise InstrumentError('"kind" must be "ikm", "paired" or "quick"', source=source)
+    audience = data.get("audience", "external")
+    if audience not in AUDIENCES:
+        raise InstrumentError('"audience" must be "external" or "internal"', source=source)
     return Instrument(
         name=name,
         scale=(int(scale[0]), int(scale[1])),
@@ -197,5 +203,6 @@ def parse_instrument(data: Any, *, source: str) -> Instrument:
         version=int(data.get("version", 1)),
         standard=data.get("standard"),
         dimension_texts=dimension_texts,
+        audience=audience,
         raw=data,
     )
