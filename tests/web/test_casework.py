@@ -541,3 +541,26 @@ def test_e_mails_use_only_token_colours(name):
     colours = set(re.findall(r"#[0-9a-fA-F]{6}", (root / f"{name}.html").read_text()))
     assert colours
     assert colours <= set(COLOR.values())
+
+
+@pytest.mark.django_db
+def test_the_receipt_s_task_commits_and_rolls_back_with_its_case(people):
+    """The e-mail task is written inside the case's transaction (``case_recorded``), not after
+    its commit: without any commit callback run it is there, and a rolled-back intake leaves
+    neither the case nor its task."""
+    from django.db import transaction
+    from django_tasks_db.models import DBTaskResult
+
+    def tasks():
+        return DBTaskResult.objects.filter(task_path__endswith="case_event_mail").count()
+
+    case = receive(people, contact={"name": "Rina", "email": "rina@warga.example"})
+    assert tasks() == 1  # no on_commit callback ran in this test's transaction
+    [task] = DBTaskResult.objects.filter(task_path__endswith="case_event_mail")
+    created = case.events.get(kind="created")
+    assert task.args_kwargs["args"] == [created.pk, "created"]
+    cases = Case.objects.count()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        receive(people, contact={"name": "Budi", "email": "budi@warga.example"})
+        raise RuntimeError("the request failed after the intake")
+    assert (Case.objects.count(), tasks()) == (cases, 1)

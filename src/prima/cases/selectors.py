@@ -201,13 +201,15 @@ def public_units(organization: Organization) -> list[Unit]:
     (their names are already public on the survey pages; the rest of the unit tree is not)."""
     from prima.surveys.choices import SurveyStatus
 
-    rows = Unit.objects.filter(
-        organization=organization,
-        surveys__organization=organization,
-        surveys__status=SurveyStatus.OPEN,
-    )
-    key = (organization.pk, organization.created_at)
-    return _units.get(key, lambda: list(rows.distinct().order_by("path")))
+    def load() -> list[Unit]:  # the query is built only when the cache misses
+        rows = Unit.objects.filter(
+            organization=organization,
+            surveys__organization=organization,
+            surveys__status=SurveyStatus.OPEN,
+        )
+        return list(rows.distinct().order_by("path"))
+
+    return _units.get((organization.pk, organization.created_at), load)
 
 
 def categories_active(organization: Organization) -> list[CaseCategory]:

@@ -499,14 +499,14 @@ def case_receive(
                     public=True,
                     data={"channel": channel},
                 )
+                Case.rating.related.set_cached_value(case, None)  # new: no rating, no read
+                send_on_commit(case, event, "created")  # its receipt's task commits with it
         except IntegrityError:
             if sid is not None:
                 existing = _stored(organization, sid)
                 if existing is not None:  # a concurrent retry won the race
                     return existing, False
             continue  # the tracking code was taken: draw again
-        Case.rating.related.set_cached_value(case, None)  # a new case has no rating: no read
-        send_on_commit(case, event, "created")
         return case, True
     raise RuntimeError("no free tracking code after 8 draws")  # pragma: no cover
 
@@ -609,7 +609,7 @@ def case_transition(
             note=text,
             public=public_note,
         )
-    send_on_commit(row, event, "status_changed")
+        send_on_commit(row, event, "status_changed")
     return _copy_into(case, row)
 
 
@@ -672,7 +672,7 @@ def case_reopen(case: Case, *, user: AbstractBaseUser | None = None, note: str =
             public=True,
             data={"previous": previous, "by": "staff" if user is not None else "complainant"},
         )
-    send_on_commit(row, event, "status_changed")
+        send_on_commit(row, event, "status_changed")
     return _copy_into(case, row)
 
 
@@ -714,7 +714,7 @@ def case_rate(case: Case, *, score: Any, comment: str = "") -> CaseRating:
                 {"score": _("this case has been rated already")}, conflict=True
             ) from None
         event = _event(row, CaseEventKind.RATED, None, data={"score": score})
-    send_on_commit(row, event, "rated")
+        send_on_commit(row, event, "rated")
     return rating
 
 
@@ -752,7 +752,7 @@ def case_assign(
             user,
             data={"owner": owner.pk if owner is not None else None, "previous": before},
         )
-    send_on_commit(row, event, "assigned")
+        send_on_commit(row, event, "assigned")
     return _copy_into(case, row)
 
 
@@ -764,7 +764,7 @@ def case_note(case: Case, *, note: str, user: AbstractBaseUser | None) -> CaseEv
     with transaction.atomic():
         row = _locked(case)
         event = _event(row, CaseEventKind.NOTE, user, note=text, public=False)
-    send_on_commit(row, event, "noted")
+        send_on_commit(row, event, "noted")
     return event
 
 
@@ -781,7 +781,7 @@ def case_reply(case: Case, *, note: str, user: AbstractBaseUser | None) -> CaseE
         if changed:
             row.save(update_fields=[*changed, "updated_at"])
         event = _event(row, CaseEventKind.NOTE, user, at=now, note=text, public=True)
-    send_on_commit(row, event, "replied")
+        send_on_commit(row, event, "replied")
     _copy_into(case, row)
     return event
 
@@ -834,5 +834,5 @@ def case_classify(
             return case
         row.save(update_fields=[*changed, "updated_at"])
         event = _event(row, CaseEventKind.EDITED, user, data=data)
-    send_on_commit(row, event, "edited")
+        send_on_commit(row, event, "edited")
     return _copy_into(case, row)

@@ -10,7 +10,8 @@
 
 Nothing is sent in the request or the check that caused it: :func:`enqueue_event_mail` and
 :func:`enqueue_notice_mail` hand the work to the task worker (``prima db_worker``, started by
-``prima serve``) after the commit. Every text a person typed (the complaint, names, notes) is
+``prima serve``) with the change's own transaction (``enqueue_event_mail``; the notices' mails
+after the check's commit). Every text a person typed (the complaint, names, notes) is
 escaped in the HTML part by the templates; subjects carry only the tracking code and fixed
 words, on one line.
 """
@@ -23,6 +24,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
@@ -196,15 +198,27 @@ def send_notice_mail(notice_id: int, user_ids: list[int], late_days: int) -> int
 
 
 def enqueue_event_mail(event_id: int, kind: str) -> None:
-    """Hand the e-mails of a change to the task worker (never fails the caller)."""
+    """Hand the e-mails of a change to the task worker, inside the change's transaction (called
+    by ``case_recorded``): the task's row commits or rolls back with the change, and a failure to
+    queue it fails the change. A backend that runs tasks at once (``PRIMA_TASKS=immediate``)
+    sends after the commit instead, and never fails the caller."""
     if kind not in COMPLAINANT_KINDS and kind not in STAFF_KINDS:
         return
+    from django_tasks.backends.immediate import ImmediateBackend
+
     from prima.casework.tasks import case_event_mail
 
-    try:
+    if not isinstance(case_event_mail.get_backend(), ImmediateBackend):
         case_event_mail.enqueue(event_id, kind)
-    except Exception:
-        log.exception("casework: queueing the e-mail of case event %s failed", event_id)
+        return
+
+    def send() -> None:
+        try:
+            case_event_mail.enqueue(event_id, kind)
+        except Exception:
+            log.exception("casework: sending the e-mail of case event %s failed", event_id)
+
+    transaction.on_commit(send)
 
 
 def enqueue_notice_mail(notice_id: int, user_ids: list[int], late_days: int) -> None:

@@ -1,5 +1,6 @@
-"""Listens to :data:`prima.cases.signals.case_changed` (sent after the change commits): the
-e-mails of the change go to the task worker, and a new owner gets an in-app notification."""
+"""Listens to the signals of :mod:`prima.cases.signals`: the e-mails of a change go to the task
+worker in the change's own transaction (``case_recorded``), and after the commit
+(``case_changed``) a new owner gets an in-app notification."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from typing import Any
 log = logging.getLogger(__name__)
 
 
-def on_case_changed(sender: Any, case: Any, event: Any, kind: str, **kwargs: Any) -> None:
+def on_case_recorded(sender: Any, case: Any, event: Any, kind: str, **kwargs: Any) -> None:
     from prima.casework.mail import COMPLAINANT_KINDS, enqueue_event_mail
 
     if event is None:
@@ -17,6 +18,11 @@ def on_case_changed(sender: Any, case: Any, event: Any, kind: str, **kwargs: Any
     # the complainant's address is set at intake only: without one there is no one to write to
     if kind not in COMPLAINANT_KINDS or (case.contact_email and not case.anonymous):
         enqueue_event_mail(event.pk, kind)
+
+
+def on_case_changed(sender: Any, case: Any, event: Any, kind: str, **kwargs: Any) -> None:
+    if event is None:
+        return
     if kind == "assigned":
         try:
             notify_owner(case, event)
@@ -47,8 +53,9 @@ def notify_owner(case: Any, event: Any) -> None:
 
 
 def connect() -> None:
-    from prima.cases.signals import case_changed
+    from prima.cases.signals import case_changed, case_recorded
 
+    case_recorded.connect(on_case_recorded, dispatch_uid="prima.casework.on_case_recorded")
     case_changed.connect(on_case_changed, dispatch_uid="prima.casework.on_case_changed")
     # the notices' titles in the reader's language on the notifications page
     from prima.alerts.selectors import TITLERS

@@ -38,7 +38,7 @@ from django.utils import timezone
 
 from prima.cases import services as cases
 from prima.cases.models import Case, CaseChannel, CaseStatus, CaseTier
-from prima.cases.signals import case_changed
+from prima.cases.signals import case_changed, case_recorded
 from prima.organizations.calendar import calendar_for
 from prima.organizations.models import CalendarDay, Organization, Unit
 from prima.surveys.models import Response
@@ -194,18 +194,22 @@ def _codes(rng: random.Random) -> Iterator[None]:
 
 @contextmanager
 def muted_case_signals() -> Iterator[None]:
-    """No receiver of ``case_changed`` hears the demo's history (put around the transaction, so
-    that the callbacks run at its commit find none)."""
-    with case_changed.lock:
-        saved = case_changed.receivers
-        case_changed.receivers = []
-        case_changed.sender_receivers_cache.clear()
+    """No receiver of ``case_recorded`` or ``case_changed`` hears the demo's history (put around
+    the transaction, so that the callbacks run at its commit find none)."""
+    signals = (case_recorded, case_changed)
+    saved = []
+    for signal in signals:
+        with signal.lock:
+            saved.append(signal.receivers)
+            signal.receivers = []
+            signal.sender_receivers_cache.clear()
     try:
         yield
     finally:
-        with case_changed.lock:
-            case_changed.receivers = saved
-            case_changed.sender_receivers_cache.clear()
+        for signal, receivers in zip(signals, saved, strict=True):
+            with signal.lock:
+                signal.receivers = receivers
+                signal.sender_receivers_cache.clear()
 
 
 @dataclass
