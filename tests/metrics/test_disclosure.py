@@ -9,7 +9,16 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from prima.metrics.disclosure import Group, Plan, band, check_k, plan, unit_tree
+from prima.metrics.disclosure import (
+    Group,
+    Plan,
+    band,
+    check_k,
+    exposed_classes,
+    plan,
+    protect,
+    unit_tree,
+)
 
 
 def view(n: int, *children: int) -> Group:
@@ -268,3 +277,72 @@ def test_every_set_derivable_from_the_shown_groups_is_empty_or_at_least_k(tree_m
 
 def by_children(tree: Group, parent: Hashable) -> tuple[Group, ...]:
     return next(g for g in walk(tree) if g.id == parent).children
+
+
+# -- crossed views (unit x service, ...): the audit and the greedy suppression -----------------
+# units a, a2 x services b, b2; every group below holds at least 5, and every one-way remainder
+# is 0 or >= 5, yet (a2, b2) = 20 - 12 - 10 + 5 = 3 is derivable by inclusion-exclusion
+CELLS = {("a", "b"): 5, ("a", "b2"): 7, ("a2", "b"): 5, ("a2", "b2"): 3}
+CROSSED = {
+    "all": list(CELLS),
+    "unit a": [("a", "b"), ("a", "b2")],
+    "service b": [("a", "b"), ("a2", "b")],
+    "unit a, service b": [("a", "b")],
+}
+
+
+def test_inclusion_exclusion_is_caught():
+    assert exposed_classes(CROSSED, CELLS, 5) == [(frozenset({"all"}), 3)]
+    # suppressing "service b" (10, the smallest whose removal exposes nobody; "unit a" would
+    # do too but holds 12): the cells outside "unit a" then form one class of 5 + 3 = 8
+    assert protect(CROSSED, CELLS, 5, keep=["all"]) == {"service b"}
+    rest = {g: c for g, c in CROSSED.items() if g != "service b"}
+    assert exposed_classes(rest, CELLS, 5) == []
+
+
+def test_protect_suppresses_groups_under_k_first():
+    cells = {1: 3, 2: 9}
+    assert protect({"all": [1, 2], "one": [1], "two": [2]}, cells, 5, keep=["all"]) == {
+        "one",
+        "two",
+    }
+    with pytest.raises(ValueError, match="kept groups under k"):
+        protect({"one": [1]}, cells, 5, keep=["one"])
+    with pytest.raises(ValueError, match="single out"):
+        protect({"all": [1, 2], "two": [2]}, cells, 5, keep=["all", "two"])
+    with pytest.raises(ValueError, match="unknown cell"):
+        exposed_classes({"x": [7]}, cells, 5)
+
+
+@st.composite
+def families(draw: st.DrawFn):
+    cells = {c: draw(st.integers(0, 8)) for c in range(draw(st.integers(1, 16)))}
+    groups = {"all": list(cells)}
+    for g in range(draw(st.integers(0, 8))):
+        groups[f"g{g}"] = draw(st.lists(st.sampled_from(list(cells)), unique=True))
+    return cells, groups
+
+
+@settings(max_examples=200, deadline=None)
+@given(families(), st.sampled_from([3, 5]))
+def test_protect_leaves_nobody_exposed(family, k):
+    cells, groups = family
+    keep = ["all"] if sum(cells.values()) >= k else []
+    suppressed = protect(groups, cells, k, keep=keep)
+    rest = {g: c for g, c in groups.items() if g not in suppressed}
+    assert exposed_classes(rest, cells, k) == []
+    assert all(sum(cells[c] for c in cs) >= k for cs in rest.values())
+    assert not set(keep) & suppressed
+
+
+@settings(max_examples=100, deadline=None)
+@given(trees(), st.sampled_from([3, 5]))
+def test_a_plan_passes_the_audit(tree_members, k):
+    tree, members = tree_members
+    p = plan(tree, k)
+    people = dict.fromkeys(members[tree.id], 1)
+    shown = {d.id: members[d.id] for d in p if d.shown}
+    for parent in p.pools:
+        kids = [members[c.id] for c in by_children(tree, parent) if p[c.id].shown]
+        shown[("pool", parent)] = members[parent].difference(*kids)
+    assert exposed_classes(shown, people, k) == []

@@ -31,8 +31,11 @@ What one plan covers: the groups passed to it. Views with different filters (ano
 period, service or profile value) select other respondents and are other plans; differences
 *between* plans (a quarter subtracted from its year, or a unit's row under two services) are
 outside this guarantee unless the caller passes those groups in one tree (e.g. year -> quarters
--> units). Crossed filters (unit x service) are a linked table (Hundepool et al. 2012, section
-4.4): see docs/disclosure.md for how the workforce app keeps them safe.
+-> units). Groups that cross (unit x service) are a linked table (Hundepool et al. 2012,
+section 4.4), where one-way remainders are not enough (20 - 12 - 10 + 5 = 3): for them
+:func:`exposed_classes` audits any family of groups over the same cells and :func:`protect`
+suppresses groups until the audit passes. docs/disclosure.md says how the workforce app
+uses both for its pages, API and exports.
 
 Source: A. Hundepool, J. Domingo-Ferrer, L. Franconi, S. Giessing, E. Schulte Nordholt,
 K. Spicer, P.-P. de Wolf, *Statistical Disclosure Control*, Wiley 2012, chapter 4 (magnitude
@@ -42,7 +45,7 @@ tables).
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterator, Mapping
+from collections.abc import Hashable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -253,3 +256,74 @@ def unit_tree(
         return Group(unit, mine + sum(s.n for s in subs if s.id != (unit, "own")), tuple(subs))
 
     return build(root, frozenset())
+
+
+# -- crossed views: any family of groups over the same cells ------------------------------------
+def exposed_classes(
+    groups: Mapping[Hashable, Iterable[Hashable]], counts: Mapping[Hashable, int], k: int
+) -> list[tuple[frozenset[Hashable], int]]:
+    """The respondents that shown groups single out: each class of cells that belong to exactly
+    the same groups, when it holds 1..k-1 respondents (as ``(its groups, its count)``).
+
+    ``counts``: respondents per cell, the finest cross-classification the platform can filter
+    by (unit x day or period x service x profile value ...); ``groups``: the shown groups, each
+    as the cells it covers. Whatever can be computed by adding and subtracting the groups'
+    counts, sums or squares is the same on every cell of a class, so a derivable set of
+    respondents is a union of classes (classes of no group are not derivable). No class of
+    1..k-1 respondents is therefore a sufficient condition for "nothing may be derived by
+    subtraction" over any family, tree or not: the audit of linked tables (Hundepool et al.
+    2012, section 4.4) reduced to its conservative core.
+    """
+    check_k(k)
+    members: dict[Hashable, set[Hashable]] = {}
+    for group_id, cells in groups.items():
+        for cell in cells:
+            if cell not in counts:
+                raise ValueError(f"group {group_id!r} covers an unknown cell {cell!r}")
+            members.setdefault(cell, set()).add(group_id)
+    classes: dict[frozenset[Hashable], int] = {}
+    for cell, group_ids in members.items():
+        key = frozenset(group_ids)
+        classes[key] = classes.get(key, 0) + int(counts[cell])
+    return [(key, n) for key, n in classes.items() if 0 < n < k]
+
+
+def protect(
+    groups: Mapping[Hashable, Iterable[Hashable]],
+    counts: Mapping[Hashable, int],
+    k: int = DEFAULT_K,
+    *,
+    keep: Iterable[Hashable] = (),
+) -> set[Hashable]:
+    """The groups to suppress so that :func:`exposed_classes` of the rest is empty.
+
+    First every group under k (primary suppression); then, greedily, the group whose removal
+    leaves the fewest exposed respondents (ties: the smallest group, then the first given)
+    until nothing is exposed (secondary suppression; not the least possible loss, which is
+    NP-hard for linked tables, but every step removes a group, so it ends). ``keep``: groups
+    never suppressed for others (the view's own total); :class:`ValueError` when they alone
+    single respondents out.
+    """
+    check_k(k)
+    cells = {g: frozenset(c) for g, c in groups.items()}
+    size = {g: sum(int(counts[c]) for c in cs) for g, cs in cells.items()}
+    kept = set(keep)
+    suppressed = {g for g in cells if size[g] < k}
+    if kept & suppressed:
+        raise ValueError(f"kept groups under k: {sorted(map(repr, kept & suppressed))}")
+    order = {g: i for i, g in enumerate(cells)}
+
+    def exposure(active: set[Hashable]) -> int:
+        return sum(n for _, n in exposed_classes({g: cells[g] for g in active}, counts, k))
+
+    active = set(cells) - suppressed
+    current = exposure(active)
+    while current:
+        candidates = active - kept
+        if not candidates:
+            raise ValueError("the kept groups alone single out fewer than k respondents")
+        best = min(candidates, key=lambda g: (exposure(active - {g}), size[g], order[g]))
+        active.discard(best)
+        suppressed.add(best)
+        current = exposure(active)
+    return suppressed
