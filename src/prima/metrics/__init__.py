@@ -10,6 +10,8 @@ One module per method; each formula exists once in the project and cites its sou
 - :mod:`prima.metrics.nps`          Net Promoter Score
 - :mod:`prima.metrics.reliability`  Cronbach's alpha and item-total correlations
 - :mod:`prima.metrics.sampling`     Krejcie-Morgan and Slovin sample sizes
+- :mod:`prima.metrics.correlation`  Spearman's rank correlation with its interval
+- :mod:`prima.metrics.disclosure`   the confidentiality threshold of employee surveys
 
 Inputs are NumPy arrays of answers with ``NaN`` for "not answered"; outputs are frozen
 dataclasses whose ``as_dict()`` gives the JSON shape of ``prima analyze --json``.
