@@ -23,6 +23,7 @@ from prima.columns import (
 from prima.instruments import Instrument, load_instrument
 from prima.metrics.paired import GROUP_FIELDS, GroupTotals, PairTotals, group_totals, pair_totals
 from prima.tabular import InputError, Table
+from prima.tabular.errors import fmt_number
 
 Scale = tuple[int, int]
 InstrumentRef = str | Instrument | None
@@ -357,6 +358,65 @@ def report_alpha(
         totals = reliability_sums(np.empty((0, len(columns))))
     result = reliability_from_sums(totals, columns)
     return {"method": "alpha", "scale": [low, high], **result.as_dict()}
+
+
+RATER_PREFIX = "R."
+AGREEMENT_METHODS = ("cohen", "fleiss", "icc", "krippendorff")
+
+
+def rater_columns(table: Table) -> list[str]:
+    """The rater columns ``R.<rater>`` of a table, in file order."""
+    return [name for name in table.header if name.startswith(RATER_PREFIX)]
+
+
+def report_agreement(
+    table: Table, *, method: str, level: str | None = None, weights: str | None = None
+) -> dict[str, Any]:
+    """``prima analyze agreement``: one row per rated subject, one ``R.<rater>`` column per
+    rater, a blank cell "not rated", other columns ignored (issue 13). The JSON object of each
+    method is the ``as_dict()`` of :mod:`prima.metrics.agreement`'s result."""
+    from prima.metrics.agreement import (
+        AgreementError,
+        cohen_kappa,
+        fleiss_kappa,
+        icc,
+        krippendorff_alpha,
+    )
+
+    if method not in AGREEMENT_METHODS:
+        raise InputError(
+            "bad_option", detail=f"--method must be one of {', '.join(AGREEMENT_METHODS)}"
+        )
+    if level is not None and method != "krippendorff":
+        raise InputError("bad_option", detail="--level applies to --method krippendorff only")
+    if weights is not None and method != "cohen":
+        raise InputError("bad_option", detail="--weights applies to --method cohen only")
+    raters = rater_columns(table)
+    if len(raters) < 2:
+        column = raters[0] if raters else f"{RATER_PREFIX}<rater>"
+        raise InputError("too_few_rater_columns", file=table.source, row=1, column=column)
+    if method == "cohen" and len(raters) > 2:
+        raise InputError("cohen_two_raters", file=table.source, row=1, column=raters[2])
+    data = table.numbers(raters, whole=False)
+    if level == "ratio" and bool((data < 0).any()):  # NaN compares False
+        i, j = (int(v[0]) for v in np.nonzero(data < 0))
+        raise InputError(
+            "negative_ratio",
+            file=table.source,
+            row=table.row_number(i),
+            column=raters[j],
+            value=fmt_number(float(data[i, j])),
+        )
+    try:
+        if method == "cohen":
+            return cohen_kappa(data[:, 0], data[:, 1], weights).as_dict()
+        if method == "fleiss":
+            return fleiss_kappa(data).as_dict()
+        if method == "icc":
+            return icc(data).as_dict()
+        return krippendorff_alpha(data, level or "nominal").as_dict()
+    except AgreementError as exc:
+        raise InputError(f"agreement_{exc.key}", file=table.source, **exc.params) from exc
 
 
 def jsonable(value: Any) -> Any:

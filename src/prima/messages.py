@@ -62,6 +62,28 @@ MESSAGES: dict[str, str] = {
     ),
     "bad_scale": gettext_noop('scale "{value}" is not valid; write MIN-MAX, e.g. 1-5'),
     "bad_option": gettext_noop("{detail}"),
+    # prima analyze agreement (issue 13)
+    "too_few_rater_columns": gettext_noop(
+        "at least two rater columns R.<rater> are needed (R.supervisor, R.mystery1)"
+    ),
+    "cohen_two_raters": gettext_noop(
+        "Cohen's kappa takes exactly two rater columns R.<rater>; use --method fleiss, icc or "
+        "krippendorff for more"
+    ),
+    "agreement_too_few_subjects": gettext_noop(
+        "agreement cannot be computed: fewer than 2 subjects rated by enough raters"
+    ),
+    "agreement_too_few_raters": gettext_noop("agreement cannot be computed: fewer than 2 raters"),
+    "agreement_one_category": gettext_noop(
+        "agreement cannot be computed: every rating falls in one and the same category"
+    ),
+    "agreement_no_variance": gettext_noop("agreement cannot be computed: the ratings do not vary"),
+    "agreement_negative_ratio": gettext_noop(
+        "a ratio-level rating cannot be negative ({value}); use --level interval"
+    ),
+    "negative_ratio": gettext_noop(
+        'value "{value}" is negative: ratio-level ratings cannot be; use --level interval'
+    ),
 }
 
 

@@ -315,6 +315,7 @@ def test_perfect_agreement_gives_one(subjects, raters):
     for weights in (None, "linear", "quadratic"):
         assert cohen_kappa(x[:, 0], x[:, 1], weights).kappa == pytest.approx(1.0)
     assert fleiss_kappa(x).kappa == pytest.approx(1.0)
+    assert cohen_kappa(x[:, 0], x[:, 1]).ci_low == 1.0  # no variance left
     assert all(v.value == 1.0 for v in icc(x).forms.values())
     for level in LEVELS:
         assert krippendorff_alpha(x, level).alpha == pytest.approx(1.0)

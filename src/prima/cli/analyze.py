@@ -110,6 +110,14 @@ def run_alpha(args: argparse.Namespace) -> dict[str, Any]:
     return _noted(table, analysis.report_alpha(table, items=items, scale=_scale(args)))
 
 
+def run_agreement(args: argparse.Namespace) -> dict[str, Any]:
+    keep_freed_memory()
+    table = read_table(args.file, sheet=args.sheet)
+    return analysis.report_agreement(
+        table, method=args.statistic, level=args.level, weights=args.weights
+    )
+
+
 def run_sample_size(args: argparse.Namespace) -> dict[str, Any]:
     from prima.metrics.sampling import sample_size
 
@@ -128,6 +136,7 @@ RUNNERS = {
     "csi": run_csi,
     "nps": run_nps,
     "alpha": run_alpha,
+    "agreement": run_agreement,
 }
 
 __all__ = ["RUNNERS", "jsonable", "parse_scale", "run_sample_size"]

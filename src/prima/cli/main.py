@@ -16,7 +16,7 @@ from prima import __version__, i18n
 from prima.i18n import gettext_noop
 from prima.messages import language
 
-METHODS = ("ikm", "gap", "servqual", "ipa", "csi", "nps", "alpha")
+METHODS = ("ikm", "gap", "servqual", "ipa", "csi", "nps", "alpha", "agreement")
 EXIT_INPUT = 2
 
 
@@ -193,6 +193,8 @@ def build_parser(lang: str | None = None) -> argparse.ArgumentParser:
         ),
     )
 
+    _agreement_parser(methods, t)
+
     p = commands.add_parser("sample-size", help=t(gettext_noop("minimum number of respondents")))
     p.add_argument("--population", type=int, required=True, metavar="N")
     p.add_argument("--method", choices=("krejcie-morgan", "slovin"), default="krejcie-morgan")
@@ -205,6 +207,54 @@ def build_parser(lang: str | None = None) -> argparse.ArgumentParser:
     )
     p.add_argument("--json", action="store_true", help=t(gettext_noop("print one JSON object")))
     return parser
+
+
+def _agreement_parser(methods: Any, t: Callable[[str], str]) -> None:
+    """``prima analyze agreement FILE --method ... [--level ...] [--weights ...] [--json]``
+    (issue 13's public contract)."""
+    p = methods.add_parser(
+        "agreement",
+        help=t(
+            gettext_noop(
+                "agreement between raters (auditors): Cohen's or Fleiss' kappa, ICC, "
+                "Krippendorff's alpha"
+            )
+        ),
+    )
+    p.add_argument(
+        "file",
+        metavar="FILE",
+        help=t(
+            gettext_noop(
+                "CSV or XLSX, one row per rated subject, one column R.<rater> per rater "
+                "(blank: not rated)"
+            )
+        ),
+    )
+    p.add_argument(
+        "--method",
+        dest="statistic",
+        required=True,
+        choices=("cohen", "fleiss", "icc", "krippendorff"),
+        help=t(gettext_noop("the agreement statistic")),
+    )
+    p.add_argument(
+        "--level",
+        choices=("nominal", "ordinal", "interval", "ratio"),
+        help=t(gettext_noop("level of measurement for krippendorff (default: nominal)")),
+    )
+    p.add_argument(
+        "--weights",
+        choices=("linear", "quadratic"),
+        help=t(gettext_noop("weighted kappa for cohen (default: unweighted)")),
+    )
+    p.add_argument("--json", action="store_true", help=t(gettext_noop("print one JSON object")))
+    p.add_argument(
+        "--sheet",
+        metavar="NAME",
+        help=t(gettext_noop("XLSX sheet to read (default: the first)")),
+    )
+    p.set_defaults(method="agreement")
 
 
 def _fail(text: str) -> int:

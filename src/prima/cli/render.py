@@ -64,6 +64,24 @@ LABELS: dict[str, str] = {
     "notes": gettext_noop("Notes"),
     "rule": gettext_noop("Rule"),
     "weakest": gettext_noop("Weakest unsur"),
+    # prima analyze agreement
+    "kappa": gettext_noop("Kappa"),
+    "po": gettext_noop("Observed agreement"),
+    "pe": gettext_noop("Agreement expected by chance"),
+    "weights": gettext_noop("Weights"),
+    "unweighted_kappa": gettext_noop("unweighted"),
+    "linear": gettext_noop("linear"),
+    "quadratic": gettext_noop("quadratic"),
+    "subjects": gettext_noop("Subjects"),
+    "raters": gettext_noop("Raters"),
+    "form": gettext_noop("ICC form"),
+    "icc_value": gettext_noop("ICC"),
+    "krippendorff": gettext_noop("Krippendorff's alpha"),
+    "level": gettext_noop("Level of measurement"),
+    "nominal": gettext_noop("nominal"),
+    "ordinal": gettext_noop("ordinal"),
+    "interval": gettext_noop("interval"),
+    "ratio": gettext_noop("ratio"),
 }
 
 
@@ -194,6 +212,8 @@ def render(method: str, result: dict[str, Any], lang: str, console: Console | No
             f"{t['n']} = {result['n']}   k = {result['k']}   {t['alpha']} = {num(result['alpha'], 3)}   "
             f"{t['ci']}: {num(result['ci_low'], 3)} .. {num(result['ci_high'], 3)}"
         )
+    elif method == "agreement":
+        _agreement(result, t, num, console)
     elif method == "sample-size":
         console.print(
             f"{t['population']} = {result['population']}   {t['method']}: {result['method']}   "
@@ -201,3 +221,38 @@ def render(method: str, result: dict[str, Any], lang: str, console: Console | No
         )
     for note in result.get("notes", []):
         console.print(f"[dim]{t['notes']}: {note}[/dim]")
+
+
+def _agreement(result: dict[str, Any], t: dict[str, str], num: Any, console: Console) -> None:
+    """The four JSON shapes of ``prima analyze agreement``, told apart by their keys."""
+    if "icc" in result:
+        console.print(f"{t['subjects']} = {result['n']}   {t['raters']} = {result['k']}")
+        table = Table(t["form"], t["icc_value"], t["ci"])
+        for form, e in result["icc"].items():
+            interval = (
+                "-"
+                if e["ci_low"] is None or e["ci_high"] is None
+                else f"{num(e['ci_low'], 3)} .. {num(e['ci_high'], 3)}"
+            )
+            table.add_row(form, num(e["value"], 3), interval)
+        console.print(table)
+    elif "level" in result:
+        console.print(
+            f"{t['subjects']} = {result['n']}   {t['level']}: {t[result['level']]}   "
+            f"{t['krippendorff']} = {num(result['alpha'], 3)}"
+        )
+    elif "po" in result:
+        weights = t[result["weights"]] if result["weights"] else t["unweighted_kappa"]
+        console.print(
+            f"{t['subjects']} = {result['n']}   {t['weights']}: {weights}   "
+            f"{t['po']} = {num(result['po'], 3)}   {t['pe']} = {num(result['pe'], 3)}"
+        )
+        console.print(
+            f"{t['kappa']} = {num(result['kappa'], 3)}   "
+            f"{t['ci']}: {num(result['ci_low'], 3)} .. {num(result['ci_high'], 3)}"
+        )
+    else:
+        console.print(
+            f"{t['subjects']} = {result['n']}   {t['raters']} = {result['k']}   "
+            f"{t['kappa']} = {num(result['kappa'], 3)}"
+        )

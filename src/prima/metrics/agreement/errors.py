@@ -6,7 +6,7 @@ from typing import Any
 
 # the reasons (keys of prima.messages.MESSAGES, where their texts are translated)
 REASONS = {
-    "too_few_subjects": "fewer than {minimum} subjects rated by {raters}",
+    "too_few_subjects": "fewer than 2 subjects rated by enough raters",
     "too_few_raters": "fewer than 2 raters",
     "one_category": "every rating falls in one and the same category",
     "no_variance": "the ratings do not vary",

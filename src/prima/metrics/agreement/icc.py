@@ -125,7 +125,7 @@ def icc(data: NDArray[np.float64]) -> IccResult:
     x = ratings[~np.isnan(ratings).any(axis=1)]
     n = int(x.shape[0])
     if n < 2:
-        raise AgreementError("too_few_subjects", minimum=2, raters="every rater")
+        raise AgreementError("too_few_subjects")
     grand = float(x.mean())
     sst = float(((x - grand) ** 2).sum())
     ssr = k * float(((x.mean(axis=1) - grand) ** 2).sum())

@@ -112,7 +112,7 @@ def cohen_kappa(
     a, b = a[both], b[both]
     n = int(a.size)
     if n < 2:
-        raise AgreementError("too_few_subjects", minimum=2, raters="both raters")
+        raise AgreementError("too_few_subjects")
     values, codes = np.unique(np.concatenate([a, b]), return_inverse=True)
     c = values.size
     if c < 2:
@@ -122,16 +122,17 @@ def cohen_kappa(
     p = table / n
     rows, cols = p.sum(axis=1), p.sum(axis=0)
     w = agreement_weights(values, weights)
-    po = float((w * p).sum())
-    pe = float(rows @ w @ cols)
+    po = float((w * table).sum()) / n  # from the counts: exactly 1 when every pair agrees
+    pe = float(table.sum(axis=1) @ w @ table.sum(axis=0)) / (n * n)
     kappa = (po - pe) / (1.0 - pe)
     row_w = w @ cols  # wbar_i.
     col_w = rows @ w  # wbar_.j
     spread = w - (row_w[:, None] + col_w[None, :]) * (1.0 - kappa)
-    variance = (float((p * spread * spread).sum()) - (kappa - pe * (1.0 - kappa)) ** 2) / (
-        n * (1.0 - pe) ** 2
-    )
-    se = float(np.sqrt(max(variance, 0.0)))
+    spread_sq = float((p * spread * spread).sum())
+    numerator = spread_sq - (kappa - pe * (1.0 - kappa)) ** 2
+    if numerator <= 64 * np.finfo(float).eps * spread_sq:  # zero up to rounding (perfect agreement)
+        numerator = 0.0
+    se = float(np.sqrt(numerator / (n * (1.0 - pe) ** 2)))
     low = max(-1.0, kappa - Z95 * se)
     high = min(1.0, kappa + Z95 * se)
     return CohenResult(n, float(kappa), po, pe, weights, float(low), float(high), se)
@@ -152,7 +153,7 @@ def fleiss_kappa(data: NDArray[np.float64]) -> FleissResult:
     complete = ratings[~np.isnan(ratings).any(axis=1)]
     subjects = int(complete.shape[0])
     if subjects < 2:
-        raise AgreementError("too_few_subjects", minimum=2, raters="every rater")
+        raise AgreementError("too_few_subjects")
     values, codes = np.unique(complete, return_inverse=True)
     if values.size < 2:
         raise AgreementError("one_category")

@@ -84,7 +84,7 @@ def krippendorff_alpha(data: NDArray[np.float64], level: str = "nominal") -> Alp
     units = ratings[m >= 2]
     m = m[m >= 2].astype(np.float64)
     if units.shape[0] < 2:
-        raise AgreementError("too_few_subjects", minimum=2, raters="two raters or more")
+        raise AgreementError("too_few_subjects")
     present = ~np.isnan(units)
     if level == "ratio" and bool((units[present] < 0).any()):
         raise AgreementError("negative_ratio", value=float(units[present].min()))
