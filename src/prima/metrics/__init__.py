@@ -10,6 +10,9 @@ One module per method; each formula exists once in the project and cites its sou
 - :mod:`prima.metrics.nps`          Net Promoter Score
 - :mod:`prima.metrics.reliability`  Cronbach's alpha and item-total correlations
 - :mod:`prima.metrics.sampling`     Krejcie-Morgan and Slovin sample sizes
+- :mod:`prima.metrics.agreement`    agreement between raters: Cohen's and Fleiss' kappa, ICC,
+  Krippendorff's alpha
+- :mod:`prima.metrics.shrinkage`    empirical-Bayes staff means for fair rankings
 - :mod:`prima.metrics.correlation`  Spearman's rank correlation with its interval
 - :mod:`prima.metrics.disclosure`   the confidentiality threshold of employee surveys
 
