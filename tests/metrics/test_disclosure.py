@@ -13,10 +13,12 @@ from prima.metrics.disclosure import (
     Group,
     Plan,
     band,
+    cells,
     check_k,
     exposed_classes,
     plan,
     protect,
+    released,
     unit_tree,
 )
 
@@ -346,3 +348,62 @@ def test_a_plan_passes_the_audit(tree_members, k):
         kids = [members[c.id] for c in by_children(tree, parent) if p[c.id].shown]
         shown[("pool", parent)] = members[parent].difference(*kids)
     assert exposed_classes(shown, people, k) == []
+
+
+def test_released_groups_as_cells():
+    parents = {"dinas": None, "A": "dinas", "A1": "A", "A2": "A", "B": "dinas"}
+    tree = unit_tree(parents, {"dinas": 3, "A": 6, "A1": 2, "A2": 4, "B": 9})
+    assert cells(tree) == {"A1": 2, "A2": 4, ("A", "own"): 6, "B": 9, ("dinas", "own"): 3}
+    out = released(tree, plan(tree))
+    assert out == {
+        "dinas": frozenset({"A1", "A2", ("A", "own"), "B", ("dinas", "own")}),
+        "A": frozenset({"A1", "A2", ("A", "own")}),
+        ("A", "own"): frozenset({("A", "own")}),
+        ("pool", "dinas"): frozenset({"B", ("dinas", "own")}),  # 9 + 3 = 12
+        ("pool", "A"): frozenset({"A1", "A2"}),  # 2 + 4 = 6
+    }
+    # a rest that is no subgroup of its own is a cell of its own
+    assert cells(view(20, 10, 8)) == {"c0": 10, "c1": 8, ("p", "rest"): 2}
+    assert released(view(20, 10, 8), plan(view(20, 10, 8)))[("pool", "p")] == frozenset(
+        {"c1", ("p", "rest")}
+    )
+
+
+@settings(max_examples=200, deadline=None)
+@given(trees(), st.sampled_from([3, 5]))
+def test_released_sets_hold_the_shown_counts_and_pass_the_audit(tree_members, k):
+    tree, _ = tree_members
+    p = plan(tree, k)
+    counts = cells(tree)
+    assert sum(counts.values()) == tree.n
+    out = released(tree, p)
+    for key, covered in out.items():
+        n = sum(counts[c] for c in covered)
+        assert n == (p.pools[key[1]].n if key in {("pool", q) for q in p.pools} else p[key].n)
+    assert exposed_classes(out, counts, k) == []
+
+
+@settings(max_examples=100, deadline=None)
+@given(trees(), st.integers(2, 3), st.randoms(use_true_random=False), st.sampled_from([3, 5]))
+def test_a_release_crossed_with_a_profile_attribute(tree_members, values, rng, k):
+    """The recipe of docs/disclosure.md: the release's groups, each profile value at the root
+    and each shown group x value, audited together; protect keeps the root's total."""
+    tree, _ = tree_members
+    p = plan(tree, k)
+    base = cells(tree)
+    crossed: dict[Hashable, int] = {}
+    for cell, n in base.items():
+        split = [0] * values
+        for _ in range(n):
+            split[rng.randrange(values)] += 1
+        crossed.update({(cell, v): split[v] for v in range(values)})
+    groups: dict[Hashable, set[Hashable]] = {}
+    for key, covered in released(tree, p).items():
+        groups[(key, "all")] = {(c, v) for c in covered for v in range(values)}
+        for v in range(values):
+            groups[(key, v)] = {(c, v) for c in covered}
+    keep = [(tree.id, "all")] if p[tree.id].shown else []
+    suppressed = protect(groups, crossed, k, keep=keep)
+    rest = {g: c for g, c in groups.items() if g not in suppressed}
+    assert exposed_classes(rest, crossed, k) == []
+    assert all(sum(crossed[c] for c in cs) >= k for cs in rest.values())

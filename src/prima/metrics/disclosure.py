@@ -258,6 +258,62 @@ def unit_tree(
     return build(root, frozenset())
 
 
+def cells(tree: Group) -> dict[Hashable, int]:
+    """The finest cells of a view: its leaf groups, and ``(group id, "rest")`` for the
+    respondents of a group in none of its subgroups (when there are any), with their counts."""
+    out: dict[Hashable, int] = {}
+
+    def visit(group: Group) -> None:
+        if not group.children:
+            out[group.id] = group.n
+            return
+        for child in group.children:
+            visit(child)
+        rest = group.n - sum(c.n for c in group.children)
+        if rest:
+            out[(group.id, "rest")] = rest
+
+    visit(tree)
+    return out
+
+
+def released(tree: Group, p: Plan) -> dict[Hashable, frozenset[Hashable]]:
+    """What ``p`` shows of ``tree``, each as the cells (:func:`cells`) it covers: every shown
+    group under its id, every shown pool under ``("pool", parent id)``. The pool's statistics
+    are those of its cells; crossing the release with another filter starts from these sets
+    (:func:`protect`)."""
+    covered: dict[Hashable, frozenset[Hashable]] = {}
+
+    def visit(group: Group) -> frozenset[Hashable]:
+        if not group.children:
+            mine = frozenset({group.id})
+        else:
+            rest = group.n - sum(c.n for c in group.children)
+            parts = [visit(c) for c in group.children]
+            mine = frozenset().union(*parts) | (
+                frozenset({(group.id, "rest")}) if rest else frozenset()
+            )
+        covered[group.id] = mine
+        return mine
+
+    visit(tree)
+    out = {d.id: covered[d.id] for d in p if d.shown}
+    for parent in p.pools:
+        shown_below = [covered[c] for c in _children(tree, parent) if p[c].shown]
+        out[("pool", parent)] = covered[parent].difference(*shown_below)
+    return out
+
+
+def _children(tree: Group, group_id: Hashable) -> list[Hashable]:
+    stack = [tree]
+    while stack:
+        group = stack.pop()
+        if group.id == group_id:
+            return [c.id for c in group.children]
+        stack.extend(group.children)
+    raise KeyError(group_id)
+
+
 # -- crossed views: any family of groups over the same cells ------------------------------------
 def exposed_classes(
     groups: Mapping[Hashable, Iterable[Hashable]], counts: Mapping[Hashable, int], k: int
