@@ -149,3 +149,81 @@ def test_the_rating_score_follows_the_rating(world):
     case.refresh_from_db()
     assert case.rating_score is None
     assert case_totals(Case.objects.filter(pk=case.pk), TODAY).ratings == 0
+
+
+def _plans(queryset_sql: list[str]) -> list[str]:
+    from django.db import connection
+
+    out = []
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # every way but an index-only scan off: the planner takes one if an index covers
+            # the query (on a table this small it would otherwise pick any)
+            for way in ("seqscan", "bitmapscan", "indexscan"):
+                cursor.execute(f"SET LOCAL enable_{way} = off")
+        for sql in queryset_sql:
+            explain = "EXPLAIN " if connection.vendor == "postgresql" else "EXPLAIN QUERY PLAN "
+            cursor.execute(explain + sql)
+            out.append("\n".join(str(row[-1]) for row in cursor.fetchall()))
+    return out
+
+
+@pytest.mark.parametrize("scope", ["organization", "subtree", "period"])
+def test_the_grouped_pass_reads_a_covering_index_alone(world, scope):
+    """Every column the measures' grouped pass reads is in a covering index of Case (no
+    ``COUNT(id)``, no subquery on the units): the database answers from the index without
+    reading the table (PostgreSQL: an index-only scan; SQLite: a covering index)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from prima.cases.selectors import cases_received
+
+    cs.case_receive(organization=world.alpha, unit=world.upt1, text="Antrean lama.", channel="web")
+    kwargs = {
+        "organization": {},
+        "subtree": {"unit": world.upt1},
+        "period": {"start": date(2026, 7, 1), "end": date(2026, 10, 1)},
+    }[scope]
+    qs = cases_received(Case.objects.all(), world.alpha, **kwargs)
+    with CaptureQueriesContext(connection) as ctx:
+        case_totals(qs, TODAY)
+    grouped = [q["sql"] for q in ctx.captured_queries if "GROUP BY" in q["sql"]]
+    assert grouped
+    for plan in _plans(grouped):
+        if connection.vendor == "postgresql":
+            assert "Index Only Scan" in plan, plan
+            assert "Seq Scan" not in plan, plan
+            assert " Index Scan" not in plan.replace("Index Only Scan", ""), plan
+        else:
+            scans = [line for line in plan.splitlines() if "cases_case" in line]
+            assert scans, plan
+            assert all("COVERING INDEX" in line for line in scans), plan
+
+
+def test_postgresql_connections_plan_for_cached_data(tmp_path):
+    """``random_page_cost`` 1.1 on Prima's PostgreSQL connections (the planner then prefers
+    the measures' covering index to reading the table); PRIMA_PG_RANDOM_PAGE_COST sets it,
+    empty leaves the server's, and a word is refused by name."""
+    import os
+    import subprocess
+    import sys
+
+    def options(value: str | None) -> subprocess.CompletedProcess[str]:
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("PRIMA_", "DATABASE"))}
+        env.update(PRIMA_DATA_DIR=str(tmp_path), DATABASE_URL="postgres://u:p@db.example/prima")
+        if value is not None:
+            env["PRIMA_PG_RANDOM_PAGE_COST"] = value
+        code = (
+            "from prima.config import settings as s; "
+            "print(s.DATABASES['default'].get('OPTIONS', {}).get('options', ''))"
+        )
+        return subprocess.run(
+            [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60
+        )
+
+    assert options(None).stdout.strip() == "-c random_page_cost=1.1"
+    assert options("1.5").stdout.strip() == "-c random_page_cost=1.5"
+    assert options("").stdout.strip() == ""
+    refused = options("fast")
+    assert refused.returncode != 0
+    assert "PRIMA_PG_RANDOM_PAGE_COST: a number such as 1.1, not 'fast'" in refused.stderr

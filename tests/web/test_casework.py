@@ -560,7 +560,12 @@ def test_the_receipt_s_task_commits_and_rolls_back_with_its_case(people):
     created = case.events.get(kind="created")
     assert task.args_kwargs["args"] == [created.pk, "created"]
     cases = Case.objects.count()
-    with pytest.raises(RuntimeError), transaction.atomic():
-        receive(people, contact={"name": "Budi", "email": "budi@warga.example"})
-        raise RuntimeError("the request failed after the intake")
+
+    def failed_request():
+        with transaction.atomic():
+            receive(people, contact={"name": "Budi", "email": "budi@warga.example"})
+            raise RuntimeError("the request failed after the intake")
+
+    with pytest.raises(RuntimeError):
+        failed_request()
     assert (Case.objects.count(), tasks()) == (cases, 1)
