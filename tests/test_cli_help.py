@@ -51,7 +51,8 @@ def test_the_walk_finds_every_verb() -> None:
     assert ("analyze", "nps") in ANALYTICS
     assert ("sample-size",) in ANALYTICS
     assert ("analyze", "agreement") in ANALYTICS
-    assert len([v for v in ANALYTICS if v[:1] == ("analyze",)]) == 9  # analyze and 8 methods
+    assert ("analyze", "text") in ANALYTICS
+    assert len([v for v in ANALYTICS if v[:1] == ("analyze",)]) == 10  # analyze and 9 methods
     web = {(name, *verb) for name, p in _prima_commands().items() for verb in _verbs(p)}
     for expected in [
         ("demo",),

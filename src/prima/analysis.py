@@ -430,3 +430,63 @@ def jsonable(value: Any) -> Any:
     if isinstance(value, float) and (value != value or value in (float("inf"), float("-inf"))):
         return None
     return value
+
+
+TEXT_COLUMNS = ("suggestion", "saran")
+
+
+def report_text(
+    table: Table, *, column: str | None = None, include_flagged: bool = False
+) -> dict[str, Any]:
+    """``prima analyze text``: each remark of a text column labelled by :mod:`prima.remarks`.
+
+    The column is ``column`` when given, else ``suggestion``, else ``saran`` (issue 14's
+    public contract). JSON: ``{n, blank, rows: [{row, unsur, a6, sentiment, confidence}],
+    summary: {unsur: {U1..U9: {n, positif, negatif, netral}}, a6: {<A>: {...}}, sentiment:
+    {positif, negatif, netral}}}``: ``row`` is the spreadsheet row (the first data row is 2),
+    ``n`` the number of labelled (non-blank) texts, ``blank`` the number of blank ones (left
+    out of ``rows``), ``confidence`` the probability of each of the three labels. Rows whose
+    ``flag`` column is filled (suspect responses in a Prima export) are left out unless
+    ``include_flagged``, and counted in ``notes``.
+    """
+    from prima import remarks
+    from prima.tabular.xlsx_reader import BadCell
+
+    if column is None:
+        column = next((c for c in TEXT_COLUMNS if table.has(c)), TEXT_COLUMNS[0])
+    table.require([column])
+    j = table.header.index(column)
+    flag = table.header.index("flag") if table.has("flag") and not include_flagged else None
+    rows: list[dict[str, Any]] = []
+    labels: list[remarks.Label] = []
+    blank = dropped = 0
+    for number, cells in table.cells():
+        if flag is not None and flag < len(cells) and not _blank_cell(cells[flag]):
+            dropped += 1
+            continue
+        cell = cells[j] if j < len(cells) else None
+        if isinstance(cell, BadCell):
+            raise cell.error(table.source, number, column)
+        text = "" if cell is None else str(cell)
+        if not text.strip():
+            blank += 1
+            continue
+        label = remarks.classify(text)
+        labels.append(label)
+        rows.append({"row": number, **label.as_dict()})
+    result: dict[str, Any] = {
+        "n": len(rows),
+        "blank": blank,
+        "rows": rows,
+        "summary": remarks.summarise(labels),
+    }
+    if dropped:
+        result["notes"] = [
+            f"{dropped} rows flagged as suspect (column flag) left out; "
+            "--include-flagged counts them"
+        ]
+    return result
+
+
+def _blank_cell(cell: Any) -> bool:
+    return cell is None or (isinstance(cell, str) and not cell.strip())

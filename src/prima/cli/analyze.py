@@ -118,6 +118,11 @@ def run_agreement(args: argparse.Namespace) -> dict[str, Any]:
     )
 
 
+def run_text(args: argparse.Namespace) -> dict[str, Any]:
+    table = read_table(args.file, sheet=args.sheet)
+    return analysis.report_text(table, column=args.column, include_flagged=args.include_flagged)
+
+
 def run_sample_size(args: argparse.Namespace) -> dict[str, Any]:
     from prima.metrics.sampling import sample_size
 
@@ -137,6 +142,7 @@ RUNNERS = {
     "nps": run_nps,
     "alpha": run_alpha,
     "agreement": run_agreement,
+    "text": run_text,
 }
 
 __all__ = ["RUNNERS", "jsonable", "parse_scale", "run_sample_size"]

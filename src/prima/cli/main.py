@@ -16,7 +16,7 @@ from prima import __version__, i18n
 from prima.i18n import gettext_noop
 from prima.messages import language
 
-METHODS = ("ikm", "gap", "servqual", "ipa", "csi", "nps", "alpha", "agreement")
+METHODS = ("ikm", "gap", "servqual", "ipa", "csi", "nps", "alpha", "agreement", "text")
 EXIT_INPUT = 2
 
 
@@ -194,6 +194,7 @@ def build_parser(lang: str | None = None) -> argparse.ArgumentParser:
     )
 
     _agreement_parser(methods, t)
+    _text_parser(methods, t)
 
     p = commands.add_parser("sample-size", help=t(gettext_noop("minimum number of respondents")))
     p.add_argument("--population", type=int, required=True, metavar="N")
@@ -255,6 +256,44 @@ def _agreement_parser(methods: Any, t: Callable[[str], str]) -> None:
         help=t(gettext_noop("XLSX sheet to read (default: the first)")),
     )
     p.set_defaults(method="agreement")
+
+
+def _text_parser(methods: Any, t: Callable[[str], str]) -> None:
+    """``prima analyze text FILE [--column NAME] [--json]`` (issue 14's public contract)."""
+    p = methods.add_parser(
+        "text",
+        help=t(
+            gettext_noop(
+                "label suggestions and complaints: SKM unsur, A of A6 and sentiment of each text"
+            )
+        ),
+    )
+    p.add_argument(
+        "file",
+        metavar="FILE",
+        help=t(gettext_noop("CSV (UTF-8, comma or semicolon) or XLSX, one row per text")),
+    )
+    p.add_argument(
+        "--column",
+        metavar="NAME",
+        help=t(gettext_noop("column of texts (default: suggestion, else saran)")),
+    )
+    p.add_argument("--json", action="store_true", help=t(gettext_noop("print one JSON object")))
+    p.add_argument(
+        "--sheet",
+        metavar="NAME",
+        help=t(gettext_noop("XLSX sheet to read (default: the first)")),
+    )
+    p.add_argument(
+        "--include-flagged",
+        action="store_true",
+        help=t(
+            gettext_noop(
+                "also count rows whose 'flag' column marks them as suspect (Prima exports)"
+            )
+        ),
+    )
+    p.set_defaults(method="text")
 
 
 def _fail(text: str) -> int:

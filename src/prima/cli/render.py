@@ -214,6 +214,8 @@ def render(method: str, result: dict[str, Any], lang: str, console: Console | No
         )
     elif method == "agreement":
         _agreement(result, t, num, console)
+    elif method == "text":
+        _text(result, lang, num, console)
     elif method == "sample-size":
         console.print(
             f"{t['population']} = {result['population']}   {t['method']}: {result['method']}   "
@@ -256,3 +258,69 @@ def _agreement(result: dict[str, Any], t: dict[str, str], num: Any, console: Con
             f"{t['subjects']} = {result['n']}   {t['raters']} = {result['k']}   "
             f"{t['kappa']} = {num(result['kappa'], 3)}"
         )
+
+
+# prima analyze text (issue 14): SKM unsur names (skm.md), the A's of A6 (concept.md)
+TEXT_LABELS: dict[str, str] = {
+    "row": gettext_noop("Row"),
+    "unsur": gettext_noop("Unsur"),
+    "a6": gettext_noop("A of A6"),
+    "sentiment": gettext_noop("Sentiment"),
+    "confidence": gettext_noop("Confidence (unsur / A / sentiment)"),
+    "texts": gettext_noop("Texts labelled"),
+    "blank": gettext_noop("Blank texts"),
+    "none": gettext_noop("(none)"),
+    "positif": gettext_noop("Positive"),
+    "negatif": gettext_noop("Negative"),
+    "netral": gettext_noop("Neutral"),
+    "U1": gettext_noop("Requirements"),
+    "U2": gettext_noop("Systems, mechanisms and procedures"),
+    "U3": gettext_noop("Completion time"),
+    "U4": gettext_noop("Cost/tariff"),
+    "U5": gettext_noop("Service product specification"),
+    "U6": gettext_noop("Staff competence"),
+    "U7": gettext_noop("Staff conduct"),
+    "U8": gettext_noop("Facilities"),
+    "U9": gettext_noop("Handling of complaints, suggestions and feedback"),
+    "ability": gettext_noop("Ability"),
+    "attitude": gettext_noop("Attitude"),
+    "appearance": gettext_noop("Appearance"),
+    "attention": gettext_noop("Attention"),
+    "action": gettext_noop("Action"),
+    "accountability": gettext_noop("Accountability"),
+}
+
+
+def _text(result: dict[str, Any], lang: str, num: Any, console: Console) -> None:
+    """Each labelled row, then the counts per unsur, per A and per sentiment."""
+    t = {key: i18n.gettext(label, lang) for key, label in TEXT_LABELS.items()}
+    rows = Table(t["row"], t["unsur"], t["a6"], t["sentiment"], t["confidence"])
+    for r in result["rows"]:
+        c = r["confidence"]
+        rows.add_row(
+            str(r["row"]),
+            r["unsur"] or "-",
+            t[r["a6"]] if r["a6"] else "-",
+            t[r["sentiment"]],
+            f"{num(c['unsur'])} / {num(c['a6'])} / {num(c['sentiment'])}",
+        )
+    console.print(rows)
+    summary = result["summary"]
+    for kind in ("unsur", "a6"):
+        table = Table(t[kind], "n", t["positif"], t["negatif"], t["netral"])
+        for key, counts in summary[kind].items():
+            name = f"{key} {t[key]}" if kind == "unsur" else t[key]
+            table.add_row(
+                name,
+                str(counts["n"]),
+                str(counts["positif"]),
+                str(counts["negatif"]),
+                str(counts["netral"]),
+            )
+        console.print(table)
+    s = summary["sentiment"]
+    console.print(
+        f"{t['texts']} = {result['n']}   {t['blank']} = {result['blank']}   "
+        f"{t['positif']} {s['positif']}   {t['negatif']} {s['negatif']}   "
+        f"{t['netral']} {s['netral']}"
+    )
