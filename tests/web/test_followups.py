@@ -368,6 +368,17 @@ def test_the_case_links_to_its_response(world, django_capture_on_commit_callback
     detail = world.api("alice").get(f"/api/v1/cases/{case.pk}")
     assert detail.status_code == 200
     assert detail.json()["response"] == response_id
+    # ... and its survey, where the response is found through the API
+    code = detail.json()["response_survey"]
+    assert code == case.response.survey.code
+    listed = world.api("alice").get(f"/api/v1/surveys/{code}/responses?limit=1000").json()
+    assert response_id in [item["id"] for item in listed["items"]]
+    # a case without a response: both null, in the list as in the detail
+    rows = world.api("alice").get("/api/v1/cases").json()["items"]
+    assert {(r["response"] is None, r["response_survey"] is None) for r in rows} <= {
+        (True, True),
+        (False, False),
+    }
 
 
 # -- the rule itself -----------------------------------------------------------------------------

@@ -383,6 +383,11 @@ class CaseOut(Schema):
     flagged: bool
     flag_reason: str
     response: int | None = Field(description="the survey response a follow-up case came from")
+    response_survey: str | None = Field(
+        None,
+        description="the code of that response's survey: the response is the item with id "
+        "`response` of GET /api/v1/surveys/{code}/responses",
+    )
     received_at: datetime
     first_response_due: date
     resolution_due: date
@@ -452,6 +457,7 @@ def _case_out(case: Case, may_see_contact: bool) -> dict[str, Any]:
         "flagged": case.flagged,
         "flag_reason": case.flag_reason,
         "response": case.response_id,
+        "response_survey": case.response.survey.code if case.response_id else None,
         "received_at": _local(case.received_at, org),
         "first_response_due": case.first_response_due,
         "resolution_due": case.resolution_due,
@@ -609,7 +615,9 @@ def case_list(request: HttpRequest, filters: Query[CaseQuery]) -> dict[str, Any]
         if filters.status not in CaseStatus.values:
             raise FieldError(422, "status", f"one of {', '.join(CaseStatus.values)}")
         qs = qs.filter(status=filters.status)
-    qs = qs.select_related("service", "staff", "rating").order_by("-received_at", "-id")
+    qs = qs.select_related("service", "staff", "rating", "response__survey").order_by(
+        "-received_at", "-id"
+    )
     may_see = contact_checker(user)
     items = [_case_out(c, may_see(c)) for c in qs[filters.offset : filters.offset + filters.limit]]
     return {"count": qs.count(), "items": items}
