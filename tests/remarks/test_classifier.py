@@ -211,3 +211,16 @@ def test_bad_labelled_file_names_the_row(tmp_path: Path) -> None:
     bad.write_text("text,unsur,a6,sentiment\nok,U1,,positif\nx,U10,,positif\n", encoding="utf-8")
     with pytest.raises(ValueError, match="row 3"):
         remarks.load_examples(bad)
+
+
+def test_holdout_is_never_trained_on() -> None:
+    trained = {e.text.strip().lower() for e in remarks.load_examples()}
+    holdout = remarks.load_examples(remarks.DATA / "holdout.csv")
+    assert len(holdout) >= 20
+    assert not trained & {e.text.strip().lower() for e in holdout}
+
+
+def test_fixed_phrases() -> None:
+    assert tokens("luar biasa, terima kasih") == ["luarbiasa", ",", "terimakasih"]
+    assert label("Biasa saja").sentiment == "netral"
+    assert label("Luar biasa").sentiment == "positif"

@@ -70,11 +70,11 @@ SLANG: dict[str, str] = {
     "tlg": "tolong",
     "tolonglah": "tolong",
     "mohonlah": "mohon",
-    "makasih": "terima kasih",
-    "makasi": "terima kasih",
-    "trims": "terima kasih",
-    "tks": "terima kasih",
-    "thx": "terima kasih",
+    "makasih": "terimakasih",
+    "makasi": "terimakasih",
+    "trims": "terimakasih",
+    "tks": "terimakasih",
+    "thx": "terimakasih",
     # informal words for the service
     "cepet": "cepat",
     "cpt": "cepat",
@@ -105,7 +105,6 @@ SLANG: dict[str, str] = {
     "duit": "uang",
     "hp": "ponsel",
     "wc": "toilet",
-    "kamar mandi": "toilet",
     "keluhan": "keluh",
     "komplain": "keluh",
     "complain": "keluh",
@@ -246,9 +245,9 @@ POSITIVE = words(
     tertib rapi sigap cekatan tanggap responsif kompeten profesional paham mengerti menguasai
     pintar terampil cakap berpengalaman mantap keren top hebat sesuai tepat praktis membantu
     memudahkan peduli perhatian memperhatikan akurat lengkap jujur amanah transparan efisien
-    sejuk luas aman wangi modern terawat adil disiplin sukses pertahankan terima kasih benar
+    sejuk luas aman wangi modern terawat adil disiplin sukses pertahankan terimakasih benar
     memadai didahulukan ditanggapi ditindaklanjuti didengar diselesaikan menepati bertanggung
-    solusi luar biasa asik asyik enak
+    solusi luarbiasa asik asyik enak
     friendly helpful polite fast quick easy clear clean comfortable free great good thank
     thanks excellent cheap neat cared handled explained
     """
@@ -309,7 +308,7 @@ UNSUR: dict[str, frozenset[str]] = {
     ),
     "U9": words(
         """pengaduan aduan keluh saran masukan lapor laporan tanggapan ditanggapi respon
-        tindak lanjut kotak admin dibalas membalas survei complaint responsibility"""
+        tindaklanjut kotak admin dibalas membalas survei complaint responsibility"""
     ),
 }
 
@@ -326,7 +325,7 @@ A6: dict[str, frozenset[str]] = {
     ),
     "appearance": words(
         """penampilan berpenampilan seragam rapi pakaian berpakaian sandal kaos pengenal
-        name tag merokok uniform uniforms neat"""
+        nametag merokok uniform uniforms neat"""
     ),
     "attention": words(
         """perhatian memperhatikan peduli cuek mendengarkan mendengar didengar lansia
@@ -337,7 +336,7 @@ A6: dict[str, frozenset[str]] = {
         disiplin mengantar bergerak langsung playing phone"""
     ),
     "accountability": words(
-        """tanggung jawab bertanggung lempar hilang mengakui maaf menyalahkan janji
+        """tanggungjawab bertanggung lempar hilang mengakui maaf menyalahkan janji
         menepati responsibility lost"""
     ),
 }

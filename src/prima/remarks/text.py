@@ -43,6 +43,16 @@ _REPEATS = re.compile(r"([a-z])\1{2,}")
 _REDUP_HYPHEN = re.compile(r"\b([a-z]{2,})-\1\b")
 _REDUP_TWO = re.compile(r"\b([a-z]{2,})2\b")
 _NT = re.compile(r"n['’]t\b")
+# fixed phrases read as one word ("biasa" alone is not praise; "luar biasa" is)
+PHRASES = {
+    "luar biasa": "luarbiasa",
+    "terima kasih": "terimakasih",
+    "tanggung jawab": "tanggungjawab",
+    "tindak lanjut": "tindaklanjut",
+    "kamar mandi": "toilet",
+    "name tag": "nametag",
+}
+_PHRASE = re.compile(r"\b(" + "|".join(re.escape(p) for p in PHRASES) + r")\b")
 _TOKEN = re.compile(r"[^\W_]+|[,.;!?]", re.UNICODE)
 BOUNDARY = ","
 
@@ -145,7 +155,8 @@ def normalise(text: str) -> str:
     text = _NT.sub(" not", text)
     text = _REPEATS.sub(r"\1", text)
     text = _REDUP_HYPHEN.sub(r"\1", text)
-    return _REDUP_TWO.sub(r"\1", text)
+    text = _REDUP_TWO.sub(r"\1", text)
+    return _PHRASE.sub(lambda m: PHRASES[m[1]], text)
 
 
 def tokens(text: str) -> list[str]:
