@@ -78,6 +78,9 @@ MESSAGES: dict[str, str] = {
         "agreement cannot be computed: every rating falls in one and the same category"
     ),
     "agreement_no_variance": gettext_noop("agreement cannot be computed: the ratings do not vary"),
+    "agreement_no_subject_variance": gettext_noop(
+        "agreement cannot be computed: every subject has the same mean rating (ICC undefined)"
+    ),
     "agreement_negative_ratio": gettext_noop(
         "a ratio-level rating cannot be negative ({value}); use --level interval"
     ),

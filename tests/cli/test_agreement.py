@@ -178,6 +178,7 @@ def test_negative_ratio_rating_names_row_and_column(prima, tmp_path):
         ("cohen", [[3, 3], [3, 3], [3, 3]], "one and the same category"),
         ("fleiss", [[1, 2], [None, 2]], "fewer than 2 subjects"),
         ("icc", [[2, 2], [2, 2]], "do not vary"),
+        ("icc", [[1, 3], [3, 1]], "every subject has the same mean rating"),
         ("krippendorff", [[1, None], [None, 2], [1, 1]], "fewer than 2 subjects"),
     ],
 )

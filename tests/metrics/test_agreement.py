@@ -210,6 +210,9 @@ def test_degenerate_input_raises_clear_errors():
         icc(arr([3, 3], [3, 3], [3, 3]))
     assert caught.value.key == "no_variance"
     with pytest.raises(AgreementError) as caught:
+        icc(arr([1, 3], [3, 1]))  # subject means 2 and 2: MSR = 0, ICC1k = (0 - MSW)/0
+    assert caught.value.key == "no_subject_variance"
+    with pytest.raises(AgreementError) as caught:
         icc(arr([1, 2], [NAN, 3]))
     assert caught.value.key == "too_few_subjects"
     with pytest.raises(AgreementError) as caught:
@@ -358,6 +361,29 @@ def test_relabelling_nominal_categories_changes_nothing(rows, relabel):
         assert a.alpha == pytest.approx(b.alpha, abs=1e-12)
 
 
+def test_icc2k_without_a_value():
+    # 2 subjects x 3 raters: 1 3 5 / 4 3 1
+    # grand mean 17/6; row means 3, 8/3: SSR = 3 ((1/6)^2 + (1/6)^2) = 1/6, MSR = 1/6
+    # column means 2.5, 3, 3: SSC = 2 (1/9 + 1/36 + 1/36) = 1/3, MSC = 1/6
+    # SST = sum x^2 - 6 x (17/6)^2 = 61 - 289/6 = 77/6 ; SSE = 77/6 - 1/6 - 2/6 = 74/6, MSE = 37/6
+    # ICC2k denominator MSR + (MSC - MSE)/n = 1/6 + (1/6 - 37/6)/2 = -17/6 <= 0: no value
+    r = icc(arr([1, 3, 5], [4, 3, 1]))
+    assert r.mse == pytest.approx(37 / 6)
+    assert r.forms["ICC2k"].as_dict() == {"value": None, "ci_low": None, "ci_high": None}
+    assert r.forms["ICC2"].value == pytest.approx(
+        (1 / 6 - 37 / 6) / (1 / 6 + 2 * 37 / 6 + 3 * (1 / 6 - 37 / 6) / 2)
+    )
+
+
+def test_spearman_brown_of_a_bound_at_minus_one_over_k_minus_one():
+    from prima.metrics.agreement.icc import _spearman_brown
+
+    # k = 3: r = -1/2 makes 1 + 2r = 0; below it the step-up has no meaning
+    assert _spearman_brown(-0.5, 3) is None
+    assert _spearman_brown(-0.6, 3) is None
+    assert _spearman_brown(0.5, 3) == pytest.approx(1.5 / 2)  # 3 x .5 / (1 + 2 x .5)
+
+
 def test_results_hold_no_nan():
     for seed in range(20):
         x = _ratings(seed, 4, 2, 0.0)
@@ -368,3 +394,39 @@ def test_results_hold_no_nan():
         for estimate in result.forms.values():
             for v in (estimate.value, estimate.ci_low, estimate.ci_high):
                 assert v is None or math.isfinite(v)
+
+
+@settings(max_examples=120, deadline=None)
+@given(
+    st.lists(
+        st.lists(
+            st.one_of(st.none(), st.integers(min_value=0, max_value=4)), min_size=3, max_size=3
+        ),
+        min_size=0,
+        max_size=12,
+    )
+)
+def test_every_statistic_is_finite_or_a_clear_error(rows):
+    x = np.array([[NAN if v is None else v for v in r] for r in rows], dtype=float).reshape(-1, 3)
+    results = []
+    for compute in (
+        lambda: cohen_kappa(x[:, 0], x[:, 1]).as_dict(),
+        lambda: cohen_kappa(x[:, 0], x[:, 1], "quadratic").as_dict(),
+        lambda: fleiss_kappa(x).as_dict(),
+        lambda: icc(x).as_dict()["icc"],
+        *(lambda level=level: krippendorff_alpha(x, level).as_dict() for level in LEVELS),
+    ):
+        try:
+            results.append(compute())
+        except AgreementError:
+            continue
+
+    def numbers(value):
+        if isinstance(value, dict):
+            for v in value.values():
+                yield from numbers(v)
+        elif isinstance(value, float):
+            yield value
+
+    for result in results:
+        assert all(math.isfinite(v) for v in numbers(result)), result

@@ -10,6 +10,7 @@ REASONS = {
     "too_few_raters": "fewer than 2 raters",
     "one_category": "every rating falls in one and the same category",
     "no_variance": "the ratings do not vary",
+    "no_subject_variance": "every subject has the same mean rating (ICC undefined)",
     "negative_ratio": "a ratio-level rating is negative ({value})",
 }
 

@@ -28,10 +28,14 @@ Intervals (q = 0.975, F_q(a, b) the F quantile):
 
   and ICC2k's bounds are these stepped up by Spearman-Brown, k L / (1 + (k - 1) L).
 
-Degenerate input: fewer than 2 subjects or raters, or ratings that do not vary at all, raise
-:class:`AgreementError`. Ratings identical across raters within every subject (MSE = MSW = 0) give
+Degenerate input: fewer than 2 subjects or raters, ratings that do not vary at all, or subjects
+whose mean ratings are all equal (MSR = 0), raise :class:`AgreementError`. Ratings identical across raters within every subject (MSE = MSW = 0) give
 1 for every form with the interval [1, 1]; MSE = 0 alone gives ICC3 = ICC3k = 1, interval [1, 1].
 A bound the F method cannot give (v not positive, which needs ICC2 < 0 on tiny samples) is None.
+ICC2k is ICC2 stepped up by Spearman-Brown, k r / (1 + (k - 1) r), which has no value at
+r = -1/(k - 1) and no meaning below it: where its denominator MSR + (MSC - MSE)/n is not positive
+(a residual far larger than the differences between subjects), ICC2k and its bounds are None,
+and so is an ICC2k bound stepped up from an ICC2 bound at or below -1/(k - 1).
 """
 
 from __future__ import annotations
@@ -51,7 +55,7 @@ CONFIDENCE = 0.95
 
 @dataclass(frozen=True)
 class IccEstimate:
-    value: float
+    value: float | None  # None: ICC2k where MSR + (MSC - MSE)/n <= 0 (see the module)
     ci_low: float | None
     ci_high: float | None
 
@@ -106,7 +110,9 @@ def _consistency(f: float, df2: float, n: int, k: int) -> tuple[IccEstimate, Icc
 
 
 def _spearman_brown(value: float | None, k: int) -> float | None:
-    return None if value is None else _finite(k * value / (1 + (k - 1) * value))
+    if value is None or 1 + (k - 1) * value <= 0:  # undefined at and below -1/(k - 1)
+        return None
+    return _finite(k * value / (1 + (k - 1) * value))
 
 
 def icc(data: NDArray[np.float64]) -> IccResult:
@@ -133,6 +139,8 @@ def icc(data: NDArray[np.float64]) -> IccResult:
     tiny = 1e-12 * max(sst, 1.0)
     if sst <= tiny:
         raise AgreementError("no_variance")
+    if ssr <= tiny:  # no between-subject variance: the averaged forms divide by MSR = 0
+        raise AgreementError("no_subject_variance")
     sse = max(sst - ssr - ssc, 0.0)
     ssw = max(sst - ssr, 0.0)
     sse = 0.0 if sse <= tiny else sse
@@ -160,7 +168,8 @@ def _absolute(
 ) -> tuple[IccEstimate, IccEstimate]:
     """ICC2 and ICC2k with McGraw & Wong's (1996) case 2A intervals."""
     single = (msr - mse) / (msr + (k - 1) * mse + k * (msc - mse) / n)
-    average = (msr - mse) / (msr + (msc - mse) / n)
+    average_denominator = msr + (msc - mse) / n
+    average = (msr - mse) / average_denominator if average_denominator > 0 else None
     low = high = None
     if single < 1:
         a = k * single / (n * (1 - single))
@@ -177,6 +186,8 @@ def _absolute(
             high = _finite(n * (f_l * msr - mse) / (c + n * f_l * msr))
     elif single == 1:
         low = high = 1.0
+    if average is None:
+        return IccEstimate(single, low, high), IccEstimate(None, None, None)
     return (
         IccEstimate(single, low, high),
         IccEstimate(average, _spearman_brown(low, k), _spearman_brown(high, k)),
