@@ -221,3 +221,14 @@ def test_process_json(tmp_path):
     data = run.json()
     assert data["weights"] == "linear"
     assert data["kappa"] == pytest.approx(0.5)  # two categories: linear weights are unweighted
+
+
+def test_duplicate_rater_column_and_text_in_xlsx(prima, table_file):
+    path = table_file("csv", ["R.a", "R.b", "R.a"], [[1, 2, 1], [2, 2, 2]])
+    line = assert_input_error(prima("analyze", "agreement", path, "--method", "fleiss"))
+    assert f"{path}, baris 1, kolom R.a" in line
+    path = table_file("xlsx", ["R.a", "R.b"], [[1, 2], [2, 2], [3, "Tidak"]], name="audit")
+    line = assert_input_error(
+        prima("--lang", "en", "analyze", "agreement", path, "--method", "icc")
+    )
+    assert line == f'prima: error: {path}, row 4, column R.b: value "Tidak" is not a number'
