@@ -177,9 +177,12 @@ _categories = ProcessCache[dict[str, CaseCategory]]("categories", 5).clear_on(
 
 def case_settings(organization: Organization) -> CaseSettings:
     """The organization's deadlines; the defaults (not saved) when it has no row."""
-    rows = CaseSettings.objects.filter(organization=organization)
-    key = (organization.pk, organization.created_at)
-    return _settings.get(key, lambda: rows.first() or CaseSettings(organization=organization))
+
+    def load() -> CaseSettings:  # the query is built only when the cache misses
+        found = CaseSettings.objects.filter(organization=organization).first()
+        return found or CaseSettings(organization=organization)
+
+    return _settings.get((organization.pk, organization.created_at), load)
 
 
 @dataclass(frozen=True)
