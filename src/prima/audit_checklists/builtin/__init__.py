@@ -1,0 +1,1 @@
+"""The built-in audit checklists (``<code>.json``), read by :mod:`prima.audit_checklists.model`."""
