@@ -13,6 +13,7 @@ One module per method; each formula exists once in the project and cites its sou
 - :mod:`prima.metrics.agreement`    agreement between raters: Cohen's and Fleiss' kappa, ICC,
   Krippendorff's alpha
 - :mod:`prima.metrics.shrinkage`    empirical-Bayes staff means for fair rankings
+- :mod:`prima.metrics.audit_score`  the score of an A6 audit (per A, overall, critical lines)
 - :mod:`prima.metrics.correlation`  Spearman's rank correlation with its interval
 - :mod:`prima.metrics.disclosure`   the confidentiality threshold of employee surveys
 
