@@ -1,0 +1,186 @@
+"""A6 audits (issue 13 points 1-2): checklists, their versions, audits and their answers.
+
+- :class:`Checklist` / :class:`ChecklistVersion`: a checklist's JSON (:mod:`prima.audit_checklists`)
+  stored per version; built-in checklists (``organization`` empty) are shared and read-only,
+  an organization's own belong to it. A version never changes once stored, so an audit is
+  always scored against the lines it was answered on.
+- :class:`Audit`: one observed encounter of a unit (optionally a staff member and a service) by
+  an auditor, a supervisor or a mystery shopper, answered on one checklist version; it keeps
+  the overall score, the verdict, the critical failures and the pass mark it was judged by
+  (written by :func:`prima.audits.services.audit_record`, computed by
+  :mod:`prima.metrics.audit_score`).
+- :class:`AuditAnswer`: the answer to one line (``yes``, ``no``, ``na`` or ``1``..``4``).
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from prima.audit_checklists import AuditChecklist, parse_checklist
+from prima.organizations.models import Organization, Service, StaffMember, Unit
+
+
+class Checklist(models.Model):
+    """An audit checklist; built-in ones (``organization`` empty) are shared and read-only."""
+
+    organization = models.ForeignKey(
+        Organization,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="audit_checklists",
+        verbose_name=_("organization"),
+    )
+    code = models.CharField(_("code"), max_length=40)
+    title = models.CharField(_("title"), max_length=200)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("audit checklist")
+        verbose_name_plural = _("audit checklists")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "code"], name="audit_checklist_code_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["code"],
+                condition=models.Q(organization__isnull=True),
+                name="audit_checklist_builtin_code_unique",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def builtin(self) -> bool:
+        return self.organization_id is None
+
+
+class ChecklistVersion(models.Model):
+    checklist = models.ForeignKey(Checklist, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField(_("version"))
+    definition = models.JSONField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("audit checklist version")
+        verbose_name_plural = _("audit checklist versions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["checklist", "number"], name="audit_checklist_version_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.checklist} v{self.number}"
+
+    @cached_property
+    def parsed(self) -> AuditChecklist:
+        return parse_checklist(self.definition, source=f"audit checklist version {self.pk}")
+
+
+class AuditKind(models.TextChoices):
+    SUPERVISOR = "supervisor", _("Supervisor audit")
+    MYSTERY = "mystery", _("Mystery shopper")
+
+
+class AuditVerdict(models.TextChoices):
+    """:mod:`prima.metrics.audit_score`'s verdicts."""
+
+    PASSED = "passed", _("Passed")
+    FAILED = "failed", _("Below the pass mark")
+    FAILED_CRITICAL = "failed_critical", _("Failed on a critical line")
+    NO_SCORE = "no_score", _("No score (nothing applied)")
+
+
+class Audit(models.Model):
+    organization = models.ForeignKey(
+        Organization,
+        on_delete=models.CASCADE,
+        related_name="audits",
+        verbose_name=_("organization"),
+    )
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="audits", verbose_name=_("unit")
+    )
+    staff_member = models.ForeignKey(
+        StaffMember,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="audits",
+        verbose_name=_("staff member"),
+    )
+    service = models.ForeignKey(
+        Service,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="audits",
+        verbose_name=_("service"),
+    )
+    auditor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="audits_made",
+        verbose_name=_("auditor"),
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=AuditKind.choices)
+    observed_at = models.DateTimeField(_("observed at"))
+    checklist_version = models.ForeignKey(
+        ChecklistVersion,
+        on_delete=models.PROTECT,
+        related_name="audits",
+        verbose_name=_("checklist version"),
+    )
+    # what audit_record computed; the per-A scores are recomputed from the answers
+    score = models.DecimalField(
+        _("score"), max_digits=7, decimal_places=4, null=True, blank=True
+    )  # overall percentage, rounded half-up to 4 decimals; empty when nothing applied
+    verdict = models.CharField(_("verdict"), max_length=20, choices=AuditVerdict.choices)
+    critical_failures = models.JSONField(_("critical failures"), default=list)  # line ids
+    pass_mark = models.DecimalField(_("pass mark"), max_digits=7, decimal_places=4)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("audit")
+        verbose_name_plural = _("audits")
+        ordering = ["-observed_at", "-id"]
+        indexes = [
+            models.Index(fields=["organization", "unit", "observed_at"], name="audit_unit_time"),
+            models.Index(
+                fields=["organization", "staff_member", "observed_at"],
+                name="audit_staff_time",
+                condition=models.Q(staff_member__isnull=False),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.unit} · {self.observed_at:%Y-%m-%d}"
+
+    @property
+    def passed(self) -> bool | None:
+        if self.verdict == AuditVerdict.NO_SCORE:
+            return None
+        return self.verdict == AuditVerdict.PASSED
+
+
+class AuditAnswer(models.Model):
+    audit = models.ForeignKey(Audit, on_delete=models.CASCADE, related_name="answers")
+    line_id = models.CharField(_("line"), max_length=40)
+    answer = models.CharField(_("answer"), max_length=3)  # yes, no, na, 1..4
+
+    class Meta:
+        verbose_name = _("audit answer")
+        verbose_name_plural = _("audit answers")
+        constraints = [
+            models.UniqueConstraint(fields=["audit", "line_id"], name="audit_answer_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.line_id}: {self.answer}"
