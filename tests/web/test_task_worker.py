@@ -125,3 +125,71 @@ def _alive(pid: int) -> bool:
     except FileNotFoundError:
         return False
     return "State:\tZ" not in state
+
+
+def _niceness_after(value: str | None) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k != "PRIMA_WORKER_NICE"}
+    if value is not None:
+        env["PRIMA_WORKER_NICE"] = value
+    code = (
+        "import os; from prima.config.task_worker import lower_priority; "
+        "before = os.nice(0); after = lower_priority(); print(after - before)"
+    )
+    return subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60
+    )
+
+
+def test_the_worker_yields_the_cpu_to_the_web_server():
+    """The worker lowers its own CPU priority (niceness +10 by default, PRIMA_WORKER_NICE
+    0-19), so that queued work never slows the requests that queued it; a bad value is refused
+    by name."""
+    assert _niceness_after(None).stdout.strip() == "10"
+    assert _niceness_after("3").stdout.strip() == "3"
+    assert _niceness_after("0").stdout.strip() == "0"
+    refused = _niceness_after("-5")
+    assert refused.returncode != 0
+    assert "PRIMA_WORKER_NICE: a whole number from 0 to 19, not '-5'" in refused.stderr
+
+
+def _mail_settings(tmp_path: Path, **env: str) -> dict[str, str]:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("PRIMA_", "DATABASE"))}
+    clean.update(PRIMA_DATA_DIR=str(tmp_path), **env)
+    code = (
+        "import json; from prima.config import settings as s; print(json.dumps({k: str(getattr"
+        "(s, k, '')) for k in ('EMAIL_BACKEND', 'EMAIL_FILE_PATH', 'EMAIL_HOST', 'EMAIL_PORT', "
+        "'EMAIL_USE_TLS', 'EMAIL_USE_SSL', 'EMAIL_HOST_USER', 'DEFAULT_FROM_EMAIL')}))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], env=clean, capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    import json
+
+    return json.loads(done.stdout)
+
+
+def test_e_mail_goes_to_files_in_the_data_folder_unless_a_server_is_named(tmp_path):
+    """Without PRIMA_EMAIL_HOST every message is a file in DATA_DIR/outbox (no task fails on a
+    mail server that is not there); with it, SMTP with STARTTLS on 587 (or implicit TLS on 465
+    with PRIMA_EMAIL_SSL), the account and the sender from the environment."""
+    laptop = _mail_settings(tmp_path)
+    assert laptop["EMAIL_BACKEND"] == "django.core.mail.backends.filebased.EmailBackend"
+    assert laptop["EMAIL_FILE_PATH"] == str(tmp_path.resolve() / "outbox")
+    server_ = _mail_settings(
+        tmp_path,
+        PRIMA_EMAIL_HOST="smtp.example.id",
+        PRIMA_EMAIL_USER="prima",
+        PRIMA_EMAIL_FROM="Layanan <layanan@example.id>",
+    )
+    assert server_["EMAIL_BACKEND"] == "django.core.mail.backends.smtp.EmailBackend"
+    assert (server_["EMAIL_HOST"], server_["EMAIL_PORT"]) == ("smtp.example.id", "587")
+    assert (server_["EMAIL_USE_TLS"], server_["EMAIL_USE_SSL"]) == ("True", "False")
+    assert server_["EMAIL_HOST_USER"] == "prima"
+    assert server_["DEFAULT_FROM_EMAIL"] == "Layanan <layanan@example.id>"
+    ssl = _mail_settings(tmp_path, PRIMA_EMAIL_HOST="smtp.example.id", PRIMA_EMAIL_SSL="1")
+    assert (ssl["EMAIL_PORT"], ssl["EMAIL_USE_TLS"], ssl["EMAIL_USE_SSL"]) == (
+        "465",
+        "False",
+        "True",
+    )

@@ -257,6 +257,24 @@ PRIMA_EXPORT_KEEP_DAYS = env_int("PRIMA_EXPORT_KEEP_DAYS", 7)  # then files and 
 # the SKM report's XLSX above this many responses is written by a background job
 PRIMA_REPORT_XLSX_DIRECT_ROWS = env_int("PRIMA_REPORT_XLSX_DIRECT_ROWS", 20_000)
 
+# E-mail (a complainant's receipt and status changes, reminders, escalations, alerts): SMTP when
+# PRIMA_EMAIL_HOST is set; otherwise every message is written as a file in DATA_DIR/outbox (a
+# laptop, the demo: nothing is lost, and no task waits for a mail server that is not there)
+DEFAULT_FROM_EMAIL = env("PRIMA_EMAIL_FROM", "Prima <prima@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+if env("PRIMA_EMAIL_HOST"):
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = env("PRIMA_EMAIL_HOST")
+    EMAIL_USE_SSL = env_bool("PRIMA_EMAIL_SSL", False)  # implicit TLS (port 465)
+    EMAIL_USE_TLS = not EMAIL_USE_SSL and env_bool("PRIMA_EMAIL_TLS", True)  # STARTTLS
+    EMAIL_PORT = env_int("PRIMA_EMAIL_PORT", 465 if EMAIL_USE_SSL else 587)
+    EMAIL_HOST_USER = env("PRIMA_EMAIL_USER")
+    EMAIL_HOST_PASSWORD = env("PRIMA_EMAIL_PASSWORD")
+    EMAIL_TIMEOUT = env_int("PRIMA_EMAIL_TIMEOUT", 20)
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = str(DATA_DIR / "outbox")
+
 # Abuse controls (see prima.abuse.controls); PRIMA_RATE_LIMITS=off for load tests
 PRIMA_RATE_LIMITS = env("PRIMA_RATE_LIMITS", "on").strip().lower() not in (
     "off",
