@@ -86,12 +86,13 @@ def complainant_message(case: Case, event: CaseEvent, kind: str) -> Any | None:
     with translation.override(case.language or settings.LANGUAGE_CODE):
         lang = translation.get_language()
         status = CaseStatus(event.status_to or case.status).label
+        resolved = (event.status_to or case.status) == CaseStatus.RESOLVED
         context = {
             "case": case,
             "kind": kind,
             "name": case.contact_name,
             "status": status,
-            "resolved": (event.status_to or case.status) == CaseStatus.RESOLVED,
+            "resolved": resolved,
             "rejected": (event.status_to or case.status) == CaseStatus.REJECTED,
             "reopened": event.kind == CaseEventKind.REOPENED,
             "note": event.note if event.public else "",
@@ -100,7 +101,7 @@ def complainant_message(case: Case, event: CaseEvent, kind: str) -> Any | None:
             "resolution_due": day_label(case.resolution_due, lang),
             "tracking_url": tracking_url(case),
             "rating_url": rating_url(case),
-            "rated": _has_rating(case),
+            "rated": resolved and _has_rating(case),  # asked only where the link is offered
         }
         if kind == "created":
             subject = _("[Prima] Complaint received: %(code)s") % {"code": case.tracking_code}
