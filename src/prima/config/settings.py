@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "prima.complaints",
     "prima.casework",
     "prima.followups",
+    "prima.audits",
     "prima.webhooks",
     "prima.ui",
 ]
