@@ -161,6 +161,34 @@ NEGATION_SKIP = frozenset(
         "be",
     }
 )
+# modals whose negation is an inability or a refusal ("tidak bisa menjawab", "tidak mau")
+ABILITY_MODALS = frozenset({"bisa", "mau", "mampu", "sempat", "dapat", "can", "could", "would"})
+# a clause after these states what was promised or expected
+CONTRASTS = frozenset({"padahal", "although"})
+# a remark that starts with one of these asks something
+QUESTIONS = frozenset(
+    {
+        "apakah",
+        "apa",
+        "kapan",
+        "berapa",
+        "bagaimana",
+        "mengapa",
+        "kenapa",
+        "siapa",
+        "dimana",
+        "mana",
+        "bisakah",
+        "bolehkah",
+        "how",
+        "what",
+        "when",
+        "where",
+        "why",
+        "is",
+        "can",
+    }
+)
 # words that end a negation's reach
 NEGATION_STOP = frozenset(
     {
@@ -259,7 +287,7 @@ NEGATIVE = words(
     pelicin kotor bau panas gerah sempit sumpek rusak error mati hilang salah keliru buruk
     jelek kecewa mengecewakan parah payah lempar malas berdesakan licin padam bocor kurang
     bolak dioper dipingpong menumpuk repot merepotkan memberatkan berat mengelupas buram
-    luntur tertukar panjang jorok hang down gangguan menyalahkan menyela emosi membeda tidak
+    luntur tertukar panjang jorok kosong kacau gagal kendala berhenti macet hang down gangguan menyalahkan menyela emosi membeda tidak
     slow long rude dirty hot crowded expensive confusing bad lost misspelled unofficial
     small never
     """

@@ -15,10 +15,15 @@
    next content words, up to :data:`NEGATION_REACH`, as ``NEG_<stem>``, passing over little words
    ("tidak terlalu lama" -> NEG_lama) and stopping at a clause boundary or a conjunction ("tapi",
    "dan"). A polarity word under negation counts for the other side: "antreannya tidak lama" is
-   positive, "petugas tidak ramah" negative, "tidak dipungut biaya" positive.
+   positive, "petugas tidak ramah" negative, "tidak dipungut biaya" positive. A negated modal of
+   ability or will ("tidak bisa", "tidak mau", "belum sempat") counts as negative: in a remark on
+   a service, inability and refusal are criticism.
 5. **Requests and hedges**: a request word (mohon, tolong, harap, sebaiknya, semoga, ...) with a
    comparative or an improvement ("lebih", "lagi", "ditingkatkan", "diperbaiki", ...) makes the
    remark a criticism: its positive words count as ``pol_req`` instead ("mohon lebih ramah lagi").
+   After "padahal" (a contrast with what was promised) positive words count as ``pol_expected``
+   ("dipungut biaya padahal katanya gratis"). A question ("?", or apakah/kapan/berapa/... at the
+   start) is marked, and so is an ability modal not negated ("bisa menjawab").
 
 The features (:func:`features`) are the stems (with their negation marks), adjacent pairs of
 stems, and counts from the word lists of :mod:`prima.remarks.lexicon` (polarity, unsur, A,
@@ -67,6 +72,7 @@ KEEP_WHOLE = words(
     sandal pakai pakaian kuitansi lantai ramai santai pantai antre antrean selama sama
     disabilitas diagnosis lagi sini pagi tinggi beri bapak ibu daftar akurat amanah
     pertahankan penampilan perhatian pengenal pengantar pengaduan pelayanan persyaratan
+    sertifikat sepeda seminar sensus server
     """
 )
 _SUFFIX_PARTICLE = ("lah", "kah", "tah", "pun")
@@ -202,12 +208,16 @@ def features(text: str) -> Counter[str]:
     keys: list[str] = []  # stems with negation marks, boundaries as ","
     negate = 0
     request = any(w in lexicon.REQUESTS for w in words)
+    contrast = False  # after "padahal": what was promised or expected, not what happened
+    if "?" in normalise(text) or any(w in lexicon.QUESTIONS for w in words[:2]):
+        feats["question"] += 1
     improve = any(w in lexicon.IMPROVE_FORMS for w in words)
     for at, word in enumerate(words):
         if word == "kurang" and words[at + 1 : at + 2] == ["dari"]:
             word = "kurang_dari"  # "kurang dari 15 menit": less than, not a negation
         if word == BOUNDARY or word in lexicon.NEGATION_STOP:
             negate = 0
+            contrast = contrast or word in lexicon.CONTRASTS
             keys.append(BOUNDARY)
             continue
         s = stem(word)
@@ -217,7 +227,11 @@ def features(text: str) -> Counter[str]:
             feats["neg"] += 1
             if word == "kurang":
                 feats["pol-"] += 1
+            elif words[at + 1 : at + 2] and words[at + 1] in lexicon.ABILITY_MODALS:
+                feats["pol-"] += 1  # "tidak bisa", "tidak mau": inability or refusal
             continue
+        if word in lexicon.ABILITY_MODALS and not negate:
+            feats["able"] += 1  # "bisa menjawab", "dapat diunggah"
         if negate and word in lexicon.NEGATION_SKIP:
             keys.append(s)
             continue
@@ -234,7 +248,9 @@ def features(text: str) -> Counter[str]:
         if positive != negative:
             if negated:
                 positive, negative = negative, positive
-            if positive:
+            if positive and contrast:
+                feats["pol_expected"] += 1  # "dipungut biaya padahal katanya gratis"
+            elif positive:
                 feats["pol+"] += 1
             else:
                 feats["pol-"] += 1
