@@ -13,6 +13,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.db.models import ProtectedError
 from django.utils import timezone, translation
 
 from prima.audit_checklists import load_checklist
@@ -329,3 +330,17 @@ def test_audits_are_seen_within_the_users_scope_only(world):
     assert set(audits_visible_to(world.viewer, world.alpha)) == {in_upt2}
     assert not audits_visible_to(world.staff, world.alpha).exists()  # no results for staff
     assert not audits_visible_to(world.owner, world.alpha).exists()  # another organization
+
+
+def test_deleting_a_staff_member_service_or_auditor_keeps_the_audit_but_not_its_unit(world):
+    audit = record(world)
+    with pytest.raises(ProtectedError):
+        world.upt1.delete()
+    world.ani.delete()
+    world.service1.delete()
+    world.supervisor.delete()
+    kept = Audit.objects.get(pk=audit.pk)
+    assert (kept.staff_member, kept.service, kept.auditor) == (None, None, None)
+    assert kept.unit == world.upt1
+    assert kept.answers.count() == 16
+    assert audit_scores(kept).overall == Fraction(900, 11)

@@ -10,6 +10,9 @@
   (written by :func:`prima.audits.services.audit_record`, computed by
   :mod:`prima.metrics.audit_score`).
 - :class:`AuditAnswer`: the answer to one line (``yes``, ``no``, ``na`` or ``1``..``4``).
+
+Deleting a unit that has audits is refused (as for cases); deleting a staff member, a service
+or a user account keeps their audits without them (the unit's figures stay whole).
 """
 
 from __future__ import annotations
@@ -110,7 +113,7 @@ class Audit(models.Model):
     )
     staff_member = models.ForeignKey(
         StaffMember,
-        on_delete=models.PROTECT,
+        on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="audits",
@@ -118,7 +121,7 @@ class Audit(models.Model):
     )
     service = models.ForeignKey(
         Service,
-        on_delete=models.PROTECT,
+        on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="audits",
@@ -126,7 +129,8 @@ class Audit(models.Model):
     )
     auditor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
+        on_delete=models.SET_NULL,
+        null=True,  # only once the account is deleted: audit_record always names the auditor
         related_name="audits_made",
         verbose_name=_("auditor"),
     )
