@@ -354,7 +354,8 @@ def _form_context(
         "selected_service": values.get("service", ""),
         "profile": profile,
         "suggestion": values.get("suggestion", ""),
-        "contact_fields": _contact_fields(values, errors),
+        # an employee survey keeps no contact details (issue 12): it does not ask for them
+        "contact_fields": [] if survey.is_employee else _contact_fields(values, errors),
         "consent": values.get("consent") == "on",
         "errors": errors,
         "is_open": survey.is_open(),

@@ -720,6 +720,10 @@ def _build_dashboard(
     show_adequacy = unit_for_sample is not None or whole_org
     cases_shown = complaint_measures.shown(user, survey.organization)
     available = available_sections(results, cases=cases_shown)
+    if survey.is_employee:
+        # an employee's comment is a raw answer: never listed with its unit and day (issue 12;
+        # comments of groups of at least k come with the confidentiality threshold)
+        available = [s for s in available if s.key != "suggestions"]
     chosen = choose_section(available, section)
     board = Dashboard(
         survey=survey,
@@ -763,7 +767,7 @@ def _build_dashboard(
         qs = scoped_responses(survey, filters, scope)
         if "profile" in wanted:
             board.profile = profile_tables(survey, filters, scope, results, qs)
-        if "suggestions" in wanted:
+        if "suggestions" in wanted and not survey.is_employee:
             board.suggestions = suggestions(qs, filters.q, filters.page)
     board.charts = make_charts(board)
     return board

@@ -671,7 +671,11 @@ def skm_report(
     ``scope`` limits the responses to what a user may see, as on the results page."""
     version = survey.instrument_version
     instrument = version.parsed
-    if instrument.kind != "ikm" or (instrument.standard or "skm2017") not in STANDARDS:
+    if (
+        instrument.kind != "ikm"
+        or survey.is_employee  # issue 12: its comments are never listed with unit and day
+        or (instrument.standard or "skm2017") not in STANDARDS
+    ):
         raise NotSkmSurvey(f"survey {survey.code} is not an SKM (IKM) survey")
     columns = [item.column for item in instrument.items]
     names = _element_names(survey)

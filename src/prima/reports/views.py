@@ -49,7 +49,8 @@ def skm_report_download(request: HttpRequest, code: str, fmt: str) -> HttpRespon
         return HttpResponseNotAllowed(["GET"])
     survey = survey_get_for_user(request.user, code)
     scope = response_scope(request.user, survey)
-    if survey.instrument_version.parsed.kind != "ikm":
+    if survey.instrument_version.parsed.kind != "ikm" or survey.is_employee:
+        # an employee survey has no SKM report (it lists comments with their unit and day)
         raise Http404("no SKM report for this survey")
     unit = None
     unit_param = request.GET.get("unit", "").strip()

@@ -62,7 +62,52 @@ class InstrumentAdmin(TenantAdmin):
         instrument_revise(instrument=obj, definition=form.cleaned_data["definition"])
 
 
+AUDIENCE_LABELS = {"external": _("customers"), "internal": _("employees")}
+
+
+class InstrumentVersionChoice(forms.ModelChoiceField):  # type: ignore[type-arg]
+    """An instrument version named with who answers it: the one survey form creates customer
+    and employee surveys alike, so each choice says which it makes."""
+
+    def label_from_instance(self, obj: InstrumentVersion) -> str:
+        return f"{obj} ({AUDIENCE_LABELS[obj.parsed.audience]})"
+
+
+class SurveyForm(forms.ModelForm):  # type: ignore[type-arg]
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        version = data.get("instrument_version")
+        if version is None:
+            return data
+        internal = version.parsed.audience == "internal"
+        if internal and data.get("requires_token"):
+            self.add_error(
+                "requires_token",
+                _(
+                    "An employee survey is anonymous: single-use tokens would link a response "
+                    "to its token."
+                ),
+            )
+        old = self.instance
+        if (
+            old.pk
+            and old.instrument_version_id != version.pk
+            and old.is_employee != internal
+            and old.responses.exists()
+        ):
+            # stored rows keep what their audience allowed (an employee survey's are anonymous)
+            self.add_error(
+                "instrument_version",
+                _(
+                    "This survey has responses: choose an instrument for the same respondents "
+                    "(customers or employees)."
+                ),
+            )
+        return data
+
+
 class SurveyAdmin(SurveyTokensAdmin, TenantAdmin):
+    form = SurveyForm
     list_display = ("title", "code", "status", "instrument_version")
     list_filter = ("status",)
     readonly_fields = ("code",)
@@ -89,7 +134,8 @@ class SurveyAdmin(SurveyTokensAdmin, TenantAdmin):
             orgs = admin_organizations(request)
             kwargs["queryset"] = InstrumentVersion.objects.filter(
                 Q(instrument__organization__in=orgs) | Q(instrument__organization__isnull=True)
-            )
+            ).select_related("instrument")
+            kwargs["form_class"] = InstrumentVersionChoice
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_model(self, request: HttpRequest, obj: Survey, form: Any, change: bool) -> None:
@@ -98,7 +144,34 @@ class SurveyAdmin(SurveyTokensAdmin, TenantAdmin):
         super().save_model(request, obj, form, change)
 
 
-class ResponseAdmin(TenantAdmin):
+EMPLOYEE_RESPONSE_FIELDS = ("survey", "unit", "channel", "submitted_at", "flag", "flag_included")
+"""What a management page shows of an employee survey's response: where and on which day it
+arrived and its review state, never its answers, profile, suggestion or ids (issue 12)."""
+
+
+class EmployeeAnswersHidden(admin.ModelAdmin):  # type: ignore[type-arg]
+    """A response of an employee survey is shown without its answers, read-only."""
+
+    def _employee(self, obj: Any) -> bool:
+        return obj is not None and obj.survey.is_employee
+
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        if self._employee(obj):
+            return EMPLOYEE_RESPONSE_FIELDS
+        return super().get_fields(request, obj)
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        if self._employee(obj):
+            return EMPLOYEE_RESPONSE_FIELDS
+        return super().get_readonly_fields(request, obj)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        if self._employee(obj):
+            return False
+        return super().has_change_permission(request, obj)
+
+
+class ResponseAdmin(EmployeeAnswersHidden, TenantAdmin):
     """Responses are read-only; flagged ones (suspect: honeypot, too fast, rate limits, kiosk
     interval) are reviewed here and included in the indices, or left out again."""
 
@@ -177,5 +250,6 @@ manage_site.register(Instrument, InstrumentAdmin)
 manage_site.register(Survey, SurveyAdmin)
 manage_site.register(Response, ResponseAdmin)
 
-for model in (Instrument, InstrumentVersion, Survey, Response):
+for model in (Instrument, InstrumentVersion, Survey):
     admin.site.register(model)
+admin.site.register(Response, EmployeeAnswersHidden)

@@ -8,12 +8,14 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 
+from prima import i18n
 from prima.abuse.controls import Signals, client_ip
 from prima.collection.api import ServiceChoiceOut
 from prima.collection.kiosks import kiosk_device_for_token
 from prima.collection.selectors import survey_services
 from prima.config.schemas import ErrorOut, FieldError, error_body
 from prima.storable_text import unstorable_character
+from prima.surveys.anonymity import RAW_ANSWERS_WITHHELD
 from prima.surveys.choices import Channel
 from prima.surveys.profile import profile_fields
 from prima.surveys.selectors import (
@@ -211,6 +213,12 @@ class SurveyOut(Schema):
     organization: str
     instrument: str
     instrument_version: int
+    audience: str = Field(
+        description=(
+            "who answers: 'external' (customers) or 'internal' (the organization's employees; "
+            "an employee survey's raw answers are never served)"
+        )
+    )
     status: str
     open: bool
     units: list[NamedOut]
@@ -223,6 +231,7 @@ def _survey_out(survey: Any) -> dict[str, Any]:
         "organization": survey.organization.slug,
         "instrument": survey.instrument_version.instrument.key,
         "instrument_version": survey.instrument_version.number,
+        "audience": survey.audience,
         "status": survey.status,
         "open": survey.is_open(),
         "units": [{"id": u.pk, "name": u.name} for u in survey.units.all()],
@@ -266,12 +275,18 @@ class PageQuery(Schema):
 
 @router.get(
     "/surveys/{code}/responses",
-    response={200: ResponsePage, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    response={200: ResponsePage, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
     auth=_auth(),
 )
-def response_list(request: HttpRequest, code: str, page: Query[PageQuery]) -> dict[str, Any]:
+def response_list(request: HttpRequest, code: str, page: Query[PageQuery]) -> Any:
+    """A page of the survey's responses in the caller's units, oldest first.
+
+    403 for an employee survey (``audience`` ``internal``), for every role: its raw answers are
+    never served (issue 12); its results are aggregates under the confidentiality threshold."""
     survey = survey_get_for_user(request.user, code)
     qs = responses_for_user(request.user, survey).order_by("id")
+    if survey.is_employee:
+        return Status(403, {"detail": i18n.gettext(RAW_ANSWERS_WITHHELD, _lang(request))})
     items = [
         {
             "id": r.pk,

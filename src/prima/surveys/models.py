@@ -163,6 +163,19 @@ class Survey(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    @property
+    def audience(self) -> str:
+        """Who answers: ``"external"`` (customers) or ``"internal"`` (the organization's own
+        employees), read from the instrument version (issue 12)."""
+        return self.instrument_version.parsed.audience
+
+    @property
+    def is_employee(self) -> bool:
+        """An employee survey (issue 12 point 2): its responses are stored anonymously (the
+        unit and the day only, :func:`prima.surveys.services.response_submit`) and its raw
+        answers are never served (API, exports, ``/manage/``, webhooks)."""
+        return self.audience == "internal"
+
     def is_open(self, today: object | None = None) -> bool:
         day = today or timezone.localdate()
         if self.status != SurveyStatus.OPEN:

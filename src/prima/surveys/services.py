@@ -27,6 +27,7 @@ from prima.instruments.model import parse_instrument
 from prima.instruments.questions import clean_answers
 from prima.organizations.models import Organization, Service, StaffMember, Unit
 from prima.storable_text import displayable, unstorable_character
+from prima.surveys.anonymity import NO_CONTACT, NO_TOKEN, anonymise, stored_submission_id
 from prima.surveys.choices import Channel, SurveyStatus
 from prima.surveys.context import BadContext, context_read
 from prima.surveys.models import Instrument, InstrumentVersion, Response, Survey
@@ -202,6 +203,9 @@ def response_submit(
         )
     except (ValueError, TypeError, AttributeError):
         raise SubmissionError({"submission_id": _msg("submission_id", lang)}) from None
+    employee = survey.is_employee
+    if employee:  # stored under a keyed hash: a client's UUID may carry the time it was made
+        sid = stored_submission_id(survey.pk, sid)
     try:
         values = _validate(survey, submission, lang)
     except SubmissionError:
@@ -221,12 +225,19 @@ def response_submit(
         # answers queued offline all at once: it is not counted against the IP and link limits
         interval = answered_interval(device.last_answered_at, answered_at)
         signals = replace(signals, ip=None, link=None, device_interval=interval)
+    if device is not None and employee:
+        # an employee response keeps no device, and the kiosk's last answer time is not moved
+        # (it would time the newest response), so no interval control either
+        signals = replace(signals, device_interval=None)
+        device = None
     flags = assess(signals, min_interval_seconds=device.min_interval_seconds if device else None)
     if flags:
         values["flag"] = flags[0].code
         values["flag_detail"] = "; ".join(f"{f.code}: {f.detail}" for f in flags)[:300]
     values["duration_ms"] = signals.elapsed_ms
     values["device"] = device
+    if employee:
+        values = anonymise(values)  # the unit and the day only (prima.surveys.anonymity)
     try:
         if device is None and not token_normalise(submission.token) and not survey.requires_token:
             # one INSERT, committed by itself (autocommit): acknowledged only once committed,
@@ -520,7 +531,9 @@ def _validate(survey: Survey, sub: Submission, lang: str) -> dict[str, Any]:
             service_id = ctx.service or service_id
             staff_id = ctx.staff or staff_id
     code = token_normalise(sub.token)
-    if code:
+    if survey.is_employee and (code or survey.requires_token):
+        errors["token"] = i18n.gettext(NO_TOKEN, lang)
+    elif code:
         ticket = ResponseToken.objects.filter(survey=survey, code=code).only("unit_id").first()
         if ticket is None:
             errors["token"] = _msg("token", lang)
@@ -539,6 +552,8 @@ def _validate(survey: Survey, sub: Submission, lang: str) -> dict[str, Any]:
         lang=lang,
     )
     errors.update(extra_errors)
+    if survey.is_employee and contact:
+        errors["contact"] = i18n.gettext(NO_CONTACT, lang)
     if errors:
         raise SubmissionError(errors)
     return {

@@ -56,6 +56,7 @@ from django.utils import timezone
 from django.utils.translation import get_language, gettext
 
 from prima import formats
+from prima.surveys.anonymity import refuse_employee  # every writer: issue 12
 from prima.surveys.models import Response, Survey
 from prima.surveys.profile import profile_fields
 from prima.transfers.export_cells import (
@@ -122,6 +123,7 @@ def export_queryset(
 
     A caller that must scope the rows (a manager's unit subtree) passes its own queryset.
     """
+    refuse_employee(survey)
     qs = Response.objects.all() if responses is None else responses
     return qs.filter(survey=survey).order_by("pk")
 
@@ -378,6 +380,7 @@ def write_csv(
 
     The database computes every cell (:func:`prima.transfers.export_cells.csv_cells`); Python
     only joins pages of them into lines (:func:`csv_pages`)."""
+    refuse_employee(survey)
     stream.write(csv_text([export_columns(survey)]))
     pages_ = csv_pages(survey, responses, last_id=last_id)
     try:
@@ -400,6 +403,7 @@ def write_xlsx(
     """Write an XLSX workbook (:class:`~prima.xlsx_stream.XlsxStream`): the responses
     on the first sheet (and on ``responses-2``... past ``sheet_rows`` rows each, every one
     with the header), the survey's description on the last. Returns the number of rows."""
+    refuse_employee(survey)
     sheet_rows = sheet_rows or XLSX_SHEET_ROWS
     book = XlsxStream(target)
     header = export_columns(survey)
@@ -475,6 +479,7 @@ def export_to_path(
     """Write the export to ``path`` atomically (a temporary file renamed into place)."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}; use csv or xlsx")
+    refuse_employee(survey)
     target = Path(path)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
     try:

@@ -31,6 +31,7 @@ from django.utils.translation import get_language, gettext, gettext_noop
 from prima.insights.periods import parse_period, period_bounds
 from prima.organizations.access import User, memberships_of, units_visible_to
 from prima.organizations.models import Unit
+from prima.surveys.anonymity import RAW_ANSWERS_WITHHELD
 from prima.surveys.models import Response, Survey
 from prima.transfers.export import export_to_path, xlsx_sheet_count
 from prima.transfers.models import ExportFormat, ExportJob, ExportKind, ExportStatus
@@ -156,6 +157,8 @@ def export_job_create(
             raise ExportRequestError("period", period_error(label)) from None
     if kind not in RUNNERS and kind != ExportKind.RESPONSES:
         raise ExportRequestError("kind", gettext("Unknown kind of export."))
+    if kind == ExportKind.RESPONSES and survey.is_employee:
+        raise ExportRequestError("survey", gettext(RAW_ANSWERS_WITHHELD))
     if kind == ExportKind.SKM_REPORT:
         if not label:
             raise ExportRequestError("period", gettext(REPORT_PERIOD_MISSING))

@@ -11,9 +11,11 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from prima.organizations.access import units_visible_to
+from prima.surveys.anonymity import RAW_ANSWERS_WITHHELD
 from prima.surveys.selectors import response_scope, survey_get_for_user
 from prima.transfers.export import XLSX_SHEET_ROWS, sheet_split_note
 from prima.transfers.export_jobs import (
@@ -38,6 +40,14 @@ CONTENT_TYPES = {
 def export_page(request: HttpRequest, code: str) -> HttpResponse:
     survey = survey_get_for_user(request.user, code)
     response_scope(request.user, survey)  # 404 without a role that sees results
+    if survey.is_employee:  # its raw answers are never exported (issue 12): no form, no job
+        context = {
+            "survey": survey,
+            "withheld": gettext(RAW_ANSWERS_WITHHELD),
+            "jobs": export_jobs_for_user(request.user, survey),
+        }
+        status = 403 if request.method == "POST" else 200
+        return render(request, "transfers/export.html", context, status=status)
     units = list(units_visible_to(request.user, survey.organization).order_by("path"))
     data = request.POST if request.method == "POST" else request.GET
     unit_param = data.get("unit", "").strip()

@@ -50,6 +50,7 @@ from prima.instruments.questions import Question, clean_answers
 from prima.messages import message
 from prima.organizations.models import Service, StaffMember, Unit
 from prima.storable_text import displayable, unstorable_character
+from prima.surveys.anonymity import anonymous_rows, stored_id
 from prima.surveys.choices import Channel, ResponseFlag
 from prima.surveys.models import Response, Survey
 from prima.surveys.profile import profile_fields
@@ -695,11 +696,15 @@ def _ref(
 
 
 def _existing_ids(survey: Survey, ids: list[uuid.UUID]) -> set[uuid.UUID]:
+    """The ids of ``ids`` the survey has stored (an employee survey's under a keyed hash)."""
+    stored = {stored_id(survey, i): i for i in ids}
+    keys = list(stored)
     out: set[uuid.UUID] = set()
-    for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
+    for start in range(0, len(keys), 500):
+        chunk = keys[start : start + 500]
         out.update(
-            Response.objects.filter(survey=survey, submission_id__in=chunk).values_list(
+            stored[i]
+            for i in Response.objects.filter(survey=survey, submission_id__in=chunk).values_list(
                 "submission_id", flat=True
             )
         )
@@ -718,6 +723,7 @@ def import_commit(report: ImportReport) -> int:
         try:
             with transaction.atomic():
                 taken = _existing_ids(survey, [r.submission_id for r in report.rows])
+                kept = [r for r in report.rows if r.submission_id not in taken]
                 objects = [
                     Response(
                         organization_id=survey.organization_id,
@@ -736,8 +742,7 @@ def import_commit(report: ImportReport) -> int:
                         flag=r.flag,
                         flag_detail=r.flag_detail,
                     )
-                    for r in report.rows
-                    if r.submission_id not in taken
+                    for r in anonymous_rows(survey, kept)
                 ]
                 Response.objects.bulk_create(objects, batch_size=BATCH_SIZE)
                 responses_imported.send(sender=Response, survey=survey, responses=objects)

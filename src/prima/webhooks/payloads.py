@@ -9,7 +9,8 @@ where the roles apply.
 - ``case.created``, ``case.status_changed``, ``case.rated``: :func:`case_data`;
   ``case.status_changed`` adds ``previous_status`` and ``reopened``.
 - ``response.created``: :func:`response_data`, for each response submitted through the survey
-  page, the API or a kiosk (one event each; imported rows send none).
+  page, the API or a kiosk (one event each; imported rows send none), never for a response
+  of an employee survey (anonymous by storage; its raw answers are never served).
 """
 
 from __future__ import annotations
@@ -92,6 +93,10 @@ def response_data(response: Any) -> dict[str, Any]:
 
 # -- receivers (connected in :class:`prima.webhooks.apps.WebhooksConfig.ready`) ------------------
 def on_response_submitted(sender: Any, survey: Any, response: Any, **kwargs: Any) -> None:
+    if survey.is_employee:
+        # an employee's response is never sent anywhere (issue 12): not its answers, and not
+        # even its arrival, whose moment would time it finer than the day it is stored with
+        return
     from prima.webhooks.services import emit
 
     emit(survey.organization_id, EventType.RESPONSE_CREATED, response_data(response))

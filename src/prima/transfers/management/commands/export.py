@@ -22,6 +22,7 @@ from rich.progress import (
 )
 
 from prima import formats
+from prima.surveys.anonymity import RAW_ANSWERS_WITHHELD
 from prima.surveys.models import Survey
 from prima.transfers.export import (
     FORMATS,
@@ -63,6 +64,8 @@ class Command(BaseCommand):
         )
         if survey is None:
             raise CommandError(gettext('survey "%(code)s" not found') % {"code": code})
+        if survey.is_employee:  # issue 12: raw employee answers are never exported
+            raise CommandError(gettext(RAW_ANSWERS_WITHHELD), returncode=2)
         fmt = options["format"] or (
             "xlsx" if output and output.lower().endswith((".xlsx", ".xlsm")) else "csv"
         )
