@@ -19,6 +19,7 @@ from django.db.migrations.loader import MigrationLoader
 from django.utils import timezone
 
 from prima.abuse.controls import Signals
+from prima.abuse.models import ResponseToken
 from prima.cli.main import main as prima_main
 from prima.collection.kiosks import kiosk_register
 from prima.organizations import services as org
@@ -517,3 +518,20 @@ def test_the_dashboard_lists_no_employee_comments_and_there_is_no_skm_report(ans
         'section=suggestions"' in alice.get(f"/app/surveys/{answered.skm.code}/").content.decode()
     )
     assert skm.status_code == 200
+
+
+def test_the_token_action_makes_no_tokens_for_an_employee_survey(world):
+    alice = world.client("alice")
+    done = alice.post(
+        "/manage/surveys/survey/",
+        {
+            "action": "create_tokens",
+            "_selected_action": [str(world.employee.pk), str(world.skm.pk)],
+            "index": "0",
+        },
+        follow=True,
+    )
+    assert done.status_code == 200
+    assert not ResponseToken.objects.filter(survey=world.employee).exists()
+    assert ResponseToken.objects.filter(survey=world.skm).count() == 100  # customers as before
+    assert "survei pegawai" in done.content.decode()

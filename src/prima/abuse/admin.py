@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import csv
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
@@ -41,6 +41,14 @@ class SurveyTokensAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     @admin.action(description=lazy(_create_tokens_label, str)(), permissions=["change"])
     def create_tokens(self, request: HttpRequest, queryset: QuerySet[Survey]) -> None:
         for survey in queryset:  # the admin's own surveys (get_queryset is scoped)
+            if survey.is_employee:  # a token would link a response to it (issue 12)
+                self.message_user(
+                    request,
+                    gettext('"%(title)s" is an employee survey: it takes no single-use tokens.')
+                    % {"title": survey.title},
+                    level=messages.WARNING,
+                )
+                continue
             tokens_create(survey=survey, count=TOKENS_PER_ACTION)
             page = reverse("manage:surveys_survey_tokens", args=[survey.pk])
             self.message_user(
