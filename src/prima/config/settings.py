@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "prima.casework",
     "prima.followups",
     "prima.audits",
+    "prima.remark_labels",
     "prima.webhooks",
     "prima.ui",
 ]

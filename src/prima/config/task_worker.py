@@ -53,6 +53,9 @@ def main() -> None:
 
     export_jobs_requeue_stalled()  # exports whose worker died with the last server
     export_jobs_prune()  # and old files
+    from prima.remark_labels.services import start_label_thread
+
+    start_label_thread()  # new suggestions and complaints labelled every few seconds
     call_command("db_worker", reload=False, interval=1.0, verbosity=1)
 
 

@@ -1,0 +1,147 @@
+"""Labels of suggestions and complaints in the platform (issue 14, point 3): labelled by the task
+worker's sweep and never in the request, relabelled by ``prima text relabel`` (idempotent, with
+corrections kept), corrections stored as such."""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from prima.cases import services as cs
+from prima.remark_labels import services as labels
+from prima.remark_labels.models import LabelCursor, RemarkLabel
+from prima.surveys.models import Response
+
+ANSWERS = {f"U{i}": 3 for i in range(1, 10)}
+
+
+def submit(world, suggestion: str):
+    r = world.client(None).post(
+        f"/api/v1/public/surveys/{world.skm.code}/responses",
+        {
+            "submission_id": str(uuid.uuid4()),
+            "answers": ANSWERS,
+            "unit": world.upt1.pk,
+            "suggestion": suggestion,
+        },
+        content_type="application/json",
+    )
+    assert r.status_code == 201, r.content
+    return Response.objects.get(pk=r.json()["id"])
+
+
+def test_a_submission_writes_no_label_and_the_sweep_labels_it(world):
+    with CaptureQueriesContext(connection) as ctx:
+        rude = submit(world, "Petugasnya tidak ramah dan jutek bgt")
+    assert not any("remark_label" in q["sql"] for q in ctx.captured_queries)
+    assert not RemarkLabel.objects.filter(response=rude).exists()  # never in the request
+    quick = submit(world, "antreannya tidak lama, pelayanan cepat")
+    blank = submit(world, "")
+    spaces = submit(world, "   ")
+    case, _ = cs.case_receive(
+        organization=world.alpha,
+        unit=world.upt1,
+        text="Biaya tidak jelas, diminta bayar lagi.",
+        channel="web",
+    )
+    assert labels.label_pending() == 3
+    got = {
+        label.response_id or f"case {label.case_id}": (label.unsur, label.a6, label.sentiment)
+        for label in RemarkLabel.objects.all()
+    }
+    assert got[rude.pk][1:] == ("attitude", "negatif")
+    assert got[quick.pk][2] == "positif"
+    assert blank.pk not in got  # no remark, no label
+    assert spaces.suggestion == ""  # the form keeps no blank remark: nothing to label either
+    assert spaces.pk not in got
+    # a blank text that reaches the labels (a paper import, an old row): netral, no unsur, no A
+    Response.objects.filter(pk=spaces.pk).update(suggestion="  \n ")
+    assert labels.relabel(survey=world.skm).labelled == 1
+    spaced = RemarkLabel.objects.get(response=spaces)
+    assert (spaced.unsur, spaced.a6, spaced.sentiment) == ("", "", "netral")
+    assert got[f"case {case.pk}"][2] == "negatif"
+    label = RemarkLabel.objects.get(response=rude)
+    assert label.model_version == labels.model_version()
+    assert label.organization_id == world.alpha.pk
+    # a second pass finds nothing new; the cursor stands at the newest row
+    assert labels.label_pending() == 0
+    assert LabelCursor.objects.get(kind="responses").last_id >= spaces.pk
+
+
+def test_a_text_committed_late_below_the_cursor_is_labelled(world):
+    late = submit(world, "Toiletnya kotor sekali")
+    labels.label_pending()
+    RemarkLabel.objects.filter(response=late).delete()  # as if it committed after the pass
+    assert labels.label_pending() == 1
+    assert RemarkLabel.objects.get(response=late).unsur == "U8"
+
+
+def test_relabel_is_idempotent_and_keeps_corrections(world, monkeypatch):
+    a = submit(world, "Persyaratannya terlalu banyak dan berbelit")
+    b = submit(world, "Ruang tunggu panas, AC mati")
+    out = StringIO()
+    call_command("text", "relabel", "--survey", world.skm.code, stdout=out)
+    first = out.getvalue()
+    assert RemarkLabel.objects.filter(response__in=[a, b]).count() == 2
+    label = RemarkLabel.objects.get(response=a)
+    machine = (label.unsur, label.a6, label.sentiment)
+    labels.label_correct(label, user=None, unsur="U2", a6="", sentiment="negatif")
+    # a new model version: every label but the corrected one is recomputed
+    monkeypatch.setattr(labels, "model_version", lambda: "next-version")
+    out = StringIO()
+    call_command("text", "relabel", "--survey", world.skm.code, stdout=out)
+    assert "1" in out.getvalue()  # one corrected by a manager (kept)
+    label.refresh_from_db()
+    assert (label.unsur, label.a6, label.sentiment) == ("U2", "", "negatif")
+    assert label.corrected
+    assert label.machine == dict(zip(("unsur", "a6", "sentiment"), machine, strict=True))
+    assert RemarkLabel.objects.get(response=b).model_version == "next-version"
+    again = StringIO()
+    call_command("text", "relabel", "--survey", world.skm.code, stdout=again)
+    totals = labels.relabel(survey=world.skm)
+    assert (totals.labelled, totals.updated) == (0, 0)  # nothing changes the second time
+    assert totals.corrected == 1
+    assert first != ""
+
+
+def test_a_correction_names_a_label_that_does_not_exist(world):
+    submit(world, "Pelayanan lambat")
+    labels.label_pending()
+    label = RemarkLabel.objects.get()
+    with pytest.raises(labels.LabelError) as refused:
+        labels.label_correct(label, user=None, unsur="U10", a6="kindness", sentiment="marah")
+    assert set(refused.value.errors) == {"unsur", "a6", "sentiment"}
+    label.refresh_from_db()
+    assert not label.corrected
+
+
+def test_relabel_names_an_unknown_survey(world):
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="nope"):
+        call_command("text", "relabel", "--survey", "nope", stdout=StringIO())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_worker_s_sweep_runs_until_stopped(world):
+    submit(world, "Mohon petugas lebih ramah lagi")
+    stop = threading.Event()
+    worker = threading.Thread(target=labels.label_loop, args=(stop,), kwargs={"pause": 0.05})
+    worker.start()
+    try:
+        for _ in range(200):
+            if RemarkLabel.objects.exists():
+                break
+            stop.wait(0.05)
+    finally:
+        stop.set()
+        worker.join(10)
+    assert not worker.is_alive()
+    label = RemarkLabel.objects.get()
+    assert (label.a6, label.sentiment) == ("attitude", "negatif")  # a request is a criticism
