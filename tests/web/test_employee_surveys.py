@@ -22,6 +22,7 @@ from prima.abuse.controls import Signals
 from prima.abuse.models import ResponseToken
 from prima.cli.main import main as prima_main
 from prima.collection.kiosks import kiosk_register
+from prima.demo.seeding import seed_responses
 from prima.organizations import services as org
 from prima.surveys import services as srv
 from prima.surveys.anonymity import RawAnswersWithheld, local_day_start, stored_submission_id
@@ -535,3 +536,14 @@ def test_the_token_action_makes_no_tokens_for_an_employee_survey(world):
     assert not ResponseToken.objects.filter(survey=world.employee).exists()
     assert ResponseToken.objects.filter(survey=world.skm).count() == 100  # customers as before
     assert "survei pegawai" in done.content.decode()
+
+
+def test_seeded_employee_responses_have_the_shape_of_stored_ones(world):
+    assert seed_responses(survey=world.employee, count=300, seed=7) == 300
+    rows = Response.objects.filter(survey=world.employee)
+    assert rows.count() == 300
+    zone = ZoneInfo(settings.TIME_ZONE)
+    assert {timezone.localtime(r.submitted_at, zone).time() for r in rows} == {time(0, 0)}
+    assert len({r.submitted_at for r in rows}) > 20  # spread over many days
+    assert not rows.exclude(service=None).exists()
+    assert not rows.exclude(staff=None).exists()

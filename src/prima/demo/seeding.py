@@ -165,6 +165,7 @@ class _Generator:
         midnight = timezone.make_aware(datetime.combine(today, time.min), tz)
         self.midnight_ts = midnight.timestamp()
         self.quick = version.parsed.kind == "quick"
+        self.employee = survey.is_employee
         self.common = {
             "organization_id": survey.organization_id,
             "survey_id": survey.pk,
@@ -193,6 +194,10 @@ class _Generator:
                 staff[rows] = rng.choice(p.staff[u], size=len(rows))
         service[rng.random(size) < 0.08] = -1
         staff[rng.random(size) < 0.55] = -1
+        if self.employee:  # as an employee response is stored (prima.surveys.anonymity)
+            stamps = self.midnight_ts - days_back * 86400.0  # the day only
+            service[:] = -1
+            staff[:] = -1
         channel = rng.choice(len(CHANNELS), size=size, p=CHANNEL_SHARES)
         # answers: a share of the scale, per respondent and question
         level = (
