@@ -30,6 +30,7 @@ from prima import formats
 from prima.dashboard import charts
 from prima.dashboard import complaints as complaint_measures
 from prima.dashboard import headline as cards
+from prima.dashboard import remarks as remark_filters
 from prima.dashboard.sections import Section
 from prima.dashboard.sections import available as available_sections
 from prima.dashboard.sections import choose as choose_section
@@ -82,6 +83,9 @@ class Filters:
     step: str = "month"  # the trend's step: month or quarter
     q: str = ""  # the suggestions' search
     page: int = 1  # the suggestions' page
+    unsur: str = ""  # the suggestions' labels (prima.dashboard.remarks): an unsur or "none"
+    a6: str = ""  # an A of A6 or "none"
+    sentiment: str = ""
 
     def params(self, **changes: Any) -> dict[str, str]:
         """The query parameters that select these filters (``changes`` override)."""
@@ -105,6 +109,9 @@ class Filters:
             out["q"] = f.q
         if f.page > 1:
             out["page"] = str(f.page)
+        for key in ("unsur", "a6", "sentiment"):
+            if getattr(f, key):
+                out[key] = getattr(f, key)
         return out
 
     def query(self, **changes: Any) -> str:
@@ -113,7 +120,7 @@ class Filters:
     @property
     def search_params(self) -> dict[str, str]:
         """The filters the suggestions' search form carries along (all but its own)."""
-        return self.params(q="", page=1)
+        return self.params(q="", page=1, unsur="", a6="", sentiment="")
 
 
 def _pick(qs: QuerySet[Any], raw: str, what: str) -> Any:
@@ -177,7 +184,9 @@ def resolve_filters(
     q = params.get("q", "").strip().replace("\x00", "")[:MAX_QUERY]
     page_raw = params.get("page", "1").strip()
     page = int(page_raw) if page_raw.isascii() and page_raw.isdigit() and len(page_raw) < 7 else 1
-    return Filters(unit, service, staff, period, custom, step, q, max(page, 1)), errors
+    unsur, a6, sentiment = remark_filters.parse(params)
+    filters = Filters(unit, service, staff, period, custom, step, q, max(page, 1))
+    return replace(filters, unsur=unsur, a6=a6, sentiment=sentiment), errors
 
 
 @dataclass(frozen=True)
@@ -540,19 +549,45 @@ class SuggestionPage:
         return (self.page - 1) * SUGGESTIONS_PER_PAGE + 1
 
 
-def suggestions(qs: QuerySet[Response], q: str, page: int) -> SuggestionPage:
-    """One page of the suggestions (*saran*), newest first, with a case-insensitive search.
-    The page is cut in SQL (OFFSET/LIMIT, one row more to know whether another page follows);
-    no total count is taken, which would read every matching row."""
-    rows = qs.exclude(suggestion="")
+def suggestions(
+    qs: QuerySet[Response], q: str, page: int, labels: tuple[str, str, str] = ("", "", "")
+) -> SuggestionPage:
+    """One page of the suggestions (*saran*), newest first, with a case-insensitive search and
+    the label filters (unsur, A, sentiment). The page is cut in SQL (OFFSET/LIMIT, one row more
+    to know whether another page follows); no total count is taken, which would read every
+    matching row."""
+    rows = remark_filters.narrowed(qs.exclude(suggestion=""), *labels)
     if q:
         rows = rows.filter(suggestion__icontains=q)
     start = (page - 1) * SUGGESTIONS_PER_PAGE
     items = list(
         rows.order_by("-submitted_at", "-pk").values(
-            "suggestion", "submitted_at", "unit__name", "service__name", "staff__name"
+            "suggestion",
+            "submitted_at",
+            "unit__name",
+            "service__name",
+            "staff__name",
+            "remark_label__unsur",
+            "remark_label__a6",
+            "remark_label__sentiment",
+            "remark_label__corrected_at",
         )[start : start + SUGGESTIONS_PER_PAGE + 1]
     )
+    for item in items:
+        sentiment = item["remark_label__sentiment"]
+        item["labels"] = (
+            None
+            if sentiment is None
+            else {
+                "unsur": remark_filters.name_of(item["remark_label__unsur"]),
+                "a6": remark_filters.name_of(item["remark_label__a6"])
+                if item["remark_label__a6"]
+                else "",
+                "sentiment": sentiment,
+                "sentiment_name": remark_filters.SENTIMENT_NAMES[sentiment],
+                "corrected": item["remark_label__corrected_at"] is not None,
+            }
+        )
     return SuggestionPage(items[:SUGGESTIONS_PER_PAGE], page, len(items) > SUGGESTIONS_PER_PAGE, q)
 
 
@@ -595,6 +630,7 @@ class Dashboard:
     comparison: Comparison | None = None
     profile: list[ProfileTable] = field(default_factory=list)
     suggestions: SuggestionPage | None = None
+    remark_table: remark_filters.LabelTable | None = None
     charts: dict[str, dict[str, Any]] = field(default_factory=dict)
     built: set[str] = field(default_factory=set)  # the sections whose data is here
     complaints: complaint_measures.ComplaintsSection | None = None
@@ -768,7 +804,15 @@ def _build_dashboard(
         if "profile" in wanted:
             board.profile = profile_tables(survey, filters, scope, results, qs)
         if "suggestions" in wanted and not survey.is_employee:
-            board.suggestions = suggestions(qs, filters.q, filters.page)
+            labels = (filters.unsur, filters.a6, filters.sentiment)
+            board.suggestions = suggestions(qs, filters.q, filters.page, labels)
+            previous = cards.previous_of(filters.period, filters.custom)
+            before = (
+                None
+                if previous is None
+                else scoped_responses(survey, replace(filters, period=previous), scope)
+            )
+            board.remark_table = remark_filters.label_table(qs, before)
     board.charts = make_charts(board)
     return board
 

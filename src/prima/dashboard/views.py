@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from prima.dashboard import board as dashboard
 from prima.dashboard import charts, overview, sections
+from prima.dashboard import remarks as remark_filters
 from prima.organizations.access import units_visible_to
 from prima.organizations.models import Service, StaffMember
 from prima.organizations.unit_labels import path_labels
@@ -97,6 +98,7 @@ def survey_results_page(request: HttpRequest, code: str) -> HttpResponse:
         "links": links,
         "vega_bundle": charts.vega_bundle_name(),
         "can_import": can_import(request.user, survey),
+        "remark_choices": remark_filters.choices_of(filters),
     }
     charts.ensure_vega_bundle()
     if request.headers.get("HX-Request") and request.headers.get("HX-Target") == sections.TARGET:
