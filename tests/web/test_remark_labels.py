@@ -145,3 +145,26 @@ def test_the_worker_s_sweep_runs_until_stopped(world):
     assert not worker.is_alive()
     label = RemarkLabel.objects.get()
     assert (label.a6, label.sentiment) == ("attitude", "negatif")  # a request is a criticism
+
+
+def test_a_complaint_gets_a_suggested_category_on_its_page(world):
+    """The case page offers the category its labels point to (its A of A6 for a complaint
+    about conduct, else its unsur), preselected while the case has none; nothing before the
+    task worker labelled it."""
+    case, _ = cs.case_receive(
+        organization=world.alpha,
+        unit=world.upt1,
+        text="Petugas loket tidak ramah, jutek dan membentak warga.",
+        channel="web",
+    )
+    alice = world.client("alice")
+    before = alice.get(f"/app/kasus/{case.pk}/").content.decode()
+    assert 'id="case-suggested-category"' not in before
+    labels.label_pending()
+    page = alice.get(f"/app/kasus/{case.pk}/").content.decode()
+    assert 'id="case-suggested-category"' in page
+    assert '<option value="attitude" selected>' in page
+    case.category = cs.category_resolve(world.alpha, "U3")
+    case.save()
+    page = alice.get(f"/app/kasus/{case.pk}/").content.decode()
+    assert '<option value="U3" selected>' in page  # the case's own category stays chosen

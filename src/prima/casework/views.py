@@ -39,6 +39,7 @@ from prima.casework.mail import tracking_url
 from prima.casework.texts import whatsapp_link
 from prima.organizations.calendar import local_date
 from prima.organizations.unit_labels import path_label, path_labels
+from prima.remark_labels.selectors import suggested_category_key
 
 # form fields of each action, and the service's error keys on them
 CONTACT_FIELDS = {
@@ -189,6 +190,10 @@ def _case_context(request: HttpRequest, case: Any, **forms: Any) -> dict[str, An
     clock = Clock()
     first, resolution = clock.states(case)
     categories = category_choices(case.organization, case.category) if handler else []
+    suggested = suggested_category_key(case) if handler else None
+    offered = dict(categories)
+    if suggested not in offered:
+        suggested = None  # a category the organization switched off, or no label yet
     candidates = (
         [(u.pk, access.display_name(u)) for u in access.owner_candidates(case, request.user)]
         if handler
@@ -221,8 +226,10 @@ def _case_context(request: HttpRequest, case: Any, **forms: Any) -> dict[str, An
         or AssignForm(candidates=candidates, initial={"owner": case.owner_id}),
         "category_form": forms.get("category")
         or CategoryForm(
-            categories=categories, initial={"category": case.category.key if case.category else ""}
+            categories=categories,
+            initial={"category": case.category.key if case.category else (suggested or "")},
         ),
+        "suggested_category": offered.get(suggested, "") if suggested else "",
         "crumbs": _crumbs((case.tracking_code, "")),
         "section": "casework",
     }
