@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 from django.test import Client
 
+from prima.audit_checklists import load_checklist
+from prima.audits.services import audit_record
 from prima.insights.models import FollowUpAction
 from prima.organizations import services as org
 from prima.organizations.choices import OrganizationKind, Role
@@ -26,6 +28,9 @@ from prima.surveys.models import Instrument, Survey
 PASSWORD = "correct-horse-battery-9"
 
 SKM_ANSWERS = {f"U{i}": 3 for i in range(1, 10)}
+
+
+A6_AUDIT = load_checklist("a6")
 
 
 @dataclass
@@ -144,7 +149,8 @@ class Markers:
 
 
 def add_alpha_private_data(world: World) -> Markers:
-    """A response with a suggestion and contact details, and an organization-owned instrument."""
+    """A response with a suggestion and contact details, an organization-owned instrument, a
+    follow-up plan and an A6 audit of a staff member."""
     submit(
         world.skm,
         skm_answers(U5=2),
@@ -160,6 +166,16 @@ def add_alpha_private_data(world: World) -> Markers:
         organization=world.alpha,
         key="internal-alpha",
         title=ALPHA_INSTRUMENT_TITLE,
+    )
+    audit_record(  # a mystery shopper's A6 audit of Siti at Loket Satu (issue 13)
+        organization=world.alpha,
+        unit=world.loket1,
+        auditor=world.users["alice"],
+        kind="mystery",
+        observed_at=datetime(2026, 4, 8, 10, 0, tzinfo=UTC),
+        answers={line.id: "yes" if line.answer == "yes_no" else 3 for line in A6_AUDIT.lines},
+        staff_member=world.staff1,
+        service=world.service1,
     )
     FollowUpAction.objects.create(  # the organization's follow-up plan (SKM report)
         organization=world.alpha,

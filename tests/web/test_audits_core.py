@@ -344,3 +344,31 @@ def test_deleting_a_staff_member_service_or_auditor_keeps_the_audit_but_not_its_
     assert kept.unit == world.upt1
     assert kept.answers.count() == 16
     assert audit_scores(kept).overall == Fraction(900, 11)
+
+
+# -- /manage/ ----------------------------------------------------------------------------------
+def test_an_organizations_admin_reads_its_audits_in_manage(world, client):
+    audit = record(world)
+    client.force_login(world.admin)
+    listing = client.get("/manage/audits/audit/")
+    assert listing.status_code == 200
+    page = listing.content.decode()
+    assert "Ani" in page
+    assert "81,82 %" in page  # 18/22, half-up to 2 decimals, written the Indonesian way
+    detail = client.get(f"/manage/audits/audit/{audit.pk}/change/")
+    assert detail.status_code == 200
+    shown = detail.content.decode()
+    # the per-A scores recomputed from the answers, by the A's names of the checklist
+    assert "Kemampuan: 90,48 %; Sikap: 53,33 %; Penampilan: 50,00 %; Perhatian: -" in shown
+    assert "Petugas mengetahui persyaratan layanan yang dimohon pelanggan." in shown
+    # evidence: nobody adds, changes or deletes an audit here
+    assert client.get("/manage/audits/audit/add/").status_code == 403
+    assert (
+        client.post(f"/manage/audits/audit/{audit.pk}/delete/", {"post": "yes"}).status_code == 403
+    )
+    assert Audit.objects.filter(pk=audit.pk).exists()
+    # another organization's admin sees none of it
+    client.force_login(world.owner)
+    assert "Ani" not in client.get("/manage/audits/audit/").content.decode()
+    foreign = client.get(f"/manage/audits/audit/{audit.pk}/change/")
+    assert foreign.status_code == 302  # to the site's index: "no such audit"
