@@ -33,6 +33,7 @@ from prima.insights.models import FollowUpAction, FollowUpStatus, element_choice
 from prima.insights.notes import said
 from prima.insights.periods import Period
 from prima.insights.results import respondents_by_service, responses_in_scope, results_of
+from prima.instruments import load_instrument
 from prima.metrics.handling import HandlingMeasures, handling_measures
 from prima.metrics.ikm import STANDARDS
 from prima.metrics.rounding import format_number, round_half_up
@@ -181,6 +182,8 @@ class Suggestion:
     text: str
     day: date
     unit: str
+    unsur: str = ""  # its SKM unsur as labelled (prima.remark_labels); "" general
+    labelled: bool = True  # False while the task worker has not labelled it yet
 
     @property
     def day_text(self) -> str:
@@ -202,6 +205,16 @@ class SuggestionGroup:
         if self.first == self.last:
             return fmt_date(self.first)
         return f"{fmt_date(self.first)} – {fmt_date(self.last)}"
+
+
+UNLABELLED = "belum"
+
+
+@dataclass(frozen=True)
+class SuggestionSection:
+    key: str  # an unsur code, "" for general remarks, UNLABELLED
+    name: str
+    groups: list[SuggestionGroup]
 
 
 def group_suggestions(items: list[Suggestion]) -> list[SuggestionGroup]:
@@ -412,6 +425,31 @@ class SkmReport:
         return group_suggestions(self.suggestions)
 
     @property
+    def suggestions_by_unsur(self) -> list[SuggestionSection]:
+        """The listed suggestions grouped by the SKM unsur they are about (issue 14), in the
+        order of the unsur, then the general remarks, then those not labelled yet; each with
+        its identical texts once (:func:`group_suggestions`)."""
+        # the labels name the unsur of PermenPAN-RB 14/2017 (U1..U9); the report's elements
+        # are matched to them by their code (persyaratan -> U1 .. pengaduan -> U9)
+        column = {i.code: i.column for i in load_instrument("skm2017").items if i.code}
+        element_of = {column[e.code]: e for e in self.elements if e.code in column}
+        by: dict[str, list[Suggestion]] = {}
+        for item in self.suggestions:
+            key = item.unsur if item.labelled else UNLABELLED
+            by.setdefault(key if key in element_of or key == UNLABELLED else "", []).append(item)
+        sections = []
+        for key in [*element_of, "", UNLABELLED]:
+            if by.get(key):
+                if key == UNLABELLED:
+                    name = gettext("Not labelled yet")
+                elif key:
+                    name = f"{key} {element_of[key].name}"
+                else:
+                    name = gettext("General remarks (no single unsur)")
+                sections.append(SuggestionSection(key, name, group_suggestions(by[key])))
+        return sections
+
+    @property
     def suggestions_more(self) -> int:
         return self.suggestions_total - len(self.suggestions)
 
@@ -556,13 +594,17 @@ def _read(
     with_text = qs.exclude(suggestion="")
     out.suggestions_total = with_text.count()
     tz = timezone.get_current_timezone()
-    for text, submitted_at, unit_name in with_text.order_by("submitted_at", "pk").values_list(
-        "suggestion", "submitted_at", "unit__name"
-    )[:SUGGESTIONS_LISTED]:
+    rows = with_text.order_by("submitted_at", "pk").values_list(
+        "suggestion", "submitted_at", "unit__name", "remark_label__unsur", "remark_label__sentiment"
+    )
+    for text, submitted_at, unit_name, unsur, sentiment in rows[:SUGGESTIONS_LISTED]:
         text = (text or "").strip()
         if text:
             day = timezone.localtime(submitted_at, tz).date()
-            out.suggestions.append(Suggestion(text, day, unit_name or ""))
+            labelled = sentiment is not None
+            out.suggestions.append(
+                Suggestion(text, day, unit_name or "", unsur or "", labelled=labelled)
+            )
     return out, results
 
 
