@@ -80,3 +80,38 @@ def test_counts_per_unsur_against_the_previous_period(world):
     html = world.client("alice").get(url(world, "period=2026-Q3")).content.decode()
     assert 'id="remark-unlabelled"' in html
     assert 'id="remark-unsur-table"' in html
+
+
+def test_a_manager_corrects_a_suggestion_s_labels(world):
+    _rude, dirty, _fast = seeded(world)
+    target = f"/app/surveys/{world.skm.code}/saran/{dirty.pk}/label/"
+    fix = {"unsur": "U8", "a6": "none", "sentiment": "negatif", "back": "?period=2026-Q3"}
+    # a viewer, another tenant's admin and a stranger reach nothing
+    for persona in ("victor", "charlie", "mallory"):
+        assert world.client(persona).post(target, fix).status_code == 404, persona
+    assert world.client(None).post(target, fix).status_code == 302  # to the sign-in page
+    label = RemarkLabel.objects.get(response=dirty)
+    assert not label.corrected
+    # bob manages UPT Alpha Satu, where the suggestion was left
+    bob = world.client("bob")
+    done = bob.post(target, {**fix, "unsur": "U2", "sentiment": "netral"})
+    assert done.status_code == 302
+    assert done["Location"].endswith("?period=2026-Q3#saran")
+    label.refresh_from_db()
+    assert (label.unsur, label.a6, label.sentiment, label.corrected) == ("U2", "", "netral", True)
+    assert label.corrected_by == world.users["bob"]
+    assert label.machine["unsur"] == "U8"  # the model's labels are kept
+    page = bob.get(url(world, "period=2026-Q3")).content.decode()
+    assert "dikoreksi oleh pengelola" in page
+    assert "Koreksi label" in page or "Correct the labels" in page
+    # a label that does not exist is refused by name and changes nothing; a foreign 'back' is
+    # not followed
+    bad = bob.post(target, {"unsur": "U42", "sentiment": "marah", "back": "//evil.example"})
+    assert bad.status_code == 302
+    assert bad["Location"].endswith("?section=suggestions#saran")
+    label.refresh_from_db()
+    assert (label.unsur, label.sentiment) == ("U2", "netral")
+    # GET is not a way to change anything
+    assert bob.get(target).status_code == 405
+    # the viewer sees the labels but no correction form
+    assert "fix-" not in world.client("victor").get(url(world, "period=2026-Q3")).content.decode()

@@ -75,8 +75,23 @@ PAGES: dict[str, tuple[str, tuple[str, ...]]] = {  # route: (kind, the query par
     # the dashboard: filters, the trend's step, the suggestions' search and page
     "app/surveys/<str:code>/": (
         "private",
-        ("unit", "service", "staff", "period", "from", "to", "per", "q", "page"),
+        (
+            "unit",
+            "service",
+            "staff",
+            "period",
+            "from",
+            "to",
+            "per",
+            "q",
+            "page",
+            "unsur",
+            "a6",
+            "sentiment",
+        ),
     ),
+    # a manager corrects the labels of a suggestion (prima.remark_labels)
+    "app/surveys/<str:code>/saran/<int:response_id>/label/": ("private", ()),
     "app/surveys/<str:code>/qr/<int:unit_id>.svg": ("private", ("service", "staff")),
     "app/surveys/<str:code>/qr/<int:unit_id>.png": ("private", ("service", "staff")),
     r"app/surveys/(?P<code>[^/]+)/poster/(?P<unit_id>[0-9]+)-(?P<size>a4|a5)\.pdf$": (
@@ -194,6 +209,7 @@ class Probe:
     export_jobs: list[Value] = field(default_factory=list)  # export jobs out of reach
     cases: list[Value] = field(default_factory=list)  # case ids (prima.cases)
     tracking_codes: list[Value] = field(default_factory=list)  # the complainants' keys
+    responses: list[Value] = field(default_factory=list)  # response ids (suggestions' labels)
 
 
 def other_tenant_probe(world: World, markers: Markers) -> Probe:
@@ -211,6 +227,7 @@ def other_tenant_probe(world: World, markers: Markers) -> Probe:
         export_jobs=alpha_export_jobs(),
         cases=[(str(pk), True) for pk in Case.objects.values_list("pk", flat=True)],
         tracking_codes=alpha_tracking_codes(),
+        responses=[(str(pk), True) for pk in alpha_suggestions()],
     )
 
 
@@ -431,6 +448,7 @@ def page_param(name: str, regex: str | None, probe: Probe) -> list[Value]:
         "slug": probe.slugs,
         "tracking_code": [*probe.tracking_codes, ("ABCD-EFGH-JK", False)],
         "case_id": [*probe.cases, ("987654", False)],
+        "response_id": [*probe.responses, ("987654", False)],
     }
     if name not in known:
         raise WalkerError(f"the walker does not know how to fill the URL parameter {name!r}")
@@ -452,6 +470,9 @@ def page_targets(
         "q": [("Alpha", False), ("rahasia", False)],
         "page": [("2", False)],
         "kode": [("ABCD-EFGH-JK", False), *probe.tracking_codes],
+        "unsur": [("U8", False)],
+        "a6": [("attitude", False)],
+        "sentiment": [("negatif", False)],
     }
     queries = [("", False)]
     for name in reads:  # each query parameter alone, then all of them
@@ -765,6 +786,12 @@ def add_alpha_case(world: World) -> list[str]:
     return [ALPHA_CASE_TEXT, *ALPHA_CASE_CONTACT.values(), *ALPHA_CASE_NOTES]
 
 
+def alpha_suggestions() -> list[int]:
+    """A few responses of Dinas Alpha with a suggestion (their labels can be corrected)."""
+    rows = Response.objects.filter(organization__slug="alpha").exclude(suggestion="")
+    return list(rows.order_by("pk").values_list("pk", flat=True)[:3])
+
+
 def alpha_tracking_codes() -> list[Value]:
     """Public by design (the complainant's key): flagged False, the walker checks the body."""
     return [(c, False) for c in Case.objects.values_list("tracking_code", flat=True)]
@@ -958,6 +985,13 @@ def subtree_probe(world: World, markers: Markers) -> Probe:
             for pk, unit in Case.objects.values_list("pk", "unit_id")
         ],
         tracking_codes=alpha_tracking_codes(),
+        # the suggestions of UPT Alpha Dua are out of reach, those of bob's subtree are his
+        responses=[
+            (str(pk), not path.startswith(world.upt1.path))
+            for pk, path in Response.objects.exclude(suggestion="").values_list("pk", "unit__path")[
+                :6
+            ]
+        ],
     )
 
 

@@ -168,3 +168,43 @@ def test_a_complaint_gets_a_suggested_category_on_its_page(world):
     case.save()
     page = alice.get(f"/app/kasus/{case.pk}/").content.decode()
     assert '<option value="U3" selected>' in page  # the case's own category stays chosen
+
+
+def test_the_skm_report_groups_its_suggestions_by_unsur(world):
+    """Section V of the SKM report lists the suggestions under the unsur they are about, in the
+    unsur's order, then the general remarks, then those not labelled yet."""
+    from datetime import date
+
+    from prima.insights.periods import parse_period
+    from prima.reports.pdf import report_html
+    from prima.reports.skm import skm_report
+
+    toilet = submit(world, "Toiletnya kotor sekali")
+    fee = submit(world, "Biaya tidak jelas, diminta bayar lagi di loket")
+    submit(world, "Toiletnya kotor sekali")  # the same text: listed once with its number
+    labels.label_pending()
+    late = submit(world, "Parkir sempit dan panas")  # not labelled yet
+    period = parse_period(str(toilet.submitted_at.year))
+    report = skm_report(world.skm, period=period, today=date(2026, 12, 31))
+    sections = [(s.key, [g.text for g in s.groups]) for s in report.suggestions_by_unsur]
+    keys = [k for k, _ in sections]
+    assert keys.index("U4") < keys.index("U8") < keys.index("belum")
+    assert dict(sections)["U8"] == [toilet.suggestion]
+    assert dict(sections)["U4"] == [fee.suggestion]
+    assert dict(sections)["belum"] == [late.suggestion]
+    assert report.suggestions_by_unsur[keys.index("U8")].groups[0].count == 2
+    html = report_html(report, chart=False)
+    assert 'id="suggestions-U8"' in html
+    assert html.index('id="suggestions-U4"') < html.index('id="suggestions-U8"')
+
+
+def test_a_label_never_dates_a_response_finer_than_the_day(world):
+    """A label is made seconds after its response: it keeps the day only (local midnight), so
+    that it never gives an employee's anonymous response its time of day back (issue 12)."""
+    from prima.surveys.anonymity import local_day_start
+
+    submit(world, "Antrean lama sekali")
+    labels.label_pending()
+    label = RemarkLabel.objects.get()
+    assert label.labelled_at == local_day_start()
+    assert labels.relabel().updated == 0

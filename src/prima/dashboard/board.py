@@ -562,6 +562,7 @@ def suggestions(
     start = (page - 1) * SUGGESTIONS_PER_PAGE
     items = list(
         rows.order_by("-submitted_at", "-pk").values(
+            "pk",
             "suggestion",
             "submitted_at",
             "unit__name",
@@ -584,6 +585,8 @@ def suggestions(
                 if item["remark_label__a6"]
                 else "",
                 "sentiment": sentiment,
+                "unsur_key": item["remark_label__unsur"] or remark_filters.NONE,
+                "a6_key": item["remark_label__a6"] or remark_filters.NONE,
                 "sentiment_name": remark_filters.SENTIMENT_NAMES[sentiment],
                 "corrected": item["remark_label__corrected_at"] is not None,
             }

@@ -13,10 +13,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from prima.cases.services import BUILTIN_BY_KEY
+from prima.organizations.access import unit_scope_q
+from prima.organizations.choices import Role
 from prima.remarks import A6_KEYS, SENTIMENTS, UNSUR_CODES
 from prima.surveys.models import Response
 
@@ -147,3 +149,15 @@ def choices_of(filters: Any) -> list[tuple[str, str, list[tuple[str, str]], str]
             filters.sentiment,
         ),
     ]
+
+
+CORRECTING_ROLES = (Role.ADMIN, Role.MANAGER)
+"""Who may correct a suggestion's labels: an admin or a manager whose scope holds its unit."""
+
+
+def may_correct(user: Any, survey: Any) -> Q | None:
+    """The filter on responses whose labels ``user`` may correct in ``survey`` (None: none;
+    employee surveys never: their suggestions are not listed)."""
+    if survey.is_employee:
+        return None
+    return unit_scope_q(user, survey.organization, roles=CORRECTING_ROLES)

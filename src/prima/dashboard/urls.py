@@ -9,6 +9,12 @@ app_name = "backoffice"
 urlpatterns = [
     path("", views.home, name="home"),
     path("surveys/<str:code>/", views.survey_results_page, name="results"),
+    # a manager corrects the labels of a suggestion (prima.remark_labels, issue 14)
+    path(
+        "surveys/<str:code>/saran/<int:response_id>/label/",
+        views.remark_label_correct,
+        name="remark_label",
+    ),
     # import of paper surveys (prima.transfers.import_views): upload, preview, confirm; templates
     path("surveys/<str:code>/import/", import_views.import_page, name="import"),
     re_path(

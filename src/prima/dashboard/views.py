@@ -5,14 +5,16 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from prima.dashboard import board as dashboard
 from prima.dashboard import charts, overview, sections
@@ -99,6 +101,7 @@ def survey_results_page(request: HttpRequest, code: str) -> HttpResponse:
         "vega_bundle": charts.vega_bundle_name(),
         "can_import": can_import(request.user, survey),
         "remark_choices": remark_filters.choices_of(filters),
+        "can_correct": remark_filters.may_correct(request.user, survey) is not None,
     }
     charts.ensure_vega_bundle()
     if request.headers.get("HX-Request") and request.headers.get("HX-Target") == sections.TARGET:
@@ -108,3 +111,42 @@ def survey_results_page(request: HttpRequest, code: str) -> HttpResponse:
         response = render(request, "dashboard/survey_results.html", context)
     patch_vary_headers(response, ("HX-Request", "HX-Target"))
     return response
+
+
+@login_required
+@require_POST
+def remark_label_correct(request: HttpRequest, code: str, response_id: int) -> HttpResponse:
+    """A manager corrects the labels of one suggestion (issue 14): kept as a correction, shown
+    as such, never overwritten by a relabel. 404 for a response out of the user's reach (another
+    tenant, another subtree, an employee survey, a viewer's role)."""
+    from prima.remark_labels.services import LabelError, response_label_correct
+    from prima.surveys.models import Response
+
+    survey = survey_get_for_user(request.user, code)
+    allowed = remark_filters.may_correct(request.user, survey)
+    if allowed is None:
+        raise Http404("response")
+    response = (
+        Response.objects.filter(allowed, survey=survey, pk=response_id)
+        .exclude(suggestion="")
+        .first()
+    )
+    if response is None:
+        raise Http404("response")
+    none = remark_filters.NONE
+    try:
+        response_label_correct(
+            response,
+            user=request.user,
+            unsur="" if request.POST.get("unsur") == none else request.POST.get("unsur", ""),
+            a6="" if request.POST.get("a6") == none else request.POST.get("a6", ""),
+            sentiment=request.POST.get("sentiment", ""),
+        )
+    except LabelError as exc:
+        messages.error(request, "; ".join(f"{k}: {v}" for k, v in exc.errors.items()))
+    else:
+        messages.success(request, _("The labels of the suggestion were corrected."))
+    back = request.POST.get("back", "")
+    if not back.startswith("?") or len(back) > 2000 or any(c in back for c in "\r\n\\#"):
+        back = "?section=suggestions"
+    return redirect(f"{reverse('backoffice:results', args=[survey.code])}{back}#saran")

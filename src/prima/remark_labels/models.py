@@ -43,6 +43,7 @@ class RemarkLabel(models.Model):
     a6_confidence = models.FloatField(default=1.0)
     sentiment_confidence = models.FloatField(default=1.0)
     model_version = models.CharField(max_length=16)
+    # the day it was labelled (local midnight), never the time: see services._store
     labelled_at = models.DateTimeField()
     corrected_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -33,6 +33,7 @@ from django.utils.translation import gettext as _
 from prima import remarks
 from prima.cases.models import Case
 from prima.remark_labels.models import LabelCursor, RemarkLabel
+from prima.surveys.anonymity import local_day_start
 from prima.surveys.models import Response
 
 log = logging.getLogger(__name__)
@@ -74,7 +75,9 @@ def _store(kind: str, rows: list[tuple[int, int, str]]) -> int:
     if not rows:
         return 0
     _model, _text, target = KINDS[kind]
-    now, version = timezone.now(), model_version()
+    # the day only (local midnight): a label made seconds after an employee's anonymous
+    # response must not give its time of day back (issue 12)
+    now, version = local_day_start(), model_version()
     labels = [
         RemarkLabel(
             organization_id=org_id,
@@ -210,7 +213,7 @@ def relabel(
 def _restore(stale: list[tuple[int, str]], version: str) -> int:
     if not stale:
         return 0
-    now = timezone.now()
+    now = local_day_start()
     labels = list(RemarkLabel.objects.filter(pk__in=[pk for pk, _ in stale]))
     texts = dict(stale)
     for label in labels:
@@ -228,12 +231,7 @@ class LabelError(ValueError):
         self.errors = errors
 
 
-def label_correct(
-    label: RemarkLabel, *, user: Any, unsur: str | None, a6: str | None, sentiment: str
-) -> RemarkLabel:
-    """A manager's labels replace the model's; the model's are kept in ``machine`` (the first
-    time) and the correction is marked with who and when. :class:`LabelError` names a field
-    whose value is not one of its labels."""
+def _check(unsur: str | None, a6: str | None, sentiment: str) -> None:
     errors: dict[str, str] = {}
     if unsur not in (None, "", *remarks.UNSUR_CODES):
         errors["unsur"] = _("one of %(values)s, or empty") % {
@@ -245,9 +243,35 @@ def label_correct(
         errors["sentiment"] = _("one of %(values)s") % {"values": ", ".join(remarks.SENTIMENTS)}
     if errors:
         raise LabelError(errors)
+
+
+def label_correct(
+    label: RemarkLabel, *, user: Any, unsur: str | None, a6: str | None, sentiment: str
+) -> RemarkLabel:
+    """A manager's labels replace the model's; the model's are kept in ``machine`` (the first
+    time) and the correction is marked with who and when. :class:`LabelError` names a field
+    whose value is not one of its labels (nothing is changed then)."""
+    _check(unsur, a6, sentiment)
     if not label.corrected:
         label.machine = {"unsur": label.unsur, "a6": label.a6, "sentiment": label.sentiment}
     label.unsur, label.a6, label.sentiment = unsur or "", a6 or "", sentiment
     label.corrected_by, label.corrected_at = user, timezone.now()
     label.save()
     return label
+
+
+def response_label_correct(
+    response: Response, *, user: Any, unsur: str | None, a6: str | None, sentiment: str
+) -> RemarkLabel:
+    """:func:`label_correct` on the label of a response's suggestion, labelled first when the
+    sweep has not reached it yet; nothing is written when a value is refused
+    (:class:`LabelError`). ``ValueError`` for a response without a suggestion."""
+    if response.suggestion == "":
+        raise ValueError("a response without a suggestion has no label")
+    _check(unsur, a6, sentiment)
+    with transaction.atomic():
+        found = RemarkLabel.objects.filter(response=response).first()
+        if found is None:
+            _store("responses", [(response.pk, response.organization_id, response.suggestion)])
+            found = RemarkLabel.objects.get(response=response)
+        return label_correct(found, user=user, unsur=unsur, a6=a6, sentiment=sentiment)
