@@ -4,7 +4,8 @@
                                                   [--json]
 
 Stratified k-fold cross-validation on ``src/prima/remarks/data/remarks.csv`` (plus a corrections
-CSV of the same shape, whose rows replace rows with the same text): for each task (sentiment,
+CSV of the same shape, whose rows replace rows with the same text; ``prima text corrections
+--output FILE`` writes the managers' corrections in it): for each task (sentiment,
 unsur with "none", a6 with "none") the texts of each class are shuffled with a fixed seed and
 dealt to the folds in turn; each fold is labelled by models trained on the other folds. Prints
 per-class precision, recall and F1, accuracy and macro-F1 (the unweighted mean of the classes'

@@ -208,3 +208,33 @@ def test_a_label_never_dates_a_response_finer_than_the_day(world):
     label = RemarkLabel.objects.get()
     assert label.labelled_at == local_day_start()
     assert labels.relabel().updated == 0
+
+
+def test_the_corrections_go_to_the_evaluation_script(world, tmp_path):
+    """``prima text corrections`` writes the corrected labels in the labelled set's shape, which
+    :func:`prima.remarks.load_examples` (the evaluation script's reader) reads back; a text a
+    spreadsheet would take for a formula is quoted in the file and read without the quote."""
+    from prima import remarks
+
+    plain = submit(world, "Ruang tunggu panas sekali")
+    formula = submit(world, "=HYPERLINK(1) petugas jutek")
+    submit(world, "Pelayanan cepat")  # not corrected: not written
+    labels.label_pending()
+    for response, unsur, a6 in ((plain, "U8", ""), (formula, "", "attitude")):
+        label = RemarkLabel.objects.get(response=response)
+        labels.label_correct(label, user=None, unsur=unsur, a6=a6, sentiment="negatif")
+    target = tmp_path / "koreksi.csv"
+    err = StringIO()
+    call_command("text", "corrections", "--output", str(target), stderr=err)
+    assert "2" in err.getvalue()
+    lines = target.read_text(encoding="utf-8").splitlines()
+    assert lines[0] == "text,unsur,a6,sentiment"
+    assert "'=HYPERLINK(1) petugas jutek,,attitude,negatif" in lines
+    examples = remarks.load_examples(target)
+    assert [(e.text, e.unsur, e.a6, e.sentiment) for e in examples] == [
+        ("Ruang tunggu panas sekali", "U8", None, "negatif"),
+        ("=HYPERLINK(1) petugas jutek", None, "attitude", "negatif"),
+    ]
+    out = StringIO()
+    call_command("text", "corrections", stdout=out)
+    assert out.getvalue().splitlines() == lines

@@ -275,3 +275,23 @@ def response_label_correct(
             _store("responses", [(response.pk, response.organization_id, response.suggestion)])
             found = RemarkLabel.objects.get(response=response)
         return label_correct(found, user=user, unsur=unsur, a6=a6, sentiment=sentiment)
+
+
+def corrections_csv(out: Any) -> int:
+    """Write every manager's correction as the labelled set's CSV (text, unsur, a6, sentiment)
+    to the text stream ``out``, for ``scripts/evaluate_remarks.py --corrections`` and
+    ``scripts/train_remarks.py --corrections``; a text a spreadsheet would read as a formula gets
+    a leading ``'`` (:func:`prima.remarks.load_examples` drops it). Returns the rows written."""
+    import csv
+
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["text", "unsur", "a6", "sentiment"])
+    n = 0
+    rows = RemarkLabel.objects.filter(corrected_at__isnull=False).order_by("pk")
+    for label in rows.select_related("response", "case").iterator(chunk_size=1000):
+        text = label.response.suggestion if label.response_id else label.case.text
+        if text.startswith(remarks.FORMULA_STARTS):
+            text = "'" + text
+        writer.writerow([text, label.unsur, label.a6, label.sentiment])
+        n += 1
+    return n

@@ -115,10 +115,16 @@ class Example:
         return value or NONE
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+"""First characters a spreadsheet reads as a formula (as ``prima.transfers.export_cells``):
+``prima text corrections`` writes such a text with a leading ``'``, dropped on reading."""
+
+
 def load_examples(path: str | Path = DATASET) -> list[Example]:
     """The labelled set: a CSV with columns text, unsur, a6, sentiment (optionally pair: the id
     shared by the two sides of a negation pair, and lang: id or en); blank unsur / a6 mean
-    none. A corrections file has the same shape."""
+    none. A corrections file (``prima text corrections``) has the same shape; a text quoted
+    against formula injection (``'=...``) is read without its quote."""
     out: list[Example] = []
     with open(path, encoding="utf-8", newline="") as f:
         for i, row in enumerate(csv.DictReader(f), start=2):
@@ -133,7 +139,10 @@ def load_examples(path: str | Path = DATASET) -> list[Example]:
                 raise ValueError(f"{path}, row {i}: sentiment {sentiment!r} is not {SENTIMENTS}")
             pair = (row.get("pair") or "").strip()
             lang = (row.get("lang") or "").strip() or "id"
-            out.append(Example(row["text"], unsur, a6, sentiment, pair, lang))
+            text = row["text"]
+            if text[:1] == "'" and text[1:2] and text[1] in FORMULA_STARTS:
+                text = text[1:]
+            out.append(Example(text, unsur, a6, sentiment, pair, lang))
     return out
 
 

@@ -13,12 +13,15 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from prima.formats import number
-from prima.remark_labels.services import relabel
+from prima.remark_labels.services import corrections_csv, relabel
 from prima.surveys.models import Survey
 
 
 class Command(BaseCommand):
-    help = "Remarks. 'relabel': label every suggestion and complaint again with the shipped model."
+    help = (
+        "Remarks. 'relabel': label every suggestion and complaint again with the shipped model; "
+        "'corrections': the managers' corrections as a CSV."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         verbs = parser.add_subparsers(dest="verb", metavar="VERB", required=True)
@@ -33,7 +36,17 @@ class Command(BaseCommand):
             help="one survey (default: every survey and every complaint)",
         )
 
+        out = verbs.add_parser(
+            "corrections",
+            help="write the managers' corrections as a CSV for the evaluation script",
+            description="Columns text, unsur, a6, sentiment: the labelled set's shape.",
+        )
+        out.add_argument("--output", metavar="FILE", help="the CSV file (default: standard output)")
+
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["verb"] == "corrections":
+            self.corrections(options.get("output"))
+            return
         survey = None
         if options.get("survey"):
             survey = Survey.objects.filter(code=options["survey"]).first()
@@ -69,3 +82,17 @@ class Command(BaseCommand):
                 "corrected": number(totals.corrected, 0, lang),
             }
         )
+
+    def corrections(self, output: str | None) -> None:
+        if output:
+            try:
+                with open(output, "w", encoding="utf-8", newline="") as f:
+                    n = corrections_csv(f)
+            except OSError as exc:
+                raise CommandError(f"{output}: {exc.strerror}") from None
+            self.stderr.write(
+                _("%(n)s corrections written to %(file)s")
+                % {"n": number(n, 0, get_language()), "file": output}
+            )
+        else:
+            corrections_csv(self.stdout)
