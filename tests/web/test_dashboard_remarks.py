@@ -96,7 +96,7 @@ def test_a_manager_corrects_a_suggestion_s_labels(world):
     bob = world.client("bob")
     done = bob.post(target, {**fix, "unsur": "U2", "sentiment": "netral"})
     assert done.status_code == 302
-    assert done["Location"].endswith("?period=2026-Q3#saran")
+    assert done["Location"].endswith(f"?period=2026-Q3&corrected={dirty.pk}#saran")
     label.refresh_from_db()
     assert (label.unsur, label.a6, label.sentiment, label.corrected) == ("U2", "", "netral", True)
     assert label.corrected_by == world.users["bob"]
@@ -106,9 +106,13 @@ def test_a_manager_corrects_a_suggestion_s_labels(world):
     assert "Koreksi label" in page or "Correct the labels" in page
     # a label that does not exist is refused by name and changes nothing; a foreign 'back' is
     # not followed
-    bad = bob.post(target, {"unsur": "U42", "sentiment": "marah", "back": "//evil.example"})
-    assert bad.status_code == 302
-    assert bad["Location"].endswith("?section=suggestions#saran")
+    bad = bob.post(target, {"unsur": "U42", "sentiment": "marah"})
+    assert bad.status_code == 400
+    assert "unsur" in bad.content.decode()
+    assert "sentiment" in bad.content.decode()
+    elsewhere = bob.post(target, {**fix, "back": "//evil.example"})
+    assert elsewhere["Location"].endswith(f"?section=suggestions&corrected={dirty.pk}#saran")
+    labels.label_correct(label, user=None, unsur="U2", a6="", sentiment="netral")
     label.refresh_from_db()
     assert (label.unsur, label.sentiment) == ("U2", "netral")
     # GET is not a way to change anything

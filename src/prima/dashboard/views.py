@@ -5,11 +5,10 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
@@ -142,11 +141,11 @@ def remark_label_correct(request: HttpRequest, code: str, response_id: int) -> H
             a6="" if request.POST.get("a6") == none else request.POST.get("a6", ""),
             sentiment=request.POST.get("sentiment", ""),
         )
-    except LabelError as exc:
-        messages.error(request, "; ".join(f"{k}: {v}" for k, v in exc.errors.items()))
-    else:
-        messages.success(request, _("The labels of the suggestion were corrected."))
+    except LabelError as exc:  # the form's choices never do this: a hand-made request
+        text = "; ".join(f"{k}: {v}" for k, v in exc.errors.items())
+        return HttpResponseBadRequest(text, content_type="text/plain; charset=utf-8")
     back = request.POST.get("back", "")
     if not back.startswith("?") or len(back) > 2000 or any(c in back for c in "\r\n\\#"):
         back = "?section=suggestions"
+    back = f"{back}&corrected={response.pk}"
     return redirect(f"{reverse('backoffice:results', args=[survey.code])}{back}#saran")
