@@ -499,6 +499,9 @@ EXCLUDED: dict[str, str] = {
     "app/kasus/<int:case_id>/pemilik/": "a POST that assigns a case's owner, redirects",
     "app/kasus/<int:case_id>/kategori/": "a POST that sets a case's category, redirects",
     "app/kasus/<int:case_id>/catatan/": "a POST that adds an internal note, redirects",
+    "app/surveys/<str:code>/saran/<int:response_id>/label/": (
+        "a POST that corrects a suggestion's labels, redirects"
+    ),
     "kiosk/manifest.webmanifest": "the kiosk's web app manifest (JSON)",
     "api/openapi.json": "the OpenAPI schema (JSON)",
     "api/": "the API's root (JSON)",
