@@ -37,23 +37,19 @@ def _helper(lang: str) -> Callable[[str], str]:
     return text
 
 
-def _common(p: argparse.ArgumentParser, method: str, t: Callable[[str], str]) -> None:
-    p.add_argument(
-        "file",
-        metavar="FILE",
-        help=t(gettext_noop("CSV (UTF-8, comma or semicolon) or XLSX, one row per respondent")),
-    )
+def _json_option(p: argparse.ArgumentParser, t: Callable[[str], str]) -> None:
     p.add_argument("--json", action="store_true", help=t(gettext_noop("print one JSON object")))
-    p.add_argument(
-        "--scale",
-        metavar="MIN-MAX",
-        help=t(gettext_noop("answer scale (default 1-4 for ikm, 0-10 for nps, 1-5 otherwise)")),
-    )
+
+
+def _sheet_option(p: argparse.ArgumentParser, t: Callable[[str], str]) -> None:
     p.add_argument(
         "--sheet",
         metavar="NAME",
         help=t(gettext_noop("XLSX sheet to read (default: the first)")),
     )
+
+
+def _flagged_option(p: argparse.ArgumentParser, t: Callable[[str], str]) -> None:
     p.add_argument(
         "--include-flagged",
         action="store_true",
@@ -63,6 +59,22 @@ def _common(p: argparse.ArgumentParser, method: str, t: Callable[[str], str]) ->
             )
         ),
     )
+
+
+def _common(p: argparse.ArgumentParser, method: str, t: Callable[[str], str]) -> None:
+    p.add_argument(
+        "file",
+        metavar="FILE",
+        help=t(gettext_noop("CSV (UTF-8, comma or semicolon) or XLSX, one row per respondent")),
+    )
+    _json_option(p, t)
+    p.add_argument(
+        "--scale",
+        metavar="MIN-MAX",
+        help=t(gettext_noop("answer scale (default 1-4 for ikm, 0-10 for nps, 1-5 otherwise)")),
+    )
+    _sheet_option(p, t)
+    _flagged_option(p, t)
     p.set_defaults(method=method)
 
 
@@ -206,7 +218,7 @@ def build_parser(lang: str | None = None) -> argparse.ArgumentParser:
         metavar="E",
         help=t(gettext_noop("margin of error (default 0.05)")),
     )
-    p.add_argument("--json", action="store_true", help=t(gettext_noop("print one JSON object")))
+    _json_option(p, t)
     return parser
 
 
@@ -249,12 +261,8 @@ def _agreement_parser(methods: Any, t: Callable[[str], str]) -> None:
         choices=("linear", "quadratic"),
         help=t(gettext_noop("weighted kappa for cohen (default: unweighted)")),
     )
-    p.add_argument("--json", action="store_true", help=t(gettext_noop("print one JSON object")))
-    p.add_argument(
-        "--sheet",
-        metavar="NAME",
-        help=t(gettext_noop("XLSX sheet to read (default: the first)")),
-    )
+    _json_option(p, t)
+    _sheet_option(p, t)
     p.set_defaults(method="agreement")
 
 
@@ -278,21 +286,9 @@ def _text_parser(methods: Any, t: Callable[[str], str]) -> None:
         metavar="NAME",
         help=t(gettext_noop("column of texts (default: suggestion, else saran)")),
     )
-    p.add_argument("--json", action="store_true", help=t(gettext_noop("print one JSON object")))
-    p.add_argument(
-        "--sheet",
-        metavar="NAME",
-        help=t(gettext_noop("XLSX sheet to read (default: the first)")),
-    )
-    p.add_argument(
-        "--include-flagged",
-        action="store_true",
-        help=t(
-            gettext_noop(
-                "also count rows whose 'flag' column marks them as suspect (Prima exports)"
-            )
-        ),
-    )
+    _json_option(p, t)
+    _sheet_option(p, t)
+    _flagged_option(p, t)
     p.set_defaults(method="text")
 
 

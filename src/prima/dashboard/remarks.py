@@ -27,15 +27,14 @@ SENTIMENT_NAMES = {"positif": _("positive"), "negatif": _("negative"), "netral":
 
 
 def name_of(key: str) -> str:
-    """The name of an unsur or an A (the built-in case categories' names), or "general"."""
+    """The name of an unsur ("U8 Facilities") or an A ("Attitude"), from the built-in case
+    categories' names, or "general"."""
     if not key or key == NONE:
         return str(_("general"))
     found = BUILTIN_BY_KEY.get(key)
-    return (
-        f"{key} {found.name}"
-        if found is not None and key.startswith("U")
-        else (str(found.name) if found is not None else key)
-    )
+    if found is None:
+        return key
+    return f"{key} {found.name}" if found.unsur else str(found.name)
 
 
 def parse(params: Mapping[str, str]) -> tuple[str, str, str]:

@@ -28,12 +28,12 @@ from django.utils import timezone
 from django.utils.translation import get_language, gettext, gettext_noop, ngettext
 
 from prima import formats, summaries
+from prima.followups.rules import skm_categories
 from prima.insights import rollups
 from prima.insights.models import FollowUpAction, FollowUpStatus, element_choices
 from prima.insights.notes import said
 from prima.insights.periods import Period
 from prima.insights.results import respondents_by_service, responses_in_scope, results_of
-from prima.instruments import load_instrument
 from prima.metrics.handling import HandlingMeasures, handling_measures
 from prima.metrics.ikm import STANDARDS
 from prima.metrics.rounding import format_number, round_half_up
@@ -431,7 +431,7 @@ class SkmReport:
         its identical texts once (:func:`group_suggestions`)."""
         # the labels name the unsur of PermenPAN-RB 14/2017 (U1..U9); the report's elements
         # are matched to them by their code (persyaratan -> U1 .. pengaduan -> U9)
-        column = {i.code: i.column for i in load_instrument("skm2017").items if i.code}
+        column = skm_categories()
         element_of = {column[e.code]: e for e in self.elements if e.code in column}
         by: dict[str, list[Suggestion]] = {}
         for item in self.suggestions:
