@@ -55,11 +55,40 @@ def test_every_factor_has_two_to_four_items_in_both_languages():
         assert re.fullmatch(r"[a-z_]+", item.code or "")
 
 
-def test_it_asks_expectation_and_performance_for_each_item():
+def test_it_asks_expectation_and_performance_for_each_item_then_enps_once():
     inst = load_instrument("internal")
     keys = [q.key for q in questions(inst)]
-    assert len(keys) == 2 * len(inst.items)
+    assert len(keys) == 2 * len(inst.items) + 1
     assert keys[:2] == ["KB1.harapan", "KB1.kinerja"]
+    assert keys[-1] == "enps"
+    assert "enps" not in inst.item_ids  # no pair: gap, IPA and CSI read the 29 pairs alone
+    (enps,) = inst.once_items
+    assert (enps.scale, enps.dimension, sorted(enps.options)) == ((0, 10), None, list(range(11)))
+    assert "merekomendasikan tempat kerja ini" in enps.text["id"]
+    question = questions(inst)[-1]
+    assert (question.side, question.min, question.max) == (None, 0, 10)
+
+
+def test_an_item_asked_once_is_checked():
+    pair = {"id": "A", "text": "a"}
+    base = {"name": "x", "scale": [1, 5]}
+    once = {"id": "e", "text": "e", "once": True, "scale": [0, 10]}
+    parsed = parse_instrument({**base, "items": [pair, once]}, source="x")
+    assert [i.id for i in parsed.items] == ["A"]
+    assert [i.id for i in parsed.once_items] == ["e"]
+    assert [q.key for q in questions(parsed)] == ["A.harapan", "A.kinerja", "e"]
+    refused = [
+        ({**once, "once": "yes"}, "paired", '"once" must be true or false'),
+        (once, "quick", '"once" is for paired instruments'),
+        ({**once, "dimension": "d"}, "paired", "belongs to no dimension"),
+        ({**once, "id": "A.harapan"}, "paired", 'may not hold "."'),
+    ]
+    for item, kind, message in refused:
+        definition = {**base, "kind": kind, "items": [pair, item]}
+        with pytest.raises(InstrumentError, match=message):
+            parse_instrument(definition, source="x")
+    with pytest.raises(InstrumentError, match="at least one item not asked once"):
+        parse_instrument({**base, "items": [once]}, source="x")
 
 
 def test_the_customer_instruments_are_external():

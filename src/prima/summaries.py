@@ -38,6 +38,11 @@ AGE_BANDS: tuple[tuple[int | None, int | None], ...] = (
 )
 """Age groups of the SKM respondent profile table."""
 
+ENPS = "enps"
+"""The id of a paired instrument's item asked once that is an employee Net Promoter question
+(0-10, "would you recommend this workplace"): its answers give the method ``enps``, computed
+with :func:`prima.metrics.nps.nps_from_counts` like a customer NPS."""
+
 NOT_ANSWERED = "-"
 """Profile key of the respondents who left a field blank."""
 
@@ -69,6 +74,8 @@ def supported_methods(instrument: Instrument) -> list[str]:
         methods = ["gap", "ipa", "csi"]
         if instrument.name.startswith("servqual"):
             methods.insert(1, "servqual")
+        if ENPS in {i.id for i in instrument.once_items}:
+            methods.append(ENPS)
         return methods
     return ["nps"] if "nps" in keys else []
 
@@ -125,6 +132,9 @@ def layout_for(instrument: Instrument) -> Layout:
         groups["overall"] = list(layout.items)
         for name, members in groups.items():
             layout.groups[name] = (layout.take(len(GROUP_FIELDS) * len(members)), members)
+        for q in qs:  # the items asked once (eNPS): counts of each answer
+            if q.side is None:
+                layout.distributions[q.key] = (layout.take(q.max - q.min + 1), q.min, q.max)
     else:
         for q in qs:
             layout.distributions[q.key] = (layout.take(q.max - q.min + 1), q.min, q.max)
@@ -287,14 +297,14 @@ def reports(layout: Layout, vector: Vector) -> dict[str, Any]:
         elif method == "csi":
             csi_result = csi_from_totals(pair_totals_of(layout, vector), layout.items, top=scale[1])
             out["csi"] = analysis.csi_report(csi_result, scale)
-        elif method == "nps":
-            dist = _distribution(layout, vector, "nps")
+        elif method in ("nps", ENPS):  # eNPS: the same formula on the employees' 0-10 answers
+            dist = _distribution(layout, vector, method)
             nps_result = nps_from_counts(
                 sum(c for v, c in dist.items() if v >= 9),
                 sum(c for v, c in dist.items() if 7 <= v <= 8),
                 sum(c for v, c in dist.items() if v <= 6),
             )
-            out["nps"] = analysis.nps_report(nps_result)
+            out[method] = analysis.nps_report(nps_result, column=method)
     return out
 
 

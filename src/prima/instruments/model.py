@@ -44,6 +44,10 @@ class Instrument:
     standard: str | None = None  # IKM regulation: "skm2017" or "skm2004"
     dimension_texts: dict[str, dict[str, str]] = field(default_factory=dict)
     audience: str = "external"  # who answers: "external" (customers) or "internal" (employees)
+    once_items: tuple[Item, ...] = ()
+    """Items of a paired instrument asked once, not as a pair (``"once": true`` in the file):
+    e.g. the employee survey's eNPS (0-10). Never in :attr:`items`, so every pair-based method
+    (gap, IPA, CSI, SERVQUAL, dimensions) reads the pairs alone."""
     raw: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     @property
@@ -141,7 +145,11 @@ def parse_instrument(data: Any, *, source: str) -> Instrument:
     raw_items = data.get("items")
     if not isinstance(raw_items, list) or not raw_items:
         raise InstrumentError('"items" must be a non-empty list', source=source)
+    kind = data.get("kind", "paired")
+    if kind not in ("ikm", "paired", "quick"):
+        raise InstrumentError('"kind" must be "ikm", "paired" or "quick"', source=source)
     items: list[Item] = []
+    once_items: list[Item] = []
     seen: set[str] = set()
     for pos, raw in enumerate(raw_items, start=1):
         where = f"items[{pos}]"
@@ -171,7 +179,26 @@ def parse_instrument(data: Any, *, source: str) -> Instrument:
         item_scale = raw.get("scale")
         if item_scale is not None and not _is_scale(item_scale):
             raise InstrumentError(f'{where}: "scale" must be [MIN, MAX]', source=source)
-        items.append(
+        once = raw.get("once", False)
+        if not isinstance(once, bool):
+            raise InstrumentError(f'{where}: "once" must be true or false', source=source)
+        if once and kind != "paired":
+            raise InstrumentError(
+                f'{where}: "once" is for paired instruments (the other kinds ask every item once)',
+                source=source,
+            )
+        if once and "." in item_id:
+            raise InstrumentError(
+                f'{where}: the id of an item asked once may not hold "." (the pairs\' answer '
+                'keys are "<id>.harapan" and "<id>.kinerja")',
+                source=source,
+            )
+        if once and dimension is not None:
+            raise InstrumentError(
+                f"{where}: an item asked once belongs to no dimension (the dimensions group pairs)",
+                source=source,
+            )
+        (once_items if once else items).append(
             Item(
                 id=item_id,
                 dimension=dimension,
@@ -188,9 +215,8 @@ def parse_instrument(data: Any, *, source: str) -> Instrument:
         for d in data.get("dimensions") or []
         if isinstance(d, dict) and "id" in d
     }
-    kind = data.get("kind", "paired")
-    if kind not in ("ikm", "paired", "quick"):
-        raise InstrumentError('"kind" must be "ikm", "paired" or "quick"', source=source)
+    if not items:
+        raise InstrumentError('"items" must hold at least one item not asked once', source=source)
     audience = data.get("audience", "external")
     if audience not in AUDIENCES:
         raise InstrumentError('"audience" must be "external" or "internal"', source=source)
@@ -204,5 +230,6 @@ def parse_instrument(data: Any, *, source: str) -> Instrument:
         standard=data.get("standard"),
         dimension_texts=dimension_texts,
         audience=audience,
+        once_items=tuple(once_items),
         raw=data,
     )

@@ -83,8 +83,12 @@ def _options(item: Item, low: int, high: int) -> dict[int, dict[str, str]]:
 
 
 def questions(instrument: Instrument) -> list[Question]:
+    """Every question in the order asked; a paired instrument's items asked once (its
+    ``once_items``, e.g. eNPS) come after the pairs, keyed by their id."""
     out: list[Question] = []
-    for item in instrument.items:
+    paired_count = len(instrument.items)
+    for position, item in enumerate((*instrument.items, *instrument.once_items)):
+        once = position >= paired_count
         low, high = item.scale or instrument.scale
         common = {
             "item": item.id,
@@ -95,7 +99,7 @@ def questions(instrument: Instrument) -> list[Question]:
             "dimension": item.dimension,
             "code": item.code,
         }
-        if instrument.kind == "paired":
+        if instrument.kind == "paired" and not once:
             for side in (EXPECTATION, PERFORMANCE):
                 text = {
                     lang: f"{side_text(side, lang)}: {item.text.get(lang) or item.text.get('id', item.id)}"
