@@ -77,6 +77,60 @@ def test_negated_polarity_counts_for_the_other_side() -> None:
     assert features("kurang dari 15 menit")["neg"] == 0  # "less than", not a negation
 
 
+def test_a_negator_is_read_through_what_it_negates() -> None:
+    # a negated criticism word ("tidak ada" passes over "ada") is praise: the negator is NOT+
+    f = features("Hasilnya tidak ada kekeliruan")
+    assert (f["neg+"], f["neg"], f["pol+"], f["pol-"]) == (1, 0, 1, 0)
+    assert "w:NOT+" in f
+    assert "w:tidak" not in f
+    # a negated praise word or modal is criticism: NOT-
+    f = features("petugas tidak ramah")
+    assert (f["neg-"], f["neg"], f["pol-"]) == (1, 0, 1)
+    assert "w:NOT-" in f
+    assert features("The officer could not answer my questions")["neg-"] == 1
+    # nothing polar in its scope: the negator stays itself
+    f = features("tidak ada petugas di loket")
+    assert (f["neg"], f["neg+"], f["neg-"]) == (1, 0, 0)
+    assert "w:tidak" in f
+    # a word whose stem is a negator's is not one ("kekurangan" -> "kurang")
+    assert features("tidak ada kekurangan")["neg"] + features("tidak ada kekurangan")["neg+"] == 1
+    # every spelling of the negators
+    for negator in ("tidak", "tak", "gak", "gk", "ga", "nggak", "enggak", "tdk"):
+        assert features(f"antreannya {negator} lama")["neg+"] == 1, negator
+
+
+def test_a_stated_capability_is_praise_a_wished_or_asked_one_is_not() -> None:
+    assert features("petugas bisa menjawab pertanyaan saya")["pol+"] == 1
+    with_modal = features("pegawainya mampu menjelaskan aturannya")["pol+"]
+    assert with_modal == features("pegawainya menjelaskan aturannya")["pol+"] + 1
+    assert features("formulir dapat diunggah online")["pol+"] == 1
+    assert features("saya dapat nomor antrean")["pol+"] == 0  # "got", not "can"
+    assert features("apakah bisa dilayani hari sabtu?")["pol+"] == 0  # a question
+    assert features("sebaiknya bisa lewat aplikasi")["pol+"] == 0  # a wish
+    assert features("saya mau tanya syaratnya")["pol+"] == 0  # will, not capability
+    f = features("petugas tidak bisa menjawab")
+    assert (f["pol+"], f["pol-"]) == (0, 1)
+
+
+@pytest.mark.parametrize(
+    ("text", "sentiment"),
+    [
+        # written for this test, not in the labelled set
+        ("Hasilnya tidak ada kekeliruan", "positif"),
+        ("Kartunya tidak ada cacat", "positif"),
+        ("Aplikasinya tanpa error", "positif"),
+        ("Staf mampu menjawab semua pertanyaan", "positif"),
+        ("Operatornya gk bisa bantu", "negatif"),
+        ("Pegawainya gak bisa jelasin", "negatif"),
+        ("The officer cannot help", "negatif"),
+        ("Petugas tidak minta uang kopi", "positif"),
+        ("Apakah bisa dilayani hari Sabtu?", "netral"),
+    ],
+)
+def test_negation_and_capability_on_new_remarks(text: str, sentiment: str) -> None:
+    assert label(text).sentiment == sentiment
+
+
 def test_request_turns_praise_words_into_criticism() -> None:
     f = features("mohon lebih ramah lagi")
     assert (f["req_improve"], f["pol_req"], f["pol+"]) == (1, 1, 0)

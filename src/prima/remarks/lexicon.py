@@ -122,6 +122,9 @@ SLANG: dict[str, str] = {
     "no": "tidak",
     "never": "tidak",
     "without": "tanpa",
+    "cannot": "can tidak",
+    "ca": "can",  # "can't" -> "ca not"
+    "wo": "will",  # "won't" -> "wo not"
 }
 
 # negators: flip the next content words (prima.remarks.text.features)
@@ -162,7 +165,11 @@ NEGATION_SKIP = frozenset(
     }
 )
 # modals whose negation is an inability or a refusal ("tidak bisa menjawab", "tidak mau")
-ABILITY_MODALS = frozenset({"bisa", "mau", "mampu", "sempat", "dapat", "can", "could", "would"})
+ABILITY_MODALS = frozenset(
+    {"bisa", "mau", "mampu", "sanggup", "sempat", "dapat", "can", "could", "will", "would"}
+)
+# the modals among them that state a capability: not negated, in a statement, praise
+CAPABILITY = frozenset({"bisa", "mampu", "sanggup", "dapat", "can", "could"})
 # a clause after these states what was promised or expected
 CONTRASTS = frozenset({"padahal", "although"})
 # a remark that starts with one of these asks something
@@ -286,6 +293,7 @@ NEGATIVE = words(
     membingungkan jutek galak kasar cuek marah membentak mahal pungli pungut pungutan calo
     pelicin kotor bau panas gerah sempit sumpek rusak error mati hilang salah keliru buruk
     jelek kecewa mengecewakan parah payah lempar malas berdesakan licin padam bocor kurang
+    cacat typo hambatan terhambat kekeliruan kesalahan
     bolak dioper dipingpong menumpuk repot merepotkan memberatkan berat mengelupas buram
     luntur tertukar panjang jorok kosong kacau gagal kendala berhenti macet hang down gangguan menyalahkan menyela emosi membeda tidak
     slow long rude dirty hot crowded expensive confusing bad lost misspelled unofficial

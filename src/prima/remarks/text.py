@@ -15,15 +15,25 @@
    next content words, up to :data:`NEGATION_REACH`, as ``NEG_<stem>``, passing over little words
    ("tidak terlalu lama" -> NEG_lama) and stopping at a clause boundary or a conjunction ("tapi",
    "dan"). A polarity word under negation counts for the other side: "antreannya tidak lama" is
-   positive, "petugas tidak ramah" negative, "tidak dipungut biaya" positive. A negated modal of
-   ability or will ("tidak bisa", "tidak mau", "belum sempat") counts as negative: in a remark on
-   a service, inability and refusal are criticism.
+   positive, "petugas tidak ramah" negative, "tidak dipungut biaya" positive, "tidak ada
+   kesalahan" positive ("ada" is passed over). A negated modal of ability or will ("tidak bisa",
+   "tidak mau", "belum sempat", "could not") counts as negative: in a remark on a service,
+   inability and refusal are criticism. The negator itself is then read through what it
+   resolved: ``NOT+`` (with the count ``neg+``) when it turned a criticism word into praise,
+   ``NOT-`` (``neg-``) when it turned praise into criticism or negated a modal; only a negator
+   whose scope held no polarity word ("tidak ada petugas di loket") stays itself and counts as
+   ``neg``. So the word "tidak" does not pull "tidak ada kesalahan" towards
+   criticism merely because most remarks with a "tidak" are critical.
 5. **Requests and hedges**: a request word (mohon, tolong, harap, sebaiknya, semoga, ...) with a
    comparative or an improvement ("lebih", "lagi", "ditingkatkan", "diperbaiki", ...) makes the
    remark a criticism: its positive words count as ``pol_req`` instead ("mohon lebih ramah lagi").
    After "padahal" (a contrast with what was promised) positive words count as ``pol_expected``
    ("dipungut biaya padahal katanya gratis"). A question ("?", or apakah/kapan/berapa/... at the
-   start) is marked, and so is an ability modal not negated ("bisa menjawab").
+   start) is marked, and so is an ability modal not negated ("bisa menjawab"). A modal of
+   capability (bisa, mampu, sanggup, dapat before an affixed verb; English can/could) not
+   negated, in a statement that is neither a question nor a request, counts as praise: "petugas
+   bisa menjawab pertanyaan saya" says the service could do it ("apakah bisa ...?" asks,
+   "sebaiknya bisa ..." wishes, "saya dapat nomor" is "got").
 
 The features (:func:`features`) are the stems (with their negation marks), adjacent pairs of
 stems, and counts from the word lists of :mod:`prima.remarks.lexicon` (polarity, unsur, A,
@@ -56,6 +66,13 @@ PHRASES = {
     "tindak lanjut": "tindaklanjut",
     "kamar mandi": "toilet",
     "name tag": "nametag",
+    # informal payments asked by staff: an illegal levy (pungli), whatever it is called
+    "uang rokok": "pungli",
+    "uang kopi": "pungli",
+    "uang damai": "pungli",
+    "uang pelicin": "pungli",
+    "uang pelancar": "pungli",
+    "salam tempel": "pungli",
 }
 _PHRASE = re.compile(r"\b(" + "|".join(re.escape(p) for p in PHRASES) + r")\b")
 _TOKEN = re.compile(r"[^\W_]+|[,.;!?]", re.UNICODE)
@@ -197,19 +214,32 @@ IMPROVEMENTS = _stemmed(lexicon.IMPROVEMENTS)
 KEEP = _stemmed(lexicon.KEEP)
 
 
+def _capability(modal: str, following: str) -> bool:
+    """Whether ``modal following`` states that something can be done ("bisa menjawab", "dapat
+    diunggah", "mampu menjelaskan"): a modal of capability before a word, where "dapat" needs an
+    affixed verb ("dapat nomor antrean" is "got a number")."""
+    if modal not in lexicon.CAPABILITY or following == BOUNDARY or following in lexicon.NEGATORS:
+        return False
+    return modal != "dapat" or stem(following) != following
+
+
 def features(text: str) -> Counter[str]:
     """The model's features of ``text`` (an empty Counter for an empty text).
 
-    >>> sorted(f for f in features("antreannya tidak lama") if f.startswith(("w:", "pol")))
-    ['pol+', 'w:NEG_lama', 'w:antrean', 'w:tidak']
+    >>> sorted(f for f in features("antreannya tidak lama") if f.startswith(("w:", "pol", "neg")))
+    ['neg+', 'pol+', 'w:NEG_lama', 'w:NOT+', 'w:antrean']
     """
     words = tokens(text)
     feats: Counter[str] = Counter()
     keys: list[str] = []  # stems with negation marks, boundaries as ","
     negate = 0
+    scope = -1  # where in ``keys`` the negator of the open scope is
+    negators: list[int] = []  # the places of the negators in ``keys``
+    resolved: dict[int, str] = {}  # negator's place in ``keys`` -> "+" / "-" (what it made)
     request = any(w in lexicon.REQUESTS for w in words)
     contrast = False  # after "padahal": what was promised or expected, not what happened
-    if "?" in normalise(text) or any(w in lexicon.QUESTIONS for w in words[:2]):
+    question = "?" in normalise(text) or any(w in lexicon.QUESTIONS for w in words[:2])
+    if question:
         feats["question"] += 1
     improve = any(w in lexicon.IMPROVE_FORMS for w in words)
     for at, word in enumerate(words):
@@ -221,17 +251,26 @@ def features(text: str) -> Counter[str]:
             keys.append(BOUNDARY)
             continue
         s = stem(word)
+        following = words[at + 1] if at + 1 < len(words) else BOUNDARY
         if word in lexicon.NEGATORS:
             negate = NEGATION_REACH
+            scope = len(keys)
+            negators.append(scope)
             keys.append(word)
-            feats["neg"] += 1
             if word == "kurang":
                 feats["pol-"] += 1
-            elif words[at + 1 : at + 2] and words[at + 1] in lexicon.ABILITY_MODALS:
-                feats["pol-"] += 1  # "tidak bisa", "tidak mau": inability or refusal
+                resolved[scope] = "-"
+            elif following in lexicon.ABILITY_MODALS or (
+                at and words[at - 1] in lexicon.ABILITY_MODALS
+            ):
+                # "tidak bisa", "tidak mau", "could not": inability or refusal
+                feats["pol-"] += 1
+                resolved[scope] = "-"
             continue
         if word in lexicon.ABILITY_MODALS and not negate:
             feats["able"] += 1  # "bisa menjawab", "dapat diunggah"
+            if _capability(word, following) and not question and not request:
+                feats["pol+"] += 1  # "petugas bisa menjawab": the service can do it
         if negate and word in lexicon.NEGATION_SKIP:
             keys.append(s)
             continue
@@ -248,6 +287,7 @@ def features(text: str) -> Counter[str]:
         if positive != negative:
             if negated:
                 positive, negative = negative, positive
+                resolved.setdefault(scope, "+" if positive else "-")
             if positive and contrast:
                 feats["pol_expected"] += 1  # "dipungut biaya padahal katanya gratis"
             elif positive:
@@ -262,6 +302,17 @@ def features(text: str) -> Counter[str]:
                 feats[f"lexA:{key}"] += 1
         if s in STAFF or word in STAFF:
             feats["staff"] += 1
+    # A negation is read through what it negates: a negator that turned a criticism word into
+    # praise ("tidak lama", "tidak ada kesalahan") or praise into criticism ("tidak ramah") is
+    # named by that ("NOT+" / "NOT-"), so its own word does not pull the remark towards either
+    # side; one whose scope held no polarity word ("tidak ada petugas") stays itself and counts.
+    for place in negators:
+        sign = resolved.get(place)
+        if sign is None:
+            feats["neg"] += 1
+        else:
+            keys[place] = f"NOT{sign}"
+            feats[f"neg{sign}"] += 1
     if request:
         feats["req"] += 1
         if improve:
