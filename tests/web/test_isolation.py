@@ -908,6 +908,7 @@ def test_walk_reaches_alpha_data_as_its_admin(world, probe, markers):
         "app/surveys/<str:code>/ekspor/<int:job_id>/unduh/",
         r"app/surveys/(?P<code>[^/]+)/poster/semua-(?P<size>a4|a5)\.pdf$",
         "api/v1/surveys/<code>/results",
+        "api/v1/surveys/<code>/results/units",
         "api/v1/organizations/<slug>/units",
         "api/v1/organizations/<slug>/calendar",
         "manage/organizations/unit/<path:object_id>/change/",

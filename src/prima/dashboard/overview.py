@@ -43,6 +43,8 @@ class SurveyRow:
     change: headline.Change | None
     spark_values: list[float | None]  # the headline figure per quarter, oldest first
     spark_periods: list[Period]
+    hidden: bool = False  # employee survey: this quarter's group is hidden (issue 12)
+    band: str | None = None  # its count band ("<5") when below the threshold
 
 
 def _sum(vectors: dict[Any, np.ndarray], period: Period, width: int) -> np.ndarray:
@@ -60,6 +62,8 @@ def survey_row(user: Any, survey: Survey, scope: Q) -> SurveyRow:
     while len(quarters) < QUARTERS:
         quarters.insert(0, previous_period(quarters[0]))
     layout = rollups.layout_of(survey.instrument_version)
+    if survey.is_employee:
+        return _employee_row(user, survey, scope, quarters)
     span = Period("", quarters[0].start, quarters[-1].end)
     by_month = rollups.totals(survey, period=span, scope=scope, by="month")
     metric = primary_metric(survey)
@@ -75,6 +79,45 @@ def survey_row(user: Any, survey: Survey, scope: Q) -> SurveyRow:
         change=headline.change(metric, current, previous, quarters[-2]),
         spark_values=[None if f is None or f.value is None else float(f.value) for f in figures],
         spark_periods=quarters,
+    )
+
+
+def _employee_row(user: Any, survey: Survey, scope: Q, quarters: list[Period]) -> SurveyRow:
+    """The row of an employee survey: each quarter from its own release (issue 12); a quarter
+    whose group (the viewer's scope) is hidden has no figure, and the current one's count is
+    its band."""
+    from prima.insights.release import release_of, scope_group
+    from prima.organizations.access import units_visible_to
+
+    layout = rollups.layout_of(survey.instrument_version)
+    visible = list(units_visible_to(user, survey.organization))
+    whole = scope == Q()
+    ids = [u.pk for u in visible]
+    metric = primary_metric(survey)
+    results: list[dict[str, Any] | None] = []
+    groups = []
+    for q in quarters:
+        release = release_of(survey, q)
+        group = scope_group(release, visible, whole)
+        groups.append(group)
+        vector = release.group_vector(None) if whole else release.vector(ids)
+        results.append(results_of(survey, layout, vector) if group.shown else None)
+    figures = [headline.figure(metric, r) if r and r["responses"] else None for r in results]
+    current, previous = results[-1], results[-2]
+    change = None
+    if current is not None and previous is not None:
+        change = headline.change(metric, current, previous, quarters[-2])
+    return SurveyRow(
+        survey=survey,
+        metric=metric,
+        period=quarters[-1],
+        figure=headline.figure(metric, current) if current is not None else None,
+        responses=int(groups[-1].n or 0),
+        change=change,
+        spark_values=[None if f is None or f.value is None else float(f.value) for f in figures],
+        spark_periods=quarters,
+        hidden=not groups[-1].shown,
+        band=groups[-1].band,
     )
 
 

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from prima.dashboard import board as dashboard
-from prima.dashboard import charts, overview, sections
+from prima.dashboard import charts, employee, overview, sections
 from prima.dashboard import remarks as remark_filters
 from prima.organizations.access import units_visible_to
 from prima.organizations.models import Service, StaffMember
@@ -44,6 +44,8 @@ def survey_results_page(request: HttpRequest, code: str) -> HttpResponse:
     visible = units_visible_to(request.user, survey.organization)
     units = list(visible)
     filters, errors = dashboard.resolve_filters(survey, visible, request.GET)
+    if survey.is_employee:  # under the confidentiality threshold (issue 12)
+        return _employee_page(request, survey, filters, errors, units, scope)
     board = dashboard.build_dashboard(
         survey,
         filters,
@@ -110,6 +112,35 @@ def survey_results_page(request: HttpRequest, code: str) -> HttpResponse:
         response = render(request, "dashboard/survey_results.html", context)
     patch_vary_headers(response, ("HX-Request", "HX-Target"))
     return response
+
+
+def _employee_page(
+    request: HttpRequest,
+    survey: Any,
+    filters: dashboard.Filters,
+    errors: list[str],
+    units: list[Any],
+    scope: Q,
+) -> HttpResponse:
+    """The dashboard of an employee survey: what prima.dashboard.employee decided, shown."""
+    board = employee.employee_board(
+        survey, filters, visible_units=units, whole=employee.whole_scope(scope)
+    )
+    period = None if filters.custom else filters.period
+    context: dict[str, Any] = {
+        "eb": board,
+        "survey": survey,
+        "page_subtitle": f"{survey.organization.name} · {survey.instrument_version}",
+        "crumbs": [(_("Surveys"), reverse("backoffice:home")), (survey.title, "")],
+        "units": units,
+        "unit_labels": path_labels(units),
+        "unit": filters.unit,
+        "period_groups": dashboard.period_choices(dashboard.data_span(survey)),
+        "period_text": dashboard.period_text(period),
+        "period": "" if period is None else period.label,
+        "errors": errors,
+    }
+    return render(request, "dashboard/employee_results.html", context)
 
 
 @login_required

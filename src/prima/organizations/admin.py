@@ -95,8 +95,33 @@ class MembershipAdmin(TenantAdmin):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
+class OrganizationForm(forms.ModelForm):  # type: ignore[type-arg]
+    """The organization's settings; the confidentiality threshold of its employee surveys may
+    be left out of a post (it then keeps its value) but never set below 3 (issue 12)."""
+
+    disclosure_threshold = forms.IntegerField(
+        label=_("confidentiality threshold (employee surveys)"),
+        required=False,
+        min_value=3,
+        max_value=services.THRESHOLD_MAX,
+        help_text=_(
+            "A group of fewer respondents than this shows its count band only. At least 3; "
+            "default 5."
+        ),
+    )
+
+    class Meta:
+        model = Organization
+        fields = ("name", "kind", "time_zone", "disclosure_threshold")
+
+    def clean_disclosure_threshold(self) -> int:
+        value = self.cleaned_data.get("disclosure_threshold")
+        return int(self.instance.disclosure_threshold) if value is None else int(value)
+
+
 class OrganizationManageAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
-    fields = ("name", "kind", "time_zone")
+    form = OrganizationForm
+    fields = ("name", "kind", "time_zone", "disclosure_threshold")
     list_display = ("name", "kind", "time_zone")
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Organization]:

@@ -44,6 +44,10 @@ class OrganizationOut(Schema):
     time_zone: str = Field(
         description="IANA name of the organization's time zone (its own, else the installation's)"
     )
+    disclosure_threshold: int = Field(
+        description="the confidentiality threshold k of its employee surveys: a group of fewer "
+        'than k respondents shows its count band ("<k") only (at least 3, default 5)'
+    )
 
 
 class UnitOut(Schema):
@@ -75,7 +79,14 @@ class StaffOut(Schema):
 
 
 def _organization_out(o: Organization) -> OrganizationOut:
-    return OrganizationOut(id=o.pk, slug=o.slug, name=o.name, kind=o.kind, time_zone=o.zone_name)
+    return OrganizationOut(
+        id=o.pk,
+        slug=o.slug,
+        name=o.name,
+        kind=o.kind,
+        time_zone=o.zone_name,
+        disclosure_threshold=o.disclosure_threshold,
+    )
 
 
 def _unit_out(u: Unit) -> UnitOut:
@@ -178,6 +189,11 @@ class OrganizationPatch(Schema):
         description="WIB, WITA or WIT, or Asia/Jakarta, Asia/Makassar, Asia/Jayapura; "
         "empty: the installation's time zone (PRIMA_TIME_ZONE)",
     )
+    disclosure_threshold: int | None = Field(
+        None,
+        description="the confidentiality threshold k of the employee surveys: at least 3 "
+        "(an admin may raise it, never lower it below 3)",
+    )
 
 
 class CalendarDayIn(Schema):
@@ -272,7 +288,8 @@ def _calendar_out(org: Organization, year: int) -> CalendarOut:
 def organization_update(
     request: HttpRequest, slug: str, payload: OrganizationPatch
 ) -> OrganizationOut:
-    """Change the organization's time zone (due dates of cases received later follow it)."""
+    """Change the organization's time zone (due dates of cases received later follow it) and
+    the confidentiality threshold of its employee surveys (at least 3)."""
     org = _admin_organization(request, slug)
     if not isinstance(json.loads(request.body.decode("utf-8-sig") or "{}"), dict):
         # every field is optional: a list or a string would otherwise pass as "no change"
@@ -282,6 +299,11 @@ def organization_update(
             calendar.organization_set_time_zone(org, payload.time_zone)
         except ValueError as exc:
             raise FieldError(422, "time_zone", str(exc)) from None
+    if payload.disclosure_threshold is not None:
+        try:
+            services.organization_set_threshold(organization=org, k=payload.disclosure_threshold)
+        except ValueError as exc:
+            raise FieldError(422, "disclosure_threshold", str(exc)) from None
     return _organization_out(org)
 
 

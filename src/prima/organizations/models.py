@@ -13,6 +13,7 @@ import hashlib
 import secrets
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -38,12 +39,30 @@ class Organization(models.Model):
         choices=TimeZone.choices,
         help_text=_("Empty: the installation's time zone (PRIMA_TIME_ZONE)."),
     )
+    # the confidentiality threshold k of its employee surveys (issue 12, docs/disclosure.md):
+    # a group of fewer than k respondents shows its count band only; never below 3
+    disclosure_threshold = models.PositiveSmallIntegerField(
+        _("confidentiality threshold (employee surveys)"),
+        default=5,
+        db_default=5,
+        validators=[MinValueValidator(3), MaxValueValidator(1000)],
+        help_text=_(
+            "A group of fewer respondents than this shows its count band only. At least 3; "
+            "default 5."
+        ),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name = _("organization")
         verbose_name_plural = _("organizations")
         ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(disclosure_threshold__gte=3),
+                name="organization_disclosure_threshold_min_3",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name

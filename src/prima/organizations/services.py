@@ -22,6 +22,25 @@ def organization_create(*, name: str, slug: str, kind: str) -> Organization:
     return Organization.objects.create(name=name, slug=slug, kind=kind)
 
 
+THRESHOLD_MAX = 1000
+
+
+def organization_set_threshold(*, organization: Organization, k: int) -> Organization:
+    """Set the confidentiality threshold k of the organization's employee surveys (issue 12,
+    point 3: default 5; an admin may raise it, never below 3). ValueError names the rule."""
+    from prima.metrics.disclosure import MIN_K
+
+    if isinstance(k, bool) or not isinstance(k, int):
+        raise ValueError("the threshold must be a whole number")
+    if k < MIN_K:
+        raise ValueError(f"the threshold may not be below {MIN_K}")
+    if k > THRESHOLD_MAX:
+        raise ValueError(f"the threshold may not be above {THRESHOLD_MAX}")
+    organization.disclosure_threshold = k
+    organization.save(update_fields=["disclosure_threshold"])
+    return organization
+
+
 @transaction.atomic
 def unit_create(
     *,
