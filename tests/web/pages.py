@@ -225,6 +225,25 @@ def _first_pk(model_label: str, **filters: Any) -> Any:
     return model.objects.filter(**filters).order_by("pk").values_list("pk", flat=True)[0]
 
 
+def _employee_survey(site: Site) -> Survey:
+    """An employee survey of the Dinas (made on first use when the demo has none)."""
+    survey = (
+        Survey.objects.filter(
+            organization=site.dinas, instrument_version__instrument__key="internal"
+        )
+        .order_by("pk")
+        .first()
+    )
+    if survey is None:
+        survey = srv.survey_create(
+            organization=site.dinas,
+            title="Survei Kepuasan Pegawai Dinas",
+            instrument=Instrument.objects.get(key="internal", organization=None),
+            units=list(site.skm.units.all()),
+        )
+    return survey
+
+
 def _webhook(site: Site) -> Any:
     """A webhook endpoint of the Dinas and a delivery to it that failed once and waits."""
     from prima.webhooks.models import WebhookDelivery, WebhookEndpoint
@@ -258,6 +277,17 @@ PAGES: list[PageSpec] = [
     PageSpec("survey-skm-steps", lambda s: f"/s/{s.skm.code}/?mode=steps", "public"),
     PageSpec("survey-a6", lambda s: f"/s/{s.a6.code}/", "public"),
     PageSpec("survey-nps", lambda s: f"/s/{s.nps.code}/", "public"),
+    # an employee survey's invitations (prima.invitations): a spent or unknown code's page, and
+    # participation per unit in the back office
+    PageSpec(
+        "survey-invitation-refused",
+        lambda s: f"/s/{_employee_survey(s).code}/?invitation=AAAAA-BBBBB",
+        "public",
+        status=403,
+    ),
+    PageSpec(
+        "invitations", lambda s: f"/app/surveys/{_employee_survey(s).code}/undangan/", "app", ADMIN
+    ),
     PageSpec("survey-skm-errors", lambda s: f"/s/{s.skm.code}/", "public", status=400, post=True),
     PageSpec("survey-thanks", lambda s: f"/s/{s.skm.code}/terima-kasih/", "public"),
     PageSpec("survey-bad-link", lambda s: "/s/SALAHKODE/", "public", status=404),
@@ -488,6 +518,8 @@ EXCLUDED: dict[str, str] = {
     "app/pemberitahuan/baca-semua/": "a POST that marks all read and redirects",
     r"app/surveys/(?P<code>[^/]+)/import/template\.(?P<fmt>csv|xlsx)$": "a CSV/XLSX file",
     "app/surveys/<str:code>/ekspor/<int:job_id>/unduh/": "the export file",
+    "app/surveys/<str:code>/undangan/buat/": "a POST that makes invitations: a PDF or a redirect",
+    "app/surveys/<str:code>/undangan/aturan/": "a POST that sets the invitation policy, redirects",
     "app/surveys/<str:code>/qr/<int:unit_id>.svg": "an SVG image",
     "app/surveys/<str:code>/qr/<int:unit_id>.png": "a PNG image",
     r"app/surveys/(?P<code>[^/]+)/poster/(?P<unit_id>[0-9]+)-(?P<size>a4|a5)\.pdf$": "a PDF",

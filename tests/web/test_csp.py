@@ -113,11 +113,12 @@ def test_templates_hold_no_inline_script_handler_or_style():
     <style>, javascript: URLs. The PDF templates (WeasyPrint, never served as HTML) may hold a
     <style> element, the e-mail templates style attributes."""
     root = Path(__file__).resolve().parents[2] / "src" / "prima"
-    pdf_only = {"collection/poster.html", "reports/skm.html"}
+    pdf_only = {"collection/poster.html", "reports/skm.html", "invitations/slips.html"}
     # e-mails are never served under the page policy, and mail clients ignore stylesheets:
     # their styles are inline (docs/design.md, "E-mails and PDFs")
     email_only = {"alerts/email.html", "ui/email_base.html"}
     email_only |= {f"casework/email/{n}.html" for n in ("complainant", "assigned", "notice")}
+    email_only.add("invitations/email/invitation.html")
     problems = []
     for path in sorted(root.rglob("templates/**/*.html")):
         name = path.as_posix().split("/templates/", 1)[1]

@@ -106,6 +106,11 @@ PAGES: dict[str, tuple[str, tuple[str, ...]]] = {  # route: (kind, the query par
     "app/surveys/<str:code>/ekspor/": ("private", ("unit", "period")),
     "app/surveys/<str:code>/ekspor/<int:job_id>/": ("private", ()),
     "app/surveys/<str:code>/ekspor/<int:job_id>/unduh/": ("private", ()),
+    # one-time invitations of an employee survey (prima.invitations): participation per unit,
+    # making invitations (POST: the slips' PDF or a redirect) and the policy (POST, admins)
+    "app/surveys/<str:code>/undangan/": ("private", ()),
+    "app/surveys/<str:code>/undangan/buat/": ("private", ()),
+    "app/surveys/<str:code>/undangan/aturan/": ("private", ()),
     # the signed-in user's own notifications (prima.alerts): the list and mark-as-read
     "app/pemberitahuan/": ("private", ()),
     "app/pemberitahuan/<int:notification_id>/baca/": ("private", ()),

@@ -33,6 +33,7 @@ from prima.collection.estimate import estimate_minutes
 from prima.collection.selectors import service_groups, survey_services
 from prima.collection.survey_form import Card, form_cards, question_label
 from prima.instruments.questions import clean_answers
+from prima.invitations.public import invitation_step, refused_page
 from prima.surveys.choices import Channel, FormMode
 from prima.surveys.context import BadContext, LinkContext, context_read
 from prima.surveys.models import Survey
@@ -69,9 +70,11 @@ def _mode(request: HttpRequest, survey: Survey) -> str:
 class Place:
     """Where the response belongs: what the link (or ticket) fixes and what the form asks."""
 
-    def __init__(self, survey: Survey, context: LinkContext | None, ticket: str) -> None:
+    def __init__(
+        self, survey: Survey, context: LinkContext | None, ticket: str, invited: int | None = None
+    ) -> None:
         self.units = list(survey.units.all())
-        fixed = context.unit if context else None
+        fixed = invited or (context.unit if context else None)  # an invitation names the unit
         if fixed is None and ticket:
             fixed = ticket_unit(survey, ticket)  # the queue ticket was printed for a unit
         self.needs_unit = fixed is None and len(self.units) > 1
@@ -101,6 +104,7 @@ def _submission(
     ticket: str,
     context: LinkContext | None,
     signals: Signals,
+    invitation: str = "",
 ) -> Submission:
     """The submission a form's fields make (the same for both layouts)."""
     version = survey.instrument_version
@@ -123,6 +127,7 @@ def _submission(
         consent=fields.get("consent") == "on",
         channel=channel,
         token=ticket or None,
+        invitation=invitation or None,
         signals=signals,
     )
 
@@ -168,7 +173,10 @@ def _survey_page(request: HttpRequest, survey: Survey, lang: str) -> HttpRespons
             context = context_read(token, survey_code=survey.code)
         except BadContext:
             context_error = True
-    place = Place(survey, context, ticket)
+    invited = invitation_step(request, survey, lang)  # employee surveys (prima.invitations)
+    if invited.page is not None:
+        return invited.page
+    place = Place(survey, context, ticket, invited.unit_id)
     mode = _mode(request, survey)
     page = {
         "survey": survey,
@@ -176,6 +184,7 @@ def _survey_page(request: HttpRequest, survey: Survey, lang: str) -> HttpRespons
         "mode": mode,
         "token": token,
         "ticket": ticket,
+        "invitation": invited.code,
         "context_error": context_error,
         "place": place,
     }
@@ -191,10 +200,13 @@ def _survey_page(request: HttpRequest, survey: Survey, lang: str) -> HttpRespons
             ticket=ticket,
             context=context,
             signals=_signals(request, token, request.POST),
+            invitation=invited.code,
         )
         try:
             response_submit(survey=survey, submission=submission, lang=lang)
         except SubmissionError as exc:
+            if "invitation" in exc.errors:  # spent meanwhile: nothing was stored
+                return refused_page(request, survey, lang)
             errors = exc.errors
             values = request.POST
         else:
@@ -251,10 +263,13 @@ def _steps_page(
                         ticket=ticket,
                         context=context,
                         signals=_signals(request, token, fields),
+                        invitation=page["invitation"],
                     )
                     try:
                         response_submit(survey=survey, submission=submission, lang=lang)
                     except SubmissionError as exc:
+                        if "invitation" in exc.errors:  # spent meanwhile: nothing stored
+                            return refused_page(request, survey, lang)
                         errors = exc.errors
                         index = st.step_of(plan, list(errors))
                     else:
@@ -334,6 +349,8 @@ def _form_context(
         query["c"] = page["token"]
     if page["ticket"]:
         query["t"] = page["ticket"]
+    if page.get("invitation"):
+        query["invitation"] = page["invitation"]
     other = "en" if lang == "id" else "id"
     return {
         "title": parsed.title.get(lang) or survey.title,

@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "prima.audits",
     "prima.remark_labels",
     "prima.webhooks",
+    "prima.invitations",
     "prima.ui",
 ]
 

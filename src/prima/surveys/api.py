@@ -103,6 +103,12 @@ class SubmissionIn(Schema):
     consent: bool = False
     channel: str | None = None
     token: str | None = Field(None, max_length=32, description="single-use response token")
+    invitation: str | None = Field(
+        None,
+        max_length=40,
+        description="an employee survey's one-time invitation code (spent by this response, "
+        "never stored with it)",
+    )
     elapsed_ms: int | None = Field(None, ge=0, le=2_000_000_000, description="time to complete")
     answered_at: datetime | None = Field(None, description="when the answer was given (kiosks)")
 
@@ -194,6 +200,7 @@ def survey_submit(request: HttpRequest, code: str, payload: SubmissionIn) -> Sta
         device=device,
         answered_at=payload.answered_at,
         token=payload.token,
+        invitation=payload.invitation,
         signals=Signals(
             ip=client_ip(request.META),
             link=payload.context or None,

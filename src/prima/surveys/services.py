@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import nullcontext
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -173,6 +173,28 @@ class Submission:
     device: KioskDevice | None = None
     answered_at: datetime | None = None  # the client's clock (kiosks queue answers offline)
     token: str | None = None
+    invitation: str | None = None  # a one-time invitation code (prima.invitations)
+
+
+@dataclass(frozen=True)
+class SubmissionGate:
+    """What a gate of :data:`submission_gates` asks of one submission: the unit it fixes (or
+    None) and ``spend``, run inside the response's transaction just before its INSERT (it raises
+    :class:`SubmissionError` to refuse; the transaction then stores nothing)."""
+
+    unit_id: int | None
+    spend: Callable[[], None]
+
+
+submission_gates: list[Callable[[Survey, Submission, str], SubmissionGate | None]] = []
+"""Checks a survey may need before any response is stored, on every way one arrives (page, API,
+kiosk): each gets ``(survey, submission, lang)``, raises :class:`SubmissionError` to refuse at
+once, or returns None (nothing to do) or a :class:`SubmissionGate`. ``prima.invitations``
+registers one (one-time invitations of employee surveys)."""
+
+
+def _gates(survey: Survey, submission: Submission, lang: str) -> list[SubmissionGate]:
+    return [g for g in (check(survey, submission, lang) for check in submission_gates) if g]
 
 
 def _msg(key: str, lang: str, **params: Any) -> str:
@@ -207,6 +229,10 @@ def response_submit(
     if employee:  # stored under a keyed hash: a client's UUID may carry the time it was made
         sid = stored_submission_id(survey.pk, sid)
     try:
+        gates = _gates(survey, submission, lang)
+        for gate in gates:
+            if gate.unit_id is not None:  # e.g. the unit an invitation was made for
+                submission = replace(submission, unit_id=gate.unit_id)
         values = _validate(survey, submission, lang)
     except SubmissionError:
         # a retry of a stored submission gets the first answer, even if the survey has closed
@@ -239,7 +265,12 @@ def response_submit(
     if employee:
         values = anonymise(values)  # the unit and the day only (prima.surveys.anonymity)
     try:
-        if device is None and not token_normalise(submission.token) and not survey.requires_token:
+        if (
+            device is None
+            and not gates
+            and not token_normalise(submission.token)
+            and not survey.requires_token
+        ):
             # one INSERT, committed by itself (autocommit): acknowledged only once committed,
             # without the round trips of BEGIN and COMMIT and with the shortest hold of the
             # foreign-key locks on the survey and unit rows; a savepoint inside a caller's
@@ -252,7 +283,9 @@ def response_submit(
             with inner:
                 response = Response.objects.create(survey=survey, submission_id=sid, **values)
         else:
-            with transaction.atomic():  # BEGIN ... COMMIT: the token and device with it
+            with transaction.atomic():  # BEGIN ... COMMIT: gates, token and device with it
+                for gate in gates:
+                    gate.spend()
                 token = _claim_token(survey, submission.token, lang)
                 response = Response.objects.create(survey=survey, submission_id=sid, **values)
                 if token is not None:
