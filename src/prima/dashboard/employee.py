@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from prima.dashboard.board import Filters, _text
 from prima.insights import rollups
 from prima.insights.periods import period_bounds
-from prima.insights.release import ROOT, Release, Shown, release_of, scope_group
+from prima.insights.release import ROOT, Release, Shown, headline_of, release_of, scope_group
 from prima.insights.results import results_of
 from prima.metrics.disclosure import Group
 from prima.organizations.models import Unit
@@ -63,13 +63,6 @@ class EmployeeBoard:
     charts: dict[str, Any] = field(default_factory=dict)  # none: the tables carry the numbers
 
 
-def _gap(results: dict[str, Any]) -> dict[str, Any] | None:
-    gap = results.get("gap")
-    if not gap or gap.get("overall", {}).get("gap") is None:
-        return None
-    return dict(gap["overall"])
-
-
 def _node(tree: Group, group_id: Hashable) -> Group:
     stack = [tree]
     while stack:
@@ -96,7 +89,7 @@ def _rows(release: Release, node: Group, names: dict[int, Unit]) -> list[UnitRow
             unit = names.get(child.id)
             label = unit.name if unit else ""
             vector = release.group_vector(child.id)
-        gap = _gap(results_of(survey, layout, vector)) if d.shown else None
+        gap = headline_of(layout, vector)[0] if d.shown else None
         rows.append(UnitRow(label, unit, d.shown, d.n, d.band, gap, pooled=d.pooled))
     pooled = release.pool(None if node.id == ROOT else node.id)
     if pooled is not None:
@@ -108,7 +101,7 @@ def _rows(release: Release, node: Group, names: dict[int, Unit]) -> list[UnitRow
                 True,
                 n,
                 None,
-                _gap(results_of(survey, layout, vector)),
+                headline_of(layout, vector)[0],
                 True,
             )
         )
@@ -189,9 +182,7 @@ def employee_board(
         ids = set(names)
         for top in (u for u in visible_units if u.parent_id not in ids):
             d = release.decision(top.pk)
-            gap = (
-                _gap(results_of(survey, layout, release.group_vector(top.pk))) if d.shown else None
-            )
+            gap = headline_of(layout, release.group_vector(top.pk))[0] if d.shown else None
             rows.append(UnitRow(top.name, top, d.shown, d.n, d.band, gap))
     else:
         rows = []  # below a hidden group nothing is shown
