@@ -503,3 +503,32 @@ def test_roles_and_tenants(world):
     assert not InvitationPolicy.objects.get(survey=world.employee).required
     # a customer survey has no invitations
     assert alice.get(f"/app/surveys/{world.skm.code}/undangan/").status_code == 404
+
+
+def test_the_one_question_per_screen_form_carries_the_invitation(world):
+    """The step form keeps the code on every screen (its address and a hidden field) and spends
+    it with the last one."""
+    [code] = _slips(world, [world.upt2])
+    client = world.client(None)
+    url = f"/s/{world.employee.code}/?mode=steps&lang=en&invitation={codes.display(code)}"
+    page = client.get(url)
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert f'name="invitation" value="{codes.display(code)}"' in body
+    assert f"invitation={codes.display(code)}" in body  # the form's address keeps it
+    state = re.search(r'name="state" value="([^"]+)"', body)[1]
+    answers = employee_answers(3)
+    step = 0
+    for _ in range(len(answers) + 5):
+        fields = {"state": state, "step": str(step), **{k: str(v) for k, v in answers.items()}}
+        r = client.post(url, fields)
+        if r.status_code == 302:
+            break
+        assert r.status_code == 200, r.content[:300]
+        body = r.content.decode()
+        state = re.search(r'name="state" value="([^"]+)"', body)[1]
+        step = int(re.search(r'name="step" value="(\d+)"', body)[1])
+    else:
+        pytest.fail("the step form never finished")
+    assert Response.objects.get(survey=world.employee).unit == world.upt2
+    assert not Invitation.objects.exists()
