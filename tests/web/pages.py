@@ -122,6 +122,7 @@ def seed_site(today: date | None = None) -> Site:
     export_job_run(job.pk)
     job.refresh_from_db()
     cases = seed_cases(dinas, puskesmas)
+    users["pembeli"] = seed_audit_work(dinas, puskesmas, users[ADMIN])
     return Site(
         dinas=dinas,
         bank=bank,
@@ -164,6 +165,59 @@ def seed_cases(dinas: Organization, unit: Unit) -> dict[str, str]:
     for status in ("diverifikasi", "diproses", "selesai"):
         case_transition(resolved, status=status, note="Stok obat sudah dipenuhi kembali.")
     return {"open": handled.tracking_code, "resolved": resolved.tracking_code}
+
+
+def seed_audit_work(dinas: Organization, unit: Unit, admin: Any) -> Any:
+    """Audits (prima.audits): a mystery shopper with an assignment at the Puskesmas, and the
+    admin's failed audit there with a corrective action; the mystery shopper's account."""
+    from prima.audit_checklists import load_checklist
+    from prima.audits import planning
+    from prima.audits.models import CorrectiveAction
+    from prima.audits.services import audit_record
+
+    shopper = planning.mystery_shopper_create(
+        organization=dinas, username="pembeli.misteri", password=PASSWORD, name="Rina Pengamat"
+    ).user
+    plan = planning.plan_create(
+        organization=dinas, unit=unit, period=timezone.localdate().strftime("%Y-%m"), target=4
+    )
+    planning.assignment_create(plan=plan, auditor=shopper, count=2)
+    answers: dict[str, Any] = {
+        line.id: ("no" if line.critical else "yes") if line.answer == "yes_no" else 2
+        for line in load_checklist("a6").lines
+    }
+    audit = audit_record(
+        organization=dinas,
+        unit=unit,
+        auditor=admin,
+        kind="supervisor",
+        observed_at=timezone.now() - timedelta(days=2),
+        answers=answers,
+        note="Antrean panjang, petugas tidak memakai tanda nama.",
+    )
+    CorrectiveAction.objects.create(
+        organization=dinas,
+        audit=audit,
+        description="Pelatihan ulang sapaan dan tanda nama untuk petugas loket.",
+        owner=admin,
+        due_date=timezone.localdate() + timedelta(days=7),
+        created_by=admin,
+    )
+    return shopper
+
+
+def _audit_pk(site: Site) -> int:
+    from prima.audits.models import Audit
+
+    return (
+        Audit.objects.filter(organization=site.dinas).order_by("pk").values_list("pk", flat=True)[0]
+    )
+
+
+def _assignment_pk(site: Site) -> int:
+    from prima.audits.models import AuditAssignment
+
+    return AuditAssignment.objects.get(auditor=site.users["pembeli"]).pk
 
 
 # -- the inventory -------------------------------------------------------------------------------
@@ -382,6 +436,29 @@ PAGES: list[PageSpec] = [
     PageSpec(
         "case-intake-errors", lambda s: "/app/kasus/baru/", "app", ADMIN, status=400, post=True
     ),
+    # -- audits (/app/audit/): a mystery shopper's assignments and form (with its errors), a
+    # supervisor's new audit (the unit, then the form), an audit's scores, corrective actions
+    PageSpec("audit-assignments", lambda s: "/app/audit/tugas/", "app", "pembeli"),
+    PageSpec("audit-assignments-empty", lambda s: "/app/audit/tugas/", "app", "nobody", False),
+    PageSpec("audit-form", lambda s: f"/app/audit/tugas/{_assignment_pk(s)}/", "app", "pembeli"),
+    PageSpec(
+        "audit-form-errors",
+        lambda s: f"/app/audit/tugas/{_assignment_pk(s)}/",
+        "app",
+        "pembeli",
+        status=400,
+        post=True,
+    ),
+    PageSpec("audit-new", lambda s: "/app/audit/baru/", "app", ADMIN),
+    PageSpec("audit-new-form", lambda s: f"/app/audit/baru/?unit={s.puskesmas.pk}", "app", ADMIN),
+    PageSpec("audit", lambda s: f"/app/audit/{_audit_pk(s)}/", "app", ADMIN),
+    PageSpec("audit-actions", lambda s: "/app/audit/tindakan/", "app", ADMIN),
+    PageSpec(
+        "audit-action",
+        lambda s: f"/app/audit/tindakan/{_first_pk('audits.CorrectiveAction')}/",
+        "app",
+        ADMIN,
+    ),
     PageSpec("notifications", lambda s: "/app/pemberitahuan/", "app", ADMIN),
     PageSpec("notifications-empty", lambda s: "/app/pemberitahuan/", "app", "nobody", False),
     PageSpec("import", lambda s: f"/app/surveys/{s.skm.code}/import/", "app", ADMIN),
@@ -516,6 +593,8 @@ EXCLUDED: dict[str, str] = {
     "accounts/logout/": "a POST that signs out and redirects",
     "app/pemberitahuan/<int:notification_id>/baca/": "a POST that marks one read and redirects",
     "app/pemberitahuan/baca-semua/": "a POST that marks all read and redirects",
+    "app/audit/kirim/": "the audit form's JSON submission (a POST answering JSON)",
+    "app/audit/<int:audit_id>/tindakan/": "a POST that makes a corrective action, redirects",
     r"app/surveys/(?P<code>[^/]+)/import/template\.(?P<fmt>csv|xlsx)$": "a CSV/XLSX file",
     "app/surveys/<str:code>/ekspor/<int:job_id>/unduh/": "the export file",
     "app/surveys/<str:code>/undangan/buat/": "a POST that makes invitations: a PDF or a redirect",

@@ -34,6 +34,8 @@ from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
 from django.urls import URLPattern, URLResolver, get_resolver, path, resolve
 
 from prima.alerts.models import Alert, AlertKind, AlertRule, Notification
+from prima.audits import planning
+from prima.audits.models import Audit, AuditAssignment, CorrectiveAction
 from prima.cases.models import Case, FollowUpRule
 from prima.cases.services import case_note, case_receive, case_transition
 from prima.collection.kiosks import kiosk_register
@@ -147,6 +149,17 @@ PAGES: dict[str, tuple[str, tuple[str, ...]]] = {  # route: (kind, the query par
     "app/kasus/<int:case_id>/pemilik/": ("private", ()),
     "app/kasus/<int:case_id>/kategori/": ("private", ()),
     "app/kasus/<int:case_id>/catatan/": ("private", ()),
+    # audits (prima.audits): one's own assignments and their form, the JSON submission, a
+    # supervisor's new audit (a unit, a corrective action to re-audit), an audit's scores, a
+    # corrective action made from it, the actions' list and an action's page
+    "app/audit/tugas/": ("private", ()),
+    "app/audit/tugas/<int:assignment_id>/": ("private", ()),
+    "app/audit/kirim/": ("private", ()),
+    "app/audit/baru/": ("private", ("unit", "action")),
+    "app/audit/<int:audit_id>/": ("private", ()),
+    "app/audit/<int:audit_id>/tindakan/": ("private", ()),
+    "app/audit/tindakan/": ("private", ("status",)),
+    "app/audit/tindakan/<int:action_id>/": ("private", ()),
 }
 API_META = {"api/openapi.json", "api/docs", "api/"}
 ADMIN_SITES = {"manage/": manage_site, "admin/": admin.site}
@@ -215,6 +228,9 @@ class Probe:
     cases: list[Value] = field(default_factory=list)  # case ids (prima.cases)
     tracking_codes: list[Value] = field(default_factory=list)  # the complainants' keys
     responses: list[Value] = field(default_factory=list)  # response ids (suggestions' labels)
+    assignments: list[Value] = field(default_factory=list)  # audit assignments (prima.audits)
+    audits: list[Value] = field(default_factory=list)  # audits
+    actions: list[Value] = field(default_factory=list)  # corrective actions
 
 
 def other_tenant_probe(world: World, markers: Markers) -> Probe:
@@ -233,6 +249,11 @@ def other_tenant_probe(world: World, markers: Markers) -> Probe:
         cases=[(str(pk), True) for pk in Case.objects.values_list("pk", flat=True)],
         tracking_codes=alpha_tracking_codes(),
         responses=[(str(pk), True) for pk in alpha_suggestions()],
+        assignments=[
+            (str(pk), True) for pk in AuditAssignment.objects.values_list("pk", flat=True)
+        ],
+        audits=[(str(pk), True) for pk in Audit.objects.values_list("pk", flat=True)],
+        actions=[(str(pk), True) for pk in CorrectiveAction.objects.values_list("pk", flat=True)],
     )
 
 
@@ -454,6 +475,9 @@ def page_param(name: str, regex: str | None, probe: Probe) -> list[Value]:
         "tracking_code": [*probe.tracking_codes, ("ABCD-EFGH-JK", False)],
         "case_id": [*probe.cases, ("987654", False)],
         "response_id": [*probe.responses, ("987654", False)],
+        "assignment_id": [*probe.assignments, ("987654", False)],
+        "audit_id": [*probe.audits, ("987654", False)],
+        "action_id": [*probe.actions, ("987654", False)],
     }
     if name not in known:
         raise WalkerError(f"the walker does not know how to fill the URL parameter {name!r}")
@@ -478,6 +502,8 @@ def page_targets(
         "unsur": [("U8", False)],
         "a6": [("attitude", False)],
         "sentiment": [("negatif", False)],
+        "action": probe.actions[:1],
+        "status": [("open", False)],
     }
     queries = [("", False)]
     for name in reads:  # each query parameter alone, then all of them
@@ -791,6 +817,35 @@ def add_alpha_case(world: World) -> list[str]:
     return [ALPHA_CASE_TEXT, *ALPHA_CASE_CONTACT.values(), *ALPHA_CASE_NOTES]
 
 
+ALPHA_ACTION_TEXT = "Tindakan korektif rahasia Alpha 8k2d"
+
+
+def add_alpha_audit_work(world: World) -> list[str]:
+    """Audit plans (prima.audits): mia, a mystery shopper of Dinas Alpha (no membership), with
+    an assignment at UPT Alpha Dua; bob's assignment at Loket Satu; a corrective action owned
+    by bob on the walker's audit of Loket Satu."""
+    world.users["mia"] = planning.mystery_shopper_create(
+        organization=world.alpha, username="mia", password="mia-pass-2026"
+    ).user
+    upt2_plan = planning.plan_create(
+        organization=world.alpha, unit=world.upt2, period="2026-04", target=4
+    )
+    planning.assignment_create(plan=upt2_plan, auditor=world.users["mia"], count=2)
+    loket_plan = planning.plan_create(
+        organization=world.alpha, unit=world.loket1, period="2026-04", target=4
+    )
+    planning.assignment_create(plan=loket_plan, auditor=world.users["bob"], count=2)
+    audit = Audit.objects.get(organization=world.alpha)
+    CorrectiveAction.objects.create(
+        organization=world.alpha,
+        audit=audit,
+        description=ALPHA_ACTION_TEXT,
+        owner=world.users["bob"],
+        due_date=date(2026, 4, 15),
+    )
+    return [ALPHA_ACTION_TEXT]
+
+
 def alpha_suggestions() -> list[int]:
     """A few responses of Dinas Alpha with a suggestion (their labels can be corrected)."""
     rows = Response.objects.filter(organization__slug="alpha").exclude(suggestion="")
@@ -828,6 +883,7 @@ def markers(world: World) -> Markers:
     markers.private.extend(add_alpha_case(world))
     # the follow-up rule of Dinas Alpha's A6 survey (prima.followups, in /manage/)
     FollowUpRule.objects.create(survey=world.a6, nps_at_most=5, gap_at_least=3)
+    markers.private.extend(add_alpha_audit_work(world))
     return markers
 
 
@@ -998,6 +1054,20 @@ def subtree_probe(world: World, markers: Markers) -> Probe:
                 :6
             ]
         ],
+        # mia's assignment is hers alone, bob's is his; the audit and the corrective action
+        # of Loket Satu lie in bob's subtree
+        assignments=[
+            (str(pk), user != world.users["bob"].pk)
+            for pk, user in AuditAssignment.objects.values_list("pk", "auditor_id")
+        ],
+        audits=[
+            (str(pk), not path.startswith(world.upt1.path))
+            for pk, path in Audit.objects.values_list("pk", "unit__path")
+        ],
+        actions=[
+            (str(pk), not path.startswith(world.upt1.path))
+            for pk, path in CorrectiveAction.objects.values_list("pk", "audit__unit__path")
+        ],
     )
 
 
@@ -1006,6 +1076,53 @@ def test_manager_walk_sees_and_changes_nothing_outside_the_subtree(world, marker
     targets, unknown = plan(world, probe)
     assert unknown == []
     failures = walk(world, "bob", probe, targets)
+    assert failures == [], "\n".join(failures[:40])
+
+
+# -- a mystery shopper: its own assignments only ------------------------------------------------
+# the routes a mystery shopper's account may open (its own assignment's form only); every other
+# back-office page, admin page and API operation refuses it
+MYSTERY_SHOPPER_OPEN = {
+    "app/audit/tugas/",
+    "app/audit/tugas/<int:assignment_id>/",
+    "app/audit/kirim/",
+}
+REFUSED = {401, 403, 404, 405}
+
+
+def mystery_shopper_probe(world: World, markers: Markers) -> Probe:
+    """For mia: everything of Dinas Alpha is off-limits but her own assignment."""
+    probe = other_tenant_probe(world, markers)
+    probe.name = "a mystery shopper"
+    probe.forbidden = [*markers.private, ALERT_MESSAGE]
+    probe.assignments = [
+        (str(pk), user != world.users["mia"].pk)
+        for pk, user in AuditAssignment.objects.values_list("pk", "auditor_id")
+    ]
+    return probe
+
+
+def test_mystery_shopper_sees_its_assignments_only(world, markers):
+    """The isolation walker as mia (issue 13, Acceptance): no Dinas Alpha data anywhere, no row
+    changed, and every page and operation but her assignments' refused (401/403/404/405; the
+    site's root and /app/ send her to her assignments)."""
+    probe = mystery_shopper_probe(world, markers)
+    targets, unknown = plan(world, probe)
+    assert unknown == []
+    failures = walk(world, "mia", probe, targets)
+    client = client_for(world, "mia", world.token("mia"))
+    for target in targets:
+        if target.kind not in ("private", "meta") or target.route in MYSTERY_SHOPPER_OPEN:
+            continue
+        for method in ("GET", "POST"):
+            response = send(client, target, method, "")
+            code = response.status_code
+            home = target.route in ("", "app/") and code == 302
+            if code not in REFUSED and not home:
+                failures.append(f"mia {method} {target.url} -> {code}: not refused")
+    own = [t for t in targets if t.route == "app/audit/tugas/<int:assignment_id>/"]
+    assert any(not t.off_limits and client.get(t.url).status_code == 200 for t in own)
+    assert client.get("/app/").headers["Location"] == "/app/audit/tugas/"
     assert failures == [], "\n".join(failures[:40])
 
 

@@ -10,6 +10,11 @@
   (written by :func:`prima.audits.services.audit_record`, computed by
   :mod:`prima.metrics.audit_score`).
 - :class:`AuditAnswer`: the answer to one line (``yes``, ``no``, ``na`` or ``1``..``4``).
+- :class:`AuditPlan` / :class:`AuditAssignment`: a target count of audits of a unit in a month,
+  and who does them (a supervisor within the unit's subtree or a mystery shopper), issue 13
+  point 2.
+- :class:`CorrectiveAction`: what a failed line or audit calls for, with its owner, due date,
+  status (open, done, verified) and re-audit, issue 13 point 3.
 
 Deleting a unit that has audits is refused (as for cases); deleting a staff member, a service
 or a user account keeps their audits without them (the unit's figures stay whole).
@@ -149,12 +154,31 @@ class Audit(models.Model):
     verdict = models.CharField(_("verdict"), max_length=20, choices=AuditVerdict.choices)
     critical_failures = models.JSONField(_("critical failures"), default=list)  # line ids
     pass_mark = models.DecimalField(_("pass mark"), max_digits=7, decimal_places=4)
+    assignment = models.ForeignKey(
+        "AuditAssignment",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="audits",
+        verbose_name=_("assignment"),
+    )
+    note = models.TextField(_("note"), blank=True)
+    # the client's id of this submission: a retry of the same audit (an offline form syncing
+    # again) stores it once
+    submission_id = models.UUIDField(_("submission id"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name = _("audit")
         verbose_name_plural = _("audits")
         ordering = ["-observed_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "submission_id"],
+                condition=models.Q(submission_id__isnull=False),
+                name="audit_submission_once",
+            )
+        ]
         indexes = [
             models.Index(fields=["organization", "unit", "observed_at"], name="audit_unit_time"),
             models.Index(
@@ -188,3 +212,179 @@ class AuditAnswer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.line_id}: {self.answer}"
+
+
+class AuditPlan(models.Model):
+    """A target count of audits of one unit in one month (e.g. four per counter per month)."""
+
+    organization = models.ForeignKey(
+        Organization,
+        on_delete=models.CASCADE,
+        related_name="audit_plans",
+        verbose_name=_("organization"),
+    )
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="audit_plans", verbose_name=_("unit")
+    )
+    period = models.CharField(_("month"), max_length=7, help_text=_("YYYY-MM, e.g. 2026-07"))
+    target = models.PositiveSmallIntegerField(_("target number of audits"))
+    checklist_version = models.ForeignKey(
+        ChecklistVersion,
+        on_delete=models.PROTECT,
+        related_name="plans",
+        verbose_name=_("checklist version"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("audit plan")
+        verbose_name_plural = _("audit plans")
+        ordering = ["-period", "unit__path"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "period", "checklist_version"], name="audit_plan_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit} · {self.period}"
+
+
+class AuditAssignment(models.Model):
+    """Audits of a plan given to one auditor: a supervisor or a mystery shopper."""
+
+    organization = models.ForeignKey(
+        Organization,
+        on_delete=models.CASCADE,
+        related_name="audit_assignments",
+        verbose_name=_("organization"),
+    )
+    plan = models.ForeignKey(
+        AuditPlan, on_delete=models.CASCADE, related_name="assignments", verbose_name=_("plan")
+    )
+    auditor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="audit_assignments",
+        verbose_name=_("auditor"),
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=AuditKind.choices)
+    count = models.PositiveSmallIntegerField(_("number of audits"), default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("audit assignment")
+        verbose_name_plural = _("audit assignments")
+        ordering = ["plan__period", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "auditor"], name="audit_assignment_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.plan} · {self.auditor}"
+
+
+class ActionStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    DONE = "done", _("Done")
+    VERIFIED = "verified", _("Verified")
+
+
+class CorrectiveAction(models.Model):
+    """What a failed line (``line_id``) or a failed audit (``line_id`` empty) calls for."""
+
+    organization = models.ForeignKey(
+        Organization,
+        on_delete=models.CASCADE,
+        related_name="corrective_actions",
+        verbose_name=_("organization"),
+    )
+    audit = models.ForeignKey(
+        Audit, on_delete=models.CASCADE, related_name="actions", verbose_name=_("audit")
+    )
+    line_id = models.CharField(_("line"), max_length=40, blank=True)
+    description = models.TextField(_("action"))
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="corrective_actions",
+        verbose_name=_("owner"),
+    )
+    due_date = models.DateField(_("due date"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=ActionStatus.choices, default=ActionStatus.OPEN
+    )
+    reaudit = models.ForeignKey(
+        Audit,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="reaudit_of",
+        verbose_name=_("re-audit"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    done_at = models.DateTimeField(null=True, blank=True)
+    verified_at = models.DateTimeField(null=True, blank=True)
+    overdue_notified_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("corrective action")
+        verbose_name_plural = _("corrective actions")
+        ordering = ["due_date", "pk"]
+        indexes = [
+            models.Index(
+                fields=["due_date"],
+                name="audit_action_overdue",
+                condition=models.Q(status="open", overdue_notified_at__isnull=True),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.description[:80]
+
+
+class MysteryShopper(models.Model):
+    """An external auditor's account for one organization (issue 13 point 2).
+
+    A user who is a mystery shopper and holds no membership anywhere sees only their own
+    assignments and the audit form for them (:mod:`prima.audits.gate` refuses everything else);
+    the account holds no role, so no result, survey, case or API read is open to it."""
+
+    organization = models.ForeignKey(
+        Organization,
+        on_delete=models.CASCADE,
+        related_name="mystery_shoppers",
+        verbose_name=_("organization"),
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="mystery_shopper_of",
+        verbose_name=_("account"),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("mystery shopper")
+        verbose_name_plural = _("mystery shoppers")
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "user"], name="mystery_shopper_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.user.get_username()

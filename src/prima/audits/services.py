@@ -7,15 +7,21 @@ then scores it with :func:`prima.metrics.audit_score.audit_score` and stores the
 answers in one transaction. Refusals are :class:`AuditError`, whose ``errors`` map each field
 (``answers.<line id>`` for an answer) to a message in the active language.
 
-Who may record an audit, for now: a user with the admin, manager or supervisor role whose scope
+Who may record an audit: a user with the admin, manager or supervisor role whose scope
 (the whole organization, or a unit's subtree) covers the audited unit, for either kind
-(``supervisor`` or ``mystery``). Mystery shoppers' own accounts and their assignments come with
-the audit plans (issue 13 point 2); until then a supervisor enters a mystery shopper's audit.
+(``supervisor`` or ``mystery``); and the auditor of an assignment (:mod:`prima.audits.planning`,
+a supervisor or a mystery shopper) for that assignment, whose plan fixes the unit (or a unit
+under it), the checklist version and the kind.
+
+A ``submission_id`` (the client's UUID of one audit) stores the audit once: a retry by the same
+auditor gives back the stored audit (:func:`audit_submit` says whether it was new), the unique
+constraint settling two retries at once.
 """
 
 from __future__ import annotations
 
 import json
+import uuid
 from collections.abc import Mapping
 from datetime import datetime, timedelta
 from fractions import Fraction
@@ -29,7 +35,14 @@ from django.utils.translation import gettext as _
 
 from prima.audit_checklists import AnswerError, ChecklistError, check_answers, parse_checklist
 from prima.audit_checklists.model import BUILTIN_PACKAGE
-from prima.audits.models import Audit, AuditAnswer, AuditKind, Checklist, ChecklistVersion
+from prima.audits.models import (
+    Audit,
+    AuditAnswer,
+    AuditAssignment,
+    AuditKind,
+    Checklist,
+    ChecklistVersion,
+)
 from prima.metrics.audit_score import audit_score
 from prima.metrics.rounding import round_half_up
 from prima.organizations.access import unit_scope_q
@@ -40,6 +53,7 @@ AUDITOR_ROLES = (Role.ADMIN, Role.MANAGER, Role.SUPERVISOR)
 # a phone's clock may run a little ahead of the server's
 FUTURE_TOLERANCE = timedelta(minutes=5)
 BUILTIN_DEFAULT = "a6"
+MAX_NOTE = 2000
 
 
 class AuditError(ValueError):
@@ -155,8 +169,38 @@ def _pass_mark(value: Any, default: Fraction) -> tuple[Fraction, dict[str, str]]
     return Fraction(round_half_up(mark, 4)), {}
 
 
-@transaction.atomic
-def audit_record(
+def audit_record(**kwargs: Any) -> Audit:
+    """Check, score and store one audit; :func:`audit_submit`'s arguments."""
+    return audit_submit(**kwargs)[0]
+
+
+def _assignment_errors(
+    assignment: Any, auditor: AbstractBaseUser, unit: Any, organization: Organization
+) -> dict[str, str]:
+    if not (
+        isinstance(assignment, AuditAssignment)
+        and assignment.organization_id == organization.pk
+        and assignment.auditor_id == getattr(auditor, "pk", None)
+    ):
+        return {"assignment": _("unknown assignment")}
+    plan_unit = assignment.plan.unit
+    if isinstance(unit, Unit) and not unit.path.startswith(plan_unit.path):
+        return {"unit": _("unknown unit")}
+    if assignment.audits.count() >= assignment.count:
+        return {"assignment": _("every audit of this assignment has been recorded")}
+    return {}
+
+
+def _stored(organization: Organization, submission_id: Any, auditor: Any) -> Audit | None:
+    if submission_id is None:
+        return None
+    found = Audit.objects.filter(organization=organization, submission_id=submission_id).first()
+    if found is not None and found.auditor_id != getattr(auditor, "pk", None):
+        raise AuditError({"submission_id": _("this submission id is used by another audit")})
+    return found
+
+
+def audit_submit(
     *,
     organization: Organization,
     unit: Unit,
@@ -168,13 +212,71 @@ def audit_record(
     staff_member: StaffMember | None = None,
     service: Service | None = None,
     pass_mark: Any = None,
-) -> Audit:
-    """Check, score and store one audit (the module's docstring gives the checks).
+    assignment: AuditAssignment | None = None,
+    submission_id: Any = None,
+    note: str = "",
+) -> tuple[Audit, bool]:
+    """Check, score and store one audit (the module's docstring gives the checks); the audit
+    and whether it is new (False: the same ``submission_id`` was stored before).
 
     ``answers`` maps every line id of the checklist to ``"yes"``, ``"no"``, ``"na"`` or 1-4;
-    ``checklist_version`` defaults to the built-in A6 checklist; ``pass_mark`` (the
-    organization's, when it sets one) overrides the checklist's.
+    ``checklist_version`` defaults to the built-in A6 checklist (an assignment's plan sets it);
+    ``pass_mark`` (the organization's, when it sets one) overrides the checklist's.
     """
+    if submission_id is not None and not isinstance(submission_id, uuid.UUID):
+        try:
+            submission_id = uuid.UUID(str(submission_id))
+        except ValueError:
+            raise AuditError({"submission_id": _("must be a UUID")}) from None
+    stored = _stored(organization, submission_id, auditor)
+    if stored is not None:
+        return stored, False
+    if assignment is not None:
+        errors = _assignment_errors(assignment, auditor, unit, organization)
+        if errors:
+            raise AuditError(errors)
+        kind = assignment.kind
+        checklist_version = assignment.plan.checklist_version
+    try:
+        with transaction.atomic():
+            return _record(
+                organization=organization,
+                unit=unit,
+                auditor=auditor,
+                kind=kind,
+                observed_at=observed_at,
+                answers=answers,
+                checklist_version=checklist_version,
+                staff_member=staff_member,
+                service=service,
+                pass_mark=pass_mark,
+                assignment=assignment,
+                submission_id=submission_id,
+                note=note,
+            ), True
+    except IntegrityError:
+        stored = _stored(organization, submission_id, auditor)
+        if stored is None:
+            raise
+        return stored, False
+
+
+def _record(
+    *,
+    organization: Organization,
+    unit: Unit,
+    auditor: AbstractBaseUser,
+    kind: str,
+    observed_at: datetime,
+    answers: Mapping[str, Any],
+    checklist_version: ChecklistVersion | None,
+    staff_member: StaffMember | None,
+    service: Service | None,
+    pass_mark: Any,
+    assignment: AuditAssignment | None,
+    submission_id: Any,
+    note: str,
+) -> Audit:
     version = checklist_version if checklist_version is not None else builtin_checklist_version()
     errors = _placement(organization, unit, staff_member, service)
     if not (
@@ -182,12 +284,16 @@ def audit_record(
         and version.checklist.organization_id in (None, organization.pk)
     ):
         errors["checklist_version"] = _("unknown checklist")
-    if "unit" not in errors and not (
-        getattr(auditor, "is_authenticated", False) and _may_audit(auditor, unit)
+    if (
+        "unit" not in errors
+        and assignment is None
+        and not (getattr(auditor, "is_authenticated", False) and _may_audit(auditor, unit))
     ):
         errors["unit"] = _("unknown unit")
     if kind not in AuditKind.values:
         errors["kind"] = _('must be "supervisor" or "mystery"')
+    if not isinstance(note, str) or len(note) > MAX_NOTE:
+        errors["note"] = _("at most %(n)s characters") % {"n": MAX_NOTE}
     observed, time_errors = _observed_at(observed_at)
     errors.update(time_errors)
     if "checklist_version" in errors:
@@ -219,6 +325,9 @@ def audit_record(
         verdict=result.verdict,
         critical_failures=list(result.critical_failures),
         pass_mark=round_half_up(mark, 4),
+        assignment=assignment,
+        submission_id=submission_id,
+        note=note.strip(),
     )
     AuditAnswer.objects.bulk_create(
         AuditAnswer(audit=audit, line_id=line_id, answer=str(answer))

@@ -19,6 +19,7 @@ urlpatterns = [
     path("app/pemberitahuan/", include("prima.alerts.urls")),
     path("app/kasus/", include("prima.casework.urls")),
     path("app/surveys/<str:code>/undangan/", include("prima.invitations.urls")),
+    path("app/audit/", include("prima.audits.urls")),
     path("app/", include("prima.dashboard.urls")),
     path("s/", include("prima.collection.urls")),
     path("hasil/", include("prima.insights.public_urls")),
