@@ -27,6 +27,8 @@ STANDALONE = {
     "insights/public_embed.html": "the public results' embed (framed by other sites)",
     "reports/skm.html": "the SKM report (WeasyPrint)",
     "collection/poster.html": "the QR poster (WeasyPrint)",
+    "invitations/slips.html": "the printed invitation slips of an employee survey (WeasyPrint)",
+    "scorecards/triple_win_pdf.html": "the triple-win scorecard (WeasyPrint)",
     "ninja/swagger.html": "the API explorer (Swagger UI's own look)",
 }
 # documents that do not load the tokens yet, and why

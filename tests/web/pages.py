@@ -423,6 +423,8 @@ PAGES: list[PageSpec] = [
     PageSpec(
         "dashboard-a6-empty", lambda s: f"/app/surveys/{s.a6_empty.code}/", "app", ADMIN, False
     ),
+    # -- the triple-win scorecard (/app/kartu-skor/): the whole organization, this quarter
+    PageSpec("scorecard", lambda s: "/app/kartu-skor/", "app", ADMIN),
     # -- the staff's case pages (/app/kasus/): the list (admin, a unit's manager, nobody's),
     # a case as its handler and as a viewer (no contact), the intake and its errors
     PageSpec("cases", lambda s: "/app/kasus/", "app", ADMIN),
@@ -597,6 +599,7 @@ EXCLUDED: dict[str, str] = {
     "app/audit/<int:audit_id>/tindakan/": "a POST that makes a corrective action, redirects",
     r"app/surveys/(?P<code>[^/]+)/import/template\.(?P<fmt>csv|xlsx)$": "a CSV/XLSX file",
     "app/surveys/<str:code>/ekspor/<int:job_id>/unduh/": "the export file",
+    "app/kartu-skor/pdf/": "the triple-win scorecard as a PDF",
     "app/surveys/<str:code>/undangan/buat/": "a POST that makes invitations: a PDF or a redirect",
     "app/surveys/<str:code>/undangan/aturan/": "a POST that sets the invitation policy, redirects",
     "app/surveys/<str:code>/qr/<int:unit_id>.svg": "an SVG image",

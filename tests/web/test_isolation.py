@@ -113,6 +113,10 @@ PAGES: dict[str, tuple[str, tuple[str, ...]]] = {  # route: (kind, the query par
     "app/surveys/<str:code>/undangan/": ("private", ()),
     "app/surveys/<str:code>/undangan/buat/": ("private", ()),
     "app/surveys/<str:code>/undangan/aturan/": ("private", ()),
+    # the triple-win scorecard of a unit (or the organization) and period, and its PDF
+    # (prima.scorecards; the employee side under the confidentiality threshold)
+    "app/kartu-skor/": ("private", ("unit", "period")),
+    "app/kartu-skor/pdf/": ("private", ("unit", "period")),
     # the signed-in user's own notifications (prima.alerts): the list and mark-as-read
     "app/pemberitahuan/": ("private", ()),
     "app/pemberitahuan/<int:notification_id>/baca/": ("private", ()),

@@ -152,6 +152,7 @@ def _register() -> None:
     from prima.collection.api import router as kiosk_router
     from prima.insights.api import router as insights_router
     from prima.organizations.api import router as organizations_router
+    from prima.scorecards.api import router as scorecards_router
     from prima.surveys.api import public_router
     from prima.surveys.api import router as surveys_router
 
@@ -162,6 +163,7 @@ def _register() -> None:
     api.add_router("/v1", insights_router)
     api.add_router("/v1/public", cases_public_router)
     api.add_router("/v1", cases_router)
+    api.add_router("/v1", scorecards_router)
 
 
 _register()

@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "prima.remark_labels",
     "prima.webhooks",
     "prima.invitations",
+    "prima.scorecards",
     "prima.ui",
 ]
 

@@ -18,6 +18,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("app/pemberitahuan/", include("prima.alerts.urls")),
     path("app/kasus/", include("prima.casework.urls")),
+    path("app/kartu-skor/", include("prima.scorecards.urls")),
     path("app/surveys/<str:code>/undangan/", include("prima.invitations.urls")),
     path("app/audit/", include("prima.audits.urls")),
     path("app/", include("prima.dashboard.urls")),

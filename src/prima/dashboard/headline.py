@@ -20,8 +20,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from prima.insights.figures import PLACES, Figure, difference_test, figure
 from prima.insights.periods import Period, parse_period, previous_period
-from prima.metrics.compare import DifferenceTest, nps_difference_test, welch_t_test
+from prima.metrics.compare import DifferenceTest
 from prima.organizations.models import Unit
 from prima.reports.skm import SampleAdequacy
 from prima.surveys.models import Survey
@@ -34,21 +35,6 @@ UNDEFINED = {
 }
 RECENT_ALERT_DAYS = 90
 """Without a chosen period, the alerts raised in this many days count as open."""
-
-
-@dataclass(frozen=True)
-class Figure:
-    """The headline index: value, its interval, and the SKM's mutu and kinerja."""
-
-    metric: str  # ikm, gap or nps
-    value: float | None
-    ci_low: float | None
-    ci_high: float | None
-    n: int
-    places: int
-    grade: str = ""
-    performance: str = ""
-    verdict: str = ""
 
 
 @dataclass(frozen=True)
@@ -104,72 +90,6 @@ class Headline:
     extra: list[Figure] = field(default_factory=list)  # NPS or the overall gap besides
     alerts: int | None = None
     cases: Any = None  # prima.dashboard.complaints.CaseCounts, when shown
-
-
-PLACES = {"ikm": 2, "gap": 2, "nps": 1}
-
-
-def figure(metric: str, results: dict[str, Any]) -> Figure | None:
-    """The headline ``metric`` of one ``survey_results`` object (None when absent)."""
-    if metric == "ikm" and "ikm" in results:
-        r = results["ikm"]
-        score = r.get("respondent_score") or {}
-        return Figure(
-            "ikm",
-            r.get("ikm_converted"),
-            score.get("ci_low"),
-            score.get("ci_high"),
-            int(r.get("n") or 0),
-            2,
-            grade=r.get("grade") or "",
-            performance=r.get("performance") or "",
-        )
-    if metric == "gap" and "gap" in results:
-        o = results["gap"].get("overall") or {}
-        return Figure(
-            "gap",
-            o.get("gap"),
-            o.get("ci_low"),
-            o.get("ci_high"),
-            int(o.get("n") or 0),
-            2,
-            verdict=o.get("verdict") or "",
-        )
-    if metric == "nps" and "nps" in results:
-        r = results["nps"]
-        return Figure("nps", r.get("nps"), r.get("ci_low"), r.get("ci_high"), int(r["n"] or 0), 1)
-    return None
-
-
-def _nps_counts(nps: dict[str, Any]) -> tuple[int, int, int]:
-    """(promoters, passives, detractors) from the shares and n of an NPS result."""
-    n = int(nps.get("n") or 0)
-    return tuple(  # type: ignore[return-value]
-        round((nps.get(k) or 0.0) * n / 100.0) for k in ("promoters", "passives", "detractors")
-    )
-
-
-def difference_test(
-    metric: str, before: dict[str, Any], after: dict[str, Any]
-) -> DifferenceTest | None:
-    """The test of ``after`` against ``before`` (two ``survey_results`` objects) for the
-    headline ``metric``: Welch on the respondents' converted IKM scores or gaps, the NPS
-    difference test; None when the results lack what the test needs."""
-    if metric == "ikm":
-        a = (before.get("ikm") or {}).get("respondent_score")
-        b = (after.get("ikm") or {}).get("respondent_score")
-        if not a or not b:
-            return None
-        return welch_t_test(a["n"], a["mean"], a["sd"], b["n"], b["mean"], b["sd"])
-    if metric == "gap":
-        a = (before.get("gap") or {}).get("overall")
-        b = (after.get("gap") or {}).get("overall")
-        if not a or not b:
-            return None
-        return welch_t_test(a["n"], a["gap"], a.get("sd"), b["n"], b["gap"], b.get("sd"))
-    if metric == "nps" and before.get("nps") and after.get("nps"):
-        return nps_difference_test(_nps_counts(before["nps"]), _nps_counts(after["nps"]))
-    return None
 
 
 def change(
