@@ -325,6 +325,16 @@ def _webhook(site: Site) -> Any:
     return delivery
 
 
+def _staff_pk(site: Site) -> int:
+    """A staff member of the Puskesmas (a staff scorecard's page)."""
+    from prima.organizations.models import StaffMember
+
+    staff, _ = StaffMember.objects.get_or_create(
+        organization=site.dinas, unit=site.puskesmas, name="Rina Petugas Loket"
+    )
+    return staff.pk
+
+
 PAGES: list[PageSpec] = [
     # -- the public survey pages (/s/<code>/): SKM, paired (A6), NPS (the bank's quick form)
     PageSpec("survey-skm", lambda s: f"/s/{s.skm.code}/", "public"),
@@ -425,6 +435,9 @@ PAGES: list[PageSpec] = [
     ),
     # -- the triple-win scorecard (/app/kartu-skor/): the whole organization, this quarter
     PageSpec("scorecard", lambda s: "/app/kartu-skor/", "app", ADMIN),
+    # -- staff scorecards (/app/kartu-staf/): the ranking of the organization, a scorecard
+    PageSpec("staff-ranking", lambda s: "/app/kartu-staf/", "app", ADMIN),
+    PageSpec("staff-card", lambda s: f"/app/kartu-staf/{_staff_pk(s)}/", "app", ADMIN),
     # -- the staff's case pages (/app/kasus/): the list (admin, a unit's manager, nobody's),
     # a case as its handler and as a viewer (no contact), the intake and its errors
     PageSpec("cases", lambda s: "/app/kasus/", "app", ADMIN),
@@ -595,6 +608,8 @@ EXCLUDED: dict[str, str] = {
     "accounts/logout/": "a POST that signs out and redirects",
     "app/pemberitahuan/<int:notification_id>/baca/": "a POST that marks one read and redirects",
     "app/pemberitahuan/baca-semua/": "a POST that marks all read and redirects",
+    "app/kartu-staf/<int:staff_id>/pdf/": "a staff scorecard as a PDF",
+    "app/kartu-staf/<int:staff_id>/catatan/": "a POST that adds a coaching note, redirects",
     "app/audit/kirim/": "the audit form's JSON submission (a POST answering JSON)",
     "app/audit/<int:audit_id>/tindakan/": "a POST that makes a corrective action, redirects",
     r"app/surveys/(?P<code>[^/]+)/import/template\.(?P<fmt>csv|xlsx)$": "a CSV/XLSX file",

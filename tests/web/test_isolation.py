@@ -121,6 +121,12 @@ PAGES: dict[str, tuple[str, tuple[str, ...]]] = {  # route: (kind, the query par
     "app/pemberitahuan/": ("private", ()),
     "app/pemberitahuan/<int:notification_id>/baca/": ("private", ()),
     "app/pemberitahuan/baca-semua/": ("private", ()),
+    # staff scorecards (prima.staffcards): a unit subtree's fair ranking, a staff member's
+    # scorecard and its PDF (themselves and their supervisors only), a coaching note (POST)
+    "app/kartu-staf/": ("private", ("unit", "period")),
+    "app/kartu-staf/<int:staff_id>/": ("private", ("period",)),
+    "app/kartu-staf/<int:staff_id>/pdf/": ("private", ("period",)),
+    "app/kartu-staf/<int:staff_id>/catatan/": ("private", ()),
     r"app/surveys/(?P<code>[^/]+)/import/template\.(?P<fmt>csv|xlsx)$": ("private", ()),
     "s/<str:code>/": ("public", ()),
     "s/<str:code>/terima-kasih/": ("public", ()),
@@ -479,6 +485,7 @@ def page_param(name: str, regex: str | None, probe: Probe) -> list[Value]:
         "tracking_code": [*probe.tracking_codes, ("ABCD-EFGH-JK", False)],
         "case_id": [*probe.cases, ("987654", False)],
         "response_id": [*probe.responses, ("987654", False)],
+        "staff_id": [*probe.staff, ("987654", False)],  # staff scorecards
         "assignment_id": [*probe.assignments, ("987654", False)],
         "audit_id": [*probe.audits, ("987654", False)],
         "action_id": [*probe.actions, ("987654", False)],

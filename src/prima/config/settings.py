@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "prima.webhooks",
     "prima.invitations",
     "prima.scorecards",
+    "prima.staffcards",
     "prima.ui",
 ]
 

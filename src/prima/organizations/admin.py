@@ -74,10 +74,37 @@ class ServiceAdmin(TenantAdmin):
     search_fields = ("name",)
 
 
+class StaffForm(forms.ModelForm):  # type: ignore[type-arg]
+    class Meta:
+        model = StaffMember
+        fields = ("organization", "unit", "name", "employee_number", "user", "active")
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        user, organization = cleaned.get("user"), cleaned.get("organization")
+        if (
+            user is not None
+            and organization is not None
+            and not Membership.objects.filter(user=user, organization=organization).exists()
+        ):
+            # the account sees this staff member's scorecard (prima.staffcards): only an
+            # account of the same organization may be linked
+            self.add_error("user", _("The account must hold a role in the same organization."))
+        return cleaned
+
+
 class StaffAdmin(TenantAdmin):
-    list_display = ("name", "unit", "employee_number", "active")
+    form = StaffForm
+    list_display = ("name", "unit", "employee_number", "user", "active")
     search_fields = ("name", "employee_number")
-    exclude = ("user",)
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name == "user":  # the accounts of the admin's organizations only
+            orgs = admin_organizations(request)
+            kwargs["queryset"] = (
+                get_user_model().objects.filter(memberships__organization__in=orgs).distinct()
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 class MembershipAdmin(TenantAdmin):
