@@ -56,6 +56,7 @@ from prima.cases.services import (
     case_note,
     case_rate,
     case_receive,
+    case_record,
     case_reopen,
     case_reply,
     case_transition,
@@ -246,6 +247,7 @@ def public_case_create(request: HttpRequest, slug: str, payload: PublicCaseIn) -
             flagged=flagged,
             flag_reason=reason,
             require_contact=True,
+            deferred=True,  # one INSERT here; the task worker records its history and receipt
         )
     except CaseError as exc:
         return _refused(exc)
@@ -485,6 +487,7 @@ def _rating_of(case: Case) -> dict[str, Any] | None:
 
 
 def _detail(user: AbstractBaseUser, case: Case) -> dict[str, Any]:
+    case_record(case)  # a public complaint the task worker has not recorded yet: now
     out = _case_out(case, contact_checker(user)(case))
     out["events"] = [
         {

@@ -287,6 +287,11 @@ class Case(models.Model):
     # the score of its rating (CaseRating), kept with the case by the receivers below so that
     # the measures read it from the case's indexes instead of joining the ratings
     rating_score = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
+    # False from a public intake (one INSERT in the request) until the task worker has written
+    # the first line of its history, the receipt e-mail's task and the webhook ``case.created``
+    # (prima.cases.services.cases_record_pending); until then readers show the receipt line
+    # from this row. Every other intake records at once.
+    recorded = models.BooleanField(default=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -239,7 +239,10 @@ PUBLIC_KINDS = (
 def public_events(case: Case) -> list[PublicEvent]:
     """The history the complainant sees: receipt (at ``received_at``), every change of status
     with its note when the note was meant for them, and the notes for them (with the status of
-    the moment). Internal notes, assignments, edits and reminders are left out."""
+    the moment). Internal notes, assignments, edits and reminders are left out. A case the
+    task worker has not recorded yet (``Case.recorded``) has only its receipt, from its row."""
+    if not case.recorded:
+        return [PublicEvent(CaseStatus.NEW, case.received_at, "")]
     out: list[PublicEvent] = []
     status = CaseStatus.NEW
     rows = CaseEvent.objects.filter(case=case, kind__in=PUBLIC_KINDS).order_by("at", "id")

@@ -28,6 +28,9 @@ Rules (``/work/shared/domain/complaints.md``, SP4N-LAPOR!, Perpres 76/2013):
   day of receipt, or of the reopening for a reopened case) and ``resolved_on_time`` (on or
   before ``resolution_due``). ``ditolak`` closes the case without a resolution.
 - **Duplicates**: the same ``(organization, submission_id)`` returns the first case.
+- **Public intake** (issue 11, "Speed"): one INSERT of the case row in the request; the first
+  event, the receipt's task and the webhook ``case.created`` follow from the task worker
+  (:func:`cases_record_pending`, ``Case.recorded``), or from the case's first change.
 - **Text**: at most 5,000 characters; text with a character that cannot be stored or shown
   (:mod:`prima.storable_text`) is refused naming the field.
 """
@@ -37,6 +40,8 @@ from __future__ import annotations
 import re
 import secrets
 import uuid
+from collections.abc import Iterable
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -405,6 +410,7 @@ def case_receive(
     flag_reason: str = "",
     require_contact: bool = False,
     language: str | None = None,
+    deferred: bool = False,
 ) -> tuple[Case, bool]:
     """Receive a case and return ``(case, created)``; the same ``(organization,
     submission_id)`` again returns the first case with ``created=False`` (also under concurrent
@@ -415,6 +421,13 @@ def case_receive(
     anonymous needs a name, an e-mail address or a telephone number, and consent. ``flagged``
     and ``flag_reason`` come from the abuse controls (honeypot, rate limits): the case is kept.
     :class:`CaseError` names every field that is wrong; nothing is stored then.
+
+    ``deferred`` (the public form and API; issue 11, "Speed"): the request stores the case row
+    alone, one INSERT committed by itself as a survey submission is, with ``recorded`` False;
+    the task worker then writes the first line of its history, the receipt e-mail's task and
+    the webhook ``case.created`` (:func:`cases_record_pending`), and until then the readers
+    show the receipt line from the row. Without a worker (``PRIMA_TASKS=immediate``), or for
+    a case with a user or a survey response, the case is recorded at once, as without it.
     """
     sid = None
     if submission_id not in (None, ""):
@@ -490,8 +503,23 @@ def case_receive(
     }
     if language:
         values["language"] = language
+    deferred = deferred and user is None and response is None and _worker_records()
+    if deferred:
+        values["recorded"] = False
     for _attempt in range(8):
         try:
+            if deferred:
+                # one INSERT, committed by itself (autocommit); a savepoint inside a caller's
+                # transaction, so that a duplicate id does not break it
+                inner = (
+                    transaction.atomic()
+                    if transaction.get_connection().in_atomic_block
+                    else nullcontext()
+                )
+                with inner:
+                    case = Case.objects.create(tracking_code=tracking_code_new(), **values)
+                Case.rating.related.set_cached_value(case, None)
+                return case, True
             with transaction.atomic():
                 case = Case.objects.create(tracking_code=tracking_code_new(), **values)
                 event = _event(
@@ -516,6 +544,83 @@ def case_receive(
 
 def _stored(organization: Organization, sid: uuid.UUID) -> Case | None:
     return Case.objects.filter(organization=organization, submission_id=sid).first()
+
+
+def _worker_records() -> bool:
+    """Whether a task worker is there to record deferred cases: not with the backend that runs
+    tasks at once in the request (``PRIMA_TASKS=immediate``, no worker process)."""
+    from django_tasks import DEFAULT_TASK_BACKEND_ALIAS, task_backends
+    from django_tasks.backends.immediate import ImmediateBackend
+
+    return not isinstance(task_backends[DEFAULT_TASK_BACKEND_ALIAS], ImmediateBackend)
+
+
+def created_event(case: Case) -> CaseEvent:
+    """The first line of a case's history (kind ``created``, unsaved): stored by
+    :func:`cases_record_pending` for a deferred case, shown from the row until then."""
+    return CaseEvent(
+        case=case,
+        at=case.created_at or timezone.now(),
+        actor=None,
+        kind=CaseEventKind.CREATED,
+        status_to=CaseStatus.NEW,
+        public=True,
+        data={"channel": case.channel},
+    )
+
+
+def _record(rows: list[Case]) -> list[CaseEvent]:
+    """Record deferred cases whose rows the current transaction holds (locked, ``recorded``
+    False): their first events (one INSERT), ``recorded`` set, and per case the signals an
+    intake sends (:func:`send_on_commit`: the receipt e-mail's task in this transaction, the
+    webhook ``case.created`` after its commit). ``updated_at`` is left as it was."""
+    if not rows:
+        return []
+    events = CaseEvent.objects.bulk_create([created_event(case) for case in rows])
+    Case.objects.filter(pk__in=[case.pk for case in rows]).update(recorded=True)
+    for case, event in zip(rows, events, strict=True):
+        case.recorded = True
+        send_on_commit(case, event, "created")
+    return events
+
+
+RECORD_BATCH = 200
+"""Deferred cases recorded per transaction by :func:`cases_record_pending`."""
+
+
+def cases_record_pending(*, after: int = 0, ids: Iterable[int] | None = None) -> list[int]:
+    """Record every deferred case (``recorded`` False) with an id above ``after`` (or among
+    ``ids``), oldest first, :data:`RECORD_BATCH` per transaction; returns their ids. Finding
+    none takes one read and no lock. Each case is recorded once: its row is locked and read
+    again (two sweeps at once, or a change of the case, record it once)."""
+    qs = Case.objects.filter(recorded=False, pk__gt=after)
+    if ids is not None:
+        qs = qs.filter(pk__in=sorted(set(ids)))
+    pending = list(qs.order_by("pk").values_list("pk", flat=True))
+    done: list[int] = []
+    for start in range(0, len(pending), RECORD_BATCH):
+        batch = pending[start : start + RECORD_BATCH]
+        with transaction.atomic():
+            rows = list(
+                Case.objects.select_for_update(of=("self",))
+                .select_related("organization", "unit", "category")
+                .filter(pk__in=batch, recorded=False)
+                .order_by("pk")
+            )
+            for case in rows:
+                Case.rating.related.set_cached_value(case, None)  # a new case: no rating
+            _record(rows)
+        done += [case.pk for case in rows]
+    return done
+
+
+def case_record(case: Case) -> Case:
+    """Record the case now when it is a deferred one not yet recorded (a staff member reads
+    its history before the task worker did); the case, ``recorded``."""
+    if not case.recorded:
+        cases_record_pending(ids=[case.pk])
+        case.recorded = True
+    return case
 
 
 def _event(
@@ -546,8 +651,14 @@ def _event(
 # -- changes -----------------------------------------------------------------------------------
 def _locked(case: Case) -> Case:
     """The case's row, locked until the transaction ends (PostgreSQL; SQLite writes one at a
-    time), with its current values."""
-    return Case.objects.select_for_update().select_related("organization").get(pk=case.pk)
+    time), with its current values. A deferred case not yet recorded is recorded first, so
+    that its history, e-mails and webhooks begin with its receipt."""
+    row = Case.objects.select_for_update().select_related("organization").get(pk=case.pk)
+    if not row.recorded:
+        # a copy as received: the change below must not show in the receipt's signals
+        _record([Case.objects.select_related("organization", "unit", "category").get(pk=row.pk)])
+        row.recorded = True
+    return row
 
 
 def _copy_into(target: Case, source: Case) -> Case:

@@ -4,6 +4,9 @@
 :class:`~prima.cases.models.CaseEvent` just recorded) and ``kind``, one of :data:`KINDS`:
 
 - ``created``        a case was received (public form, API, staff intake, survey follow-up);
+                     for a public complaint, whose request stores the row alone, when the
+                     task worker records it (:func:`prima.cases.services.cases_record_pending`)
+                     or a change of the case does first;
 - ``status_changed`` its status moved (``event.status_from`` -> ``event.status_to``), also when
                      it was reopened (``event.kind == "reopened"``, ``selesai`` -> ``diproses``);
 - ``rated``          the complainant rated the handling (``case.rating``);

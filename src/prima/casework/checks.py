@@ -52,6 +52,7 @@ from prima.cases.models import (
     CaseNotice,
     CaseSettings,
 )
+from prima.cases.services import cases_record_pending
 from prima.casework.deadlines import Clock, DueState
 from prima.formats import day_label
 from prima.organizations.choices import Role
@@ -73,6 +74,7 @@ class CheckResult:
     breaches: int = 0
     escalations: int = 0
     notifications: int = 0  # in-app notices stored (one per recipient)
+    recorded: int = 0  # public complaints recorded here (the task worker had not)
     notices: list[CaseNotice] = field(default_factory=list)  # the new ones
 
     def add(self, notice: CaseNotice, recipients: int) -> None:
@@ -340,7 +342,9 @@ def check_case(
 def cases_check(
     *, now: datetime | None = None, organizations: Iterable[Organization] | None = None
 ) -> CheckResult:
-    """Check every open case (of ``organizations``, default all) at ``now`` (default: now)."""
+    """Check every open case (of ``organizations``, default all) at ``now`` (default: now).
+    Public complaints the task worker has not recorded yet (none is running, or ``prima
+    db_worker`` runs apart) are recorded first: their receipts and webhooks go out."""
     clock = Clock(now or timezone.now())
     result = CheckResult()
     qs = Case.objects.filter(status__in=list(OPEN_STATUSES)).select_related(
@@ -348,6 +352,8 @@ def cases_check(
     )
     if organizations is not None:
         qs = qs.filter(organization__in=list(organizations))
+    pending = qs.filter(recorded=False).values_list("pk", flat=True)
+    result.recorded = len(cases_record_pending(ids=list(pending)))
     escalate = dict(CaseSettings.objects.values_list("organization_id", "escalate_after_days"))
     indexes: dict[int, ManagerIndex] = {}
     last = 0

@@ -145,8 +145,10 @@ class HistoryLine:
 def history(case: Case, *, handler: bool) -> list[HistoryLine]:
     """Every event of the case, oldest first, with who did it and what it was; an internal
     note's text only for those who handle the case."""
+    from prima.cases.services import case_record
     from prima.casework.texts import event_text
 
+    case_record(case)  # a public complaint the task worker has not recorded yet: now
     out = []
     events = CaseEvent.objects.filter(case=case).select_related("actor").order_by("at", "pk")
     for event in events:

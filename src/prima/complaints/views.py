@@ -175,6 +175,7 @@ def _complaint_page(request: HttpRequest, organization: Organization, lang: str)
                 flag_reason=reason,
                 require_contact=True,
                 language=lang,
+                deferred=True,  # one INSERT here; the task worker records history and receipt
             )
         except CaseError as exc:
             for key, message in exc.errors.items():

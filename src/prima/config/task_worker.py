@@ -56,6 +56,9 @@ def main() -> None:
     from prima.remark_labels.services import start_label_thread
 
     start_label_thread()  # new suggestions and complaints labelled every few seconds
+    from prima.casework.recording import start_record_thread
+
+    start_record_thread()  # public complaints' history, receipt and webhook, within a second
     call_command("db_worker", reload=False, interval=1.0, verbosity=1)
 
 
