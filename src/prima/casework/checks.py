@@ -343,8 +343,8 @@ def cases_check(
     *, now: datetime | None = None, organizations: Iterable[Organization] | None = None
 ) -> CheckResult:
     """Check every open case (of ``organizations``, default all) at ``now`` (default: now).
-    Public complaints the task worker has not recorded yet (none is running, or ``prima
-    db_worker`` runs apart) are recorded first: their receipts and webhooks go out."""
+    Public complaints the task worker has not recorded yet (none is running) are recorded
+    first: their receipts and webhooks go out."""
     clock = Clock(now or timezone.now())
     result = CheckResult()
     qs = Case.objects.filter(status__in=list(OPEN_STATUSES)).select_related(

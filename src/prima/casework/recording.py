@@ -13,8 +13,9 @@ who opens the case, and any change of it, records it first.
 Each pass reads the cases above a floor: the highest id seen less :data:`WINDOW` (on
 PostgreSQL a transaction may commit a lower id after a higher one was read). The first pass
 after a start, and one every :data:`FULL_SECONDS`, reads them all (cases left by a worker that
-stopped). ``prima cases check`` records any left as well, for a worker run apart (``prima
-db_worker`` alone runs no sweep).
+stopped). ``prima cases check`` records any left as well (no worker running). The worker of
+``prima serve`` and ``prima db_worker`` run apart both start this sweep
+(:func:`prima.config.task_worker.start_sweeps`).
 """
 
 from __future__ import annotations

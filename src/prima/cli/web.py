@@ -17,6 +17,10 @@ def run_django(argv: list[str], lang: str | None = None) -> int:
     if not apps.ready:
         django.setup()
     translation.activate(lang or "id")
+    if argv[:1] == ["db_worker"] and not {"-h", "--help"} & set(argv):
+        from prima.config.task_worker import start_sweeps
+
+        start_sweeps()  # a worker run apart sweeps as the one prima serve starts
     try:
         execute_from_command_line(["prima", *argv])
     finally:

@@ -53,13 +53,20 @@ def main() -> None:
 
     export_jobs_requeue_stalled()  # exports whose worker died with the last server
     export_jobs_prune()  # and old files
+    start_sweeps()
+    call_command("db_worker", reload=False, interval=1.0, verbosity=1)
+
+
+def start_sweeps() -> None:
+    """The worker's sweeps beside its task loop, in daemon threads: new suggestions and
+    complaints labelled every few seconds (``prima.remark_labels``), public complaints' first
+    line of history, receipt and webhook within a second (``prima.casework.recording``). Run
+    by the worker ``prima serve`` starts and by ``prima db_worker`` run apart."""
+    from prima.casework.recording import start_record_thread
     from prima.remark_labels.services import start_label_thread
 
-    start_label_thread()  # new suggestions and complaints labelled every few seconds
-    from prima.casework.recording import start_record_thread
-
-    start_record_thread()  # public complaints' history, receipt and webhook, within a second
-    call_command("db_worker", reload=False, interval=1.0, verbosity=1)
+    start_label_thread()
+    start_record_thread()
 
 
 if __name__ == "__main__":
