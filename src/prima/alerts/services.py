@@ -66,6 +66,7 @@ from prima.alerts.models import (
 from prima.formats import period_label
 from prima.insights import rollups
 from prima.insights.periods import Period, parse_period, previous_period
+from prima.insights.release import Release, release_of
 from prima.insights.results import supported_methods, survey_results
 from prima.metrics.compare import DifferenceTest, nps_difference_test, welch_t_test
 from prima.metrics.rounding import format_number, round_half_up
@@ -504,14 +505,27 @@ def _evaluate_survey(survey: Survey, periods: Iterable[Period], out: Evaluation)
             computed[key] = survey_results(survey, unit=unit, period=period)
         return computed[key]
 
+    releases: dict[str, Release] = {}
+
+    def shown(unit: Unit | None, period: Period) -> bool:
+        """An employee survey's group is judged only where its release shows it (issue 12):
+        an alert names a value and its n, which a hidden group may not show."""
+        if not survey.is_employee:
+            return True
+        if period.label not in releases:
+            releases[period.label] = release_of(survey, period)
+        return releases[period.label].decision(None if unit is None else unit.pk).shown
+
     for period in periods:
         previous = previous_period(period)
         for unit in _units_with_responses(survey, previous.start, period.end):
+            if not shown(unit, period):
+                continue
             current = results(unit, period)
             out.checked += 1
             if _headline(metric, current)[0] < rule.min_responses:
                 continue  # too few respondents: neither a threshold nor a drop alert
-            before = results(unit, previous) if rule.drop_alert else None
+            before = results(unit, previous) if rule.drop_alert and shown(unit, previous) else None
             notes: list[str] = []
             for finding in assess(metric, rule, current, before, previous, notes):
                 alert = _raise(survey, unit, period, finding)

@@ -252,5 +252,11 @@ class PublishedResult(models.Model):
         errors = skm_period_errors(
             self, _("Only the results of SKM (IKM) surveys can be published.")
         )
+        if self.survey_id and "survey" not in errors and self.survey.is_employee:
+            # issue 12: an employee survey's figures never leave the organization
+            errors["survey"] = _(
+                "The results of an employee survey are never published; they stay inside the "
+                "organization under the confidentiality threshold."
+            )
         if errors:
             raise ValidationError(errors)

@@ -118,12 +118,15 @@ def result_unpublish(*, survey: Survey, period: str) -> bool:
 
 # -- reads -------------------------------------------------------------------------------------
 def publications(organization: Organization) -> list[PublishedResult]:
-    """The organization's published survey periods, the most recent period first."""
-    rows = list(
-        PublishedResult.objects.filter(organization=organization).select_related(
+    """The organization's published survey periods, the most recent period first (never an
+    employee survey's, whatever a row says: their figures stay inside the organization)."""
+    rows = [
+        row
+        for row in PublishedResult.objects.filter(organization=organization).select_related(
             "survey__instrument_version"
         )
-    )
+        if not row.survey.is_employee
+    ]
     return sorted(
         rows,
         key=lambda r: (_start(r.period), r.survey.title, r.pk),
