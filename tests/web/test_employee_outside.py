@@ -103,3 +103,20 @@ def test_an_employee_survey_is_never_published(world):
     html = world.client(None).get("/hasil/alpha/").content.decode()
     assert survey.title not in html
     assert world.employee.title not in html
+
+
+def test_the_dashboard_shows_ipa_for_a_shown_group_only(world):
+    """Issue 12, point 4: the same analytics as a paired customer survey, IPA included, for a
+    group the release shows; a hidden group shows its band and nothing else."""
+    client = world.client("alice")
+    url = f"/app/surveys/{world.employee.code}/"
+    shown = client.get(url, {"unit": world.upt2.pk, "period": "2026-08", "lang": "en"})
+    html = shown.content.decode()
+    assert 'id="ipa-h"' in html
+    assert 'data-spec="spec-ipa"' in html
+    assert 'id="ipa-group-' in html
+    assert "KB1" in html.split('id="ipa-table"')[1]  # the items are listed per quadrant
+    hidden = client.get(url, {"unit": world.loket1.pk, "period": "2026-08", "lang": "en"})
+    text = hidden.content.decode()
+    assert 'id="ipa-h"' not in text
+    assert "spec-ipa" not in text

@@ -663,53 +663,81 @@ class Dashboard:
 
     @property
     def ipa_groups(self) -> list[dict[str, Any]]:
-        """The IPA items per quadrant for the table under the diagram, the priority quadrant
-        (A, *Prioritas Utama*) first and open, then B, C, D folded; each quadrant's items by
-        conformity, lowest first (the first to improve). Quadrants without items are left out;
-        items without a quadrant (no answers) come last."""
-        rows = sorted(
-            self.ipa_rows,
-            key=lambda r: (r["kesesuaian"] is None, r["kesesuaian"] or 0.0, r["item"]),
-        )
-        groups = []
-        for letter in ("A", "B", "C", "D", None):
-            members = [r for r in rows if r["quadrant"] == letter]
-            if members:
-                groups.append(
-                    {
-                        "letter": letter or "none",
-                        "name": members[0]["kuadran"] if letter else _("No quadrant"),
-                        "rows": members,
-                        "open": letter == "A",
-                    }
-                )
-        return groups
+        return ipa_groups(self.ipa_rows)
 
     @property
     def ipa_n(self) -> tuple[int, int] | None:
-        """The smallest and the largest number of respondents of an IPA item."""
-        ns = [int(r["n"]) for r in self.ipa_rows if r["n"] is not None]
-        return (min(ns), max(ns)) if ns else None
+        return ipa_n(self.ipa_rows)
 
     @property
     def ipa_rows(self) -> list[dict[str, Any]]:
-        ipa = self.results.get("ipa") or {}
-        rows = []
-        for key, item in (ipa.get("items") or {}).items():
-            rows.append(
+        return ipa_rows(self.results, self.item_texts)
+
+
+def ipa_rows(results: dict[str, Any], item_texts: dict[str, str]) -> list[dict[str, Any]]:
+    """The IPA items of a results object as the IPA section's table and diagram read them."""
+    ipa = results.get("ipa") or {}
+    rows = []
+    for key, item in (ipa.get("items") or {}).items():
+        rows.append(
+            {
+                "item": key,
+                "text": item_texts.get(key, ""),
+                "kinerja": item.get("performance"),
+                "harapan": item.get("importance"),
+                "kesesuaian": item.get("conformity"),
+                "quadrant": item.get("quadrant"),
+                "kuadran": quadrant_name(item.get("quadrant"), get_language()) or "-",
+                "on_boundary": item.get("on_boundary"),
+                "n": item.get("n"),
+            }
+        )
+    return rows
+
+
+def ipa_groups(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The IPA items per quadrant for the table under the diagram, the priority quadrant
+    (A, *Prioritas Utama*) first and open, then B, C, D folded; each quadrant's items by
+    conformity, lowest first (the first to improve). Quadrants without items are left out;
+    items without a quadrant (no answers) come last."""
+    rows = sorted(rows, key=lambda r: (r["kesesuaian"] is None, r["kesesuaian"] or 0.0, r["item"]))
+    groups = []
+    for letter in ("A", "B", "C", "D", None):
+        members = [r for r in rows if r["quadrant"] == letter]
+        if members:
+            groups.append(
                 {
-                    "item": key,
-                    "text": self.item_texts.get(key, ""),
-                    "kinerja": item.get("performance"),
-                    "harapan": item.get("importance"),
-                    "kesesuaian": item.get("conformity"),
-                    "quadrant": item.get("quadrant"),
-                    "kuadran": quadrant_name(item.get("quadrant"), get_language()) or "-",
-                    "on_boundary": item.get("on_boundary"),
-                    "n": item.get("n"),
+                    "letter": letter or "none",
+                    "name": members[0]["kuadran"] if letter else _("No quadrant"),
+                    "rows": members,
+                    "open": letter == "A",
                 }
             )
-        return rows
+    return groups
+
+
+def ipa_n(rows: list[dict[str, Any]]) -> tuple[int, int] | None:
+    """The smallest and the largest number of respondents of an IPA item."""
+    ns = [int(r["n"]) for r in rows if r["n"] is not None]
+    return (min(ns), max(ns)) if ns else None
+
+
+def ipa_chart_of(
+    results: dict[str, Any], rows: list[dict[str, Any]], scale: list[int]
+) -> dict[str, Any] | None:
+    """The IPA diagram's spec for the items that have both means (None without any)."""
+    axis = results["ipa"].get("axis") or {}
+    points = [r for r in rows if r["kinerja"] is not None and r["harapan"] is not None]
+    if not points:
+        return None
+    lang = get_language()
+    return charts.ipa_chart(
+        points,
+        x_axis=axis.get("performance"),
+        y_axis=axis.get("importance"),
+        scale=results["ipa"].get("scale") or scale,
+        quadrant_names={q: quadrant_name(q, lang) for q in ("A", "B", "C", "D")},
+    )
 
 
 def build_dashboard(
@@ -941,17 +969,8 @@ def make_charts(board: Dashboard) -> dict[str, dict[str, Any]]:
                 title=_("Gap per dimension (95% CI)"),
             )
     if "ipa" in board.built and "ipa" in results and board.ipa_rows:
-        axis = results["ipa"].get("axis") or {}
-        points = [
-            r for r in board.ipa_rows if r["kinerja"] is not None and r["harapan"] is not None
-        ]
-        if points:
-            out["ipa"] = charts.ipa_chart(
-                points,
-                x_axis=axis.get("performance"),
-                y_axis=axis.get("importance"),
-                scale=results["ipa"].get("scale")
-                or list(board.survey.instrument_version.parsed.scale),
-                quadrant_names={q: quadrant_name(q, lang) for q in ("A", "B", "C", "D")},
-            )
+        scale = list(board.survey.instrument_version.parsed.scale)
+        chart = ipa_chart_of(results, board.ipa_rows, scale)
+        if chart is not None:
+            out["ipa"] = chart
     return out

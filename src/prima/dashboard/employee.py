@@ -22,7 +22,7 @@ from typing import Any
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from prima.dashboard.board import Filters, _text
+from prima.dashboard.board import Filters, _text, ipa_chart_of, ipa_groups, ipa_n, ipa_rows
 from prima.insights import rollups
 from prima.insights.periods import period_bounds
 from prima.insights.release import ROOT, Release, Shown, headline_of, release_of, scope_group
@@ -60,7 +60,19 @@ class EmployeeBoard:
     item_texts: dict[str, str]
     dimension_texts: dict[str, str]
     notices: list[str] = field(default_factory=list)
-    charts: dict[str, Any] = field(default_factory=dict)  # none: the tables carry the numbers
+    charts: dict[str, Any] = field(default_factory=dict)  # the IPA diagram of a shown group
+
+    @property
+    def ipa_rows(self) -> list[dict[str, Any]]:
+        return ipa_rows(self.results, self.item_texts) if self.results else []
+
+    @property
+    def ipa_groups(self) -> list[dict[str, Any]]:
+        return ipa_groups(self.ipa_rows)
+
+    @property
+    def ipa_n(self) -> tuple[int, int] | None:
+        return ipa_n(self.ipa_rows)
 
 
 def _node(tree: Group, group_id: Hashable) -> Group:
@@ -187,7 +199,7 @@ def employee_board(
     else:
         rows = []  # below a hidden group nothing is shown
     instrument = survey.instrument_version.parsed
-    return EmployeeBoard(
+    board = EmployeeBoard(
         survey=survey,
         k=release.k,
         group=group,
@@ -198,6 +210,11 @@ def employee_board(
         dimension_texts={k: _text(v) for k, v in instrument.dimension_texts.items()},
         notices=notices,
     )
+    if results is not None and results.get("ipa") and board.ipa_rows:
+        chart = ipa_chart_of(results, board.ipa_rows, list(instrument.scale))
+        if chart is not None:
+            board.charts["ipa"] = chart
+    return board
 
 
 def whole_scope(scope: Q) -> bool:

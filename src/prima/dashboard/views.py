@@ -139,7 +139,9 @@ def _employee_page(
         "period_text": dashboard.period_text(period),
         "period": "" if period is None else period.label,
         "errors": errors,
+        "vega_bundle": charts.vega_bundle_name(),
     }
+    charts.ensure_vega_bundle()
     return render(request, "dashboard/employee_results.html", context)
 
 
