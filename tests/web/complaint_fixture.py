@@ -44,11 +44,25 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from django.utils import timezone
+
 from prima.cases import services as cs
 
 WIB = ZoneInfo("Asia/Jakarta")
 TODAY = "2026-08-28 15:00"
 T_975_2 = 4.302652729749464  # Student t, 97.5% quantile, 2 degrees of freedom
+
+
+class Clock:
+    """The fixture's clock: ``django.utils.timezone.now`` set to an instant (a test's
+    monkeypatch undoes it)."""
+
+    def __init__(self, monkeypatch) -> None:
+        self.monkeypatch = monkeypatch
+
+    def set(self, instant):
+        self.monkeypatch.setattr(timezone, "now", lambda: instant)
+        return instant
 
 
 def wib(text: str) -> datetime:

@@ -13,16 +13,7 @@ import pytest
 from django.utils import timezone
 
 from prima.cases.selectors import case_measures
-from tests.web.complaint_fixture import T_975_2, build_august
-
-
-class Clock:
-    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
-        self.monkeypatch = monkeypatch
-
-    def set(self, instant):
-        self.monkeypatch.setattr(timezone, "now", lambda: instant)
-        return instant
+from tests.web.complaint_fixture import T_975_2, Clock, build_august
 
 
 @pytest.fixture

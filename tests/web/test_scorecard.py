@@ -26,27 +26,17 @@ from html import unescape
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.utils import timezone
 
 from prima.metrics.nps import nps_from_counts
 from prima.metrics.proportions import newcombe_difference, wilson
 from prima.metrics.student_t import t_ppf
 from prima.surveys import services as srv
 from prima.surveys.models import Instrument
-from tests.web.complaint_fixture import T_975_2, build_august
+from tests.web.complaint_fixture import T_975_2, Clock, build_august
 from tests.web.personas import build_world, skm_answers
 
 WIB = ZoneInfo("Asia/Jakarta")
 URL = "/api/v1/scorecards/triple-win"
-
-
-class Clock:
-    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
-        self.monkeypatch = monkeypatch
-
-    def set(self, instant):
-        self.monkeypatch.setattr(timezone, "now", lambda: instant)
-        return instant
 
 
 def _submit(survey, answers, unit, day):

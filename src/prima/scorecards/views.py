@@ -18,7 +18,7 @@ from prima.dashboard import charts
 from prima.insights.periods import Period, parse_period
 from prima.organizations.access import organizations_of, unit_scope_q, units_visible_to
 from prima.organizations.models import Organization, Unit
-from prima.pdf import no_fetch
+from prima.pdf import pdf_attachment
 from prima.scorecards.display import internal_first_view, sides, verdict_text
 from prima.scorecards.selectors import (
     Scope,
@@ -120,14 +120,9 @@ def triple_win_page(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def triple_win_pdf(request: HttpRequest) -> HttpResponse:
-    from weasyprint import HTML  # imported on use: it is slow to import
-
     context = _context(request)
     if context["period_error"]:
         return render(request, "scorecards/triple_win.html", context, status=400)
     html = render_to_string("scorecards/triple_win_pdf.html", context, request=request)
-    pdf = HTML(string=html, url_fetcher=no_fetch()).write_pdf()
-    response = HttpResponse(pdf, content_type="application/pdf")
     name = f"kartu-skor-{context['scope'].period.label}.pdf"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return pdf_attachment(html, name)

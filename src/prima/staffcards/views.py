@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET, require_POST
 from prima import formats
 from prima.insights.periods import Period, parse_period
 from prima.organizations.models import Organization
-from prima.pdf import no_fetch
+from prima.pdf import pdf_attachment
 from prima.staffcards import display, selectors, services
 from prima.staffcards.models import NOTE_MAX, CoachingNote
 from prima.staffcards.selectors import current_quarter
@@ -126,17 +126,12 @@ def staff_card(request: HttpRequest, staff_id: int) -> HttpResponse:
 @login_required
 @require_GET
 def staff_card_pdf(request: HttpRequest, staff_id: int) -> HttpResponse:
-    from weasyprint import HTML  # imported on use: it is slow to import
-
     context = _card_context(request, staff_id)
     if context["period_error"]:
         return render(request, "staffcards/card.html", context, status=400)
     html = render_to_string("staffcards/card_pdf.html", context, request=request)
-    pdf = HTML(string=html, url_fetcher=no_fetch()).write_pdf()
-    response = HttpResponse(pdf, content_type="application/pdf")
     name = f"kartu-staf-{context['staff'].pk}-{context['period'].label}.pdf"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return pdf_attachment(html, name)
 
 
 @login_required
