@@ -141,7 +141,11 @@ def test_demo_organization_tree_people_and_surveys(demo, db):
     assert all(len(s.employee_number) == 18 for s in StaffMember.objects.filter(organization=dinas))
 
     skm, a6, quick = _survey("skm2017"), _survey("a6"), _survey("quick")
-    assert [s.code for s in demo.surveys] == [skm.code, a6.code, quick.code]
+    employees = _survey("internal")  # the Dinas's employee survey (issue 12, point 6)
+    assert [s.code for s in demo.surveys] == [skm.code, a6.code, employees.code, quick.code]
+    assert employees.is_employee
+    assert employees.organization == dinas
+    assert list(employees.units.all()) == [root]
     assert set(skm.units.all()) == set(upts) == set(a6.units.all())
     assert quick.organization == bank
     assert all(s.is_open() for s in demo.surveys)
@@ -181,7 +185,7 @@ def test_demo_responses_are_realistic_and_valid(demo, db):
             assert r.staff.unit.path.startswith(r.unit.path) or r.unit.path.startswith(
                 r.staff.unit.path
             )
-    assert set(by_survey) == {"skm2017", "a6", "quick"}
+    assert set(by_survey) == {"skm2017", "a6", "internal", "quick"}
     skm = by_survey["skm2017"]
     assert len(skm) >= 1500
     assert len(by_survey["a6"]) >= 500
@@ -216,6 +220,108 @@ def test_one_unit_slips_month_by_month(demo, db):
     assert slipping[0] - slipping[-1] > 10
     steady = trend("UPT Puskesmas Mekarsari")
     assert max(steady) - min(steady) < 4, steady
+
+
+def test_demo_employee_survey_is_lowest_in_the_slipping_puskesmas(demo, db):
+    """Issue 12, point 6: the Dinas's employee survey (a wave in the last two weeks of each
+    quarter) has a few hundred anonymous responses; read through the release (the path of
+    ``results/units`` and ``results?unit=``), the slipping Puskesmas has the lowest overall gap
+    of the Puskesmas, only its own counters go lower, its eNPS is the lowest and below 0, and
+    small units are below k."""
+    from prima.insights.release import employee_results, release_of, unit_rows
+    from prima.surveys.anonymity import local_day_start
+
+    survey = _survey("internal")
+    rows = list(Response.objects.filter(survey=survey))
+    assert 250 <= len(rows) <= 500  # a few hundred
+    for r in rows:  # stored as response_submit stores an employee response: unit and day only
+        assert r.submitted_at == local_day_start(r.submitted_at)
+        assert (r.service_id, r.staff_id, r.device_id, r.duration_ms) == (None, None, None, None)
+        assert (r.contact, r.profile, r.flag_detail) == ({}, {}, "")
+    assert len({r.submission_id for r in rows}) == len(rows)
+    days = {local_day_start(r.submitted_at).date() for r in rows}
+    assert min(days) >= date(2026, 6, 17)
+    assert max(days) <= date(2026, 9, 16)
+    assert sum(bool(r.suggestion) for r in rows) >= 20
+
+    dinas = survey.organization
+    units = list(Unit.objects.filter(organization=dinas).select_related("parent"))
+    tanjung = next(u for u in units if u.name == demo_data.SLIPPING_UNIT)
+    upts = [u for u in units if u.parent is not None and u.parent.parent_id is None]
+    gaps = {}
+    for label in ("2026-Q2", "2026-Q3"):
+        period = parse_period(label)
+        release = release_of(survey, period)
+        assert release.k == 5
+        assert 120 <= release.tree.n <= 200
+        table = {r["unit"]: r for r in unit_rows(survey, period=period, visible=units)}
+        below = [pk for pk, r in table.items() if r["suppressed"] and r["n"] == "<5"]
+        assert 2 <= len(below) <= 4, label  # a few small units under the threshold
+        shown = {pk: r for pk, r in table.items() if not r["suppressed"]}
+        assert len(shown) >= 10, label  # most units are shown
+        gap = {pk: r["gap"]["gap"] for pk, r in shown.items()}
+        enps = {pk: r["enps"]["nps"] for pk, r in shown.items()}
+        lowest = gap[tanjung.pk]
+        assert lowest == min(gap[u.pk] for u in upts), label
+        for u in units:  # below it: only its own counters
+            if u.pk in gap and gap[u.pk] <= lowest:
+                assert u.path.startswith(tanjung.path), (label, u.name)
+        assert enps[tanjung.pk] == min(enps[u.pk] for u in upts)
+        assert enps[tanjung.pk] < 0
+        # results?unit= of the same group: the same numbers from the same release
+        result = employee_results(
+            survey, unit=tanjung, service=None, period=period, visible=units, whole=True
+        )
+        assert result["suppressed"] is False
+        assert result["n"] == shown[tanjung.pk]["n"]
+        assert result["gap"]["overall"]["gap"] == pytest.approx(lowest)
+        assert result["gap"]["overall"]["verdict"] == "tidak memuaskan"
+        hidden = next(u for u in units if u.pk in below)
+        small = employee_results(
+            survey, unit=hidden, service=None, period=period, visible=units, whole=True
+        )
+        assert small["suppressed"] is True
+        assert small["n"] == "<5"
+        assert small["gap"] is None
+        gaps[label] = lowest
+    assert gaps["2026-Q3"] < gaps["2026-Q2"] < -0.5  # and it slips from wave to wave
+
+
+def test_demo_scorecard_names_the_employees_of_the_slipping_puskesmas(demo, db):
+    """The triple-win scorecard API of the slipping Puskesmas in the demo's last quarter: the
+    employee side is losing (gap below 0 beyond chance, lower than the quarter before, eNPS
+    below 0); a small unit of it shows its band and nothing else."""
+    admin = get_user_model().objects.get(username=demo_data.ADMIN)
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {org.token_create(user=admin)}")
+    tanjung = Unit.objects.get(name=demo_data.SLIPPING_UNIT)
+    url = "/api/v1/scorecards/triple-win"
+    r = client.get(url, {"unit": tanjung.pk, "period": "2026-Q3"})
+    assert r.status_code == 200, r.content
+    card = r.json()
+    employee = card["employee"]
+    assert employee["survey"] == _survey("internal").code
+    assert employee["suppressed"] is False
+    assert employee["n"] >= 25
+    gap = employee["gap"]
+    assert gap["value"] < 0
+    assert gap["ci_high"] < 0
+    assert gap["below_standard"]
+    assert gap["change"] < 0
+    assert gap["previous"] > gap["value"]
+    assert employee["enps"]["value"] < 0
+    assert employee["status"] == "losing"
+    assert "employee" in card["verdict"]["losing"]
+    assert {"measure": "gap", "reason": "below_standard"} in employee["reasons"]
+    gigi = Unit.objects.get(name="Poli Gigi", parent=tanjung)  # 3 employees
+    r = client.get(url, {"unit": gigi.pk, "period": "2026-Q3"})
+    assert r.status_code == 200, r.content
+    hidden = r.json()["employee"]
+    assert (hidden["suppressed"], hidden["n"], hidden["gap"], hidden["enps"]) == (
+        True,
+        "<5",
+        None,
+        None,
+    )
 
 
 def test_demo_cases_show_the_loop(demo, db):
@@ -370,7 +476,7 @@ def test_demo_subprocess_prints_survey_lines_and_is_idempotent(tmp_path):
     assert "Traceback" not in first.stderr
     lines = [SURVEY_LINE.match(line) for line in first.stdout.splitlines()]
     surveys = [m for m in lines if m]
-    assert len(surveys) == 3, first.stdout
+    assert len(surveys) == 4, first.stdout  # SKM, A6 and the employees' of the Dinas; the bank's
     assert all(m[3] == "8000" for m in surveys)
     assert elapsed < 60
     password = (data / "demo-password").read_text("utf-8").strip()

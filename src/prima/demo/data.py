@@ -4,7 +4,9 @@ Deterministic (one seed; dates relative to the day it is loaded) and realistic e
 every page: a unit tree Dinas -> UPT Puskesmas -> counters, services (*jenis layanan*), a dozen
 staff, an SKM 2017 survey and an A6 (harapan/kinerja) survey with a few thousand complete
 responses spread over the last six months, respondent profiles, suggestions in Bahasa
-Indonesia, and one unit (Puskesmas Tanjung) visibly slipping month by month. A second tenant,
+Indonesia, and one unit (Puskesmas Tanjung) visibly slipping month by month. The Dinas also
+runs an employee survey (:mod:`prima.demo.employees`) whose internal index is lowest in that
+Puskesmas, with a few small units below the confidentiality threshold. A second tenant,
 Bank Sejahtera, runs the quick form, so that tenant isolation can be seen.
 
 Responses are checked with the same rules as a submission (:func:`clean_answers`,
@@ -35,6 +37,7 @@ from prima.organizations import services as org
 from prima.organizations.choices import OrganizationKind, Role
 from prima.organizations.models import Organization, Service, StaffMember, Unit
 from prima.surveys import services as srv
+from prima.surveys.anonymity import anonymise, stored_submission_id
 from prima.surveys.choices import Channel, SurveyStatus
 from prima.surveys.models import CODE_ALPHABET, Instrument, Response, Survey
 from prima.surveys.profile import clean_profile
@@ -271,11 +274,12 @@ def demo_organization() -> Organization | None:
 
 
 def demo_surveys() -> list[Survey]:
-    """The open surveys of the demo organizations, SKM first."""
+    """The open surveys of the demo organizations: the Dinas's SKM, A6 and employee surveys,
+    then the bank's."""
     surveys = Survey.objects.filter(
         organization__slug__in=[DINAS_SLUG, BANK_SLUG], status=SurveyStatus.OPEN
     ).select_related("organization", "instrument_version__instrument")
-    order = {"skm2017": 0, "a6": 1, "quick": 2}
+    order = {"skm2017": 0, "a6": 1, "internal": 2, "quick": 3}
     return sorted(
         (s for s in surveys if s.is_open()),
         key=lambda s: (order.get(s.instrument_version.instrument.key, 9), s.pk),
@@ -463,12 +467,20 @@ class _Builder:
             bank_org, "Survei Kepuasan Nasabah Cabang Kota Harapan", instruments["quick"], [branch]
         )
         self.quick_responses(quick, branch, bank_services)
+        # last, so that the generator's draws for everything above stay as they were
+        self.employee_survey(dinas_org, dinas, sites)
 
         self.rows.sort(key=lambda r: r.submitted_at)  # ids in the order responses came in
         Response.objects.bulk_create(self.rows, batch_size=1000)
         users = self.users(password, dinas_org, sites[0].unit, bank_org)
         cases = self.cases(dinas_org, sites)
         return DemoResult(True, [dinas_org, bank_org], demo_surveys(), len(self.rows), users, cases)
+
+    def employee_survey(self, dinas_org: Organization, dinas: Unit, sites: list[_Site]) -> int:
+        """The Dinas's employee survey of :mod:`prima.demo.employees`; how many responses."""
+        from prima.demo.employees import employee_survey
+
+        return employee_survey(self, dinas_org, dinas, sites, slipping_name=SLIPPING_UNIT)
 
     def cases(self, dinas_org: Organization, sites: list[_Site]) -> int:
         """The complaints and follow-ups of :mod:`prima.demo.cases`; how many."""
@@ -588,24 +600,28 @@ class _Builder:
         )
         if errors or profile_errors or not in_survey or not related or clean != answers:
             raise DemoError(f"invalid demo response: {errors.messages('en')} {profile_errors}")
-        contact = self.contact(version.parsed, clean, suggestion)
-        self.rows.append(
-            Response(
-                organization_id=survey.organization_id,
-                survey=survey,
-                instrument_version=version,
-                unit=unit,
-                service=service,
-                staff=staff,
-                channel=Channel.QR if self.rng.random() < 0.55 else Channel.WEB,
-                submitted_at=submitted_at,
-                submission_id=self.submission_id(),
-                answers=clean,
-                profile=profile_clean,
-                suggestion=suggestion,
-                contact=contact,
-            )
-        )
+        employee = survey.is_employee
+        # an employee survey never keeps a contact (prima.surveys.anonymity.NO_CONTACT)
+        contact = {} if employee else self.contact(version.parsed, clean, suggestion)
+        values: dict[str, Any] = {
+            "organization_id": survey.organization_id,
+            "survey": survey,
+            "instrument_version": version,
+            "unit": unit,
+            "service": service,
+            "staff": staff,
+            "channel": Channel.QR if self.rng.random() < 0.55 else Channel.WEB,
+            "submitted_at": submitted_at,
+            "answers": clean,
+            "profile": profile_clean,
+            "suggestion": suggestion,
+            "contact": contact,
+        }
+        submission_id = self.submission_id()
+        if employee:  # stored as response_submit stores it: the unit and the day only
+            values = anonymise(values)
+            submission_id = stored_submission_id(survey.pk, submission_id)
+        self.rows.append(Response(submission_id=submission_id, **values))
 
     def contact(self, instrument: Any, answers: dict[str, int], suggestion: str) -> dict[str, str]:
         """A contact (kept with consent, as the survey page keeps it) for about one in twelve of the
