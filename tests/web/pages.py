@@ -611,6 +611,7 @@ EXCLUDED: dict[str, str] = {
     "app/kartu-staf/<int:staff_id>/pdf/": "a staff scorecard as a PDF",
     "app/kartu-staf/<int:staff_id>/catatan/": "a POST that adds a coaching note, redirects",
     "app/audit/kirim/": "the audit form's JSON submission (a POST answering JSON)",
+    "app/audit/sw.js": "the offline audit form's service worker (JavaScript)",
     "app/audit/<int:audit_id>/tindakan/": "a POST that makes a corrective action, redirects",
     r"app/surveys/(?P<code>[^/]+)/import/template\.(?P<fmt>csv|xlsx)$": "a CSV/XLSX file",
     "app/surveys/<str:code>/ekspor/<int:job_id>/unduh/": "the export file",

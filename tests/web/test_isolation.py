@@ -165,6 +165,7 @@ PAGES: dict[str, tuple[str, tuple[str, ...]]] = {  # route: (kind, the query par
     "app/audit/tugas/": ("private", ()),
     "app/audit/tugas/<int:assignment_id>/": ("private", ()),
     "app/audit/kirim/": ("private", ()),
+    "app/audit/sw.js": ("public", ()),  # the offline form's service worker (no data)
     "app/audit/baru/": ("private", ("unit", "action")),
     "app/audit/<int:audit_id>/": ("private", ()),
     "app/audit/<int:audit_id>/tindakan/": ("private", ()),

@@ -2,7 +2,8 @@
 back-office page (``/app/``, ``/manage/``, ``/admin/``) and every API operation that is not
 public, for a mystery shopper's account (:func:`prima.audits.planning.is_mystery_shopper_only`:
 a mystery shopper without any membership), signed in or with an API token, except the pages of
-its own assignments (``/app/audit/tugas/...``) and the audit submission endpoint; ``/app/``
+its own assignments (``/app/audit/tugas/...``), the audit submission endpoint and the offline
+form's service worker (``/app/audit/sw.js``, no data); ``/app/``
 itself sends it to its assignments.
 
 The account holds no role, so the views' own scoping already shows it nothing; this gate makes
@@ -23,7 +24,7 @@ from prima.audits.planning import is_mystery_shopper_only
 from prima.organizations.models import ApiToken, Membership
 
 CONFINED = ("/app/", "/manage/", "/admin/", "/api/")
-OPEN_TO_SHOPPERS = ("/app/audit/tugas/", "/app/audit/kirim/")
+OPEN_TO_SHOPPERS = ("/app/audit/tugas/", "/app/audit/kirim/", "/app/audit/sw.js")
 PUBLIC_API = ("/api/v1/public/",)
 
 

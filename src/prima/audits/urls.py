@@ -9,6 +9,7 @@ urlpatterns = [
     path("tugas/", views.assignments, name="assignments"),
     path("tugas/<int:assignment_id>/", views.assignment_form, name="assignment"),
     path("kirim/", views.audit_submit_json, name="submit"),
+    path("sw.js", views.audit_service_worker, name="sw"),
     path("baru/", views.audit_new, name="new"),
     path("<int:audit_id>/", views.audit_detail, name="detail"),
     path("<int:audit_id>/tindakan/", views.action_create, name="action_create"),

@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from prima.audits import actions as act
 from prima.audits.forms import ActionForm, ActionStatusForm, AuditForm, line_field_name
@@ -43,7 +43,7 @@ from prima.audits.services import (
 )
 from prima.i18n import normalize_language
 from prima.organizations.access import memberships_of, unit_scope_q
-from prima.organizations.calendar import local_date
+from prima.organizations.calendar import local_date, zone_of
 from prima.organizations.choices import ROLES_THAT_SEE_RESULTS
 from prima.organizations.models import Organization, Service, StaffMember, Unit
 from prima.organizations.unit_labels import path_labels
@@ -134,11 +134,14 @@ def _audit_form(
                 return redirect(reverse("audits:detail", args=[audit.pk]) + "?saved=1")
     lang = normalize_language(get_language())
     title = version.parsed.title[lang]
+    offset = timezone.now().astimezone(zone_of(organization)).strftime("%z")
     return render(
         request,
         "audits/form.html",
         {
             "form": form,
+            # the offline queue's time offset (+07:00): Indonesia's zones have no summer time
+            "offset": f"{offset[:3]}:{offset[3:]}",
             "title": title,
             "unit": root,
             "assignment": assignment,
@@ -287,6 +290,21 @@ def audit_submit_json(request: HttpRequest) -> JsonResponse:
         {"created": created, "submission_id": str(audit.submission_id)},
         status=201 if created else 200,
     )
+
+
+@require_GET
+def audit_service_worker(request: HttpRequest) -> HttpResponse:
+    """The offline form's service worker, served from ``/app/audit/`` so that its scope is the
+    audit pages: it keeps the form pages and their static files for a reload offline; the page's
+    script (``prima/audit-offline.js``) queues audits in IndexedDB and sends them to ``kirim/``."""
+    response = render(
+        request,
+        "audits/sw.js",
+        {"scope": json.dumps(reverse("audits:assignments").removesuffix("tugas/"))},
+        content_type="application/javascript; charset=utf-8",
+    )
+    response["Cache-Control"] = "no-cache"
+    return response
 
 
 # -- assignments -------------------------------------------------------------------------------
