@@ -35,7 +35,7 @@ class ScorecardQuery(Schema):
     )
 
 
-class MeasureOut(Schema):
+class TripleWinMeasureOut(Schema):
     value: float | None = Field(
         description="the measure (IKM 25-100, gap, NPS -100..100, share 0-1, mean 1-5, count)"
     )
@@ -51,69 +51,71 @@ class MeasureOut(Schema):
     suppressed: bool = Field(description="hidden by the confidentiality threshold")
 
 
-class IndexOut(MeasureOut):
+class TripleWinIndexOut(TripleWinMeasureOut):
     method: str | None = Field(description='"ikm" or "gap"')
     survey: str | None = Field(description="the survey's code")
 
 
-class NpsOut(MeasureOut):
+class TripleWinNpsOut(TripleWinMeasureOut):
     surveys: list[str] = Field(description="the surveys whose answers are pooled")
 
 
-class Reason(Schema):
+class TripleWinReason(Schema):
     measure: str
     reason: str = Field(description='"below_standard" or "dropped"')
 
 
-class CustomerOut(Schema):
-    index: IndexOut | None
-    nps: NpsOut | None
+class TripleWinCustomerOut(Schema):
+    index: TripleWinIndexOut | None
+    nps: TripleWinNpsOut | None
     responses: int = Field(description="customer responses in the period")
     previous_responses: int
     status: str = Field(description='"losing", "holding" or "unknown"')
-    reasons: list[Reason]
+    reasons: list[TripleWinReason]
 
 
-class EmployeeOut(Schema):
+class TripleWinEmployeeOut(Schema):
     survey: str | None = Field(description="the employee survey's code")
     k: int = Field(description="the confidentiality threshold")
     suppressed: bool
     n: int | str | None = Field(description='respondents when shown, "<k" below k, else null')
-    gap: MeasureOut | None = Field(description="the internal index: the overall gap")
-    enps: MeasureOut | None
+    gap: TripleWinMeasureOut | None = Field(description="the internal index: the overall gap")
+    enps: TripleWinMeasureOut | None
     previous_shown: bool | None = None
     status: str
-    reasons: list[Reason]
+    reasons: list[TripleWinReason]
 
 
-class LoyaltyOut(Schema):
-    nps: NpsOut | None = Field(description="the customers' NPS (judged on the customer side)")
-    return_intent: MeasureOut | None = Field(description="share who would come back (0-1)")
+class TripleWinLoyaltyOut(Schema):
+    nps: TripleWinNpsOut | None = Field(
+        description="the customers' NPS (judged on the customer side)"
+    )
+    return_intent: TripleWinMeasureOut | None = Field(description="share who would come back (0-1)")
 
 
-class HandlingOut(Schema):
+class TripleWinHandlingOut(Schema):
     received: int
     resolved: int
-    on_time: MeasureOut | None = Field(description="share resolved on time (0-1), Wilson")
-    satisfaction: MeasureOut | None = Field(description="the rating of the handling, 1-5")
+    on_time: TripleWinMeasureOut | None = Field(description="share resolved on time (0-1), Wilson")
+    satisfaction: TripleWinMeasureOut | None = Field(description="the rating of the handling, 1-5")
 
 
-class VolumeOut(Schema):
+class TripleWinVolumeOut(Schema):
     responses: int
     cases: int
     total: int
     previous_total: int
 
 
-class OrganizationOut(Schema):
-    loyalty: LoyaltyOut
-    handling: HandlingOut
-    volume: VolumeOut
+class TripleWinOrganizationOut(Schema):
+    loyalty: TripleWinLoyaltyOut
+    handling: TripleWinHandlingOut
+    volume: TripleWinVolumeOut
     status: str
-    reasons: list[Reason]
+    reasons: list[TripleWinReason]
 
 
-class VerdictOut(Schema):
+class TripleWinVerdictOut(Schema):
     losing: list[str] = Field(description="the losing sides, in the scorecard's order")
     status: dict[str, str]
     summary: str = Field(
@@ -127,10 +129,10 @@ class ScorecardOut(Schema):
     unit_name: str
     period: str
     previous_period: str
-    customer: CustomerOut
-    employee: EmployeeOut
-    organization: OrganizationOut
-    verdict: VerdictOut
+    customer: TripleWinCustomerOut
+    employee: TripleWinEmployeeOut
+    organization: TripleWinOrganizationOut
+    verdict: TripleWinVerdictOut
 
 
 def _organization(request: HttpRequest, slug: str | None, unit: Unit | None) -> Organization:

@@ -100,6 +100,10 @@ class Command(BaseCommand):
             survey = related.filter(code=code).first()
             if survey is None:
                 raise CommandError(_('survey "%(code)s" not found') % {"code": code})
+            if survey.is_employee:  # issue 12: stored anonymously, by the survey's own path
+                raise CommandError(
+                    _('survey "%(code)s" is an employee survey: it is not seeded') % {"code": code}
+                )
             return [survey]
         call_command("migrate", interactive=False, verbosity=0)
         if demo_organization() is None:
@@ -112,7 +116,9 @@ class Command(BaseCommand):
                 raise CommandError(str(exc)) from None
             self.stdout.write(_("Demo data loaded (prima demo)."))
         organization = demo_organization()
-        surveys = list(related.filter(organization=organization).order_by("pk"))
+        surveys = [  # the customer surveys: an employee survey's answers are stored anonymously
+            s for s in related.filter(organization=organization).order_by("pk") if not s.is_employee
+        ]
         if not surveys:
             raise CommandError("the demo organization has no survey")
         return surveys
