@@ -163,6 +163,9 @@ class Audit(models.Model):
         verbose_name=_("assignment"),
     )
     note = models.TextField(_("note"), blank=True)
+    # calibration (issue 13 point 4): audits of the same encounter by different auditors share
+    # this code, and their answers are compared line by line (prima.metrics.agreement)
+    encounter = models.CharField(_("encounter code"), max_length=40, blank=True)
     # the client's id of this submission: a retry of the same audit (an offline form syncing
     # again) stores it once
     submission_id = models.UUIDField(_("submission id"), null=True, blank=True)
@@ -181,6 +184,11 @@ class Audit(models.Model):
         ]
         indexes = [
             models.Index(fields=["organization", "unit", "observed_at"], name="audit_unit_time"),
+            models.Index(
+                fields=["organization", "encounter"],
+                name="audit_encounter",
+                condition=~models.Q(encounter=""),
+            ),
             models.Index(
                 fields=["organization", "staff_member", "observed_at"],
                 name="audit_staff_time",
