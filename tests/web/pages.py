@@ -172,14 +172,17 @@ def seed_audit_work(dinas: Organization, unit: Unit, admin: Any) -> Any:
     admin's failed audit there with a corrective action; the mystery shopper's account."""
     from prima.audit_checklists import load_checklist
     from prima.audits import planning
-    from prima.audits.models import CorrectiveAction
+    from prima.audits.models import AuditPlan, CorrectiveAction
     from prima.audits.services import audit_record
 
     shopper = planning.mystery_shopper_create(
         organization=dinas, username="pembeli.misteri", password=PASSWORD, name="Rina Pengamat"
     ).user
-    plan = planning.plan_create(
-        organization=dinas, unit=unit, period=timezone.localdate().strftime("%Y-%m"), target=4
+    period = timezone.localdate().strftime("%Y-%m")
+    # the demo plans its Puskesmas's audits every month (prima.demo.audits): this month's plan
+    # takes the mystery shopper's assignment too
+    plan = AuditPlan.objects.filter(unit=unit, period=period).first() or planning.plan_create(
+        organization=dinas, unit=unit, period=period, target=4
     )
     planning.assignment_create(plan=plan, auditor=shopper, count=2)
     answers: dict[str, Any] = {

@@ -104,11 +104,13 @@ def test_demo_output_in_both_languages_keeps_the_lines_scripts_read(tmp_path) ->
     assert _demo_output("en", tmp_path, created=False)[0].startswith("Demo data already there: ")
     password_file = tmp_path / "demo-password"
     assert (
-        "  (kata sandi yang sama untuk manajer.sukamaju, pengamat dan admin.bank; "
+        "  (kata sandi yang sama untuk manajer.sukamaju, pengamat, admin.bank, pemilik.toko "
+        "dan pembeli.misterius; "
         f"tersimpan di {password_file})"
     ) in indonesian
     assert (
-        "  (the same password for manajer.sukamaju, pengamat and admin.bank; "
+        "  (the same password for manajer.sukamaju, pengamat, admin.bank, pemilik.toko "
+        "and pembeli.misterius; "
         f"kept in {password_file})"
     ) in english
     assert indonesian[-1] == "Situs demo: http://127.0.0.1:8000/  (Ctrl-C untuk berhenti)"

@@ -142,7 +142,14 @@ def test_demo_organization_tree_people_and_surveys(demo, db):
 
     skm, a6, quick = _survey("skm2017"), _survey("a6"), _survey("quick")
     employees = _survey("internal")  # the Dinas's employee survey (issue 12, point 6)
-    assert [s.code for s in demo.surveys] == [skm.code, a6.code, employees.code, quick.code]
+    shop = Survey.objects.get(organization__slug=demo_data.SHOP_SLUG)  # the toko's kiosk survey
+    assert [s.code for s in demo.surveys] == [
+        skm.code,
+        a6.code,
+        employees.code,
+        quick.code,
+        shop.code,
+    ]
     assert employees.is_employee
     assert employees.organization == dinas
     assert list(employees.units.all()) == [root]
@@ -164,9 +171,14 @@ def test_demo_organization_tree_people_and_surveys(demo, db):
 
 
 def test_demo_responses_are_realistic_and_valid(demo, db):
-    rows = list(Response.objects.select_related("survey", "unit", "staff__unit"))
+    # the Dinas's and the bank's (the shop's kiosk ratings: test_demo_shop_...)
+    rows = list(
+        Response.objects.filter(
+            organization__slug__in=[demo_data.DINAS_SLUG, demo_data.BANK_SLUG]
+        ).select_related("survey", "unit", "staff__unit")
+    )
     versions = {v.pk: v for v in InstrumentVersion.objects.select_related("instrument")}
-    assert demo.responses == len(rows)
+    assert demo.responses == Response.objects.count()
     assert 2000 <= len(rows) <= 5000  # a few thousand
     first_day = date(2026, 4, 1)
     by_survey: dict[str, list[Response]] = {}
@@ -424,6 +436,194 @@ def test_demo_cases_show_the_loop(demo, db):
             )
 
 
+# -- the audits and the shop (issue 13, point 6) ------------------------------------------------
+ANSWER_CODES = {"yes": 11.0, "no": 10.0, "na": float("nan"), "1": 1.0, "2": 2.0, "3": 3.0, "4": 4.0}
+
+
+def _pairs(slug: str) -> dict[str, list]:
+    from prima.audits.models import Audit
+
+    pairs: dict[str, list] = {}
+    for audit in (
+        Audit.objects.filter(organization__slug=slug)
+        .exclude(encounter="")
+        .prefetch_related("answers")
+        .select_related("auditor", "staff_member", "unit")
+    ):
+        pairs.setdefault(audit.encounter, []).append(audit)
+    return pairs
+
+
+def _pair_kappa(pairs: dict[str, list]) -> float:
+    """Cohen's kappa (unweighted) of the two auditors over every line of every pair: one
+    subject per line of an encounter, each answer a category (not applicable: not rated)."""
+    import numpy as np
+
+    from prima.metrics.agreement import cohen_kappa
+
+    first, second = [], []
+    for audits in pairs.values():
+        a, b = ({x.line_id: x.answer for x in audit.answers.all()} for audit in audits)
+        assert set(a) == set(b)
+        for line in sorted(a):
+            first.append(ANSWER_CODES[a[line]])
+            second.append(ANSWER_CODES[b[line]])
+    result = cohen_kappa(np.array(first), np.array(second))
+    assert result.n >= 40
+    return result.kappa
+
+
+def test_demo_shop_rates_four_assistants_at_the_till(demo, db):
+    from prima.collection.models import KioskDevice
+    from prima.staffcards.selectors import ranking
+
+    shop = Organization.objects.get(slug=demo_data.SHOP_SLUG)
+    assert (shop.name, shop.kind) == ("Toko Sinar Jaya", OrganizationKind.COMMERCIAL)
+    assert shop in demo.organizations
+    root = Unit.objects.get(organization=shop)  # one unit: the shop
+    assistants = list(StaffMember.objects.filter(organization=shop, unit=root).order_by("name"))
+    assert len(assistants) == 4
+    device = KioskDevice.objects.get(organization=shop)
+    assert device.unit == root
+    assert device.ask_staff
+    rows = list(Response.objects.filter(organization=shop))
+    assert rows
+    assert all(
+        r.channel == "kiosk" and r.device_id == device.pk and r.staff_id is not None for r in rows
+    )
+    assert all(date(2026, 4, 1) <= r.submitted_at.date() < TODAY for r in rows)
+    per = {s.name: sum(r.staff_id == s.pk for r in rows) for s in assistants}
+    assert min(per.values()) > 0, per
+    # the scorecards' ranking for the quarter: three assistants over 30 ratings, the part-timer
+    # under it and listed apart; the weaker Dimas ranked last
+    board = ranking(root, parse_period("2026-Q3"))
+    assert [r.staff.name for r in board.ranked][-1] == "Dimas Saputra"
+    assert len(board.ranked) == 3
+    assert all(r.n >= 30 for r in board.ranked)
+    assert [(r.staff.name, r.n < 30) for r in board.too_few] == [("Rizky Ramadhan", True)]
+    # the owner's page shows the same
+    client = Client()
+    client.force_login(get_user_model().objects.get(username=demo_data.SHOP_OWNER))
+    page = client.get("/app/kartu-staf/", {"period": "2026-Q3"})
+    assert page.status_code == 200
+    html = page.content.decode()
+    ranked_html, few_html = html.split('id="too-few-table"')
+    ranked_html = ranked_html.split('id="ranking-table"')[1]
+    assert all(name in ranked_html for name in ("Siti", "Lina", "Dimas"))
+    assert "Rizky" not in ranked_html
+    assert "Rizky Ramadhan" in few_html
+    assert "Puskesmas" not in html
+    assert "Bank" not in html
+
+
+def test_demo_shop_audits_plans_calibration_and_actions(demo, db):
+    from prima.audits.models import (
+        ActionStatus,
+        Audit,
+        AuditAssignment,
+        AuditKind,
+        AuditPlan,
+        CorrectiveAction,
+    )
+
+    shop = Organization.objects.get(slug=demo_data.SHOP_SLUG)
+    owner = get_user_model().objects.get(username=demo_data.SHOP_OWNER)
+    shopper = get_user_model().objects.get(username=demo_data.SHOP_SHOPPER)
+    plans = AuditPlan.objects.filter(organization=shop)
+    assert sorted(p.period for p in plans) == [f"2026-{m:02d}" for m in range(4, 10)]
+    for plan in plans:
+        got = {(a.auditor.username, a.kind, a.count) for a in plan.assignments.all()}
+        assert got == {
+            (demo_data.SHOP_OWNER, AuditKind.SUPERVISOR, 4),
+            (demo_data.SHOP_SHOPPER, AuditKind.MYSTERY, 3),
+        }
+    audits = Audit.objects.filter(organization=shop)
+    mystery = audits.filter(kind=AuditKind.MYSTERY, auditor=shopper)
+    assert mystery.count() >= 15
+    assert all(a.assignment.auditor == shopper for a in mystery)
+    # about a third of the mystery shopper's audits are paired with the owner's on the encounter
+    pairs = _pairs(demo_data.SHOP_SLUG)
+    assert 0.25 <= len(pairs) / mystery.count() <= 0.4
+    for audits_of in pairs.values():
+        assert sorted((a.kind, a.auditor.username) for a in audits_of) == [
+            (AuditKind.MYSTERY, demo_data.SHOP_SHOPPER),
+            (AuditKind.SUPERVISOR, demo_data.SHOP_OWNER),
+        ]
+        assert len({(a.staff_member_id, a.observed_at) for a in audits_of}) == 1
+    assert 0.5 <= _pair_kappa(pairs) <= 0.8  # mostly agreeing, not perfectly
+    # the weaker assistant: the lowest mean audit score
+    means = {}
+    for name in ("Siti Rahmawati", "Dimas Saputra", "Lina Marlina"):
+        scores = [float(a.score) for a in audits.filter(staff_member__name=name)]
+        means[name] = sum(scores) / len(scores)
+    assert min(means, key=means.get) == "Dimas Saputra", means
+    # corrective actions of failed audits: verified with a re-audit, one overdue
+    actions = list(CorrectiveAction.objects.filter(organization=shop).select_related("audit"))
+    assert len(actions) >= 5
+    assert all(a.owner == owner and a.audit.passed is False for a in actions)
+    verified = [a for a in actions if a.status == ActionStatus.VERIFIED]
+    assert len(verified) >= 3
+    assert all(a.reaudit.observed_at > a.audit.observed_at for a in verified)
+    overdue = [a for a in actions if a.status == ActionStatus.OPEN and a.due_date < TODAY]
+    assert len(overdue) == 1
+    assert AuditAssignment.objects.filter(organization=shop).count() == 2 * plans.count()
+
+
+def test_demo_puskesmas_audits_tanjung_lowest(demo, db):
+    from prima.audits.models import ActionStatus, Audit, AuditVerdict, CorrectiveAction
+
+    dinas = Organization.objects.get(slug=demo_data.DINAS_SLUG)
+    audits = list(Audit.objects.filter(organization=dinas).select_related("unit__parent"))
+    assert len(audits) >= 50
+    by_upt: dict[str, list[float]] = {}
+    for audit in audits:
+        assert audit.unit.parent is not None  # a counter of a Puskesmas
+        by_upt.setdefault(audit.unit.parent.name, []).append(float(audit.score))
+    assert len(by_upt) == 3
+    means = {name: sum(v) / len(v) for name, v in by_upt.items()}
+    assert min(means, key=means.get) == demo_data.SLIPPING_UNIT, means
+    critical = [a for a in audits if a.verdict == AuditVerdict.FAILED_CRITICAL]
+    assert 3 <= len(critical) <= len(audits) / 4
+    actions = CorrectiveAction.objects.filter(organization=dinas)
+    assert {a.audit_id for a in actions} >= {a.pk for a in critical}
+    assert actions.filter(status=ActionStatus.VERIFIED, reaudit__isnull=False).exists()
+    # a few calibration pairs (the Sukamaju manager and the admin on the same encounter)
+    pairs = _pairs(demo_data.DINAS_SLUG)
+    assert 2 <= len(pairs) <= 5
+    for audits_of in pairs.values():
+        assert sorted(a.auditor.username for a in audits_of) == [
+            demo_data.ADMIN,
+            demo_data.MANAGER,
+        ]
+    assert 0.3 <= _pair_kappa(pairs) <= 0.9
+
+
+def test_demo_mystery_shopper_sees_only_its_assignments(demo, db):
+    from prima.audits.models import Audit, AuditAssignment
+
+    client = Client()
+    signed_in = client.post(
+        "/accounts/login/", {"username": demo_data.SHOP_SHOPPER, "password": PASSWORD}
+    )
+    assert signed_in.status_code == 302
+    assert client.get("/app/").url == "/app/audit/tugas/"  # sent to its assignments
+    shopper = get_user_model().objects.get(username=demo_data.SHOP_SHOPPER)
+    own = AuditAssignment.objects.filter(auditor=shopper)
+    assert own.count() == 6
+    page = client.get("/app/audit/tugas/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Toko Sinar Jaya" in html
+    assert "Puskesmas" not in html
+    assert client.get(f"/app/audit/tugas/{own.first().pk}/").status_code == 200
+    other = AuditAssignment.objects.exclude(auditor=shopper).first()
+    assert client.get(f"/app/audit/tugas/{other.pk}/").status_code == 404
+    # no result, not even of its own audits
+    audit = Audit.objects.filter(auditor=shopper).first()
+    for url in (f"/app/audit/{audit.pk}/", "/app/kartu-staf/", "/app/audit/tindakan/"):
+        assert client.get(url).status_code == 403, url
+
+
 def test_demo_load_is_idempotent(demo, db):
     before = (Organization.objects.count(), Unit.objects.count(), Response.objects.count())
     again = demo_data.demo_load(password="another-password-2", today=date(2026, 9, 20))
@@ -453,10 +653,14 @@ def test_demo_command_prints_login_and_survey_lines(demo, db, settings, tmp_path
         "Complaints: http://127.0.0.1:8123/pengaduan/dinkes-kota-harapan/"
         " Dinas Kesehatan Kota Harapan",
         "Complaints: http://127.0.0.1:8123/pengaduan/bank-sejahtera/ Bank Sejahtera",
+        "Complaints: http://127.0.0.1:8123/pengaduan/toko-sinar-jaya/ Toko Sinar Jaya",
     ]
+    # the shop's owner and mystery shopper are printed with the other accounts
+    assert re.search(r"^  \(.*pemilik\.toko.*pembeli\.misterius.*\)$", text, re.M), text
     # a new password file (a fresh data folder) gives the demo users that password
     assert _password_ok("admin", password)
     assert _password_ok("manajer.sukamaju", password)
+    assert _password_ok("pembeli.misterius", password)
 
 
 def test_demo_subprocess_prints_survey_lines_and_is_idempotent(tmp_path):
@@ -476,7 +680,8 @@ def test_demo_subprocess_prints_survey_lines_and_is_idempotent(tmp_path):
     assert "Traceback" not in first.stderr
     lines = [SURVEY_LINE.match(line) for line in first.stdout.splitlines()]
     surveys = [m for m in lines if m]
-    assert len(surveys) == 4, first.stdout  # SKM, A6 and the employees' of the Dinas; the bank's
+    # SKM, A6 and the employees' of the Dinas; the bank's; the shop's kiosk survey
+    assert len(surveys) == 5, first.stdout
     assert all(m[3] == "8000" for m in surveys)
     assert elapsed < 60
     password = (data / "demo-password").read_text("utf-8").strip()
@@ -505,7 +710,7 @@ def test_demo_subprocess_prints_survey_lines_and_is_idempotent(tmp_path):
     assert 150 <= cases <= 400
     assert queued[0] == 0  # the demo's cases are history: no e-mail or webhook queued for them
     complaints = [line for line in first.stdout.splitlines() if line.startswith("Complaints:")]
-    assert len(complaints) == 2
+    assert len(complaints) == 3
     second = subprocess.run(
         [str(PRIMA), "demo", "--no-serve"],
         env=env,

@@ -7,7 +7,9 @@ responses spread over the last six months, respondent profiles, suggestions in B
 Indonesia, and one unit (Puskesmas Tanjung) visibly slipping month by month. The Dinas also
 runs an employee survey (:mod:`prima.demo.employees`) whose internal index is lowest in that
 Puskesmas, with a few small units below the confidentiality threshold. A second tenant,
-Bank Sejahtera, runs the quick form, so that tenant isolation can be seen.
+Bank Sejahtera, runs the quick form, so that tenant isolation can be seen. The Puskesmas are
+audited monthly (:mod:`prima.demo.audits`), and a third tenant, the shop of the concept's own
+example (:mod:`prima.demo.shop`), rates its shop assistants at a kiosk and audits them.
 
 Responses are checked with the same rules as a submission (:func:`clean_answers`,
 :func:`clean_profile`, unit/service/staff in the survey's subtree) and inserted with
@@ -53,6 +55,11 @@ MANAGER = "manajer.sukamaju"
 VIEWER = "pengamat"
 BANK_ADMIN = "admin.bank"
 SLIPPING_UNIT = "UPT Puskesmas Tanjung"
+SHOP_SLUG = "toko-sinar-jaya"  # prima.demo.shop
+SHOP_OWNER = "pemilik.toko"
+SHOP_SHOPPER = "pembeli.misterius"  # the shop's mystery shopper
+USERS = (ADMIN, MANAGER, VIEWER, BANK_ADMIN, SHOP_OWNER, SHOP_SHOPPER)
+SLUGS = (DINAS_SLUG, BANK_SLUG, SHOP_SLUG)
 
 
 class DemoError(RuntimeError):
@@ -275,9 +282,9 @@ def demo_organization() -> Organization | None:
 
 def demo_surveys() -> list[Survey]:
     """The open surveys of the demo organizations: the Dinas's SKM, A6 and employee surveys,
-    then the bank's."""
+    then the bank's and the shop's."""
     surveys = Survey.objects.filter(
-        organization__slug__in=[DINAS_SLUG, BANK_SLUG], status=SurveyStatus.OPEN
+        organization__slug__in=SLUGS, status=SurveyStatus.OPEN
     ).select_related("organization", "instrument_version__instrument")
     order = {"skm2017": 0, "a6": 1, "internal": 2, "quick": 3}
     return sorted(
@@ -308,9 +315,7 @@ def demo_password(data_dir: Path) -> tuple[str, bool]:
 
 def demo_set_password(password: str) -> None:
     """Give the demo users ``password`` (after the password file was made anew)."""
-    get_user_model().objects.filter(username__in=[ADMIN, MANAGER, VIEWER, BANK_ADMIN]).update(
-        password=make_password(password)
-    )
+    get_user_model().objects.filter(username__in=USERS).update(password=make_password(password))
 
 
 # -- loading ----------------------------------------------------------------------------------
@@ -319,12 +324,11 @@ def demo_load(*, password: str, today: date | None = None) -> DemoResult:
     existing = demo_organization()
     if existing is not None:
         orgs = sorted(
-            Organization.objects.filter(slug__in=[DINAS_SLUG, BANK_SLUG]),
-            key=lambda o: o.slug != DINAS_SLUG,
+            Organization.objects.filter(slug__in=SLUGS), key=lambda o: SLUGS.index(o.slug)
         )
         count = Response.objects.filter(organization__in=orgs).count()
         return DemoResult(False, orgs, demo_surveys(), count)
-    taken = get_user_model().objects.filter(username__in=[ADMIN, MANAGER, VIEWER, BANK_ADMIN])
+    taken = get_user_model().objects.filter(username__in=USERS)
     if taken.exists():
         names = ", ".join(sorted(u.username for u in taken))
         raise DemoError(
@@ -474,7 +478,60 @@ class _Builder:
         Response.objects.bulk_create(self.rows, batch_size=1000)
         users = self.users(password, dinas_org, sites[0].unit, bank_org)
         cases = self.cases(dinas_org, sites)
-        return DemoResult(True, [dinas_org, bank_org], demo_surveys(), len(self.rows), users, cases)
+        # last, each with a generator of its own, so that everything above stays as it was
+        self.audits(dinas_org, sites)
+        shop = self.shop()
+        return DemoResult(
+            True,
+            [dinas_org, bank_org, shop.organization],
+            demo_surveys(),
+            len(self.rows) + shop.responses,
+            users + shop.users,
+            cases,
+        )
+
+    def audits(self, dinas_org: Organization, sites: list[_Site]) -> int:
+        """The Puskesmas's monthly audits of :mod:`prima.demo.audits`; how many."""
+        from prima.demo.audits import PuskesmasSite, puskesmas_audits
+
+        people = {
+            u.username: u for u in get_user_model().objects.filter(username__in=[ADMIN, MANAGER])
+        }
+        places = [
+            PuskesmasSite(
+                name=site.plan.name,
+                code=site.plan.code,
+                unit=site.unit,
+                counters=site.counters,
+                staff=site.staff,
+                auditor=people[MANAGER] if site is sites[0] else people[ADMIN],
+            )
+            for site in sites
+        ]
+        audits = puskesmas_audits(
+            organization=dinas_org,
+            sites=places,
+            admin=people[ADMIN],
+            partner=people[ADMIN],
+            partner_site=sites[0].plan.name,
+            first_day=self.first_day,
+            today=self.today,
+            seed=SEED + 13,
+            tz=self.tz,
+        )
+        return len(audits)
+
+    def shop(self) -> Any:
+        """The shop of :mod:`prima.demo.shop` (its :class:`~prima.demo.shop.ShopResult`)."""
+        from prima.demo.shop import shop_build
+
+        return shop_build(
+            today=self.today,
+            first_day=self.first_day,
+            password_hash=get_user_model().objects.get(username=ADMIN).password,
+            seed=SEED + 14,
+            tz=self.tz,
+        )
 
     def employee_survey(self, dinas_org: Organization, dinas: Unit, sites: list[_Site]) -> int:
         """The Dinas's employee survey of :mod:`prima.demo.employees`; how many responses."""

@@ -19,6 +19,8 @@ from prima.demo.data import (
     BANK_ADMIN,
     MANAGER,
     PASSWORD_FILE,
+    SHOP_OWNER,
+    SHOP_SHOPPER,
     VIEWER,
     DemoError,
     DemoResult,
@@ -110,7 +112,10 @@ class Command(BaseCommand):
         out(
             "  "
             + _("(the same password for %(users)s; kept in %(file)s)")
-            % {"users": _and([MANAGER, VIEWER, BANK_ADMIN]), "file": data_dir / PASSWORD_FILE}
+            % {
+                "users": _and([MANAGER, VIEWER, BANK_ADMIN, SHOP_OWNER, SHOP_SHOPPER]),
+                "file": data_dir / PASSWORD_FILE,
+            }
         )
         if alerts is not None:
             out(
