@@ -13,6 +13,7 @@ from datetime import datetime
 import pytest
 from django.core import mail
 from django.core.management import call_command
+from django.db import connection
 from django.test import Client
 from django_tasks_db.models import DBTaskResult
 
@@ -243,3 +244,35 @@ def test_the_sweep_reads_above_its_floor_and_everything_now_and_then(
     assert Case.objects.filter(recorded=False).count() == 0
     assert CaseEvent.objects.filter(kind="created").count() == 3
     assert {second.pk, first.pk} <= set(CaseEvent.objects.values_list("case_id", flat=True))
+
+
+def test_on_sqlite_the_sweep_records_in_small_transactions(
+    world, endpoint, django_capture_on_commit_callbacks, monkeypatch
+):
+    """On SQLite each of the sweep's transactions holds the write lock for a few cases only, with
+    a pause between two, so complaints arriving meanwhile are not kept waiting; PostgreSQL's
+    transactions take RECORD_BATCH. Each case is recorded once, with its receipt and webhook."""
+    cases = [complain(world) for _ in range(2 * recording.SQLITE_BATCH + 3)]
+    batches: list[int] = []
+    pauses: list[float] = []
+    record = cs._record
+
+    def counting(rows):
+        batches.append(len(rows))
+        return record(rows)
+
+    monkeypatch.setattr(cs, "_record", counting)
+    monkeypatch.setattr(cs.time, "sleep", pauses.append)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert recording.RecordSweep().run_once() == len(cases)
+    if connection.vendor == "sqlite":
+        size = recording.SQLITE_BATCH
+        assert batches == [size, size, 3]
+        assert pauses == [recording.SQLITE_PAUSE] * 2
+    else:
+        assert batches == [len(cases)]
+        assert pauses == []
+    assert not Case.objects.filter(recorded=False).exists()
+    assert CaseEvent.objects.filter(kind="created").count() == len(cases)
+    assert sorted(created_webhooks()) == sorted(c.tracking_code for c in cases)
+    assert len(receipt_tasks()) == len(cases)

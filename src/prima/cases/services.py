@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import re
 import secrets
+import time
 import uuid
 from collections.abc import Iterable
 from contextlib import nullcontext
@@ -588,18 +589,28 @@ RECORD_BATCH = 200
 """Deferred cases recorded per transaction by :func:`cases_record_pending`."""
 
 
-def cases_record_pending(*, after: int = 0, ids: Iterable[int] | None = None) -> list[int]:
+def cases_record_pending(
+    *,
+    after: int = 0,
+    ids: Iterable[int] | None = None,
+    batch_size: int = RECORD_BATCH,
+    pause: float = 0.0,
+) -> list[int]:
     """Record every deferred case (``recorded`` False) with an id above ``after`` (or among
-    ``ids``), oldest first, :data:`RECORD_BATCH` per transaction; returns their ids. Finding
-    none takes one read and no lock. Each case is recorded once: its row is locked and read
-    again (two sweeps at once, or a change of the case, record it once)."""
+    ``ids``), oldest first, ``batch_size`` per transaction, ``pause`` seconds between two
+    transactions (the sweep's pause on SQLite lets waiting requests take the write lock);
+    returns their ids. Finding none takes one read and no lock. Each case is recorded once:
+    its row is locked and read again (two sweeps at once, or a change of the case, record it
+    once)."""
     qs = Case.objects.filter(recorded=False, pk__gt=after)
     if ids is not None:
         qs = qs.filter(pk__in=sorted(set(ids)))
     pending = list(qs.order_by("pk").values_list("pk", flat=True))
     done: list[int] = []
-    for start in range(0, len(pending), RECORD_BATCH):
-        batch = pending[start : start + RECORD_BATCH]
+    for start in range(0, len(pending), batch_size):
+        if start and pause:
+            time.sleep(pause)
+        batch = pending[start : start + batch_size]
         with transaction.atomic():
             rows = list(
                 Case.objects.select_for_update(of=("self",))

@@ -24,7 +24,7 @@ import logging
 import threading
 import time
 
-from django.db import close_old_connections
+from django.db import close_old_connections, connection
 
 from prima.cases.models import Case
 from prima.cases.services import cases_record_pending
@@ -37,6 +37,12 @@ WINDOW = 1000
 """Ids below the highest one seen that each pass reads again."""
 FULL_SECONDS = 600.0
 """A pass over every case this often (and at the start)."""
+SQLITE_BATCH = 10
+"""Cases recorded per transaction on SQLite: each case's event, e-mail task and webhook rows
+hold the single write lock, and public complaints wait for it (200 at once held it for up to
+half a second); PostgreSQL takes :data:`prima.cases.services.RECORD_BATCH`."""
+SQLITE_PAUSE = 0.01
+"""Seconds between two of those transactions on SQLite, for the requests waiting to write."""
 
 
 class RecordSweep:
@@ -52,7 +58,12 @@ class RecordSweep:
             self.floor = None
         full = self.floor is None
         top = Case.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
-        done = cases_record_pending(after=self.floor or 0)
+        if connection.vendor == "sqlite":
+            done = cases_record_pending(
+                after=self.floor or 0, batch_size=SQLITE_BATCH, pause=SQLITE_PAUSE
+            )
+        else:
+            done = cases_record_pending(after=self.floor or 0)
         if full:
             self.full_at = time.monotonic()
         self.floor = max(self.floor or 0, top - WINDOW)
