@@ -4,7 +4,9 @@ whole organization, which groups are shown, and every surface reads it."""
 
 from __future__ import annotations
 
+import json
 import uuid
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 import pytest
@@ -13,11 +15,13 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from prima.insights.periods import previous_period
+from prima.insights.release import quarter_of
 from prima.metrics.nps import nps_from_counts
 from prima.organizations import services as org
 from prima.organizations.choices import OrganizationKind, Role
 from prima.surveys import services as srv
-from prima.surveys.models import Instrument
+from prima.surveys.models import Instrument, InstrumentVersion
 from tests.web.personas import build_world
 
 COMMENT = "Komentar pegawai 5t7w"
@@ -138,7 +142,7 @@ def test_hand_example_units_and_results(world):
         "unit": world.loket1.pk,
         "service": None,
         "staff": None,
-        "period": None,
+        "period": quarter_of(timezone.localdate()).label,  # by default the latest quarter
         "responses": None,
         "gap": None,
         "ipa": None,
@@ -157,7 +161,7 @@ def test_hand_example_units_and_results(world):
     assert by_service.json()["suppressed"] is True
     assert by_service.json()["n"] == "<5"
     # a period without responses: the organization is below k
-    empty = api.get(f"/api/v1/surveys/{code}/results/units", {"period": "2020"}).json()
+    empty = api.get(f"/api/v1/surveys/{code}/results/units", {"period": "2020-Q1"}).json()
     assert {r["n"] for r in empty} == {"<5"}
     assert api.get(f"/api/v1/surveys/{code}/results/units", {"period": "x"}).status_code == 400
 
@@ -217,6 +221,89 @@ def test_the_schema_declares_results_units(world):
     text = str(schema["components"]["schemas"]["UnitResultOut"])
     assert "suppressed" in text
     assert "<k" in text
+
+
+def test_an_optional_item_and_the_enps_follow_the_rule_on_their_own_counts(world):
+    """Dinas Alpha Pusat > UPT Alpha Satu (6 own) > Loket Satu (5); UPT Alpha Dua (5); k = 5:
+    every group is shown. The optional item KB1: UPT Alpha Satu's own 6 and Loket Satu's 2
+    answer it, UPT Alpha Dua's 5: Loket Satu's KB1 (2) is below k and UPT Alpha Satu's own
+    staff would give it away (8 - 6 = 2), so KB1 shows in UPT Alpha Satu (8) and the Dinas (13)
+    only. eNPS: answered by all 11 of UPT Alpha Satu and 3 of UPT Alpha Dua: UPT Alpha Dua's
+    is below k and UPT Alpha Satu's would give it away (14 - 11 = 3): the Dinas's alone."""
+    survey = srv.survey_create(
+        organization=world.alpha,
+        title="Survei Pegawai Opsional",
+        instrument=optional_instrument(world.alpha),
+        units=[world.upt1, world.upt2, world.loket1],
+    )
+    people = [(world.upt1, True, True)] * 6
+    people += [(world.loket1, i < 2, True) for i in range(5)]
+    people += [(world.upt2, True, i < 3) for i in range(5)]
+    for unit, item, enps_given in people:
+        srv.response_submit(
+            survey=survey,
+            submission=srv.Submission(
+                submission_id=uuid.uuid4(), answers=_answers(item, enps_given), unit_id=unit.pk
+            ),
+        )
+    api = world.api("alice")
+    url = f"/api/v1/surveys/{survey.code}/results"
+    got = {
+        key: api.get(url, {"unit": unit.pk} if unit else {}).json()
+        for key, unit in (
+            ("dinas", None),
+            ("upt1", world.upt1),
+            ("loket1", world.loket1),
+            ("upt2", world.upt2),
+        )
+    }
+    assert {k: (r["n"], r["suppressed"]) for k, r in got.items()} == {
+        "dinas": (16, False),
+        "upt1": (11, False),
+        "loket1": (5, False),
+        "upt2": (5, False),
+    }
+    item = {
+        k: (r["gap"]["items"][ITEM]["n"], r["gap"]["items"][ITEM]["suppressed"])
+        for k, r in got.items()
+    }
+    assert item == {
+        "dinas": (13, False),
+        "upt1": (8, False),
+        "loket1": (None, True),
+        "upt2": (5, False),
+    }
+    hidden = got["loket1"]["gap"]["items"][ITEM]
+    assert {k for k, v in hidden.items() if v is not None} == {"suppressed"}
+    assert got["loket1"]["gap"]["items"]["KB2"]["suppressed"] is False  # the others as usual
+    ipa_item = got["loket1"]["ipa"]["items"][ITEM]
+    assert ipa_item["suppressed"] is True
+    assert all(v is None for k, v in ipa_item.items() if k != "suppressed")
+    assert ITEM not in got["loket1"]["ipa"]["priorities"]
+    assert got["loket1"]["csi"]["items"][ITEM]["suppressed"] is True
+    enps_of = {k: (r["enps"]["n"], r["enps"]["suppressed"]) for k, r in got.items()}
+    assert enps_of == {
+        "dinas": (14, False),
+        "upt1": (None, True),
+        "loket1": (None, True),
+        "upt2": (None, True),
+    }
+    rows = {r["unit"]: r for r in api.get(f"{url}/units").json()}
+    assert rows[world.upt1.pk]["enps"] is None
+    assert rows[world.upt1.pk]["gap"] is not None
+    assert rows[world.dinas.pk]["enps"]["nps"] is not None
+    # the dashboard: the same figures, the hidden item's row says so
+    client = world.client("alice")
+    client.cookies["django_language"] = "en"
+    page = client.get(f"/app/surveys/{survey.code}/", {"unit": world.loket1.pk})
+    eb = page.context["eb"]
+    assert eb.results["gap"]["items"][ITEM]["suppressed"] is True
+    assert eb.results["enps"]["suppressed"] is True
+    assert ITEM not in {r["item"] for r in eb.ipa_rows}
+    html = page.content.decode()
+    assert 'id="enps-value"' not in html
+    row = html.split('id="gap-items"')[1].split(f'<th scope="row">{ITEM} ')[1].split("</tr>")[0]
+    assert "hidden: too few answered it" in row
 
 
 # -- the threshold itself ------------------------------------------------------------------------
@@ -356,15 +443,91 @@ def _check_family(groups: dict[Any, tuple[int | None, Any]], truth: dict[Any, in
 
 _counter = [0]
 
+ITEM = "KB1"  # the optional item of the property (every other pair is always answered)
 
-@given(org_trees())
+
+@st.composite
+def org_answers(draw):
+    """A random tree (``org_trees``) whose respondents fall in two quarters and skip the
+    optional item, the eNPS or the comment at random: per unit, a list of (quarter index,
+    answers the item, answers eNPS, writes a comment)."""
+    parents, counts, k = draw(org_trees())
+    people = [
+        [
+            (
+                draw(st.integers(0, 1)),
+                draw(st.booleans()),
+                draw(st.sampled_from([True, True, False])),
+                draw(st.sampled_from([True, True, False])),
+            )
+            for _ in range(c)
+        ]
+        for c in counts
+    ]
+    return parents, people, k
+
+
+def optional_instrument(organization) -> Instrument:
+    """The built-in internal instrument as an organization's own, its item KB1 and its eNPS
+    optional (admins may add their own employee instruments)."""
+    definition = json.loads(json.dumps(Instrument.objects.get(key="internal").latest().definition))
+    for item in definition["items"]:
+        if item["id"] in (ITEM, "enps"):
+            item["required"] = False
+    definition["name"] = "internal-optional"
+    instrument = Instrument.objects.create(
+        organization=organization, key="internal-optional", title="Pegawai (opsional)"
+    )
+    InstrumentVersion.objects.create(instrument=instrument, number=1, definition=definition)
+    return instrument
+
+
+def _answers(item: bool, enps: bool) -> dict[str, int]:
+    out = employee_answers()
+    if not item:
+        del out[f"{ITEM}.harapan"], out[f"{ITEM}.kinerja"]
+    if not enps:
+        del out["enps"]
+    return out
+
+
+def _check_figure(results: dict[Any, dict], children: dict[Any, list], truth: dict, k: int):
+    """Per figure (the optional item, eNPS): no shown (group, figure) under k, its n true, and
+    no remainder of 1..k-1 answerers against the shown subgroups where it is shown."""
+    for name, read in (
+        ("item", lambda r: r["gap"]["items"][ITEM]),
+        ("enps", lambda r: r["enps"]),
+    ):
+        shown: dict[Any, int] = {}
+        for g, r in results.items():
+            if r["suppressed"]:
+                continue
+            figure = read(r)
+            assert "suppressed" in figure, (name, g)
+            if figure["suppressed"]:
+                assert figure["n"] is None
+                continue
+            assert figure["n"] >= k, (name, g, figure["n"])
+            assert figure["n"] == truth[name][g], (name, g)
+            shown[g] = figure["n"]
+        for g, n in shown.items():
+            below = sum(shown.get(c, 0) for c in children.get(g, []))
+            assert not (0 < n - below < k), (name, g, n, below)
+
+
+@given(org_answers())
 @settings(
-    max_examples=15,
+    max_examples=12,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 def test_property_no_group_under_k_and_no_remainder_below_k(db, tree):
-    parents, counts, k = tree
+    """Random trees, counts, k, two quarters and optional answers, through the API and the
+    dashboard: within each quarter no shown group or (group, figure) under k and no remainder
+    of 1..k-1 (units and figures); every period that overlaps a quarter (a year, semester,
+    month, none of them a quarter) is refused (400) or, on the dashboard, shown as its quarter
+    with a notice, so no two shown periods overlap (quarters are disjoint)."""
+    parents, people, k = tree
     _counter[0] += 1
     organization = org.organization_create(
         name="Dinas Acak", slug=f"acak-{_counter[0]}", kind=OrganizationKind.GOVERNMENT
@@ -383,45 +546,85 @@ def test_property_no_group_under_k_and_no_remainder_below_k(db, tree):
     survey = srv.survey_create(
         organization=organization,
         title="Survei Pegawai",
-        instrument=Instrument.objects.get(key="internal"),
+        instrument=optional_instrument(organization),
         units=units,
     )
-    for unit, c in zip(units, counts, strict=True):
-        submit(survey, unit, c, comment=f"komentar {unit.pk}")
+    latest = previous_period(quarter_of(timezone.localdate()))
+    quarters = [previous_period(latest), latest]
+    for unit, answers in zip(units, people, strict=True):
+        for q, item, enps_given, comment in answers:
+            srv.response_submit(
+                survey=survey,
+                submission=srv.Submission(
+                    submission_id=uuid.uuid4(),
+                    answers=_answers(item, enps_given),
+                    unit_id=unit.pk,
+                    suggestion=f"komentar {unit.pk}" if comment else "",
+                    submitted_at=timezone.make_aware(
+                        datetime.combine(quarters[q].start + timedelta(days=10), time(10))
+                    ),
+                ),
+            )
     admin = org.user_create(username=f"admin-{_counter[0]}", password=None)
     org.membership_grant(user=admin, organization=organization, role=Role.ADMIN)
     api = Client(HTTP_AUTHORIZATION=f"Bearer {org.token_create(user=admin)}")
     web = Client()
     web.force_login(admin)
+    code = survey.code
 
     subtree = {u.pk: [u.pk] for u in units}
     for i in reversed(range(len(units))):
         if parents[i] is not None:
             subtree[units[parents[i]].pk] += subtree[units[i].pk]
-    own = {u.pk: c for u, c in zip(units, counts, strict=True)}
-    truth: dict[Any, int] = {u: sum(own[v] for v in subtree[u]) for u in subtree}
-    truth["org"] = sum(counts)
     parent_of = {
         u.pk: (units[p].pk if p is not None else "org") for u, p in zip(units, parents, strict=True)
     }
-    year = str(timezone.localdate().year)
-    code = survey.code
-    empty = api.get(f"/api/v1/surveys/{code}/results/units", {"period": "2020"}).json()
-    assert [r["n"] for r in empty] == [f"<{k}"] * len(units)  # no responses in 2020
-    crossed = api.get(f"/api/v1/surveys/{code}/results", {"service": service.pk}).json()
+    children: dict[Any, list] = {}
+    for u, p in parent_of.items():
+        children.setdefault(p, []).append(u)
+
+    def truth_of(q: int, index: int) -> dict[Any, int]:
+        own = {
+            u.pk: sum(1 for a in answers if a[0] == q and (index < 0 or a[index]))
+            for u, answers in zip(units, people, strict=True)
+        }
+        out: dict[Any, int] = {u: sum(own[v] for v in subtree[u]) for u in subtree}
+        out["org"] = sum(own.values())
+        return out
+
+    # every period that is not a quarter overlaps one: refused everywhere in the API
+    year = str(latest.start.year)
+    overlapping = [year, f"{year}-S1", f"{year}-S2", f"{latest.start:%Y-%m}", "2020"]
+    for label in overlapping:
+        for path in ("results", "results/units"):
+            r = api.get(f"/api/v1/surveys/{code}/{path}", {"period": label})
+            assert r.status_code == 400, (label, path)
+            assert "quarter" in str(r.json()), r.json()
+    crossed = api.get(
+        f"/api/v1/surveys/{code}/results", {"service": service.pk, "period": latest.label}
+    ).json()
     assert crossed["suppressed"] is True  # a service crosses the unit tree: never shown
-    for period in (None, year):
-        query = {"period": period} if period else {}
-        truth_now = truth
+    default = api.get(f"/api/v1/surveys/{code}/results").json()
+    # none: the quarter of the latest response (the current quarter before the first)
+    last = max((a[0] for answers in people for a in answers), default=None)
+    expected = quarters[last] if last is not None else quarter_of(timezone.localdate())
+    assert default["period"] == expected.label
+
+    for q, quarter in enumerate(quarters):
+        query = {"period": quarter.label}
+        truth_now = truth_of(q, -1)
+        truth = {"item": truth_of(q, 1), "enps": truth_of(q, 2)}
         rows = api.get(f"/api/v1/surveys/{code}/results/units", query).json()
         whole = api.get(f"/api/v1/surveys/{code}/results", query).json()
         family: dict[Any, tuple[int | None, Any]] = {"org": (whole["n"], None)}
         if whole["suppressed"]:
             family["org"] = (None, None)
+        results = {"org": whole}
         for r in rows:
             family[r["unit"]] = (None if r["suppressed"] else r["n"], parent_of[r["unit"]])
             # every filter combination of the results endpoint agrees with the units list
             one = api.get(f"/api/v1/surveys/{code}/results", {**query, "unit": r["unit"]}).json()
+            results[r["unit"]] = one
             assert (one["n"], one["suppressed"]) == (r["n"], r["suppressed"])
             if r["suppressed"]:
                 # the band only when true; a hidden group of at least k says nothing
@@ -429,7 +632,12 @@ def test_property_no_group_under_k_and_no_remainder_below_k(db, tree):
                 assert r["n"] == expected
                 assert r["gap"] is None
                 assert one["gap"] is None
+            elif r["enps"] is not None:
+                assert one["enps"]["suppressed"] is False
+            elif not r["suppressed"]:
+                assert one["enps"]["suppressed"] is True  # its own count hides it
         _check_family(family, truth_now, k)
+        _check_figure(results, children, truth, k)
 
         # the dashboard: the same decisions, its rows (with the pool) obey the same rule
         for unit in [None, *units]:
@@ -438,13 +646,19 @@ def test_property_no_group_under_k_and_no_remainder_below_k(db, tree):
             assert page.status_code == 200
             eb = page.context["eb"]
             key = unit.pk if unit else "org"
+            assert eb.period == quarter
             assert (eb.group.n if eb.group.shown else None) == family[key][0]
             if not eb.group.shown:
                 assert eb.rows == []
                 assert eb.comments == []
                 assert eb.results is None
                 continue
-            assert len(eb.comments) == truth_now[key]  # every respondent left one
+            assert eb.results["gap"]["items"][ITEM] == results[key]["gap"]["items"][ITEM]
+            assert eb.results["enps"] == results[key]["enps"]
+            commenters = truth_of(q, 3)[key]
+            assert len(eb.comments) in (0, commenters)
+            if eb.comments:
+                assert commenters >= k
             shown_rows = [r for r in eb.rows if r.shown]
             for r in shown_rows:
                 assert r.n is not None
@@ -456,3 +670,17 @@ def test_property_no_group_under_k_and_no_remainder_below_k(db, tree):
                     assert family[r.unit.pk][0] is None
             covered = sum(r.n for r in shown_rows)
             assert not (0 < eb.group.n - covered < k), (key, eb.group.n, covered)
+
+    # a period that overlaps a quarter, asked of the dashboard: its quarter, said in a notice
+    for label, quarter in (
+        (year, quarter_of(date(int(year), 12, 31))),
+        (f"{latest.start:%Y-%m}", latest),
+    ):
+        eb = web.get(f"/app/surveys/{code}/", {"period": label}).context["eb"]
+        assert eb.period == quarter
+        assert any(quarter.label in n for n in eb.notices)
+    options = web.get(f"/app/surveys/{code}/").content.decode().split('id="period"')[1]
+    options = options.split("</select>")[0]
+    assert f'value="{latest.label}"' in options
+    assert f'value="{year}"' not in options  # quarters only
+    assert 'value=""' not in options  # no "all periods"

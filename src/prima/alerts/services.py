@@ -66,7 +66,7 @@ from prima.alerts.models import (
 from prima.formats import period_label
 from prima.insights import rollups
 from prima.insights.periods import Period, parse_period, previous_period
-from prima.insights.release import Release, release_of
+from prima.insights.release import Release, quarter_holding, release_of, shown_results
 from prima.insights.results import supported_methods, survey_results
 from prima.metrics.compare import DifferenceTest, nps_difference_test, welch_t_test
 from prima.metrics.rounding import format_number, round_half_up
@@ -498,24 +498,40 @@ def _evaluate_survey(survey: Survey, periods: Iterable[Period], out: Evaluation)
         return
     computed: dict[tuple[int | None, str], dict[str, Any]] = {}
 
-    def results(unit: Unit | None, period: Period) -> dict[str, Any]:
-        """``survey_results`` once per scope and period (a month is the next one's previous)."""
-        key = (None if unit is None else unit.pk, period.label)
-        if key not in computed:
-            computed[key] = survey_results(survey, unit=unit, period=period)
-        return computed[key]
-
     releases: dict[str, Release] = {}
 
-    def shown(unit: Unit | None, period: Period) -> bool:
-        """An employee survey's group is judged only where its release shows it (issue 12):
-        an alert names a value and its n, which a hidden group may not show."""
-        if not survey.is_employee:
-            return True
+    def release(period: Period) -> Release:
         if period.label not in releases:
             releases[period.label] = release_of(survey, period)
-        return releases[period.label].decision(None if unit is None else unit.pk).shown
+        return releases[period.label]
 
+    def results(unit: Unit | None, period: Period) -> dict[str, Any]:
+        """``survey_results`` once per scope and period (a month is the next one's previous);
+        an employee survey's from its release, each figure under its own count."""
+        key = (None if unit is None else unit.pk, period.label)
+        if key not in computed:
+            if survey.is_employee:
+                r = release(period)
+                node = None if unit is None else unit.pk
+                computed[key] = shown_results(r, [node], r.group_vector(node))
+            else:
+                computed[key] = survey_results(survey, unit=unit, period=period)
+        return computed[key]
+
+    def shown(unit: Unit | None, period: Period) -> bool:
+        """An employee survey's group is judged only where its release shows it and its
+        headline figure too (issue 12): an alert names a value and its n, which a hidden group
+        or figure may not show."""
+        if not survey.is_employee:
+            return True
+        if not release(period).decision(None if unit is None else unit.pk).shown:
+            return False
+        found = results(unit, period)
+        head = found["gap"]["overall"] if metric == "gap" else found[metric]
+        return not head.get("suppressed", False)
+
+    if survey.is_employee:  # released per quarter: a month or year is read as its quarter
+        periods = list({q.label: q for q in (quarter_holding(p) for p in periods)}.values())
     for period in periods:
         previous = previous_period(period)
         for unit in _units_with_responses(survey, previous.start, period.end):

@@ -10,6 +10,14 @@ holds at least k), without unit, day or profile, in random order. There is no tr
 (months of one period are subgroups outside the release), no service, staff or date-range filter
 (groups that cross the unit tree), no response-level list and no export of answers. The
 template only shows what :func:`employee_board` decided.
+
+Periods: quarters only (:func:`prima.insights.release.release_period`; the page offers no other
+period, no "all periods"): without one the survey's latest quarter; a year, semester, month or
+date range in the address shows the quarter holding its last day, with a notice that says so.
+Figures with their own count (an optional item, a dimension, the overall gap, eNPS) follow the
+rule per figure (:func:`prima.insights.release.shown_results`); a hidden item's row says so.
+Comments count as such a figure too: a group shows its comments only where as many of its
+respondents wrote one as the rule needs (:func:`_comment_counts`).
 """
 
 from __future__ import annotations
@@ -22,12 +30,33 @@ from typing import Any
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from prima.dashboard.board import Filters, _text, ipa_chart_of, ipa_groups, ipa_n, ipa_rows
+from prima.dashboard.board import (
+    Filters,
+    PeriodGroup,
+    _text,
+    ipa_chart_of,
+    ipa_groups,
+    ipa_n,
+    ipa_rows,
+    period_choices,
+)
 from prima.insights import rollups
-from prima.insights.periods import period_bounds
-from prima.insights.release import ROOT, Release, Shown, headline_of, release_of, scope_group
-from prima.insights.results import results_of
-from prima.metrics.disclosure import Group
+from prima.insights.periods import Period, period_bounds
+from prima.insights.release import (
+    ROOT,
+    Release,
+    Shown,
+    default_quarter,
+    headline_of,
+    is_quarter,
+    masked_vector,
+    quarter_holding,
+    release_of,
+    scope_group,
+    scope_nodes,
+    shown_results,
+)
+from prima.metrics.disclosure import Group, cells, figure_plans, figure_shown
 from prima.organizations.models import Unit
 from prima.surveys.models import Response, Survey
 
@@ -61,10 +90,19 @@ class EmployeeBoard:
     dimension_texts: dict[str, str]
     notices: list[str] = field(default_factory=list)
     charts: dict[str, Any] = field(default_factory=dict)  # the IPA diagram of a shown group
+    period: Period | None = None  # the quarter shown
 
     @property
     def ipa_rows(self) -> list[dict[str, Any]]:
-        return ipa_rows(self.results, self.item_texts) if self.results else []
+        if not self.results:
+            return []
+        ipa = self.results.get("ipa") or {}
+        items = ipa.get("items") or {}
+        shown = {
+            **self.results,
+            "ipa": {**ipa, "items": {k: v for k, v in items.items() if not v.get("suppressed")}},
+        }
+        return ipa_rows(shown, self.item_texts)
 
     @property
     def ipa_groups(self) -> list[dict[str, Any]]:
@@ -101,11 +139,14 @@ def _rows(release: Release, node: Group, names: dict[int, Unit]) -> list[UnitRow
             unit = names.get(child.id)
             label = unit.name if unit else ""
             vector = release.group_vector(child.id)
-        gap = headline_of(layout, vector)[0] if d.shown else None
+        gap = None
+        if d.shown:
+            gap = headline_of(layout, masked_vector(layout, vector, release.hidden(child.id)))[0]
         rows.append(UnitRow(label, unit, d.shown, d.n, d.band, gap, pooled=d.pooled))
     pooled = release.pool(None if node.id == ROOT else node.id)
     if pooled is not None:
         n, vector = pooled
+        hidden = release.hidden(("pool", node.id))
         rows.append(
             UnitRow(
                 _("Other units"),
@@ -113,22 +154,43 @@ def _rows(release: Release, node: Group, names: dict[int, Unit]) -> list[UnitRow
                 True,
                 n,
                 None,
-                headline_of(layout, vector)[0],
+                headline_of(layout, masked_vector(layout, vector, hidden))[0],
                 True,
             )
         )
     return rows
 
 
-def _comments(
-    survey: Survey, unit_ids: list[int], filters: Filters, rng: random.Random
-) -> list[str]:
-    qs = Response.objects.filter(Response.COUNTED, survey=survey, unit_id__in=unit_ids).exclude(
-        suggestion=""
-    )
-    if filters.period is not None:
-        start, end = period_bounds(filters.period)
-        qs = qs.filter(submitted_at__gte=start, submitted_at__lt=end)
+def _commented(survey: Survey, period: Period) -> Any:
+    start, end = period_bounds(period)
+    return Response.objects.filter(
+        Response.COUNTED, survey=survey, submitted_at__gte=start, submitted_at__lt=end
+    ).exclude(suggestion="")
+
+
+def _comment_counts(release: Release, period: Period) -> dict[int, int]:
+    """Respondents who wrote a comment, per unit (one read)."""
+    out: dict[int, int] = {}
+    for unit_id in _commented(release.survey, period).values_list("unit_id", flat=True):
+        if unit_id is not None:
+            out[unit_id] = out.get(unit_id, 0) + 1
+    return out
+
+
+def comments_shown(release: Release, period: Period, nodes: list[Hashable]) -> bool:
+    """Whether the comments of shown groups may be listed: the commenters are a figure with
+    their own count, under the same rule as an item (``figure_plans``)."""
+    counts = _comment_counts(release, period)
+    per_cell = {
+        cell: counts.get(cell[0] if isinstance(cell, tuple) else cell, 0)
+        for cell in cells(release.tree)
+    }
+    plans = figure_plans(release.tree, release.plan, {"comments": per_cell})
+    return all(figure_shown(plans, "comments", n) for n in nodes)
+
+
+def _comments(survey: Survey, unit_ids: list[int], period: Period, rng: random.Random) -> list[str]:
+    qs = _commented(survey, period).filter(unit_id__in=unit_ids)
     texts = list(qs.values_list("suggestion", flat=True))
     rng.shuffle(texts)
     return texts[:MAX_COMMENTS]
@@ -154,14 +216,21 @@ def employee_board(
                 "is ignored."
             )
         )
-    if filters.custom:
+    asked = filters.period
+    if asked is None:
+        period = default_quarter(survey)
+    elif is_quarter(asked) and not filters.custom:
+        period = asked
+    else:
+        period = quarter_holding(asked)
         notices.append(
             _(
-                "An employee survey shows whole periods only (a year, semester, quarter or "
-                "month): the date range is ignored."
+                "An employee survey is shown per quarter, so that no period can be worked out "
+                "by subtracting others (a year minus its quarters): %(asked)s is shown as its "
+                "quarter %(quarter)s."
             )
+            % {"asked": asked.label, "quarter": period.label}
         )
-    period = None if filters.custom else filters.period
     release = release_of(survey, period)
     layout = rollups.layout_of(survey.instrument_version)
     names = {u.pk: u for u in visible_units}
@@ -184,9 +253,11 @@ def employee_board(
     results = None
     comments: list[str] = []
     if group.shown:
-        results = results_of(survey, layout, release.vector(unit_ids), unit=unit, period=period)
+        nodes = [unit.pk] if unit is not None else scope_nodes(visible_units, whole)
+        results = shown_results(release, nodes, release.vector(unit_ids), unit=unit, period=period)
         results.pop("profile", None)  # a breakdown that crosses the unit tree: not shown
-        comments = _comments(survey, unit_ids, filters, rng)
+        if comments_shown(release, period, nodes):
+            comments = _comments(survey, unit_ids, period, rng)
     if node is not None and group.shown:
         rows = _rows(release, node, names)
     elif node is None and group.shown:  # several subtrees: each one's own decision
@@ -194,7 +265,10 @@ def employee_board(
         ids = set(names)
         for top in (u for u in visible_units if u.parent_id not in ids):
             d = release.decision(top.pk)
-            gap = headline_of(layout, release.group_vector(top.pk))[0] if d.shown else None
+            gap = None
+            if d.shown:
+                vector = masked_vector(layout, release.group_vector(top.pk), release.hidden(top.pk))
+                gap = headline_of(layout, vector)[0]
             rows.append(UnitRow(top.name, top, d.shown, d.n, d.band, gap))
     else:
         rows = []  # below a hidden group nothing is shown
@@ -209,6 +283,7 @@ def employee_board(
         item_texts={i.id: _text(i.text) for i in instrument.items},
         dimension_texts={k: _text(v) for k, v in instrument.dimension_texts.items()},
         notices=notices,
+        period=period,
     )
     if results is not None and results.get("ipa") and board.ipa_rows:
         chart = ipa_chart_of(results, board.ipa_rows, list(instrument.scale))
@@ -217,9 +292,24 @@ def employee_board(
     return board
 
 
+def quarter_choices(span: Period | None) -> list[Any]:
+    """The dashboard's period choices, quarters only (an employee survey's releases)."""
+    return [
+        PeriodGroup(g.label, [c for c in g.choices if "-Q" in c.value])
+        for g in period_choices(span)
+    ]
+
+
 def whole_scope(scope: Q) -> bool:
     """Whether a response scope is the whole organization (an organization-wide role)."""
     return scope == Q()
 
 
-__all__ = ["EmployeeBoard", "UnitRow", "employee_board", "whole_scope"]
+__all__ = [
+    "EmployeeBoard",
+    "UnitRow",
+    "comments_shown",
+    "employee_board",
+    "quarter_choices",
+    "whole_scope",
+]

@@ -86,10 +86,9 @@ def _employee_row(user: Any, survey: Survey, scope: Q, quarters: list[Period]) -
     """The row of an employee survey: each quarter from its own release (issue 12); a quarter
     whose group (the viewer's scope) is hidden has no figure, and the current one's count is
     its band."""
-    from prima.insights.release import release_of, scope_group
+    from prima.insights.release import release_of, scope_group, scope_nodes, shown_results
     from prima.organizations.access import units_visible_to
 
-    layout = rollups.layout_of(survey.instrument_version)
     visible = list(units_visible_to(user, survey.organization))
     whole = scope == Q()
     ids = [u.pk for u in visible]
@@ -101,7 +100,9 @@ def _employee_row(user: Any, survey: Survey, scope: Q, quarters: list[Period]) -
         group = scope_group(release, visible, whole)
         groups.append(group)
         vector = release.group_vector(None) if whole else release.vector(ids)
-        results.append(results_of(survey, layout, vector) if group.shown else None)
+        # each figure under its own count too (an optional item answered by few)
+        nodes = scope_nodes(visible, whole)
+        results.append(shown_results(release, nodes, vector) if group.shown else None)
     figures = [headline.figure(metric, r) if r and r["responses"] else None for r in results]
     current, previous = results[-1], results[-2]
     change = None

@@ -126,7 +126,7 @@ def _employee_page(
     board = employee.employee_board(
         survey, filters, visible_units=units, whole=employee.whole_scope(scope)
     )
-    period = None if filters.custom else filters.period
+    period = board.period  # quarters only (prima.dashboard.employee)
     context: dict[str, Any] = {
         "eb": board,
         "survey": survey,
@@ -135,7 +135,7 @@ def _employee_page(
         "units": units,
         "unit_labels": path_labels(units),
         "unit": filters.unit,
-        "period_groups": dashboard.period_choices(dashboard.data_span(survey)),
+        "period_groups": employee.quarter_choices(dashboard.data_span(survey)),
         "period_text": dashboard.period_text(period),
         "period": "" if period is None else period.label,
         "errors": errors,

@@ -10,7 +10,7 @@ from ninja import Field, Query, Router, Schema
 
 from prima.config.schemas import ErrorOut, FieldError
 from prima.insights.periods import parse_period
-from prima.insights.release import employee_results, unit_rows
+from prima.insights.release import PeriodRefused, employee_results, unit_rows
 from prima.insights.results import survey_results
 from prima.organizations.access import units_visible_to
 from prima.organizations.models import Service
@@ -41,7 +41,11 @@ def results(request: HttpRequest, code: str, filters: Query[ResultsQuery]) -> di
     (``2026``, ``2026-S1``, ``2026-Q3``, ``2026-07``). An employee survey's group that the
     confidentiality threshold hides has every number null, ``"suppressed": true`` and ``n`` the
     band ``"<k"`` (or null when it holds at least k but is hidden so that no other group can be
-    derived by subtraction); a shown one has ``"suppressed": false`` and its ``n``."""
+    derived by subtraction); a shown one has ``"suppressed": false`` and its ``n``, and each of
+    its figures (``gap`` items, dimensions and overall, ``ipa`` and ``csi`` items, ``enps``) its
+    own ``"suppressed"`` (an optional item answered by too few). An employee survey is released
+    per quarter: ``period`` must be one (``2026-Q3``; 400 otherwise), by default the quarter of
+    its latest response."""
     survey = survey_get_for_user(request.user, code)
     scope = response_scope(request.user, survey)
     unit = service = period = None
@@ -61,9 +65,17 @@ def results(request: HttpRequest, code: str, filters: Query[ResultsQuery]) -> di
         except ValueError as exc:
             raise FieldError(400, "period", str(exc)) from None
     if survey.is_employee:  # under the confidentiality threshold (issue 12)
-        return employee_results(
-            survey, unit=unit, service=service, period=period, visible=visible, whole=scope == Q()
-        )
+        try:
+            return employee_results(
+                survey,
+                unit=unit,
+                service=service,
+                period=period,
+                visible=visible,
+                whole=scope == Q(),
+            )
+        except PeriodRefused as exc:  # quarters only: periods that overlap would subtract
+            raise FieldError(400, "period", str(exc)) from None
     return survey_results(survey, unit=unit, service=service, period=period, scope=scope)
 
 
@@ -91,7 +103,8 @@ class UnitResultOut(Schema):
     suppressed: bool
     gap: GapOut | None = Field(
         description="the overall gap of the unit with its subtree, when shown and the "
-        "instrument has paired items"
+        "instrument has paired items; null also when too few of the unit's respondents "
+        "answered a pair to show it (the threshold applies to each figure's own count)"
     )
     enps: EnpsOut | None = Field(
         description="the eNPS (employee Net Promoter Score, method enps), when shown and the "
@@ -113,8 +126,9 @@ def results_units(
 ) -> list[dict[str, Any]]:
     """Every unit the token may see with its respondents (the unit with its subtree) in the
     period and, where shown, its overall gap and eNPS. For an employee survey the
-    confidentiality threshold decides, once for the whole organization and period, which units
-    are shown (docs/disclosure.md); a customer survey shows every unit."""
+    confidentiality threshold decides, once for the whole organization and quarter, which units
+    are shown (docs/disclosure.md; another period: 400, none: the latest quarter); a customer
+    survey shows every unit."""
     survey = survey_get_for_user(request.user, code)
     response_scope(request.user, survey)  # 404 without a role that sees results
     visible = list(units_visible_to(request.user, survey.organization))
@@ -124,4 +138,7 @@ def results_units(
             period = parse_period(filters.period)
         except ValueError as exc:
             raise FieldError(400, "period", str(exc)) from None
-    return unit_rows(survey, period=period, visible=visible)
+    try:
+        return unit_rows(survey, period=period, visible=visible)
+    except PeriodRefused as exc:  # an employee survey: quarters only (docs/disclosure.md)
+        raise FieldError(400, "period", str(exc)) from None

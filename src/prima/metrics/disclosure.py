@@ -49,6 +49,8 @@ from collections.abc import Hashable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+import numpy as np
+
 DEFAULT_K = 5
 MIN_K = 3
 
@@ -383,3 +385,70 @@ def protect(
         suppressed.add(best)
         current = exposure(active)
     return suppressed
+
+
+# -- figures with their own counts inside a release (items answered by some) ------------------
+def figure_plans(
+    tree: Group,
+    p: Plan,
+    counts: Mapping[Hashable, Mapping[Hashable, int]],
+) -> dict[Hashable, Plan]:
+    """The plan of each figure whose own count differs from its group's (issue 12, point 3):
+    an optional item answered by some respondents of a group, a dimension or the overall gap
+    (respondents who answered at least one of its pairs), the eNPS (those who answered it).
+
+    ``counts``: per figure, its count per cell of ``tree`` (:func:`cells`; missing = 0). The
+    shown groups of ``p`` and its shown pools (id ``("pool", parent)``) form a tree whose leaves
+    partition the root; each figure's counts on that tree go through :func:`plan` with the same
+    k. A figure is shown in a group only where its plan shows it: its own n is at least k, and
+    for every group where it is shown, the answerers not covered by the shown subgroups where it
+    is shown number 0 or at least k (the same rule and guarantee as the release's, per figure).
+    A group hidden by ``p`` shows no figure; a group in which a figure is hidden shows that
+    figure as suppressed and the others as usual.
+
+    >>> t = Group("o", 12, (Group("a", 6), Group("b", 6)))
+    >>> plans = figure_plans(t, plan(t), {"item:X": {"a": 6, "b": 2}})
+    >>> [(d.id, d.shown) for d in plans["item:X"]]
+    [('o', True), ('a', False), ('b', False)]
+    """
+    sets = released(tree, p)
+    if tree.id not in p.decisions or not p[tree.id].shown:
+        return {key: Plan(p.k, {}) for key in counts}
+    kids: dict[Hashable, list[Hashable]] = {}
+    for group in _walk(tree):
+        kids[group.id] = [c.id for c in group.children if c.id in p.decisions and p[c.id].shown]
+        if group.id in p.pools:
+            kids[group.id].append(("pool", group.id))
+    keys = list(counts)
+    index = {cell: i for i, cell in enumerate({c for cs in sets.values() for c in cs})}
+    matrix = np.zeros((len(index), len(keys)), dtype=np.int64)
+    for j, key in enumerate(keys):
+        for cell, n in counts[key].items():
+            if cell in index:
+                matrix[index[cell], j] = int(n)
+    totals = {g: matrix[[index[c] for c in cs]].sum(axis=0) for g, cs in sets.items()}
+
+    def build(group_id: Hashable, j: int) -> Group:
+        below = tuple(build(c, j) for c in kids.get(group_id, ()))
+        return Group(group_id, int(totals[group_id][j]), below)
+
+    out: dict[Hashable, Plan] = {}
+    same: dict[bytes, Plan] = {}  # figures answered by the same people per cell: one plan
+    for j, key in enumerate(keys):
+        column = matrix[:, j].tobytes()
+        if column not in same:
+            same[column] = plan(build(tree.id, j), p.k)
+        out[key] = same[column]
+    return out
+
+
+def _walk(group: Group) -> Iterator[Group]:
+    yield group
+    for child in group.children:
+        yield from _walk(child)
+
+
+def figure_shown(plans: Mapping[Hashable, Plan], key: Hashable, group_id: Hashable) -> bool:
+    """Whether ``figure_plans`` shows figure ``key`` in a group (unknown group: no)."""
+    found = plans[key].decisions.get(group_id)
+    return found is not None and found.shown

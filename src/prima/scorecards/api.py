@@ -82,6 +82,12 @@ class TripleWinEmployeeOut(Schema):
     gap: TripleWinMeasureOut | None = Field(description="the internal index: the overall gap")
     enps: TripleWinMeasureOut | None
     previous_shown: bool | None = None
+    quarter: str | None = Field(
+        None,
+        description="the quarter read (an employee survey is released per quarter: the one "
+        "holding the period's last day)",
+    )
+    previous_quarter: str | None = Field(None, description="the quarter its change is against")
     status: str
     reasons: list[TripleWinReason]
 

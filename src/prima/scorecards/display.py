@@ -137,6 +137,14 @@ def sides(card: dict[str, Any]) -> list[SideView]:
         )
     elif employee.get("survey") is None:
         employee_notes.append(_("No employee survey has answers in this period."))
+    if employee.get("quarter") and employee["quarter"] != card.get("period"):
+        employee_notes.append(
+            _(
+                "Employee surveys are released per quarter: this side shows %(quarter)s against "
+                "%(previous)s."
+            )
+            % {"quarter": employee["quarter"], "previous": employee.get("previous_quarter")}
+        )
     handling = org["handling"]
     org_rows = [
         row("return_intent", org["loyalty"]["return_intent"]),

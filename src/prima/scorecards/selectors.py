@@ -36,7 +36,7 @@ from prima.cases.selectors import case_measures
 from prima.insights import rollups
 from prima.insights.figures import difference_test, figure
 from prima.insights.periods import Period, parse_period, previous_period
-from prima.insights.release import release_of
+from prima.insights.release import masked_vector, quarter_holding, release_of, shown_results
 from prima.insights.results import results_of
 from prima.metrics.compare import nps_difference_test, welch_t_test
 from prima.metrics.correlation import SpearmanResult, reading, spearman
@@ -189,34 +189,51 @@ def _customer(scope: Scope, external: list[Survey]) -> tuple[Side, dict[str, Any
 
 
 def _employee(scope: Scope, surveys: list[Survey]) -> tuple[Side, dict[str, Any]]:
+    """The employee side from the release of the quarter holding the period's last day (an
+    employee survey is released per quarter: docs/disclosure.md) and the quarter before; the
+    change only against a previous quarter whose group and figure are shown, each figure under
+    its own count (``prima.insights.release.shown_results``)."""
     unit_id = scope.unit.pk if scope.unit is not None else None
-    releases = [r for r in (release_of(s, scope.period) for s in surveys) if r.tree.n]
+    node = unit_id if unit_id is not None else "organization"
+    quarter = quarter_holding(scope.period)
+    previous = previous_period(quarter)
+    releases = [r for r in (release_of(s, quarter) for s in surveys) if r.tree.n]
+    quarters = {"quarter": quarter.label, "previous_quarter": previous.label}
     if not releases:
         body = {"survey": None, "k": scope.organization.disclosure_threshold, "suppressed": False}
-        return Side("employee", ()), {**body, "n": 0, "gap": None, "enps": None}
+        return Side("employee", ()), {**body, **quarters, "n": 0, "gap": None, "enps": None}
     release = max(releases, key=lambda r: r.tree.n)
     decision = release.decision(unit_id)
-    body: dict[str, Any] = {"survey": release.survey.code, "k": release.k}
+    body: dict[str, Any] = {"survey": release.survey.code, "k": release.k, **quarters}
     if not decision.shown:
         # the band "<k" when below k; null when hidden by complementary suppression
         body.update(suppressed=True, n=decision.band, gap=None, enps=None)
         return Side("employee", (Measure("gap", None, 0, suppressed=True),)), body
     layout = rollups.layout_of(release.survey.instrument_version)
     vector = release.group_vector(unit_id)
-    earlier = release_of(release.survey, scope.previous)
+    earlier = release_of(release.survey, previous)
     shown_before = bool(earlier.tree.n) and earlier.decision(unit_id).shown
     before_vector = earlier.group_vector(unit_id) if shown_before else np.zeros_like(vector)
-    now = results_of(release.survey, layout, vector, unit=scope.unit, period=scope.period)
+    now = shown_results(release, [node], vector, unit=scope.unit, period=quarter)
+    hidden_before = earlier.hidden(node) if shown_before else set()
     before = results_of(
-        release.survey, layout, before_vector, unit=scope.unit, period=scope.previous
+        release.survey,
+        layout,
+        masked_vector(layout, before_vector, hidden_before),
+        unit=scope.unit,
+        period=previous,
     )
     gap = _index_measure("gap", now, before)
     enps = None
     if summaries.ENPS in layout.distributions:
         enps = _nps_measure(
             summaries.ENPS,
-            summaries.distributions(layout, vector)[summaries.ENPS],
-            summaries.distributions(layout, before_vector)[summaries.ENPS],
+            summaries.distributions(layout, masked_vector(layout, vector, release.hidden(node)))[
+                summaries.ENPS
+            ],
+            summaries.distributions(layout, masked_vector(layout, before_vector, hidden_before))[
+                summaries.ENPS
+            ],
         )
     body.update(
         suppressed=False,
@@ -408,9 +425,8 @@ def internal_first(user: User, scope: Scope) -> InternalFirst:
     surveys = list(
         Survey.objects.filter(organization=scope.organization).select_related("instrument_version")
     )
-    releases = [
-        r for r in (release_of(s, scope.period) for s in surveys if s.is_employee) if r.tree.n
-    ]
+    quarter = quarter_holding(scope.period)  # an employee survey is released per quarter
+    releases = [r for r in (release_of(s, quarter) for s in surveys if s.is_employee) if r.tree.n]
     external = [_totals(s, scope.unit, scope.period) for s in surveys if not s.is_employee]
     method, customer_survey = None, None
     for metric in ("ikm", "gap"):
@@ -433,12 +449,11 @@ def internal_first(user: User, scope: Scope) -> InternalFirst:
     answered = {u for u in visible if int(release.group_vector(u)[0])}
     shown = {u for u in answered if release.decision(u).shown}
     finest = [u for u in shown if not any(d != u and d in shown for d in release.subtree(u))]
-    layout = rollups.layout_of(release.survey.instrument_version)
     points = []
     for pk in sorted(finest, key=lambda p: visible[p].path):
         unit = visible[pk]
         vector = release.group_vector(pk)
-        employees = results_of(release.survey, layout, vector, unit=unit, period=scope.period)
+        employees = shown_results(release, [pk], vector, unit=unit, period=quarter)
         internal = figure("gap", employees)
         customers = _totals(customer_survey, unit, scope.period)
         index = figure(method, customers.results(unit, scope.period)) if customers.n else None
