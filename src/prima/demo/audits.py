@@ -304,7 +304,7 @@ PUSKESMAS_TEXTS = {
     "ATD": "Pembinaan sikap dan keramahan oleh kepala Puskesmas.",
     "APP": "Pastikan seragam dan tanda pengenal dipakai setiap hari.",
     "ATN": "Biasakan menawarkan bantuan lebih lanjut sebelum pasien pergi.",
-    "ACT": "Atur ulang pembagian tugas pada jam sibuk agar waktu layanan sesuai standar.",
+    "ACT": "Susun kembali pembagian tugas pada jam sibuk agar waktu layanan sesuai standar.",
     "ACC": "Catat setiap pengaduan pasien di buku pengaduan dan tindak lanjuti.",
     "": "Bahas hasil audit dalam rapat staf dan tetapkan perbaikan.",
 }

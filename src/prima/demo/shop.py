@@ -79,14 +79,14 @@ SUGGESTIONS = (
 )
 ACTION_TEXTS = {
     "ABL": "Pelajari kembali daftar harga dan promo minggu ini.",
-    "ATD": "Latihan menyapa dan mengucapkan terima kasih kepada setiap pembeli.",
+    "ATD": "Latihan menyapa dan mengucapkan salam penutup kepada setiap pembeli.",
     "APP": "Pakai seragam dan tanda nama setiap shift; rapikan meja kasir.",
     "ATN": "Tawarkan bantuan (membawa barang, mencari barang lain) sebelum pembeli pergi.",
     "ACT": "Berikan struk dan kembalian yang benar; hitung ulang di depan pembeli.",
     "ACC": "Catat keluhan pembeli di buku keluhan dan laporkan ke pemilik hari itu juga.",
     "": "Bahas hasil audit bersama pemilik dan latih ulang pelayanan di kasir.",
 }
-OWNER_NOTE = "Audit kalibrasi: pertemuan yang sama dengan pembeli misterius (rekaman CCTV)."
+OWNER_NOTE = "Audit kalibrasi: pertemuan yang sama, diamati pemilik dari rekaman CCTV."
 
 
 @dataclass
