@@ -616,6 +616,11 @@ EXCLUDED: dict[str, str] = {
     "app/audit/kirim/": "the audit form's JSON submission (a POST answering JSON)",
     "app/audit/sw.js": "the offline audit form's service worker (JavaScript)",
     "app/audit/<int:audit_id>/tindakan/": "a POST that makes a corrective action, redirects",
+    "app/bukti/<int:photo_id>/": "an audit's evidence photo (an image file)",
+    "app/bukti/<int:photo_id>/kecil/": "an evidence photo's thumbnail (a JPEG)",
+    "app/bukti/<int:photo_id>/hapus/": "a POST that deletes an evidence photo, redirects",
+    "app/bukti/audit/<int:audit_id>/": "a POST that adds evidence photos: redirects, or a 400 "
+    "page naming the refused files",
     r"app/surveys/(?P<code>[^/]+)/import/template\.(?P<fmt>csv|xlsx)$": "a CSV/XLSX file",
     "app/surveys/<str:code>/ekspor/<int:job_id>/unduh/": "the export file",
     "app/kartu-skor/pdf/": "the triple-win scorecard as a PDF",

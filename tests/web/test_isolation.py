@@ -13,6 +13,7 @@ endpoint fails this test until the walker covers it.
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import types
@@ -27,12 +28,14 @@ from django.apps import apps
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.db.models import Model, QuerySet
 from django.http import HttpResponse
 from django.test import Client
 from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
 from django.urls import URLPattern, URLResolver, get_resolver, path, resolve
+from PIL import Image
 
 from prima.alerts.models import Alert, AlertKind, AlertRule, Notification
 from prima.audits import planning
@@ -42,6 +45,8 @@ from prima.cases.services import case_note, case_receive, case_transition
 from prima.collection.kiosks import kiosk_register
 from prima.collection.models import KioskDevice
 from prima.config.api import api
+from prima.evidence.models import EvidencePhoto
+from prima.evidence.services import CheckedPhoto, photos_attach, settings_set
 from prima.insights.publication import result_publish
 from prima.insights.results import survey_results
 from prima.organizations import services as org
@@ -172,6 +177,12 @@ PAGES: dict[str, tuple[str, tuple[str, ...]]] = {  # route: (kind, the query par
     "app/audit/<int:audit_id>/tindakan/": ("private", ()),
     "app/audit/tindakan/": ("private", ("status",)),
     "app/audit/tindakan/<int:action_id>/": ("private", ()),
+    # evidence photos (prima.evidence): a photo, its thumbnail, deleting it (POST), adding
+    # photos to an audit (POST multipart): the audit's own readers only
+    "app/bukti/<int:photo_id>/": ("private", ()),
+    "app/bukti/<int:photo_id>/kecil/": ("private", ()),
+    "app/bukti/<int:photo_id>/hapus/": ("private", ()),
+    "app/bukti/audit/<int:audit_id>/": ("private", ()),
 }
 API_META = {"api/openapi.json", "api/docs", "api/"}
 ADMIN_SITES = {"manage/": manage_site, "admin/": admin.site}
@@ -243,6 +254,7 @@ class Probe:
     assignments: list[Value] = field(default_factory=list)  # audit assignments (prima.audits)
     audits: list[Value] = field(default_factory=list)  # audits
     actions: list[Value] = field(default_factory=list)  # corrective actions
+    photos: list[Value] = field(default_factory=list)  # audits' evidence photos (prima.evidence)
 
 
 def other_tenant_probe(world: World, markers: Markers) -> Probe:
@@ -266,6 +278,7 @@ def other_tenant_probe(world: World, markers: Markers) -> Probe:
         ],
         audits=[(str(pk), True) for pk in Audit.objects.values_list("pk", flat=True)],
         actions=[(str(pk), True) for pk in CorrectiveAction.objects.values_list("pk", flat=True)],
+        photos=[(str(pk), True) for pk in EvidencePhoto.objects.values_list("pk", flat=True)],
     )
 
 
@@ -491,6 +504,7 @@ def page_param(name: str, regex: str | None, probe: Probe) -> list[Value]:
         "assignment_id": [*probe.assignments, ("987654", False)],
         "audit_id": [*probe.audits, ("987654", False)],
         "action_id": [*probe.actions, ("987654", False)],
+        "photo_id": [*probe.photos, ("987654", False)],
     }
     if name not in known:
         raise WalkerError(f"the walker does not know how to fill the URL parameter {name!r}")
@@ -686,7 +700,10 @@ def json_keys(value: Any) -> set[str]:
 def problems(target: Target, response: HttpResponse, probe: Probe, off_limits: bool) -> list[str]:
     """What is wrong with the response to ``target``."""
     out = []
-    body = response.content.decode("utf-8", "replace") + " " + response.get("Location", "")
+    # a file streamed (an evidence photo) is read whole
+    streamed = getattr(response, "streaming_content", None)
+    raw = b"".join(streamed) if response.streaming and streamed is not None else response.content
+    body = raw.decode("utf-8", "replace") + " " + response.get("Location", "")
     forbidden = probe.forbidden_public if target.kind == "public" else probe.forbidden
     leaked = [m for m in forbidden if m in body]
     if leaked:
@@ -884,6 +901,17 @@ def add_alpha_audit_work(world: World) -> list[str]:
     return [ALPHA_ACTION_TEXT]
 
 
+def add_alpha_evidence(world: World) -> None:
+    """An evidence photo on the walker's audit of Loket Satu (prima.evidence), and Dinas
+    Alpha's evidence settings (keeping the location)."""
+    out = io.BytesIO()
+    Image.new("RGB", (8, 8), "green").save(out, "JPEG")
+    audit = Audit.objects.get(organization=world.alpha)
+    photo = SimpleUploadedFile("bukti-alpha.jpg", out.getvalue(), content_type="image/jpeg")
+    photos_attach(audit=audit, photos=[CheckedPhoto(photo, "bukti-alpha.jpg")], user=None)
+    settings_set(organization=world.alpha, keep_location=True)
+
+
 def alpha_suggestions() -> list[int]:
     """A few responses of Dinas Alpha with a suggestion (their labels can be corrected)."""
     rows = Response.objects.filter(organization__slug="alpha").exclude(suggestion="")
@@ -900,7 +928,7 @@ def alpha_notifications() -> list[Value]:
 
 
 @pytest.fixture
-def markers(world: World) -> Markers:
+def markers(world: World, settings: Any, tmp_path: Any) -> Markers:
     markers = add_alpha_private_data(world)
     # a kiosk device of Dinas Alpha, still waiting for its tablet (its pairing code unknown here)
     kiosk_register(survey=world.skm, unit=world.loket1, name=KIOSK_NAME)
@@ -922,6 +950,8 @@ def markers(world: World) -> Markers:
     # the follow-up rule of Dinas Alpha's A6 survey (prima.followups, in /manage/)
     FollowUpRule.objects.create(survey=world.a6, nps_at_most=5, gap_at_least=3)
     markers.private.extend(add_alpha_audit_work(world))
+    settings.MEDIA_ROOT = tmp_path / "media"
+    add_alpha_evidence(world)
     return markers
 
 
@@ -1107,6 +1137,10 @@ def subtree_probe(world: World, markers: Markers) -> Probe:
         actions=[
             (str(pk), not path.startswith(world.upt1.path))
             for pk, path in CorrectiveAction.objects.values_list("pk", "audit__unit__path")
+        ],
+        photos=[
+            (str(pk), not path.startswith(world.upt1.path))
+            for pk, path in EvidencePhoto.objects.values_list("pk", "audit__unit__path")
         ],
     )
 

@@ -41,6 +41,7 @@ from prima.audits.services import (
     audit_submit,
     builtin_checklist_version,
 )
+from prima.evidence.services import EvidenceError, photos_attach, photos_check
 from prima.i18n import normalize_language
 from prima.organizations.access import memberships_of, unit_scope_q
 from prima.organizations.calendar import local_date, zone_of
@@ -104,9 +105,14 @@ def _audit_form(
         **around,
     )
     status = 200
+    photos, photo_errors = [], []
     if request.method == "POST":
         status = 400
-        if form.is_valid():
+        try:  # evidence photos (prima.evidence): checked by their content before anything is stored
+            photos = photos_check(request)
+        except EvidenceError as exc:
+            photo_errors = exc.messages
+        if form.is_valid() and not photo_errors:
             try:
                 audit, _created = audit_submit(
                     organization=organization,
@@ -123,6 +129,8 @@ def _audit_form(
             except AuditError as exc:
                 _apply_errors(form, exc.errors)
             else:
+                if _created:  # a retry of a stored submission_id stores no photo again
+                    _attach_or_undo(audit, photos, request.user)
                 if action is not None and action.reaudit_id is None:
                     # observed before the failed audit: stored, not linked
                     with contextlib.suppress(AuditError):
@@ -140,6 +148,7 @@ def _audit_form(
         "audits/form.html",
         {
             "form": form,
+            "photo_errors": photo_errors,
             # the offline queue's time offset (+07:00): Indonesia's zones have no summer time
             "offset": f"{offset[:3]}:{offset[3:]}",
             "title": title,
@@ -150,6 +159,16 @@ def _audit_form(
         },
         status=status,
     )
+
+
+def _attach_or_undo(audit: Audit, photos: list[Any], user: Any) -> None:
+    """Store the checked photos with the new audit; should that fail (a full disk), the audit
+    goes too, so that the auditor's retry with the same submission_id stores both."""
+    try:
+        photos_attach(audit=audit, photos=photos, user=user)
+    except BaseException:
+        audit.delete()
+        raise
 
 
 @login_required

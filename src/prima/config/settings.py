@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "prima.casework",
     "prima.followups",
     "prima.audits",
+    "prima.evidence",
     "prima.remark_labels",
     "prima.webhooks",
     "prima.invitations",
@@ -203,6 +204,16 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 MEDIA_ROOT = DATA_DIR / "media"
+# audits' evidence photos (prima.evidence): per photo, per audit, pixels before decoding; the
+# first upload handler skips a photo over the size or the count as it arrives
+PRIMA_EVIDENCE_MAX_BYTES = env_int("PRIMA_EVIDENCE_MAX_BYTES", 8 * 1024 * 1024)
+PRIMA_EVIDENCE_MAX_PHOTOS = env_int("PRIMA_EVIDENCE_MAX_PHOTOS", 5)
+PRIMA_EVIDENCE_MAX_PIXELS = env_int("PRIMA_EVIDENCE_MAX_PIXELS", 40_000_000)
+FILE_UPLOAD_HANDLERS = [
+    "prima.evidence.uploads.EvidenceUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False

@@ -21,6 +21,7 @@ urlpatterns = [
     path("app/kartu-skor/", include("prima.scorecards.urls")),
     path("app/surveys/<str:code>/undangan/", include("prima.invitations.urls")),
     path("app/audit/", include("prima.audits.urls")),
+    path("app/bukti/", include("prima.evidence.urls")),
     path("app/kartu-staf/", include("prima.staffcards.urls")),
     path("app/", include("prima.dashboard.urls")),
     path("s/", include("prima.collection.urls")),
