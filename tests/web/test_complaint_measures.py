@@ -100,11 +100,13 @@ def test_the_card_counts_open_and_late_cases_and_links_to_the_list(world, august
     html = dashboard(world, "alice", f"?period=2026-08&unit={world.upt1.pk}")
     assert (figure(html, "open-cases"), figure(html, "late-cases")[:2]) == ("1", "0 ")
     assert f'href="/app/kasus/?unit={world.upt1.pk}&amp;period=2026-08&amp;status=open"' in html
-    # a from/to range counts the cases received in it; the case list has no such filter
+    # a from/to range counts the cases received in it, and the case list follows it (issue 11)
     html = dashboard(world, "alice", "?from=2026-08-13&to=2026-08-21")
     assert (figure(html, "open-cases"), figure(html, "late-cases")[:2]) == ("1", "1 ")  # D
-    assert 'href="/app/kasus/?status=open"' in html
-    assert "daftar kasus menampilkan semua periode" in html
+    assert 'href="/app/kasus/?from=2026-08-13&amp;to=2026-08-21&amp;status=open"' in html
+    listing = world.client("alice").get("/app/kasus/?from=2026-08-13&to=2026-08-21&status=open")
+    assert august["d"].tracking_code in listing.content.decode()
+    assert "daftar kasus menampilkan semua periode" not in html
 
 
 def test_the_card_is_for_those_who_may_see_cases_and_only_when_complaints_exist(

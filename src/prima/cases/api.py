@@ -634,6 +634,37 @@ class MetricsQuery(Schema):
     period: str | None = Field(
         None, description="cases received in 2026, 2026-S1, 2026-Q3 or 2026-07; all when absent"
     )
+    service: int | None = Field(
+        None,
+        description="a service of the organization: only the cases recorded with it (404 for "
+        "a service outside the units the user may see or of another organization)",
+    )
+    staff: int | None = Field(
+        None,
+        description="a staff member of the organization: only the cases recorded with them "
+        "(404 for a staff member outside the units the user may see or of another organization)",
+    )
+
+
+def _service_staff(
+    user: Any, organization: Organization, service_id: int | None, staff_id: int | None
+) -> tuple[Service | None, StaffMember | None]:
+    """The service and staff member of the metrics' filters, looked up as the dashboard does:
+    within the organization and a unit the user's case roles cover, else 404."""
+    scope = scopes_of(user, CASE_ROLES)
+
+    def pick(model: Any, pk: int | None, field: str, what: str) -> Any:
+        if pk is None:
+            return None
+        row = model.objects.select_related("unit").filter(pk=pk, organization=organization).first()
+        if row is None or not scope.covers(organization.pk, row.unit.path):
+            raise FieldError(404, field, f"unknown {what}")
+        return row
+
+    return (
+        pick(Service, service_id, "service", "service"),
+        pick(StaffMember, staff_id, "staff", "staff member"),
+    )
 
 
 class DurationOut(Schema):
@@ -654,6 +685,8 @@ class MetricsOut(Schema):
     organization: str
     unit: int | None
     period: str | None
+    service: int | None = Field(None, description="the service filter, when given")
+    staff: int | None = Field(None, description="the staff member filter, when given")
     today: date = Field(description="the organization's local date: open cases past due by it")
     received: int = Field(description="cases received in the period (the cases measured)")
     resolved: int = Field(description="of them, resolved (selesai)")
@@ -682,7 +715,8 @@ class MetricsOut(Schema):
 )
 def case_metrics(request: HttpRequest, filters: Query[MetricsQuery]) -> dict[str, Any]:
     """The measures of complaint handling (issue 11, point 6) of the cases received in a period
-    in a unit's subtree (or everything the user may see of the organization). Formulas:
+    in a unit's subtree (or everything the user may see of the organization), optionally only
+    those recorded with a service or a staff member (the dashboard's filters). Formulas:
     :mod:`prima.metrics.handling`."""
     user = request.user
     organization, unit = _scope(request, filters.organization, filters.unit)
@@ -691,15 +725,27 @@ def case_metrics(request: HttpRequest, filters: Query[MetricsQuery]) -> dict[str
         if len(mine) != 1:
             raise FieldError(422, "organization", "name the organization (its slug)")
         organization = mine[0]
+    service, staff = _service_staff(user, organization, filters.service, filters.staff)
     start, end, label = _period(filters.period)
     now = timezone.now()
-    measures = case_measures(user, organization, unit=unit, start=start, end=end, now=now)
+    measures = case_measures(
+        user,
+        organization,
+        unit=unit,
+        start=start,
+        end=end,
+        now=now,
+        service=service,
+        staff=staff,
+    )
     out = measures.as_dict()
     sat = out.pop("satisfaction")
     return {
         "organization": organization.slug,
         "unit": unit.pk if unit is not None else None,
         "period": label,
+        "service": service.pk if service is not None else None,
+        "staff": staff.pk if staff is not None else None,
         "today": local_date(organization, now),
         **out,
         "satisfaction": {

@@ -43,7 +43,7 @@ from prima.metrics.handling import HandlingMeasures, HandlingTotals, handling_me
 from prima.organizations.access import User, memberships_of
 from prima.organizations.calendar import local_date
 from prima.organizations.choices import Role
-from prima.organizations.models import Organization, Unit
+from prima.organizations.models import Organization, Service, StaffMember, Unit
 from prima.process_cache import ProcessCache
 from prima.surveys.models import Survey
 
@@ -274,10 +274,17 @@ def cases_received(
     unit: Unit | None = None,
     start: date | None = None,
     end: date | None = None,
+    service: Service | None = None,
+    staff: StaffMember | None = None,
 ) -> QuerySet[Case]:
-    """``qs`` narrowed to an organization, a unit's subtree and the cases received in the
-    local dates [start, end)."""
+    """``qs`` narrowed to an organization, a unit's subtree, the cases received in the
+    local dates [start, end) and, when given, those recorded with a service or a staff member
+    (the dashboard's filters; issue 11, point 6)."""
     qs = qs.filter(organization=organization)
+    if service is not None:
+        qs = qs.filter(service=service)
+    if staff is not None:
+        qs = qs.filter(staff=staff)
     if unit is not None:
         # the subtree's ids as a list (a small query first): the cases' covering indexes
         # alone then answer, where a subquery made PostgreSQL read the table through the
@@ -384,11 +391,20 @@ def case_measures(
     start: date | None = None,
     end: date | None = None,
     now: datetime | None = None,
+    service: Service | None = None,
+    staff: StaffMember | None = None,
 ) -> HandlingMeasures:
     """The measures of the cases received in [start, end) (local dates; all when None) in a
-    unit's subtree (the user's whole scope when None) that ``user`` may see."""
+    unit's subtree (the user's whole scope when None), with a service and a staff member when
+    given, that ``user`` may see."""
     qs = cases_received(
-        cases_for_user(user, organization), organization, unit=unit, start=start, end=end
+        cases_for_user(user, organization),
+        organization,
+        unit=unit,
+        start=start,
+        end=end,
+        service=service,
+        staff=staff,
     )
     today = local_date(organization, now or timezone.now())
     return handling_measures(case_totals(qs, today))

@@ -54,6 +54,23 @@ def phone_digits(value: str) -> str:
     return re.sub(r"[^0-9]", "", value or "")
 
 
+FILTER_ORDER = [
+    "organization",
+    "unit",
+    "service",
+    "staff",
+    "status",
+    "category",
+    "tier",
+    "owner",
+    "timeliness",
+    "period",
+    "from",
+    "to",
+    "q",
+]
+
+
 class FilterForm(forms.Form):
     """The list's filters (GET): every field optional; an invalid one is shown at its field and
     left out of the filter."""
@@ -80,6 +97,15 @@ class FilterForm(forms.Form):
         help_text=_("2026, 2026-S1, 2026-Q3 or 2026-07"),
     )
     q = StorableCharField(label=_("Search"), required=False, max_length=200)
+    service = forms.TypedChoiceField(
+        label=_("Service"), required=False, coerce=int, empty_value=None
+    )
+    staff = forms.TypedChoiceField(
+        label=_("Staff member"), required=False, coerce=int, empty_value=None
+    )
+    # "from" and "to" (the dashboard's names for a range) are added in __init__: "from" is a
+    # keyword of Python
+    DATE_ERROR = _("Write a date as YYYY-MM-DD, for example 2026-08-31.")
 
     def __init__(
         self,
@@ -89,8 +115,26 @@ class FilterForm(forms.Form):
         units: list[tuple[int, str]],
         categories: list[tuple[int, str]],
         owners: list[tuple[int, str]],
+        services: list[tuple[int, str]] | None = None,
+        staff: list[tuple[int, str]] | None = None,
     ) -> None:
         super().__init__(data)
+        for name, label in (("from", _("Received from")), ("to", _("Received until"))):
+            self.fields[name] = forms.DateField(
+                label=label,
+                required=False,
+                widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                input_formats=["%Y-%m-%d"],
+                error_messages={"invalid": self.DATE_ERROR},
+                help_text=_("In the organization's time zone; the day itself included."),
+            )
+        self.order_fields(FILTER_ORDER)
+        self.fields["service"].choices = [("", _("All")), *(services or [])]
+        self.fields["staff"].choices = [("", _("All")), *(staff or [])]
+        if not services:
+            del self.fields["service"]
+        if not staff:
+            del self.fields["staff"]
         self.fields["organization"].choices = [
             ("", _("All")),
             *((o.pk, o.name) for o in organizations),
@@ -125,10 +169,21 @@ class FilterForm(forms.Form):
                 ) from None
         return value
 
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("from"), data.get("to")
+        if start and end and end < start:
+            self.add_error("to", _("The end date %(end)s is before the start date.") % {"end": end})
+        return data
+
     def valid_data(self) -> dict[str, Any]:
-        """The fields that are valid (an invalid one is left out)."""
+        """The fields that are valid (an invalid one is left out; a range whose end is before
+        its start is left out whole)."""
         self.is_valid()
-        return {k: v for k, v in self.cleaned_data.items() if k not in self.errors}
+        data = {k: v for k, v in self.cleaned_data.items() if k not in self.errors}
+        if "to" in self.errors:
+            data.pop("from", None)
+        return data
 
 
 class IntakeForm(forms.Form):

@@ -4,7 +4,7 @@ history as people read it."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, time
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -24,7 +24,7 @@ from prima.casework.access import case_organizations, cases_for_user, display_na
 from prima.casework.deadlines import Clock, late_q
 from prima.organizations.access import User, units_visible_to
 from prima.organizations.calendar import zone_of
-from prima.organizations.models import Organization, Unit
+from prima.organizations.models import Organization, Service, StaffMember, Unit
 from prima.organizations.unit_labels import path_labels
 
 PER_PAGE = 25
@@ -37,6 +37,8 @@ class ListChoices:
     unit_labels: dict[int, str]
     categories: list[tuple[int, str]]
     owners: list[tuple[int, str]]
+    services: list[tuple[int, str]]
+    staff: list[tuple[int, str]]
 
 
 def list_choices(user: User) -> ListChoices:
@@ -64,7 +66,18 @@ def list_choices(user: User) -> ListChoices:
         (u.pk, display_name(u))
         for u in get_user_model().objects.filter(pk__in=owner_ids).order_by("username")
     ]
-    return ListChoices(organizations, units, labels, categories, owners)
+    unit_ids = [u.pk for u in units]
+
+    def named(rows: Any) -> list[tuple[int, str]]:
+        # the name with its unit (two units may offer services of the same name)
+        return [
+            (r.pk, f"{r.name} ({labels[r.unit_id]})")
+            for r in rows.filter(unit_id__in=unit_ids).order_by("name", "pk")
+        ]
+
+    services = named(Service.objects.all())
+    staff = named(StaffMember.objects.all())
+    return ListChoices(organizations, units, labels, categories, owners, services, staff)
 
 
 def _period_q(organization: Organization, label: str) -> Q:
@@ -75,6 +88,19 @@ def _period_q(organization: Organization, label: str) -> Q:
     start = datetime.combine(period.start, time.min, tzinfo=zone)
     end = datetime.combine(period.end, time.min, tzinfo=zone)
     return Q(received_at__gte=start, received_at__lt=end)
+
+
+def _range_q(organization: Organization, start: date | None, end: date | None) -> Q:
+    """Received on the local dates from ``start`` to ``end`` (both included; either may be
+    absent) in the organization's time zone: the dashboard's from/to range."""
+    zone = zone_of(organization)
+    q = Q()
+    if start is not None:
+        q &= Q(received_at__gte=datetime.combine(start, time.min, tzinfo=zone))
+    if end is not None:
+        after = datetime.combine(end + timedelta(days=1), time.min, tzinfo=zone)
+        q &= Q(received_at__lt=after)
+    return q
 
 
 def filtered_cases(
@@ -108,13 +134,20 @@ def filtered_cases(
     q = (filters.get("q") or "").strip()
     if q:
         qs = qs.filter(Q(text__icontains=q) | Q(tracking_code__iexact=q))
+    if filters.get("service"):
+        qs = qs.filter(service_id=filters["service"])
+    if filters.get("staff"):
+        qs = qs.filter(staff_id=filters["staff"])
     timeliness, period = filters.get("timeliness"), filters.get("period")
-    if timeliness or period:
+    start, end = filters.get("from"), filters.get("to")
+    if timeliness or period or start or end:
         per_org = Q(pk__in=[])
         for organization in case_organizations(user):
             one = Q(organization=organization)
             if period:
                 one &= _period_q(organization, period)
+            if start or end:
+                one &= _range_q(organization, start, end)
             if timeliness:
                 late = late_q(clock.today(organization))
                 one &= late if timeliness == "late" else ~late

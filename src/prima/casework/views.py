@@ -66,10 +66,19 @@ def case_list(request: HttpRequest) -> HttpResponse:
         units=[(u.pk, choices.unit_labels[u.pk]) for u in choices.units],
         categories=choices.categories,
         owners=choices.owners,
+        services=choices.services,
+        staff=choices.staff,
     )
-    unit_value = request.GET.get("unit", "").strip()
-    if unit_value and (not unit_value.isdigit() or int(unit_value) not in units):
-        raise Http404("unit")  # a unit out of reach is not found, as on the dashboard
+    for name, reachable in (
+        ("unit", units),
+        ("service", {pk for pk, _label in choices.services}),
+        ("staff", {pk for pk, _label in choices.staff}),
+    ):
+        value = request.GET.get(name, "").strip()
+        if value and (not (value.isascii() and value.isdigit()) or int(value) not in reachable):
+            # a unit, service or staff member out of reach (or another organization's) is not
+            # found, as on the dashboard
+            raise Http404(name)
     filters = form.valid_data()
     clock = Clock()
     qs = selectors.filtered_cases(request.user, filters, units, clock).select_related(

@@ -818,13 +818,7 @@ def _build_dashboard(
     if "complaints" in wanted:
         parent, children = child_units(filters.unit, visible_units)
         board.complaints = complaint_measures.complaints_section(
-            user,
-            survey.organization,
-            filters.unit,
-            filters.period,
-            children,
-            parent,
-            custom=filters.custom,
+            user, survey.organization, complaint_measures.Selection.of(filters), children, parent
         )
     if "trend" in wanted:
         board.trend = trend(survey, filters, scope, data_span(survey))

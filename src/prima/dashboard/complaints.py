@@ -13,17 +13,23 @@ when complaints exist, open and late cases").
 
 Both appear only for users who may see cases (:mod:`prima.casework.access`) and only when the
 survey's organization has received any case ("when complaints exist"). The selection is the
-survey's organization and the selected unit's subtree (the service and staff filters do not
-apply: the case list has no such filter), within the cases the user may see.
+dashboard's own (:class:`Selection`): the survey's organization, the selected unit's subtree,
+the period (a named one or a from/to range, in the organization's time zone) and the service and
+staff member when chosen (cases carry them where known; the dashboard's filter parsing already
+answers 404 for a unit, service or staff member outside the viewer's units or of another
+organization), within the cases the user may see. The links to ``/app/kasus/`` carry every one of
+these filters (``from``/``to`` for a range), so that the list shows exactly the cases counted
+in "received".
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 from urllib.parse import urlencode
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
@@ -34,7 +40,7 @@ from prima.insights.periods import Period
 from prima.metrics.handling import HandlingMeasures
 from prima.organizations.access import User
 from prima.organizations.calendar import local_date
-from prima.organizations.models import Organization, Unit
+from prima.organizations.models import Organization, Service, StaffMember, Unit
 
 MAX_UNITS = 30
 """Child units shown in the section's table (as many as the units section compares)."""
@@ -61,6 +67,34 @@ def _bounds(period: Period | None) -> tuple[date | None, date | None]:
 
 
 @dataclass(frozen=True)
+class Selection:
+    """The dashboard's filters that apply to cases (all optional)."""
+
+    unit: Unit | None = None
+    period: Period | None = None
+    custom: bool = False  # the period is a from/to range
+    service: Service | None = None
+    staff: StaffMember | None = None
+
+    @classmethod
+    def of(cls, filters: Any) -> Selection:
+        """From the dashboard's :class:`prima.dashboard.board.Filters`."""
+        return cls(filters.unit, filters.period, filters.custom, filters.service, filters.staff)
+
+    def cases(self, user: User, organization: Organization) -> QuerySet[Case]:
+        start, end = _bounds(self.period)
+        return cases_received(
+            cases_for_user(user, organization),
+            organization,
+            unit=self.unit,
+            start=start,
+            end=end,
+            service=self.service,
+            staff=self.staff,
+        )
+
+
+@dataclass(frozen=True)
 class CaseCounts:
     open: int
     late: int
@@ -68,15 +102,34 @@ class CaseCounts:
     late_url: str  # ... and only the late ones
 
 
-def list_url(unit: Unit | None, period: Period | None, custom: bool, **extra: str) -> str:
-    """``/app/kasus/`` with the selection's filters (a from/to range is not a filter there)."""
+def list_url(selection: Selection, organization: Organization | None = None, **extra: str) -> str:
+    """``/app/kasus/`` with the selection's filters: unit, period (``from``/``to``, the last day
+    included, for a range), service and staff member; ``organization`` when given (the list's
+    organization filter, for a user who sees cases of several)."""
     params: dict[str, str] = {}
-    if unit is not None:
-        params["unit"] = str(unit.pk)
-    if period is not None and not custom:
+    if organization is not None:
+        params["organization"] = str(organization.pk)
+    if selection.unit is not None:
+        params["unit"] = str(selection.unit.pk)
+    period = selection.period
+    if period is not None and selection.custom:
+        params["from"] = period.start.isoformat()
+        params["to"] = date.fromordinal(period.end.toordinal() - 1).isoformat()
+    elif period is not None:
         params["period"] = period.label
+    if selection.service is not None:
+        params["service"] = str(selection.service.pk)
+    if selection.staff is not None:
+        params["staff"] = str(selection.staff.pk)
     params.update(extra)
     return f"{reverse('casework:list')}?{urlencode(params)}"
+
+
+def _organization_param(user: User, organization: Organization) -> Organization | None:
+    """The organization for the list's link when the user sees cases of several (the list then
+    has an organization filter; otherwise it has none)."""
+    several = casework_access.case_organizations(user).exclude(pk=organization.pk).exists()
+    return organization if several else None
 
 
 def open_and_late(
@@ -86,24 +139,25 @@ def open_and_late(
     period: Period | None,
     custom: bool = False,
     now: datetime | None = None,
+    service: Service | None = None,
+    staff: StaffMember | None = None,
 ) -> CaseCounts | None:
     """The card's counts (one query), or None when the card is not shown."""
     if user is None or not shown(user, organization):
         return None
-    start, end = _bounds(period)
-    qs = cases_received(
-        cases_for_user(user, organization), organization, unit=unit, start=start, end=end
-    )
+    selection = Selection(unit, period, custom, service, staff)
+    qs = selection.cases(user, organization)
     today = local_date(organization, now or timezone.now())
     row = qs.order_by().aggregate(
         open=Count("id", filter=Q(status__in=list(OPEN_STATUSES))),
         late=Count("id", filter=overdue_open_q(today)),
     )
+    org_param = _organization_param(user, organization)
     return CaseCounts(
         open=row["open"],
         late=row["late"],
-        url=list_url(unit, period, custom, status="open"),
-        late_url=list_url(unit, period, custom, status="open", timeliness="late"),
+        url=list_url(selection, org_param, status="open"),
+        late_url=list_url(selection, org_param, status="open", timeliness="late"),
     )
 
 
@@ -126,27 +180,35 @@ class ComplaintsSection:
 def complaints_section(
     user: User,
     organization: Organization,
-    unit: Unit | None,
-    period: Period | None,
+    selection: Selection,
     children: list[Unit],
     parent: Unit | None,
-    custom: bool = False,
     now: datetime | None = None,
 ) -> ComplaintsSection:
     """The measures of the selection (``case_measures``) and of each child unit's subtree
-    (``children``: the units the units section compares, at most :data:`MAX_UNITS`)."""
+    (``children``: the units the units section compares, at most :data:`MAX_UNITS`), with the
+    same period, service and staff member."""
     now = now or timezone.now()
-    start, end = _bounds(period)
+    start, end = _bounds(selection.period)
 
     def measures(u: Unit | None) -> HandlingMeasures:
-        return case_measures(user, organization, unit=u, start=start, end=end, now=now)
+        return case_measures(
+            user,
+            organization,
+            unit=u,
+            start=start,
+            end=end,
+            now=now,
+            service=selection.service,
+            staff=selection.staff,
+        )
 
     rows = [UnitMeasures(u, measures(u)) for u in children[:MAX_UNITS]]
     return ComplaintsSection(
-        measures=measures(unit),
+        measures=measures(selection.unit),
         parent=parent,
         rows=rows,
         left_out=max(0, len(children) - MAX_UNITS),
         today=local_date(organization, now),
-        list_url=list_url(unit, period, custom),
+        list_url=list_url(selection, _organization_param(user, organization)),
     )

@@ -151,10 +151,19 @@ def open_alerts(
 def case_counts(user: Any, survey: Survey, unit: Unit | None, filters: Any) -> Any:
     """Open and late complaint cases of the selection (issue 11), a
     :class:`prima.dashboard.complaints.CaseCounts`; None (no card) unless the viewer may see
-    cases and the survey's organization has any (``filters``: the dashboard's, for the period)."""
+    cases and the survey's organization has any (``filters``: the dashboard's, for the period,
+    service and staff member)."""
     from prima.dashboard.complaints import open_and_late
 
-    return open_and_late(user, survey.organization, unit, filters.period, filters.custom)
+    return open_and_late(
+        user,
+        survey.organization,
+        unit,
+        filters.period,
+        filters.custom,
+        service=filters.service,
+        staff=filters.staff,
+    )
 
 
 def previous_of(period: Period | None, custom: bool) -> Period | None:
