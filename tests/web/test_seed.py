@@ -93,8 +93,12 @@ def test_seed_into_a_survey(world, imported):
     assert 100 < suggestions < 600
     values = Counter(v for r in rows.values_list("answers", flat=True) for v in r.values())
     assert set(values) <= {1, 2, 3, 4}
+    # skewed towards the top (the generator centres SKM answers near 3.2 of 4) and not flat;
+    # whether 3 outnumbers 4 depends on the unit and question levels drawn (2-3% of draws
+    # give more 4s: the run that failed had 9,630 threes and 11,484 fours), so it is not checked
+    assert values[3] + values[4] > values[1] + values[2]
     assert values[3] > values[1]
-    assert values[3] > values[4] > 0
+    assert min(values[1], values[2], values[3], values[4]) > 0
     assert values[2] > 0
     assert rows.exclude(profile={}).count() > 2000
     assert rows.exclude(service=None).exists()
