@@ -242,3 +242,15 @@ def test_isolation_of_the_service_and_staff_filters(world, august):
         world.client("charlie").get(f"/app/kasus/?service={world.service1.pk}").status_code == 404
     )
     assert world.client("alice").get("/app/kasus/?service=abc").status_code == 404
+
+
+def test_a_user_of_two_organizations_gets_the_organization_in_the_link(world, august):
+    from prima.organizations.choices import Role
+
+    org.membership_grant(user=world.users["alice"], organization=world.beta, role=Role.VIEWER)
+    html = section(world, "alice", "period=2026-08")
+    link = section_link(html)
+    assert f"organization={world.alpha.pk}" in link
+    # Bank Beta's case H of 10 August is not listed: the list shows the card's six
+    assert listed(world, "alice", link) == codes(august, "abcdef")
+    assert august["h"].tracking_code in listed(world, "alice", "/app/kasus/?period=2026-08")
