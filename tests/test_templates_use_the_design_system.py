@@ -30,6 +30,7 @@ STANDALONE = {
     "invitations/slips.html": "the printed invitation slips of an employee survey (WeasyPrint)",
     "scorecards/triple_win_pdf.html": "the triple-win scorecard (WeasyPrint)",
     "staffcards/card_pdf.html": "a staff member's scorecard (WeasyPrint)",
+    "audits/audit_pdf.html": "an audit (WeasyPrint)",
     "ninja/swagger.html": "the API explorer (Swagger UI's own look)",
 }
 # documents that do not load the tokens yet, and why

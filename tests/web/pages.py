@@ -217,6 +217,19 @@ def _audit_pk(site: Site) -> int:
     )
 
 
+def _encounter(site: Site) -> str:
+    """An encounter code of the Dinas (calibration): the first one audits carry, else the
+    Puskesmas audit's, given to it on first use."""
+    from prima.audits.models import Audit
+
+    audits = Audit.objects.filter(organization=site.dinas).order_by("pk")
+    code = audits.exclude(encounter="").values_list("encounter", flat=True).first()
+    if code is None:
+        audits.filter(pk=_audit_pk(site)).update(encounter="KAL-HALAMAN-1")
+        code = "KAL-HALAMAN-1"
+    return code
+
+
 def _assignment_pk(site: Site) -> int:
     from prima.audits.models import AuditAssignment
 
@@ -470,6 +483,14 @@ PAGES: list[PageSpec] = [
     PageSpec("audit-new", lambda s: "/app/audit/baru/", "app", ADMIN),
     PageSpec("audit-new-form", lambda s: f"/app/audit/baru/?unit={s.puskesmas.pk}", "app", ADMIN),
     PageSpec("audit", lambda s: f"/app/audit/{_audit_pk(s)}/", "app", ADMIN),
+    # -- auditor calibration (/app/kalibrasi/): the agreement report, one encounter
+    PageSpec("calibration", lambda s: "/app/kalibrasi/", "app", ADMIN),
+    PageSpec(
+        "calibration-encounter",
+        lambda s: f"/app/kalibrasi/{s.dinas.slug}/{_encounter(s)}/",
+        "app",
+        ADMIN,
+    ),
     PageSpec("audit-actions", lambda s: "/app/audit/tindakan/", "app", ADMIN),
     PageSpec(
         "audit-action",
@@ -616,6 +637,7 @@ EXCLUDED: dict[str, str] = {
     "app/audit/kirim/": "the audit form's JSON submission (a POST answering JSON)",
     "app/audit/sw.js": "the offline audit form's service worker (JavaScript)",
     "app/audit/<int:audit_id>/tindakan/": "a POST that makes a corrective action, redirects",
+    "app/audit/<int:audit_id>/pdf/": "an audit as a PDF",
     "app/bukti/<int:photo_id>/": "an audit's evidence photo (an image file)",
     "app/bukti/<int:photo_id>/kecil/": "an evidence photo's thumbnail (a JPEG)",
     "app/bukti/<int:photo_id>/hapus/": "a POST that deletes an evidence photo, redirects",

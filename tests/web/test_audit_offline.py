@@ -93,6 +93,7 @@ def fill_audit(page: Page, n: int, *, staff: bool = False) -> None:
     """One audit: every line passed but the n-th (a 'no' or a 2), a note naming it."""
     if staff:
         page.get_by_label("Petugas yang diaudit").select_option(label="Ani Petugas")
+        page.get_by_label("Kode perjumpaan").fill(" KAL-LURING-1 ")  # calibration (trimmed)
     for i, line in enumerate(A6.lines):
         value = ("yes" if i != n else "no") if line.answer == "yes_no" else ("4" if i != n else "2")
         page.locator(f"input[name='line_{line.id}'][value='{value}']").check()
@@ -151,6 +152,7 @@ def test_five_audits_offline_a_reload_offline_reconnect_exactly_five_stored(
         assert (audit.assignment, audit.auditor, audit.unit) == (w.task, w.spv, w.counter)
         assert audit.answers.count() == len(A6.lines)
     assert [a.staff_member for a in stored] == [w.ani, None, None, None, None]
+    assert [a.encounter for a in stored] == ["KAL-LURING-1", "", "", "", ""]  # the queue kept it
     # sending again stores nothing more
     phone.evaluate("primaAudit.send()")
     assert Audit.objects.count() == 5

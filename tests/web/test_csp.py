@@ -115,6 +115,7 @@ def test_templates_hold_no_inline_script_handler_or_style():
     root = Path(__file__).resolve().parents[2] / "src" / "prima"
     pdf_only = {"collection/poster.html", "reports/skm.html", "invitations/slips.html"}
     pdf_only |= {"scorecards/triple_win_pdf.html", "staffcards/card_pdf.html"}
+    pdf_only.add("audits/audit_pdf.html")
     # e-mails are never served under the page policy, and mail clients ignore stylesheets:
     # their styles are inline (docs/design.md, "E-mails and PDFs")
     email_only = {"alerts/email.html", "ui/email_base.html"}

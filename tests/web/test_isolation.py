@@ -133,6 +133,10 @@ PAGES: dict[str, tuple[str, tuple[str, ...]]] = {  # route: (kind, the query par
     "app/kartu-staf/<int:staff_id>/": ("private", ("period",)),
     "app/kartu-staf/<int:staff_id>/pdf/": ("private", ("period",)),
     "app/kartu-staf/<int:staff_id>/catatan/": ("private", ()),
+    # auditor calibration (prima.calibration): the agreement of the encounters audited twice
+    # (unit, period, checklist version) and one encounter's answers side by side
+    "app/kalibrasi/": ("private", ("unit", "period", "version")),
+    "app/kalibrasi/<str:slug>/<str:encounter>/": ("private", ()),
     r"app/surveys/(?P<code>[^/]+)/import/template\.(?P<fmt>csv|xlsx)$": ("private", ()),
     "s/<str:code>/": ("public", ()),
     "s/<str:code>/terima-kasih/": ("public", ()),
@@ -174,6 +178,7 @@ PAGES: dict[str, tuple[str, tuple[str, ...]]] = {  # route: (kind, the query par
     "app/audit/sw.js": ("public", ()),  # the offline form's service worker (no data)
     "app/audit/baru/": ("private", ("unit", "action")),
     "app/audit/<int:audit_id>/": ("private", ()),
+    "app/audit/<int:audit_id>/pdf/": ("private", ()),  # the audit as a PDF
     "app/audit/<int:audit_id>/tindakan/": ("private", ()),
     "app/audit/tindakan/": ("private", ("status",)),
     "app/audit/tindakan/<int:action_id>/": ("private", ()),
@@ -504,6 +509,8 @@ def page_param(name: str, regex: str | None, probe: Probe) -> list[Value]:
         "assignment_id": [*probe.assignments, ("987654", False)],
         "audit_id": [*probe.audits, ("987654", False)],
         "action_id": [*probe.actions, ("987654", False)],
+        # an encounter code (calibration) is named with its organization (slug)
+        "encounter": [("KAL-WALK-1", False)],
         "photo_id": [*probe.photos, ("987654", False)],
     }
     if name not in known:
@@ -531,6 +538,7 @@ def page_targets(
         "sentiment": [("negatif", False)],
         "action": probe.actions[:1],
         "status": [("open", False)],
+        "version": [("987654", False)],
     }
     queries = [("", False)]
     for name in reads:  # each query parameter alone, then all of them
@@ -567,6 +575,7 @@ def api_param(name: str, where: str, probe: Probe) -> list[Value]:
         ("tracking_code", "path"): [*probe.tracking_codes, ("ABCD-EFGH-JK", False)],
         ("organization", "query"): probe.slugs,
         ("status", "query"): [("baru", False)],
+        ("version", "query"): [("987654", False)],  # a checklist version (calibration)
     }
     if (name, where) not in known:
         raise WalkerError(f"the walker does not know how to fill the {where} parameter {name!r}")

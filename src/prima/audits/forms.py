@@ -56,6 +56,22 @@ class AuditForm(forms.Form):
     note = forms.CharField(
         label=_("Note"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
     )
+    encounter = forms.RegexField(
+        label=_("Encounter code"),
+        regex=r"^[A-Za-z0-9-]*$",
+        strip=True,
+        required=False,
+        max_length=40,
+        help_text=_(
+            "Optional. The same code on audits of one encounter by different auditors "
+            "compares their answers (calibration). Letters, digits and -, at most 40."
+        ),
+        error_messages={
+            "invalid": _("Use at most 40 letters, digits and hyphens (-), e.g. KAL-2026-07-01.")
+        },
+        # the browser's check (offline) allows the spaces around the code that are trimmed
+        widget=forms.TextInput(attrs={"pattern": "\\s*[A-Za-z0-9\\-]*\\s*", "autocomplete": "off"}),
+    )
 
     def __init__(
         self,

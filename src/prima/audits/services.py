@@ -21,6 +21,7 @@ constraint settling two retries at once.
 from __future__ import annotations
 
 import json
+import re
 import uuid
 from collections.abc import Mapping
 from datetime import datetime, timedelta
@@ -54,6 +55,8 @@ AUDITOR_ROLES = (Role.ADMIN, Role.MANAGER, Role.SUPERVISOR)
 FUTURE_TOLERANCE = timedelta(minutes=5)
 BUILTIN_DEFAULT = "a6"
 MAX_NOTE = 2000
+# the encounter code shared by audits of one encounter (calibration, prima.calibration)
+ENCOUNTER = re.compile(r"[A-Za-z0-9-]{1,40}")
 
 
 class AuditError(ValueError):
@@ -215,13 +218,16 @@ def audit_submit(
     assignment: AuditAssignment | None = None,
     submission_id: Any = None,
     note: str = "",
+    encounter: str = "",
 ) -> tuple[Audit, bool]:
     """Check, score and store one audit (the module's docstring gives the checks); the audit
     and whether it is new (False: the same ``submission_id`` was stored before).
 
     ``answers`` maps every line id of the checklist to ``"yes"``, ``"no"``, ``"na"`` or 1-4;
     ``checklist_version`` defaults to the built-in A6 checklist (an assignment's plan sets it);
-    ``pass_mark`` (the organization's, when it sets one) overrides the checklist's.
+    ``pass_mark`` (the organization's, when it sets one) overrides the checklist's;
+    ``encounter`` (trimmed, letters, digits and "-", at most 40) is the code audits of the same
+    encounter by different auditors share (calibration), empty when none.
     """
     if submission_id is not None and not isinstance(submission_id, uuid.UUID):
         try:
@@ -253,6 +259,7 @@ def audit_submit(
                 assignment=assignment,
                 submission_id=submission_id,
                 note=note,
+                encounter=encounter,
             ), True
     except IntegrityError:
         stored = _stored(organization, submission_id, auditor)
@@ -276,6 +283,7 @@ def _record(
     assignment: AuditAssignment | None,
     submission_id: Any,
     note: str,
+    encounter: str,
 ) -> Audit:
     version = checklist_version if checklist_version is not None else builtin_checklist_version()
     errors = _placement(organization, unit, staff_member, service)
@@ -294,6 +302,11 @@ def _record(
         errors["kind"] = _('must be "supervisor" or "mystery"')
     if not isinstance(note, str) or len(note) > MAX_NOTE:
         errors["note"] = _("at most %(n)s characters") % {"n": MAX_NOTE}
+    encounter = encounter.strip() if isinstance(encounter, str) else encounter
+    if not isinstance(encounter, str) or (encounter and not ENCOUNTER.fullmatch(encounter)):
+        errors["encounter"] = _(
+            "use at most 40 letters, digits and hyphens (-), e.g. KAL-2026-07-01"
+        )
     observed, time_errors = _observed_at(observed_at)
     errors.update(time_errors)
     if "checklist_version" in errors:
@@ -328,6 +341,7 @@ def _record(
         assignment=assignment,
         submission_id=submission_id,
         note=note.strip(),
+        encounter=encounter,
     )
     AuditAnswer.objects.bulk_create(
         AuditAnswer(audit=audit, line_id=line_id, answer=str(answer))

@@ -12,6 +12,7 @@ urlpatterns = [
     path("sw.js", views.audit_service_worker, name="sw"),
     path("baru/", views.audit_new, name="new"),
     path("<int:audit_id>/", views.audit_detail, name="detail"),
+    path("<int:audit_id>/pdf/", views.audit_pdf, name="pdf"),
     path("<int:audit_id>/tindakan/", views.action_create, name="action_create"),
     path("tindakan/", views.action_list, name="actions"),
     path("tindakan/<int:action_id>/", views.action_detail, name="action"),

@@ -17,6 +17,7 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -48,8 +49,17 @@ from prima.organizations.calendar import local_date, zone_of
 from prima.organizations.choices import ROLES_THAT_SEE_RESULTS
 from prima.organizations.models import Organization, Service, StaffMember, Unit
 from prima.organizations.unit_labels import path_labels
+from prima.pdf import pdf_attachment
 
-PLACEMENT_FIELDS = ("unit", "staff_member", "service", "observed_at", "note", "submission_id")
+PLACEMENT_FIELDS = (
+    "unit",
+    "staff_member",
+    "service",
+    "observed_at",
+    "note",
+    "submission_id",
+    "encounter",
+)
 
 
 def answer_label(answer: str) -> str:
@@ -124,6 +134,8 @@ def _audit_form(
                     assignment=assignment,
                     submission_id=form.cleaned_data["submission_id"],
                     note=form.cleaned_data["note"],
+                    # a re-audit is no calibration pair: its code stays empty
+                    encounter=form.cleaned_data["encounter"] if action is None else "",
                     **form.placement(),
                 )
             except AuditError as exc:
@@ -249,7 +261,8 @@ def _pk_of(model: Any, value: Any, **filters: Any) -> Any:
 def audit_submit_json(request: HttpRequest) -> JsonResponse:
     """``POST /app/audit/kirim/`` (JSON, signed in): ``submission_id`` (UUID, required),
     ``assignment`` (id; else a supervisor's own audit), ``unit``, ``staff_member``, ``service``
-    (ids), ``observed_at`` (ISO 8601 with its offset), ``answers`` ({line: answer}), ``note``.
+    (ids), ``observed_at`` (ISO 8601 with its offset), ``answers`` ({line: answer}), ``note``,
+    ``encounter`` (optional: the calibration code audits of one encounter share).
     201 stored, 200 stored before (the same ``submission_id``: a retry stores once), 400 with
     ``errors`` per field, 401 signed out."""
     if not request.user.is_authenticated:
@@ -302,6 +315,7 @@ def audit_submit_json(request: HttpRequest) -> JsonResponse:
             assignment=assignment,
             submission_id=body.get("submission_id"),
             note=note,
+            encounter=body.get("encounter") or "",
         )
     except AuditError as exc:
         return _json_error(400, _("The audit was not stored."), exc.errors)
@@ -365,9 +379,8 @@ def _action_form(audit: Audit, user: Any, data: Any = None) -> ActionForm | None
     return ActionForm(data, lines=lines, owners=act.owner_choices(audit.unit, user))
 
 
-def _detail(
-    request: HttpRequest, audit: Audit, form: ActionForm | None, status: int = 200
-) -> HttpResponse:
+def _detail_context(audit: Audit) -> dict[str, Any]:
+    """What the audit's page and its PDF show (the same numbers)."""
     lang = normalize_language(get_language())
     parsed = audit.checklist_version.parsed
     scores = audit_scores(audit)
@@ -381,16 +394,30 @@ def _detail(
         for a, lines in parsed.groups().items()
     ]
     critical = [parsed.line(i).text[lang] for i in audit.critical_failures if i in parsed.line_ids]
+    return {
+        "audit": audit,
+        "title": parsed.title[lang],
+        "groups": groups,
+        "critical": critical,
+        # in the organization's time zone, e.g. "2026-07-01 09:30 WIB" (the page and the PDF)
+        "observed_local": audit.observed_at.astimezone(zone_of(audit.organization)).strftime(
+            "%Y-%m-%d %H:%M %Z"
+        ),
+        "audit_actions": audit.actions.select_related("owner").order_by("due_date", "pk"),
+    }
+
+
+def _detail(
+    request: HttpRequest, audit: Audit, form: ActionForm | None, status: int = 200
+) -> HttpResponse:
     handler = act.may_handle(request.user, audit.unit)
+    pdf = reverse("audits:pdf", args=[audit.pk])
     return render(
         request,
         "audits/detail.html",
         {
-            "audit": audit,
-            "title": parsed.title[lang],
-            "groups": groups,
-            "critical": critical,
-            "audit_actions": audit.actions.select_related("owner").order_by("due_date", "pk"),
+            **_detail_context(audit),
+            "actions": [(_("Download PDF"), pdf)],
             "form": form if handler else None,
             "saved": request.GET.get("saved") == "1",
             "action_created": request.GET.get("action") == "created",
@@ -404,6 +431,16 @@ def _detail(
 def audit_detail(request: HttpRequest, audit_id: int) -> HttpResponse:
     audit = _visible_audit(request.user, audit_id)
     return _detail(request, audit, _action_form(audit, request.user))
+
+
+@login_required
+@require_GET
+def audit_pdf(request: HttpRequest, audit_id: int) -> HttpResponse:
+    """The audit's page as an A4 PDF (WeasyPrint): the same access as the page (a mystery
+    shopper never reaches it: the gate and :func:`audits_visible_to`)."""
+    audit = _visible_audit(request.user, audit_id)
+    html = render_to_string("audits/audit_pdf.html", _detail_context(audit), request=request)
+    return pdf_attachment(html, f"audit-{audit.pk}.pdf")
 
 
 @login_required

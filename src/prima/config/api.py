@@ -147,6 +147,7 @@ def database_error(request: HttpRequest, exc: Exception) -> HttpResponse:
 
 
 def _register() -> None:
+    from prima.calibration.api import router as calibration_router
     from prima.cases.api import public_router as cases_public_router
     from prima.cases.api import router as cases_router
     from prima.collection.api import router as kiosk_router
@@ -164,6 +165,7 @@ def _register() -> None:
     api.add_router("/v1/public", cases_public_router)
     api.add_router("/v1", cases_router)
     api.add_router("/v1", scorecards_router)
+    api.add_router("/v1", calibration_router)
 
 
 _register()

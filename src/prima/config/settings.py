@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "prima.invitations",
     "prima.scorecards",
     "prima.staffcards",
+    "prima.calibration",
     "prima.ui",
 ]
 

@@ -23,6 +23,7 @@ urlpatterns = [
     path("app/audit/", include("prima.audits.urls")),
     path("app/bukti/", include("prima.evidence.urls")),
     path("app/kartu-staf/", include("prima.staffcards.urls")),
+    path("app/kalibrasi/", include("prima.calibration.urls")),
     path("app/", include("prima.dashboard.urls")),
     path("s/", include("prima.collection.urls")),
     path("hasil/", include("prima.insights.public_urls")),

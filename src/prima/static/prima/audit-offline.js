@@ -203,6 +203,7 @@
         observed_at: `${observed}:00${form.dataset.offset}`,
         answers,
         note: String(data.get("note") || ""),
+        encounter: String(data.get("encounter") || "").trim(),
       },
     };
   }

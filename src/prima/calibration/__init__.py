@@ -1,0 +1,1 @@
+"""Auditors' agreement on the same encounters (calibration, issue 13 point 4)."""
