@@ -563,6 +563,7 @@ def api_param(name: str, where: str, probe: Probe) -> list[Value]:
         ("slug", "path"): probe.slugs,
         ("unit", "query"): probe.units,
         ("service", "query"): probe.services,
+        ("staff", "query"): probe.staff,  # the cases' metrics by staff member
         ("period", "query"): [("2026", False)],
         ("limit", "query"): [("10", False)],
         ("offset", "query"): [("0", False)],
