@@ -251,6 +251,10 @@ def test_pdf_shows_the_numbers_of_the_page(world, as_user, tmp_path):
         ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
     ).stdout
     assert "Siti Petugas" in text
+    # it renders (pdftoppm): an A4 page image
+    subprocess.run(["pdftoppm", "-r", "30", "-png", str(pdf), str(tmp_path / "p")], check=True)
+    [image] = sorted(tmp_path.glob("p*.png"))
+    assert image.stat().st_size > 1000
     for key in ("rating-n", "rating-mean", "rating-shrunk", "audit-count", "audit-mean"):
         assert figures[key] in text, (key, figures[key])
     actions = "Tindakan perbaikan dari audit ini: 1; 1 terbuka (1 lewat tenggat), 0 terverifikasi."
