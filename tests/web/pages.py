@@ -230,6 +230,15 @@ def _encounter(site: Site) -> str:
     return code
 
 
+def _own_checklist_pk(site: Site) -> int:
+    """The Dinas's own audit checklist (a copy of A6 under its own code), stored on first use."""
+    from prima.audits.admin import starter_definition
+    from prima.audits.services import checklist_save
+
+    version = checklist_save(organization=site.dinas, definition=starter_definition())
+    return version.checklist_id
+
+
 def _assignment_pk(site: Site) -> int:
     from prima.audits.models import AuditAssignment
 
@@ -545,6 +554,12 @@ PAGES: list[PageSpec] = [
         "manage-survey-change", lambda s: _change("surveys_survey", s.skm.pk), "manage", ADMIN
     ),
     PageSpec("manage-kiosk-add", lambda s: "/manage/collection/kioskdevice/add/", "manage", ADMIN),
+    PageSpec(
+        "manage-checklist-change",
+        lambda s: _change("audits_checklist", _own_checklist_pk(s)),
+        "manage",
+        ADMIN,
+    ),
     PageSpec("manage-user-add", lambda s: "/manage/auth/user/add/", "manage", ADMIN),
     PageSpec(
         "manage-user-change",

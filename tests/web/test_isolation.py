@@ -38,8 +38,10 @@ from django.urls import URLPattern, URLResolver, get_resolver, path, resolve
 from PIL import Image
 
 from prima.alerts.models import Alert, AlertKind, AlertRule, Notification
+from prima.audit_checklists import load_checklist
 from prima.audits import planning
 from prima.audits.models import Audit, AuditAssignment, CorrectiveAction
+from prima.audits.services import checklist_save
 from prima.cases.models import Case, FollowUpRule
 from prima.cases.services import case_note, case_receive, case_transition
 from prima.collection.kiosks import kiosk_register
@@ -883,12 +885,13 @@ def add_alpha_case(world: World) -> list[str]:
 
 
 ALPHA_ACTION_TEXT = "Tindakan korektif rahasia Alpha 8k2d"
+ALPHA_CHECKLIST_TITLE = "Daftar periksa rahasia Alpha 3q9z"
 
 
 def add_alpha_audit_work(world: World) -> list[str]:
     """Audit plans (prima.audits): mia, a mystery shopper of Dinas Alpha (no membership), with
     an assignment at UPT Alpha Dua; bob's assignment at Loket Satu; a corrective action owned
-    by bob on the walker's audit of Loket Satu."""
+    by bob on the walker's audit of Loket Satu; Dinas Alpha's own checklist (in /manage/)."""
     world.users["mia"] = planning.mystery_shopper_create(
         organization=world.alpha, username="mia", password="mia-pass-2026"
     ).user
@@ -908,7 +911,9 @@ def add_alpha_audit_work(world: World) -> list[str]:
         owner=world.users["bob"],
         due_date=date(2026, 4, 15),
     )
-    return [ALPHA_ACTION_TEXT]
+    own = {**load_checklist("a6").raw, "code": "alpha-own", "title": ALPHA_CHECKLIST_TITLE}
+    checklist_save(organization=world.alpha, definition=own)
+    return [ALPHA_ACTION_TEXT, ALPHA_CHECKLIST_TITLE]
 
 
 def add_alpha_evidence(world: World) -> None:

@@ -2,27 +2,33 @@
 answers and scores. Read-only: an audit is recorded by :func:`prima.audits.services.
 audit_record` (its form is at ``/app/audit/``), and it is evidence, so nobody edits it.
 
-Also the audit plans with their assignments and progress (done / target), and the mystery
-shoppers' accounts (made here; they hold no role)."""
+Also the audit plans with their assignments and progress (done / target), the mystery
+shoppers' accounts (made here; they hold no role), and the organization's own checklists (a
+shop's, a bank teller's; issue 13 point 1) as JSON, each save storing a version."""
 
 from __future__ import annotations
 
+import json
+from importlib import resources
 from typing import Any
 
 from django import forms
 from django.contrib import admin
 from django.contrib.auth import get_user_model, password_validation
-from django.db.models import Count, Q
+from django.db.models import Count, Max, Q
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from prima.audit_checklists import AuditChecklist, ChecklistError, parse_checklist
+from prima.audit_checklists.model import BUILTIN_PACKAGE
 from prima.audits.models import (
     Audit,
     AuditAnswer,
     AuditAssignment,
     AuditPlan,
+    Checklist,
     ChecklistVersion,
     MysteryShopper,
 )
@@ -33,7 +39,7 @@ from prima.audits.planning import (
     plan_errors,
 )
 from prima.audits.selectors import audit_scores
-from prima.audits.services import AuditError, builtin_checklist_version
+from prima.audits.services import AuditError, builtin_checklist_version, checklist_save
 from prima.i18n import normalize_language
 from prima.metrics.rounding import format_number
 from prima.organizations.manage_site import TenantAdmin, admin_organizations, manage_site
@@ -311,3 +317,142 @@ class MysteryShopperAdmin(TenantAdmin):
 
 manage_site.register(AuditPlan, AuditPlanAdmin)
 manage_site.register(MysteryShopper, MysteryShopperAdmin)
+
+
+# -- an organization's own checklists (issue 13 point 1) ----------------------------------------
+STARTER_CODE = "a6-own"
+
+
+def starter_definition() -> dict[str, Any]:
+    """A new checklist's starting point: the built-in A6 checklist under its own code."""
+    text = resources.files(BUILTIN_PACKAGE).joinpath("a6.json").read_text("utf-8")
+    return {**json.loads(text), "code": STARTER_CODE, "version": 1}
+
+
+class ChecklistForm(forms.ModelForm):  # type: ignore[type-arg]
+    """A checklist's JSON (:mod:`prima.audit_checklists`), stored by
+    :func:`prima.audits.services.checklist_save` as one version.
+
+    The version is stored in :meth:`clean`, so that a refusal of ``checklist_save`` (the same
+    version number with other contents) is shown at the field; it writes nothing when it
+    refuses, and the admin's change form view runs in one transaction."""
+
+    definition = forms.CharField(
+        label=_("Definition"),
+        widget=forms.Textarea(attrs={"rows": 24, "cols": 100}),
+        help_text=_(
+            "JSON. Give a changed checklist a new version number: audits keep the version "
+            "they were answered on."
+        ),
+    )
+
+    class Meta:
+        model = Checklist
+        fields = ("organization",)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        latest = self.instance.versions.order_by("-number").first() if self.instance.pk else None
+        definition = latest.definition if latest is not None else starter_definition()
+        self.initial["definition"] = json.dumps(definition, ensure_ascii=False, indent=2)
+        self.parsed: AuditChecklist | None = None
+        self.stored: ChecklistVersion | None = None
+
+    def clean_definition(self) -> Any:
+        try:
+            data = json.loads(self.cleaned_data["definition"])
+        except json.JSONDecodeError as exc:
+            raise forms.ValidationError(
+                _("Invalid JSON (line %(line)s, column %(column)s): %(message)s")
+                % {"line": exc.lineno, "column": exc.colno, "message": exc.msg}
+            ) from None
+        try:
+            self.parsed = parse_checklist(data, source="definition")
+        except ChecklistError as exc:
+            raise forms.ValidationError(str(exc)) from None
+        if self.instance.pk and self.parsed.code != self.instance.code:
+            raise forms.ValidationError(
+                _(
+                    'The code stays "%(code)s": a checklist with another code is another '
+                    "checklist (add it as a new one)."
+                )
+                % {"code": self.instance.code}
+            )
+        return data
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        organization = self.instance.organization if self.instance.pk else data.get("organization")
+        if self.errors or organization is None or self.parsed is None:
+            return data
+        if (
+            not self.instance.pk
+            and Checklist.objects.filter(organization=organization, code=self.parsed.code).exists()
+        ):
+            self.add_error(
+                "definition",
+                _(
+                    'This organization has a checklist with the code "%(code)s" already: open it '
+                    "to store a new version."
+                )
+                % {"code": self.parsed.code},
+            )
+            return data
+        try:
+            self.stored = checklist_save(organization=organization, definition=data["definition"])
+        except AuditError as exc:
+            for message in exc.errors.values():
+                self.add_error("definition", message)
+        return data
+
+
+class ChecklistAdmin(TenantAdmin):
+    """An organization's own checklists; the built-in ones (no organization) are not listed
+    here (they change only with the software; a new checklist starts as a copy of A6)."""
+
+    form = ChecklistForm
+    list_display = ("code", "title", "versions_count", "latest_version")
+    search_fields = ("code", "title")
+    ordering = ("code",)
+
+    def get_queryset(self, request: HttpRequest) -> Any:
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(version_count=Count("versions"), latest=Max("versions__number"))
+        )
+
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        if obj is None:
+            return ("organization", "definition")
+        return ("organization", "code", "title", "versions_shown", "definition")
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        return ("organization", "code", "title", "versions_shown") if obj is not None else ()
+
+    @admin.display(description=_("versions"), ordering="version_count")
+    def versions_count(self, obj: Checklist) -> int:
+        return int(getattr(obj, "version_count", 0))
+
+    @admin.display(description=_("latest version"), ordering="latest")
+    def latest_version(self, obj: Checklist) -> str:
+        latest = getattr(obj, "latest", None)
+        return "-" if latest is None else f"v{latest}"
+
+    @admin.display(description=_("stored versions"))
+    def versions_shown(self, obj: Checklist) -> str:
+        rows = obj.versions.annotate(n=Count("audits")).order_by("number")
+        return "; ".join(
+            f"v{v.number}: " + ngettext("%(count)s audit", "%(count)s audits", v.n) % {"count": v.n}
+            for v in rows
+        )
+
+    def save_model(self, request: HttpRequest, obj: Checklist, form: Any, change: bool) -> None:
+        """The version was stored by the form (:meth:`ChecklistForm.clean`): the page goes on
+        with its checklist."""
+        obj.pk = form.stored.checklist_id
+        obj.refresh_from_db()
+        obj._state.adding = False
+
+
+manage_site.register(Checklist, ChecklistAdmin)
