@@ -33,48 +33,12 @@ ONE_AT_A_TIME_MODULES = {
 ONE_AT_A_TIME_TESTS = {
     "tests/web/test_abuse.py::test_prima_serve_answers_503_when_the_database_cannot_be_opened",
 }
-# the files that take longest (minutes: browser sweeps, walks, servers started in subprocesses),
-# longest first: collected first, so that pytest-xdist (--dist loadfile --no-loadscope-reorder,
-# scripts/test) starts them first and the short files fill both workers at the end. xdist's
-# default order (most tests first) left the one-test sweeps for last, one worker idling while
-# the other ran them. An order only: nothing here is timed.
-LONGEST_FIRST = (
-    "tests/web/test_pages_sweep.py",
-    "tests/web/test_pages_sweep_phone.py",
-    "tests/web/test_isolation.py",
-    "tests/web/test_commands.py",
-    "tests/web/test_ingest_faults.py",
-    "tests/test_latency_benchmark_smoke.py",
-    "tests/web/test_cases_speed_smoke.py",
-    "tests/web/test_submit_throughput_smoke.py",
-    "tests/test_scripts.py",
-    "tests/test_export_benchmark_smoke.py",
-    "tests/web/test_task_worker.py",
-    "tests/test_export_processes.py",
-    "tests/web/test_survey_forms.py",
-    "tests/web/test_split_migrations.py",
-    "tests/web/test_dashboard_browser.py",
-    "tests/web/test_kiosk.py",
-)
-
-
-class _LongestFirst:
-    """Puts the files of :data:`LONGEST_FIRST` first, in its order (a stable sort: the other
-    files keep theirs). Last of the reorderings: pytest-django's (transactional tests after
-    the others) would otherwise put the browser sweeps at the end again; the order is safe, as
-    tests/web/conftest.py puts back after every transactional test what its flush removed."""
-
-    @pytest.hookimpl(trylast=True)
-    def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
-        rank = {path: i for i, path in enumerate(LONGEST_FIRST)}
-        items.sort(key=lambda item: rank.get(item.nodeid.split("::", 1)[0], len(rank)))
 
 
 def pytest_configure(config):
     """A fast password hasher for tests (Django's testing advice): personas are created for
     most tests, and PBKDF2's million iterations would dominate the suite's time. Logins in the
-    tests still go through the real authentication and django-axes. The longest files first."""
-    config.pluginmanager.register(_LongestFirst(), "prima-longest-first")
+    tests still go through the real authentication and django-axes."""
     from django.conf import settings
 
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
