@@ -206,7 +206,7 @@ def test_text_output_in_both_languages(prima, table_file):
     for method, fragment in (
         ("fleiss", "0,550"),
         ("icc", "ICC3k"),
-        ("krippendorff", "Alpha Krippendorff"),
+        ("krippendorff", "Alfa Krippendorff"),  # Indonesian spelling (KBBI: alfa)
     ):
         out = prima("analyze", "agreement", three, "--method", method).out
         assert fragment in out, (method, out)
