@@ -11,10 +11,10 @@ from ninja import Field, Query, Router, Schema
 
 from prima.calibration import selectors
 from prima.calibration.report import Row, Statistic
-from prima.config.schemas import ErrorOut, FieldError
+from prima.config.schemas import ErrorOut, FieldError, organization_named
 from prima.insights.periods import parse_period
-from prima.organizations.access import organizations_of, units_visible_to
-from prima.organizations.models import Organization, Unit
+from prima.organizations.access import units_visible_to
+from prima.organizations.models import Unit
 
 router = Router(tags=["calibration"])
 
@@ -94,19 +94,6 @@ def _row(row: Row) -> dict[str, Any]:
     }
 
 
-def _organization(request: HttpRequest, slug: str | None) -> Organization:
-    mine = organizations_of(request.user)
-    if slug:
-        found = mine.filter(slug=slug).first() if "\x00" not in slug else None
-        if found is None:
-            raise FieldError(404, "organization", "unknown organization")
-        return found
-    several = list(mine[:2])
-    if len(several) != 1:
-        raise FieldError(422, "organization", "name the organization (its slug)")
-    return several[0]
-
-
 @router.get(
     "/calibration/agreement",
     response={200: CalibrationOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
@@ -125,7 +112,9 @@ def agreement(request: HttpRequest, filters: Query[CalibrationQuery]) -> dict[st
         ):
             raise FieldError(404, "unit", "unknown unit")
     organization = (
-        unit.organization if unit is not None else _organization(request, filters.organization)
+        unit.organization
+        if unit is not None
+        else organization_named(request.user, filters.organization)
     )
     try:
         period = parse_period(filters.period)

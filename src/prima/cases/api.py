@@ -64,9 +64,8 @@ from prima.cases.services import (
     intake_flags,
     reopen_open,
 )
-from prima.config.schemas import ErrorOut, FieldError, error_body
+from prima.config.schemas import ErrorOut, FieldError, error_body, organization_named
 from prima.insights.periods import parse_period
-from prima.organizations.access import organizations_of
 from prima.organizations.calendar import local_date, zone_of
 from prima.organizations.models import Organization, Service, StaffMember, Unit
 
@@ -721,10 +720,7 @@ def case_metrics(request: HttpRequest, filters: Query[MetricsQuery]) -> dict[str
     user = request.user
     organization, unit = _scope(request, filters.organization, filters.unit)
     if organization is None:
-        mine = organizations_of(user, CASE_ROLES)[:2]
-        if len(mine) != 1:
-            raise FieldError(422, "organization", "name the organization (its slug)")
-        organization = mine[0]
+        organization = organization_named(user, None, CASE_ROLES)
     service, staff = _service_staff(user, organization, filters.service, filters.staff)
     start, end, label = _period(filters.period)
     now = timezone.now()

@@ -49,3 +49,22 @@ class FieldError(HttpError):
         super().__init__(status_code, f"{field}: {message}")
         self.field = field
         self.reason = message
+
+
+def organization_named(user: Any, slug: str | None, roles: Any = None) -> Any:
+    """The organization an API request names by ``slug`` among the user's (those where one of
+    ``roles`` is held; default: the roles that see results), or the user's only one when no
+    slug is given: 404 for a slug the user does not have, 422 when the user has several and
+    names none."""
+    from prima.organizations.access import organizations_of
+
+    mine = organizations_of(user) if roles is None else organizations_of(user, roles)
+    if slug:
+        found = mine.filter(slug=slug).first() if "\x00" not in slug else None
+        if found is None:
+            raise FieldError(404, "organization", "unknown organization")
+        return found
+    several = list(mine[:2])
+    if len(several) != 1:
+        raise FieldError(422, "organization", "name the organization (its slug)")
+    return several[0]

@@ -8,10 +8,9 @@ from typing import Any
 from django.http import Http404, HttpRequest
 from ninja import Field, Query, Router, Schema
 
-from prima.config.schemas import ErrorOut, FieldError
+from prima.config.schemas import ErrorOut, FieldError, organization_named
 from prima.insights.periods import parse_period
-from prima.organizations.access import organizations_of
-from prima.organizations.models import Organization, Unit
+from prima.organizations.models import Unit
 from prima.scorecards.selectors import NeedsUnit, current_quarter, scope_for, triple_win
 
 router = Router(tags=["scorecards"])
@@ -141,21 +140,6 @@ class ScorecardOut(Schema):
     verdict: TripleWinVerdictOut
 
 
-def _organization(request: HttpRequest, slug: str | None, unit: Unit | None) -> Organization:
-    mine = organizations_of(request.user)
-    if unit is not None:
-        return unit.organization
-    if slug:
-        found = mine.filter(slug=slug).first() if "\x00" not in slug else None
-        if found is None:
-            raise FieldError(404, "organization", "unknown organization")
-        return found
-    several = list(mine[:2])
-    if len(several) != 1:
-        raise FieldError(422, "organization", "name the organization (its slug)")
-    return several[0]
-
-
 @router.get(
     "/scorecards/triple-win",
     response={200: ScorecardOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
@@ -171,7 +155,11 @@ def scorecard(request: HttpRequest, filters: Query[ScorecardQuery]) -> dict[str,
         unit = Unit.objects.select_related("organization").filter(pk=filters.unit).first()
         if unit is None:
             raise FieldError(404, "unit", "unknown unit")
-    organization = _organization(request, filters.organization, unit)
+    organization = (
+        unit.organization
+        if unit is not None
+        else organization_named(request.user, filters.organization)
+    )
     if filters.period:
         try:
             period = parse_period(filters.period)
