@@ -32,7 +32,16 @@ class ManageSite(admin.AdminSite):
     index_title = _("Manage")
 
     def has_permission(self, request: HttpRequest) -> bool:
-        return bool(request.user.is_active and admin_organizations(request).exists())
+        """Whether the user is an organization-wide admin somewhere; asked once per request and
+        user (the index and every page's menu ask it for each registered model: a query each
+        was most of a page's time)."""
+        user = request.user
+        cached = getattr(request, "_prima_manage_permission", None)
+        if cached is not None and cached[0] == user.pk:
+            return bool(cached[1])
+        allowed = bool(user.is_active and admin_organizations(request).exists())
+        request._prima_manage_permission = (user.pk, allowed)  # type: ignore[attr-defined]
+        return allowed
 
 
 manage_site = ManageSite(name="manage")
