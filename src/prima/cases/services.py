@@ -69,7 +69,7 @@ from prima.cases.models import (
     CaseStatus,
     CaseTier,
 )
-from prima.cases.signals import send_on_commit
+from prima.cases.signals import batched, send_on_commit
 from prima.organizations import calendar as cal
 from prima.organizations.choices import Role
 from prima.organizations.models import Membership, Organization, Service, StaffMember, Unit
@@ -579,9 +579,10 @@ def _record(rows: list[Case]) -> list[CaseEvent]:
         return []
     events = CaseEvent.objects.bulk_create([created_event(case) for case in rows])
     Case.objects.filter(pk__in=[case.pk for case in rows]).update(recorded=True)
-    for case, event in zip(rows, events, strict=True):
-        case.recorded = True
-        send_on_commit(case, event, "created")
+    with batched():  # e.g. one e-mail task for the receipts of all of them
+        for case, event in zip(rows, events, strict=True):
+            case.recorded = True
+            send_on_commit(case, event, "created")
     return events
 
 

@@ -23,9 +23,19 @@ its commit: its receivers write only rows that must commit (or roll back) with t
 as the task of its e-mail (:mod:`prima.casework.receivers`). One transaction for the case and
 its receipt's task is one write lock on SQLite instead of two, and a crash between the commit
 and the queueing can no longer lose the e-mail. A failure there fails the change.
+
+Several cases recorded together (the task worker's sweep, :func:`batched`) send the signals of
+each, and a receiver of ``case_recorded`` may :func:`gather` its work to do it once for all of
+them at the end of the block, still inside the transaction (one e-mail task for the receipts of
+a batch instead of one task per case).
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import Any
 
 from django.db import transaction
 from django.dispatch import Signal
@@ -45,3 +55,36 @@ def send_on_commit(case: object, event: object, kind: str) -> None:
 
     case_recorded.send(sender=Case, case=case, event=event, kind=kind)
     transaction.on_commit(lambda: case_changed.send(sender=Case, case=case, event=event, kind=kind))
+
+
+_gathered: ContextVar[dict[str, tuple[Callable[[list[Any]], None], list[Any]]] | None] = ContextVar(
+    "prima_cases_gathered", default=None
+)
+
+
+@contextmanager
+def batched() -> Iterator[None]:
+    """A block recording several cases: the work :func:`gather` collects inside it is done at its
+    end, once per key (nested blocks belong to the outermost one; an exception drops it, as the
+    transaction around it rolls back)."""
+    if _gathered.get() is not None:
+        yield
+        return
+    token = _gathered.set({})
+    try:
+        yield
+        gathered = _gathered.get() or {}
+    finally:
+        _gathered.reset(token)
+    for flush, items in gathered.values():
+        flush(items)
+
+
+def gather(key: str, item: Any, flush: Callable[[list[Any]], None]) -> None:
+    """Do ``flush([item])`` now, or inside a :func:`batched` block at its end, with every other
+    item gathered under ``key``, in the order they came."""
+    gathered = _gathered.get()
+    if gathered is None:
+        flush([item])
+        return
+    gathered.setdefault(key, (flush, []))[1].append(item)

@@ -31,6 +31,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from prima.cases.models import Case, CaseEvent, CaseEventKind, CaseNotice, CaseStatus
+from prima.cases.signals import gather
 from prima.casework.access import display_name
 from prima.formats import day_label
 from prima.organizations.unit_labels import path_label
@@ -176,14 +177,34 @@ def send_event_mail(event_id: int, kind: str) -> int:
     )
     if event is None:
         return 0
+    message = _event_message(event, kind)
+    return _send([message] if message is not None else [])
+
+
+def send_event_mails(pairs: list[list[Any]]) -> int:
+    """The e-mails of several changes (``[event_id, kind]`` each), over one connection; an
+    event that is gone is skipped. Returns how many were sent."""
+    ids = [int(pair[0]) for pair in pairs]
+    events = CaseEvent.objects.select_related(
+        "case__organization", "case__unit", "case__owner", "actor"
+    ).in_bulk(ids)
+    messages = []
+    for event_id, kind in pairs:
+        event = events.get(int(event_id))
+        if event is not None:
+            message = _event_message(event, str(kind))
+            if message is not None:
+                messages.append(message)
+    return _send(messages)
+
+
+def _event_message(event: CaseEvent, kind: str) -> Any | None:
     case = event.case
     if kind in COMPLAINANT_KINDS:
-        message = complainant_message(case, event, kind)
-    elif kind in STAFF_KINDS:
-        message = assigned_message(case, event)
-    else:
-        message = None
-    return _send([message] if message is not None else [])
+        return complainant_message(case, event, kind)
+    if kind in STAFF_KINDS:
+        return assigned_message(case, event)
+    return None
 
 
 def send_notice_mail(notice_id: int, user_ids: list[int], late_days: int) -> int:
@@ -205,19 +226,32 @@ def enqueue_event_mail(event_id: int, kind: str) -> None:
     sends after the commit instead, and never fails the caller."""
     if kind not in COMPLAINANT_KINDS and kind not in STAFF_KINDS:
         return
+    gather("casework.event_mail", (event_id, kind), _enqueue_event_mails)
+
+
+def _enqueue_event_mails(pairs: list[tuple[int, str]]) -> None:
+    """One task for the e-mails of one change, or one for those of a batch of recorded cases
+    (:func:`prima.cases.signals.batched`: the task worker's sweep records public complaints
+    by the batch, and a task per receipt was most of the worker's writes)."""
     from django_tasks.backends.immediate import ImmediateBackend
 
-    from prima.casework.tasks import case_event_mail
+    from prima.casework.tasks import case_event_mail, case_event_mails
+
+    def enqueue() -> None:
+        if len(pairs) == 1:
+            case_event_mail.enqueue(*pairs[0])
+        else:
+            case_event_mails.enqueue([list(pair) for pair in pairs])
 
     if not isinstance(case_event_mail.get_backend(), ImmediateBackend):
-        case_event_mail.enqueue(event_id, kind)
+        enqueue()
         return
 
     def send() -> None:
         try:
-            case_event_mail.enqueue(event_id, kind)
+            enqueue()
         except Exception:
-            log.exception("casework: sending the e-mail of case event %s failed", event_id)
+            log.exception("casework: sending the e-mails of case events %s failed", pairs)
 
     transaction.on_commit(send)
 

@@ -5,13 +5,20 @@ from __future__ import annotations
 
 from django_tasks import task
 
-from prima.casework.mail import send_event_mail, send_notice_mail
+from prima.casework.mail import send_event_mail, send_event_mails, send_notice_mail
 
 
 @task()
 def case_event_mail(event_id: int, kind: str) -> int:
     """The e-mails of one change of a case (to the complainant or the new owner)."""
     return send_event_mail(event_id, kind)
+
+
+@task()
+def case_event_mails(pairs: list[list[int | str]]) -> int:
+    """The e-mails of several changes (``[event_id, kind]`` each; the receipts of the public
+    complaints the task worker recorded together), over one connection."""
+    return send_event_mails(pairs)
 
 
 @task()
