@@ -612,15 +612,25 @@ def cases_record_pending(
         if start and pause:
             time.sleep(pause)
         batch = pending[start : start + batch_size]
+        # read before the transaction: on SQLite it holds the only write lock, which the
+        # public complaints arriving meanwhile wait for, so it does the writes alone
+        rows = list(
+            Case.objects.select_related("organization", "unit", "category")
+            .filter(pk__in=batch, recorded=False)
+            .order_by("pk")
+        )
+        for case in rows:
+            Case.rating.related.set_cached_value(case, None)  # a new case: no rating
+        if not rows:
+            continue
         with transaction.atomic():
-            rows = list(
+            # locked, and read again: recorded by another sweep or a change meanwhile?
+            still = set(
                 Case.objects.select_for_update(of=("self",))
-                .select_related("organization", "unit", "category")
-                .filter(pk__in=batch, recorded=False)
-                .order_by("pk")
+                .filter(pk__in=[case.pk for case in rows], recorded=False)
+                .values_list("pk", flat=True)
             )
-            for case in rows:
-                Case.rating.related.set_cached_value(case, None)  # a new case: no rating
+            rows = [case for case in rows if case.pk in still]
             _record(rows)
         done += [case.pk for case in rows]
     return done

@@ -27,7 +27,8 @@ and the queueing can no longer lose the e-mail. A failure there fails the change
 Several cases recorded together (the task worker's sweep, :func:`batched`) send the signals of
 each, and a receiver of ``case_recorded`` may :func:`gather` its work to do it once for all of
 them at the end of the block, still inside the transaction (one e-mail task for the receipts of
-a batch instead of one task per case).
+a batch instead of one task per case); their ``case_changed`` signals are then sent after the
+commit in one such block too (one query for the webhook endpoints of a batch).
 """
 
 from __future__ import annotations
@@ -54,7 +55,21 @@ def send_on_commit(case: object, event: object, kind: str) -> None:
     from prima.cases.models import Case
 
     case_recorded.send(sender=Case, case=case, event=event, kind=kind)
-    transaction.on_commit(lambda: case_changed.send(sender=Case, case=case, event=event, kind=kind))
+    gather("cases.changed", (case, event, kind), _changed_on_commit)
+
+
+def _changed_on_commit(items: list[tuple[object, object, str]]) -> None:
+    transaction.on_commit(lambda: _send_changed(items))
+
+
+def _send_changed(items: list[tuple[object, object, str]]) -> None:
+    """:data:`case_changed` for each change, in one :func:`batched` block: the changes of a
+    batch reach receivers that :func:`gather` (webhooks) together."""
+    from prima.cases.models import Case
+
+    with batched():
+        for case, event, kind in items:
+            case_changed.send(sender=Case, case=case, event=event, kind=kind)
 
 
 _gathered: ContextVar[dict[str, tuple[Callable[[list[Any]], None], list[Any]]] | None] = ContextVar(

@@ -106,6 +106,12 @@ def on_case_changed(sender: Any, case: Any, event: Any = None, kind: str = "", *
     event_type = CASE_EVENTS.get(kind)
     if event_type is None:
         return
-    from prima.webhooks.services import emit
+    from prima.cases.signals import gather
+    from prima.webhooks.services import emit_many
 
-    emit(case.organization_id, event_type, case_event_data(case, event, kind))
+    # the cases the task worker records together: one query for their endpoints
+    gather(
+        "webhooks.case",
+        (case.organization_id, event_type, case_event_data(case, event, kind)),
+        emit_many,
+    )

@@ -57,25 +57,41 @@ def _payload(event_type: str, data: dict[str, Any], now: datetime) -> dict[str, 
 def emit(organization: Organization | int, event_type: str, data: dict[str, Any]) -> None:
     """Record ``event_type`` with ``data`` for each of the organization's active endpoints
     subscribed to it, and queue the sending after commit. ``ValueError`` for an unknown event."""
-    if event_type not in EventType.values:
-        raise ValueError(f"unknown webhook event {event_type!r}")
     org_id = organization if isinstance(organization, int) else organization.pk
-    endpoints = [
-        e
-        for e in WebhookEndpoint.objects.filter(organization_id=org_id, active=True).only(
-            "pk", "event_types"
+    emit_many([(org_id, event_type, data)])
+
+
+def emit_many(events: list[tuple[int, str, dict[str, Any]]]) -> None:
+    """:func:`emit` for several ``(organization id, event type, data)``: one query for the
+    endpoints of each organization, and the deliveries of all in one transaction."""
+    unknown = {t for _, t, _ in events} - set(EventType.values)
+    if unknown:
+        raise ValueError(f"unknown webhook event {sorted(unknown)[0]!r}")
+    endpoints: dict[int, list[WebhookEndpoint]] = {}
+    for org_id in sorted({org for org, _, _ in events}):
+        endpoints[org_id] = list(
+            WebhookEndpoint.objects.filter(organization_id=org_id, active=True)
+            .only("pk", "event_types")
+            .order_by("pk")
         )
-        if e.subscribed(event_type)
+    wanted = [
+        (org_id, [e for e in endpoints[org_id] if e.subscribed(event_type)], event_type, data)
+        for org_id, event_type, data in events
     ]
-    if endpoints:
-        _record(org_id, endpoints, event_type, data)
+    if any(subscribed for _, subscribed, _, _ in wanted):
+        _record_many([w for w in wanted if w[1]])
 
 
 def _record(
     org_id: int, endpoints: list[WebhookEndpoint], event_type: str, data: dict[str, Any]
 ) -> list[WebhookDelivery]:
+    return _record_many([(org_id, endpoints, event_type, data)])
+
+
+def _record_many(
+    events: list[tuple[int, list[WebhookEndpoint], str, dict[str, Any]]],
+) -> list[WebhookDelivery]:
     now = timezone.now()
-    payload = _payload(event_type, data, now)
     with transaction.atomic():
         deliveries = [
             WebhookDelivery.objects.create(
@@ -83,9 +99,10 @@ def _record(
                 endpoint=endpoint,
                 event_type=event_type,
                 message_id=new_message_id(),
-                payload=payload,
+                payload=_payload(event_type, data, now),
                 next_attempt_at=now,
             )
+            for org_id, endpoints, event_type, data in events
             for endpoint in endpoints
         ]
     ids = [d.pk for d in deliveries]
@@ -120,8 +137,9 @@ def deliveries_enqueue(ids: Iterable[int], *, run_after: datetime | None = None)
     from prima.webhooks.tasks import deliver_task
 
     task = deliver_task.using(run_after=run_after) if run_after is not None else deliver_task
-    for pk in ids:
-        task.enqueue(pk)
+    with transaction.atomic():  # one write for them all (a failure leaves them to the sweep)
+        for pk in ids:
+            task.enqueue(pk)
 
 
 def _claim(pk: int, now: datetime) -> bool:
