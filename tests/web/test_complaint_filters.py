@@ -221,6 +221,7 @@ def test_isolation_of_the_service_and_staff_filters(world, august):
         for query in (f"service={foreign_service.pk}", f"staff={foreign_staff.pk}"):
             assert world.client(who).get(f"{skm}?section=complaints&{query}").status_code == 404
             assert world.api(who).get(f"/api/v1/cases/metrics?{query}").status_code == 404
+            assert world.api(who).get(f"/api/v1/cases?{query}").status_code == 404
             assert world.client(who).get(f"/app/kasus/?{query}").status_code == 404
     # a manager outside the subtree: UPT Alpha Dua's service and staff member are not found
     for query in (f"service={upt2_service.pk}", f"staff={upt2_staff.pk}"):
@@ -228,6 +229,8 @@ def test_isolation_of_the_service_and_staff_filters(world, august):
         r = world.api("bob").get(f"/api/v1/cases/metrics?{query}")
         assert r.status_code == 404
         assert list(r.json()["errors"]) == [query.split("=")[0]]
+        r = world.api("bob").get(f"/api/v1/cases?{query}")
+        assert (r.status_code, list(r.json()["errors"])) == (404, [query.split("=")[0]])
         assert world.client("bob").get(f"/app/kasus/?{query}").status_code == 404
         # the admin sees them (no case recorded with them)
         assert world.api("alice").get(f"/api/v1/cases/metrics?{query}").json()["received"] == 0
@@ -242,6 +245,26 @@ def test_isolation_of_the_service_and_staff_filters(world, august):
         world.client("charlie").get(f"/app/kasus/?service={world.service1.pk}").status_code == 404
     )
     assert world.client("alice").get("/app/kasus/?service=abc").status_code == 404
+
+
+def test_the_case_list_api_takes_the_same_service_and_staff(world, august):
+    """GET /api/v1/cases?service=&staff= lists the cases the measures count (by hand, above):
+    Pendaftaran in 2026-08 A, B, F; Siti A, C; both A; Pendaftaran without a period A, B, F, G."""
+    s1, siti = world.service1.pk, world.staff1.pk
+    alice = world.api("alice")
+
+    def api_codes(query):
+        r = alice.get(f"/api/v1/cases?{query}")
+        assert r.status_code == 200, r.content
+        page = r.json()
+        assert page["count"] == len(page["items"])
+        return {i["tracking_code"] for i in page["items"]}
+
+    assert api_codes(f"period=2026-08&service={s1}") == codes(august, "abf")
+    assert api_codes(f"period=2026-08&staff={siti}") == codes(august, "ac")
+    assert api_codes(f"service={s1}&staff={siti}") == codes(august, "a")
+    assert api_codes(f"service={s1}") == codes(august, "abfg")
+    assert alice.get("/api/v1/cases?service=abc").status_code == 422
 
 
 def test_a_user_of_two_organizations_gets_the_organization_in_the_link(world, august):

@@ -562,6 +562,16 @@ class CaseQuery(Schema):
     period: str | None = Field(
         None, description="received in 2026, 2026-S1, 2026-Q3 or 2026-07 (local dates)"
     )
+    service: int | None = Field(
+        None,
+        description="a service of the organization: only the cases recorded with it (404 for "
+        "a service outside the units the user may see or of another organization)",
+    )
+    staff: int | None = Field(
+        None,
+        description="a staff member of the organization: only the cases recorded with them "
+        "(404 for a staff member outside the units the user may see or of another organization)",
+    )
     limit: int = Field(100, ge=1, le=1000)
     offset: int = Field(0, ge=0, le=10**12)
 
@@ -602,8 +612,15 @@ def case_list(request: HttpRequest, filters: Query[CaseQuery]) -> dict[str, Any]
     user handles the case."""
     user = request.user
     organization, unit = _scope(request, filters.organization, filters.unit)
+    if organization is None and (filters.service is not None or filters.staff is not None):
+        organization = organization_named(user, None, CASE_ROLES)  # the user's only one
     qs = cases_for_user(user)
     if organization is not None:
+        service, staff = _service_staff(user, organization, filters.service, filters.staff)
+        if service is not None:
+            qs = qs.filter(service=service)
+        if staff is not None:
+            qs = qs.filter(staff=staff)
         start, end, _label = _period(filters.period)
         qs = cases_received(qs, organization, unit=unit, start=start, end=end)
     elif filters.period:
