@@ -353,3 +353,16 @@ def test_api_gives_the_figures_of_the_page(world):
     assert world.api(None).get("/api/v1/calibration/agreement", other).status_code == 401
     bad = world.api("alice").get("/api/v1/calibration/agreement", {"period": "2026-13"})
     assert bad.status_code == 422
+
+
+def test_the_interval_is_shown_only_from_the_minimum_of_subjects():
+    """Cohen's large-sample interval is left out where the reading says n is too small (a
+    kappa of 0 on a handful of encounters had a standard error of 0: "0,000 – 0,000")."""
+    from prima.calibration.report import MIN_SUBJECTS, Statistic
+    from prima.calibration.views import _stat
+
+    few = _stat(Statistic("cohen", MIN_SUBJECTS - 1, 0.0, 0.0, 0.0), "id")
+    assert (few["value"], few["interval"]) == ("0,000", "")
+    assert "n terlalu kecil" in few["reading"]
+    enough = _stat(Statistic("cohen", MIN_SUBJECTS, 0.5, 0.1, 0.9), "id")
+    assert enough["interval"] == "0,100 – 0,900"

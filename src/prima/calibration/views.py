@@ -63,7 +63,9 @@ def _stat(s: Statistic, lang: str) -> dict[str, Any]:
     else:
         reading = str(BAND_LABELS.get(s.band or "", "-"))
     interval = ""
-    if s.ci_low is not None and s.ci_high is not None:
+    # Cohen's interval is a large-sample one: below MIN_SUBJECTS it is not shown (with a kappa
+    # of 0 from a handful of encounters its standard error is 0 and it read "0,000 - 0,000")
+    if s.ci_low is not None and s.ci_high is not None and not s.too_small:
         interval = f"{formats.number(s.ci_low, 3, lang)} – {formats.number(s.ci_high, 3, lang)}"
     return {
         "method": s.method,
