@@ -555,6 +555,16 @@ def case_create(request: HttpRequest, payload: CaseIn) -> Status[Any]:
     return Status(201 if created else 200, _receipt(case))
 
 
+SERVICE_FILTER = (
+    "a service of the organization: only the cases recorded with it (404 for a service outside "
+    "the units the user may see or of another organization)"
+)
+STAFF_FILTER = (
+    "a staff member of the organization: only the cases recorded with them (404 for a staff "
+    "member outside the units the user may see or of another organization)"
+)
+
+
 class CaseQuery(Schema):
     organization: str | None = Field(None, description="an organization's slug")
     unit: int | None = Field(None, description="a unit: the cases of its subtree")
@@ -562,16 +572,8 @@ class CaseQuery(Schema):
     period: str | None = Field(
         None, description="received in 2026, 2026-S1, 2026-Q3 or 2026-07 (local dates)"
     )
-    service: int | None = Field(
-        None,
-        description="a service of the organization: only the cases recorded with it (404 for "
-        "a service outside the units the user may see or of another organization)",
-    )
-    staff: int | None = Field(
-        None,
-        description="a staff member of the organization: only the cases recorded with them "
-        "(404 for a staff member outside the units the user may see or of another organization)",
-    )
+    service: int | None = Field(None, description=SERVICE_FILTER)
+    staff: int | None = Field(None, description=STAFF_FILTER)
     limit: int = Field(100, ge=1, le=1000)
     offset: int = Field(0, ge=0, le=10**12)
 
@@ -650,16 +652,8 @@ class MetricsQuery(Schema):
     period: str | None = Field(
         None, description="cases received in 2026, 2026-S1, 2026-Q3 or 2026-07; all when absent"
     )
-    service: int | None = Field(
-        None,
-        description="a service of the organization: only the cases recorded with it (404 for "
-        "a service outside the units the user may see or of another organization)",
-    )
-    staff: int | None = Field(
-        None,
-        description="a staff member of the organization: only the cases recorded with them "
-        "(404 for a staff member outside the units the user may see or of another organization)",
-    )
+    service: int | None = Field(None, description=SERVICE_FILTER)
+    staff: int | None = Field(None, description=STAFF_FILTER)
 
 
 def _service_staff(
