@@ -619,10 +619,10 @@ def cases_record_pending(
             .filter(pk__in=batch, recorded=False)
             .order_by("pk")
         )
-        for case in rows:
-            Case.rating.related.set_cached_value(case, None)  # a new case: no rating
         if not rows:
             continue
+        for case in rows:
+            Case.rating.related.set_cached_value(case, None)  # a new case: no rating
         with transaction.atomic():
             # locked, and read again: recorded by another sweep or a change meanwhile?
             still = set(

@@ -170,15 +170,7 @@ def notice_messages(notice: CaseNotice, users: list[Any], late_days: int) -> lis
 # -- the work of the task worker ---------------------------------------------------------------
 def send_event_mail(event_id: int, kind: str) -> int:
     """Write and send the e-mails of one change of a case; returns how many were sent."""
-    event = (
-        CaseEvent.objects.select_related("case__organization", "case__unit", "case__owner", "actor")
-        .filter(pk=event_id)
-        .first()
-    )
-    if event is None:
-        return 0
-    message = _event_message(event, kind)
-    return _send([message] if message is not None else [])
+    return send_event_mails([[event_id, kind]])
 
 
 def send_event_mails(pairs: list[list[Any]]) -> int:

@@ -78,8 +78,9 @@ def emit_many(events: list[tuple[int, str, dict[str, Any]]]) -> None:
         (org_id, [e for e in endpoints[org_id] if e.subscribed(event_type)], event_type, data)
         for org_id, event_type, data in events
     ]
-    if any(subscribed for _, subscribed, _, _ in wanted):
-        _record_many([w for w in wanted if w[1]])
+    subscribed = [w for w in wanted if w[1]]
+    if subscribed:
+        _record_many(subscribed)
 
 
 def _record(
@@ -92,6 +93,7 @@ def _record_many(
     events: list[tuple[int, list[WebhookEndpoint], str, dict[str, Any]]],
 ) -> list[WebhookDelivery]:
     now = timezone.now()
+    payloads = [_payload(event_type, data, now) for _, _, event_type, data in events]
     with transaction.atomic():
         deliveries = [
             WebhookDelivery.objects.create(
@@ -99,10 +101,10 @@ def _record_many(
                 endpoint=endpoint,
                 event_type=event_type,
                 message_id=new_message_id(),
-                payload=_payload(event_type, data, now),
+                payload=payload,
                 next_attempt_at=now,
             )
-            for org_id, endpoints, event_type, data in events
+            for (org_id, endpoints, event_type, _), payload in zip(events, payloads, strict=True)
             for endpoint in endpoints
         ]
     ids = [d.pk for d in deliveries]
