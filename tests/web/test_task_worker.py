@@ -64,6 +64,19 @@ job = export_job_create(user=get_user_model().objects.get(username="admin"), sur
 print(job.pk, job.status)
 """
 
+COMPLAIN = """
+from prima.cases.services import case_receive
+from prima.demo.data import demo_surveys
+survey = demo_surveys()[0]
+case, _ = case_receive(organization=survey.organization, unit=survey.units.first(), text="Antrean panjang.", channel="web", deferred=True)
+print(case.pk, case.recorded)
+"""
+
+RECORDED = """
+from prima.cases.models import Case
+print(Case.objects.get(pk={pk}).recorded, Case.objects.get(pk={pk}).events.filter(kind="created").count())
+"""
+
 STATUS = """
 from prima.transfers.models import ExportJob
 job = ExportJob.objects.get(pk={pk})
@@ -80,6 +93,8 @@ def test_worker_runs_queued_exports_and_ends_with_its_server(tmp_path):
     )
     pk, status = _shell(env, QUEUE).split()
     assert status == "queued"
+    case, recorded = _shell(env, COMPLAIN).split()
+    assert recorded == "False"  # a public complaint waits for the worker's sweep
     # a stand-in for the server: starts the worker as prima.config.server does, then waits
     parent = subprocess.Popen(
         [
@@ -95,6 +110,7 @@ def test_worker_runs_queued_exports_and_ends_with_its_server(tmp_path):
         stdout=subprocess.PIPE,
         text=True,
     )
+    recorder: list[int] = []
     try:
         assert parent.stdout is not None
         worker = int(parent.stdout.readline())
@@ -110,6 +126,16 @@ def test_worker_runs_queued_exports_and_ends_with_its_server(tmp_path):
         files = list((data / "exports").rglob("*.csv"))
         assert len(files) == 1
         assert len(files[0].read_text("utf-8").splitlines()) == int(total) + 1
+        # on SQLite the complaints are recorded by the worker's child at the server's priority
+        recorder = _children(worker)
+        assert len(recorder) == 1
+        assert "prima.config.record_worker" in Path(f"/proc/{recorder[0]}/cmdline").read_text()
+        assert os.getpriority(os.PRIO_PROCESS, recorder[0]) < os.getpriority(
+            os.PRIO_PROCESS, worker
+        )
+        while _shell(env, RECORDED.format(pk=case)) != "True 1" and time.monotonic() < deadline:
+            time.sleep(0.5)
+        assert _shell(env, RECORDED.format(pk=case)) == "True 1"
     finally:
         parent.send_signal(signal.SIGKILL)
         parent.wait()
@@ -117,6 +143,13 @@ def test_worker_runs_queued_exports_and_ends_with_its_server(tmp_path):
     while _alive(worker) and time.monotonic() < deadline:
         time.sleep(0.2)
     assert not _alive(worker), "the worker outlives its server"
+    while any(map(_alive, recorder)) and time.monotonic() < deadline + 5:
+        time.sleep(0.2)
+    assert not any(map(_alive, recorder)), "the recorder outlives its worker"
+
+
+def _children(pid: int) -> list[int]:
+    return [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
 
 
 def _alive(pid: int) -> bool:

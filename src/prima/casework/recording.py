@@ -4,7 +4,8 @@ A public complaint (the form and ``POST /api/v1/public/organizations/{slug}/case
 by its request as the case row alone, one INSERT as a survey submission is, with
 ``Case.recorded`` False (:func:`prima.cases.services.case_receive` with ``deferred``). This
 sweep, a thread of the task worker (:mod:`prima.config.task_worker`, beside the labels'
-sweep), then records each of them once (:func:`prima.cases.services.cases_record_pending`):
+sweep) on PostgreSQL and a process of its own on SQLite (:mod:`prima.config.record_worker`
+says why), then records each of them once (:func:`prima.cases.services.cases_record_pending`):
 the first line of its history, the receipt e-mail's task (in the same transaction) and the
 webhook ``case.created`` (after its commit), as the other intakes do in their own transaction.
 Until then the tracking page and API show the receipt line from the case row; a staff member
@@ -15,7 +16,7 @@ PostgreSQL a transaction may commit a lower id after a higher one was read). The
 after a start, and one every :data:`FULL_SECONDS`, reads them all (cases left by a worker that
 stopped). ``prima cases check`` records any left as well (no worker running). The worker of
 ``prima serve`` and ``prima db_worker`` run apart both start this sweep
-(:func:`prima.config.task_worker.start_sweeps`).
+(:func:`prima.config.task_worker.start_sweeps`, :func:`prima.config.task_worker.start_recorder`).
 """
 
 from __future__ import annotations
@@ -37,12 +38,13 @@ WINDOW = 1000
 """Ids below the highest one seen that each pass reads again."""
 FULL_SECONDS = 600.0
 """A pass over every case this often (and at the start)."""
-SQLITE_BATCH = 10
-"""Cases recorded per transaction on SQLite: each case's event, e-mail task and webhook rows
-hold the single write lock, and public complaints wait for it (200 at once held it for up to
-half a second); PostgreSQL takes :data:`prima.cases.services.RECORD_BATCH`."""
-SQLITE_PAUSE = 0.01
-"""Seconds between two of those transactions on SQLite, for the requests waiting to write."""
+SQLITE_BATCH = 50
+"""Cases recorded per transaction on SQLite: each transaction holds the single write lock,
+which public complaints arriving meanwhile wait for (a thousand at once held it for a third of
+a second under load); PostgreSQL takes :data:`prima.cases.services.RECORD_BATCH`."""
+SQLITE_PAUSE = 0.25
+"""Seconds between two of those transactions on SQLite, for the requests waiting to write: a
+burst of complaints is recorded at up to 200 a second, and the requests keep the lock."""
 
 
 class RecordSweep:

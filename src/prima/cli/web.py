@@ -18,9 +18,10 @@ def run_django(argv: list[str], lang: str | None = None) -> int:
         django.setup()
     translation.activate(lang or "id")
     if argv[:1] == ["db_worker"] and not {"-h", "--help"} & set(argv):
-        from prima.config.task_worker import start_sweeps
+        from prima.config.task_worker import start_recorder, start_sweeps
 
-        start_sweeps()  # a worker run apart sweeps as the one prima serve starts
+        # a worker run apart sweeps as the one prima serve starts
+        start_sweeps(record=start_recorder() is None)
     try:
         execute_from_command_line(["prima", *argv])
     finally:

@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import os
 import signal
+import subprocess
+import sys
 import threading
 import time
 
@@ -43,30 +45,47 @@ def main() -> None:
     if os.getppid() != parent:  # the server is already gone
         return
     threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
-    lower_priority()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "prima.config.settings")
     import django
     from django.core.management import call_command
 
     django.setup()
+    recorder = start_recorder()  # before the niceness, which a child inherits
+    lower_priority()
     from prima.transfers.export_jobs import export_jobs_prune, export_jobs_requeue_stalled
 
     export_jobs_requeue_stalled()  # exports whose worker died with the last server
     export_jobs_prune()  # and old files
-    start_sweeps()
+    start_sweeps(record=recorder is None)
     call_command("db_worker", reload=False, interval=1.0, verbosity=1)
 
 
-def start_sweeps() -> None:
+def start_recorder() -> subprocess.Popen[bytes] | None:
+    """On SQLite, the recording of public complaints in a process of its own at this process's
+    priority (:mod:`prima.config.record_worker`, which says why), as this worker's child;
+    ``None`` on PostgreSQL (the sweep is then a thread, :func:`start_sweeps`)."""
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        return None
+    env = {**os.environ, "PRIMA_RECORDER_PARENT": str(os.getpid())}
+    argv = [sys.executable, "-m", "prima.config.record_worker"]
+    return subprocess.Popen(argv, env=env, stdin=subprocess.DEVNULL)
+
+
+def start_sweeps(*, record: bool = True) -> None:
     """The worker's sweeps beside its task loop, in daemon threads: new suggestions and
-    complaints labelled every few seconds (``prima.remark_labels``), public complaints' first
-    line of history, receipt and webhook within a second (``prima.casework.recording``). Run
-    by the worker ``prima serve`` starts and by ``prima db_worker`` run apart."""
+    complaints labelled every few seconds (``prima.remark_labels``), and unless ``record`` is
+    False (the worker ``prima serve`` starts on SQLite: :func:`start_recorder`) public
+    complaints' first line of history, receipt and webhook within a second
+    (``prima.casework.recording``). Run by the worker ``prima serve`` starts and by ``prima
+    db_worker`` run apart."""
     from prima.casework.recording import start_record_thread
     from prima.remark_labels.services import start_label_thread
 
     start_label_thread()
-    start_record_thread()
+    if record:
+        start_record_thread()
 
 
 if __name__ == "__main__":
