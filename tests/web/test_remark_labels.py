@@ -82,6 +82,35 @@ def test_a_text_committed_late_below_the_cursor_is_labelled(world):
     assert RemarkLabel.objects.get(response=late).unsur == "U8"
 
 
+def test_on_sqlite_the_sweep_stores_its_labels_in_small_transactions(world, monkeypatch):
+    """On SQLite each transaction holds the only write lock (submissions and complaints wait for
+    it): the labels of a pass are stored SQLITE_CHUNK at a time, paused between two; PostgreSQL
+    stores them at once. Every text is labelled once."""
+    for i in range(2 * labels.SQLITE_CHUNK + 3):
+        cs.case_receive(
+            organization=world.alpha, unit=world.upt1, text=f"Antrean lama {i}", channel="web"
+        )
+    stored: list[int] = []
+    pauses: list[float] = []
+    create = RemarkLabel.objects.bulk_create
+
+    def counting(objs, **kwargs):
+        stored.append(len(objs))
+        return create(objs, **kwargs)
+
+    monkeypatch.setattr(RemarkLabel.objects, "bulk_create", counting)
+    monkeypatch.setattr(labels.time, "sleep", pauses.append)
+    assert labels.label_pending() == 2 * labels.SQLITE_CHUNK + 3
+    if connection.vendor == "sqlite":
+        assert stored == [labels.SQLITE_CHUNK, labels.SQLITE_CHUNK, 3]
+        assert pauses == [labels.SQLITE_PAUSE] * 2
+    else:
+        assert stored == [2 * labels.SQLITE_CHUNK + 3]
+        assert pauses == []
+    assert RemarkLabel.objects.filter(case__isnull=False).count() == sum(stored)
+    assert labels.label_pending() == 0
+
+
 def test_relabel_is_idempotent_and_keeps_corrections(world, monkeypatch):
     a = submit(world, "Persyaratannya terlalu banyak dan berbelit")
     b = submit(world, "Ruang tunggu panas, AC mati")

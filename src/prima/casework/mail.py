@@ -34,7 +34,7 @@ from prima.cases.models import Case, CaseEvent, CaseEventKind, CaseNotice, CaseS
 from prima.cases.signals import gather
 from prima.casework.access import display_name
 from prima.formats import day_label
-from prima.organizations.unit_labels import path_label
+from prima.organizations.unit_labels import path_label, path_labels
 
 log = logging.getLogger(__name__)
 
@@ -80,8 +80,11 @@ def _send(messages: list[Any]) -> int:
 
 
 # -- to the complainant ------------------------------------------------------------------------
-def complainant_message(case: Case, event: CaseEvent, kind: str) -> Any | None:
-    """The e-mail to the complainant about ``event`` (None when there is no one to write to)."""
+def complainant_message(
+    case: Case, event: CaseEvent, kind: str, unit_label: str | None = None
+) -> Any | None:
+    """The e-mail to the complainant about ``event`` (None when there is no one to write to);
+    ``unit_label``: the unit's :func:`path_label` when the caller has it."""
     if case.anonymous or not case.contact_email:
         return None
     with translation.override(case.language or settings.LANGUAGE_CODE):
@@ -97,7 +100,7 @@ def complainant_message(case: Case, event: CaseEvent, kind: str) -> Any | None:
             "rejected": (event.status_to or case.status) == CaseStatus.REJECTED,
             "reopened": event.kind == CaseEventKind.REOPENED,
             "note": event.note if event.public else "",
-            "unit": path_label(case.unit),
+            "unit": path_label(case.unit) if unit_label is None else unit_label,
             "first_due": day_label(case.first_response_due, lang),
             "resolution_due": day_label(case.resolution_due, lang),
             "tracking_url": tracking_url(case),
@@ -125,7 +128,7 @@ def _has_rating(case: Case) -> bool:
 
 
 # -- to staff ------------------------------------------------------------------------------------
-def assigned_message(case: Case, event: CaseEvent) -> Any | None:
+def assigned_message(case: Case, event: CaseEvent, unit_label: str | None = None) -> Any | None:
     owner = case.owner
     if owner is None or not owner.is_active or not owner.email or owner.pk == event.actor_id:
         return None  # nobody to tell, or they assigned themselves
@@ -136,7 +139,7 @@ def assigned_message(case: Case, event: CaseEvent) -> Any | None:
             "user": owner,
             "name": display_name(owner),
             "by": display_name(event.actor) if event.actor_id else "",
-            "unit": path_label(case.unit),
+            "unit": path_label(case.unit) if unit_label is None else unit_label,
             "first_due": day_label(case.first_response_due, lang),
             "resolution_due": day_label(case.resolution_due, lang),
             "url": case_url(case),
@@ -180,22 +183,24 @@ def send_event_mails(pairs: list[list[Any]]) -> int:
     events = CaseEvent.objects.select_related(
         "case__organization", "case__unit", "case__owner", "actor"
     ).in_bulk(ids)
+    # the units' names with their paths: one query for the batch, not one per e-mail
+    labels = path_labels({event.case.unit for event in events.values()})
     messages = []
     for event_id, kind in pairs:
         event = events.get(int(event_id))
         if event is not None:
-            message = _event_message(event, str(kind))
+            message = _event_message(event, str(kind), labels.get(event.case.unit_id))
             if message is not None:
                 messages.append(message)
     return _send(messages)
 
 
-def _event_message(event: CaseEvent, kind: str) -> Any | None:
+def _event_message(event: CaseEvent, kind: str, unit_label: str | None = None) -> Any | None:
     case = event.case
     if kind in COMPLAINANT_KINDS:
-        return complainant_message(case, event, kind)
+        return complainant_message(case, event, kind, unit_label)
     if kind in STAFF_KINDS:
-        return assigned_message(case, event)
+        return assigned_message(case, event, unit_label)
     return None
 
 

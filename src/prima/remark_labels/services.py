@@ -21,12 +21,13 @@ from __future__ import annotations
 import hashlib
 import logging
 import threading
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from django.db import close_old_connections, transaction
+from django.db import close_old_connections, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -44,6 +45,12 @@ WINDOW = 2000
 """Ids below the cursor that each pass checks again for a text without a label."""
 SWEEP_SECONDS = 5.0
 """Pause of the task worker's sweep after a pass that found less than a batch."""
+SQLITE_CHUNK = 50
+"""Labels stored per transaction on SQLite, :data:`SQLITE_PAUSE` seconds apart: each holds the
+only write lock, which the submissions and complaints arriving meanwhile wait for, and the
+worker runs at a lower CPU priority (a batch at once held it for a tenth of a second under a
+burst of complaints, issue 11). PostgreSQL stores a batch at once."""
+SQLITE_PAUSE = 0.05
 
 # kind -> (model, text field, label field)
 KINDS: dict[str, tuple[Any, str, str]] = {
@@ -88,7 +95,11 @@ def _store(kind: str, rows: list[tuple[int, int, str]]) -> int:
         )
         for pk, org_id, text in rows
     ]
-    RemarkLabel.objects.bulk_create(labels, ignore_conflicts=True)
+    chunk = SQLITE_CHUNK if connection.vendor == "sqlite" else len(labels)
+    for start in range(0, len(labels), chunk):
+        if start:
+            time.sleep(SQLITE_PAUSE)
+        RemarkLabel.objects.bulk_create(labels[start : start + chunk], ignore_conflicts=True)
     return len(labels)
 
 
