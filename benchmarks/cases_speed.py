@@ -14,7 +14,9 @@ demo (``prima demo --no-serve``):
    ``POST /api/v1/public/surveys/{code}/responses`` (the demo's SKM survey) and the public
    complaint ``POST /api/v1/public/organizations/{slug}/cases`` (the survey's organization,
    a unit of the survey, half anonymous, half with a name, an e-mail address and consent), one
-   after the other on the same server (``--rounds`` times, alternating which goes first).
+   after the other on the same server (``--rounds`` times, alternating which goes first),
+   each run once the server, its task worker and the database are idle (:func:`settle`: the
+   previous run's complaints recorded, labelled and mailed; the seconds that took are printed).
    Printed: req/s, p50/p99 and the CPU per request of each, and the ratio cases / survey.
    Then, in-process (``django.test.Client``), the SQL queries of one complaint.
 2. **Measures.** :func:`seed_cases` stores ``--cases`` cases (default 100,000) in the
@@ -361,6 +363,26 @@ class Engine:
         return h.prima_env(self.data, self.url)
 
 
+SETTLE_CPU = 0.05
+"""CPU seconds per second under which the server, its task worker and the database are idle."""
+SETTLE_MAX = 180.0
+
+
+def settle(server_pgid: int, cluster: h.PgCluster | None) -> float:
+    """Wait until the server's process group (gunicorn, the task worker and its recorder) and
+    the database use less than :data:`SETTLE_CPU` of a core over a second, at most
+    :data:`SETTLE_MAX` seconds; returns the seconds waited. Each run then starts on an idle
+    machine: neither target is measured while the worker still records, labels and mails the
+    previous run's complaints (a burst's backlog), and the time printed is how long that took."""
+    start = time.monotonic()
+    while time.monotonic() - start < SETTLE_MAX:
+        before = st.group_cpu(server_pgid) + (st.postgres_cpu(cluster) or 0.0)
+        time.sleep(1.0)
+        if st.group_cpu(server_pgid) + (st.postgres_cpu(cluster) or 0.0) - before < SETTLE_CPU:
+            break
+    return time.monotonic() - start
+
+
 def measure_intake(engine: Engine, args: argparse.Namespace, log: Any) -> None:
     port = h.free_port()
     proc = h.start_server(engine.data, port, args.workers, engine.env, engine.data / "server.log")
@@ -374,6 +396,8 @@ def measure_intake(engine: Engine, args: argparse.Namespace, log: Any) -> None:
         for r in range(args.rounds):
             for target in ("survey", "cases") if r % 2 == 0 else ("cases", "survey"):
                 path, body = paths[target]
+                waited = settle(proc.pid, engine.cluster)
+                log(f"{engine.label}: the worker idle after {waited:.0f} s (before {target})")
                 fig = st.run_load(
                     port,
                     path,
