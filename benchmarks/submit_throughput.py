@@ -71,8 +71,11 @@ class Figures:
     error_kinds: dict[str, int] = field(default_factory=dict)
 
 
-def proc_cpu(pred: Any) -> float:
-    """CPU seconds (user + system) of the live processes whose /proc stat fields match."""
+def proc_cpu(pred: Any, reaper: int | None = None) -> float:
+    """CPU seconds (user + system) of the live processes whose /proc stat fields match, and of
+    ``reaper``'s children that have exited (its cutime + cstime: a PostgreSQL backend that ends
+    between two readings would otherwise take its CPU with it, and the difference could be
+    negative)."""
     tick = os.sysconf("SC_CLK_TCK")
     total = 0
     for entry in Path("/proc").iterdir():
@@ -85,6 +88,8 @@ def proc_cpu(pred: Any) -> float:
         fields = stat[stat.rfind(")") + 2 :].split()
         if pred(int(entry.name), fields):
             total += int(fields[11]) + int(fields[12])
+        if int(entry.name) == reaper:
+            total += int(fields[13]) + int(fields[14])
     return total / tick
 
 
@@ -99,7 +104,7 @@ def postgres_cpu(cluster: h.PgCluster | None) -> float | None:
         master = int((cluster.data / "postmaster.pid").read_text().split()[0])
     except (OSError, ValueError, IndexError):
         return None
-    return proc_cpu(lambda pid, f: pid == master or f[1] == str(master))
+    return proc_cpu(lambda pid, f: pid == master or f[1] == str(master), reaper=master)
 
 
 def run_load(

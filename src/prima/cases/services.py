@@ -631,7 +631,6 @@ def cases_record_pending(
     ids: Iterable[int] | None = None,
     batch_size: int = RECORD_BATCH,
     pause: float = 0.0,
-    limit: int | None = None,
 ) -> list[int]:
     """Record every deferred case (``recorded`` False) with an id above ``after`` (or among
     ``ids``), oldest first, ``batch_size`` per transaction, ``pause`` seconds between two
@@ -642,7 +641,7 @@ def cases_record_pending(
     qs = Case.objects.filter(recorded=False, pk__gt=after)
     if ids is not None:
         qs = qs.filter(pk__in=sorted(set(ids)))
-    pending = list(qs.order_by("pk").values_list("pk", flat=True)[:limit])
+    pending = list(qs.order_by("pk").values_list("pk", flat=True))
     done: list[int] = []
     for start in range(0, len(pending), batch_size):
         if start and pause:
