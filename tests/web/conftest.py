@@ -37,10 +37,22 @@ def _default_language() -> Any:
     translation.deactivate()
 
 
+DB_FIXTURES = {"db", "transactional_db", "django_db_reset_sequences", "live_server"}
+
+
+def _uses_db(item: pytest.Item) -> bool:
+    return item.get_closest_marker("django_db") is not None or bool(
+        DB_FIXTURES & set(getattr(item, "fixturenames", ()))
+    )
+
+
 @pytest.fixture(scope="module", autouse=True)
 def _builtin_instruments(django_db_setup: None, request: pytest.FixtureRequest) -> None:
-    """The built-in instruments (a data migration) are there when a module starts."""
-    _put_back_builtin_instruments(request.config)
+    """The built-in instruments (a data migration) are there when a module starts. Not for a
+    module none of whose tests uses the database: run alone, pytest-django sets up no test
+    database, and the query would reach the installation's own (PRIMA_DATA_DIR)."""
+    if any(_uses_db(item) for item in request.session.items if item.module is request.module):
+        _put_back_builtin_instruments(request.config)
 
 
 @pytest.hookimpl(hookwrapper=True)
