@@ -51,7 +51,8 @@ def _builtin_instruments(django_db_setup: None, request: pytest.FixtureRequest) 
     """The built-in instruments (a data migration) are there when a module starts. Not for a
     module none of whose tests uses the database: run alone, pytest-django sets up no test
     database, and the query would reach the installation's own (PRIMA_DATA_DIR)."""
-    if any(_uses_db(item) for item in request.session.items if item.module is request.module):
+    mine = (i for i in request.session.items if getattr(i, "module", None) is request.module)
+    if any(_uses_db(item) for item in mine):
         _put_back_builtin_instruments(request.config)
 
 
