@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import re
 import signal
+import subprocess
 import sys
 import threading
 import time
@@ -142,3 +143,31 @@ def test_workers_end_although_the_parent_handles_sigterm_gracefully():
     finally:
         signal.signal(signal.SIGTERM, previous)
     assert asked == []  # the parent itself was never signalled
+
+
+SLOW_START = """
+import multiprocessing, os, signal, threading, time
+from prima.process_map import ProcessOrdered
+
+signal.signal(signal.SIGTERM, lambda signum, frame: None)  # a graceful parent
+os.register_at_fork(after_in_child=lambda: time.sleep(0.5))  # workers slow to start
+stream = ProcessOrdered(iter(range(10)), os.getpid, 2)
+closer = threading.Thread(target=stream.close, daemon=True)
+closer.start()  # before either worker has reset its signal handling
+closer.join(timeout=20)
+print("hung" if closer.is_alive() else "ended", flush=True)
+for worker in multiprocessing.active_children():
+    worker.kill()  # a hung one holds the output pipe open
+os._exit(0)
+"""
+
+
+def test_workers_terminated_before_they_reset_their_signals_still_end():
+    """A loaded machine (CI: two cores, a page sweep beside) can start a worker more slowly than
+    the caller closes the pool: a SIGTERM that arrives before the worker's own handling is set
+    up must still end it (it waits, blocked, until then). Before, the worker ran the parent's
+    graceful handler, ignored its termination, and close waited forever."""
+    done = subprocess.run(
+        [sys.executable, "-c", SLOW_START], capture_output=True, text=True, timeout=60
+    )
+    assert done.stdout.strip() == "ended", done.stdout + done.stderr

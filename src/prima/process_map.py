@@ -23,15 +23,23 @@ def _run_task(job: Any) -> Any:
     return _TASK[0](job)
 
 
+_STOP_SIGNALS = {signal.SIGTERM, signal.SIGINT}
+
+
 def _worker_signals() -> None:
     """A forked worker starts with the default handling of SIGTERM and SIGINT.
 
     It inherits the parent's Python handlers otherwise: a task worker (``db_worker``) or a
     server that shuts down gracefully on SIGTERM would make the worker ignore the
     :meth:`~multiprocessing.pool.Pool.terminate` that ends it, and the caller would wait for it
-    forever. SIGINT is ignored: a Ctrl+C reaches the parent, which ends the workers."""
+    forever. SIGINT is ignored: a Ctrl+C reaches the parent, which ends the workers.
+
+    The worker is forked with both signals blocked (:class:`ProcessOrdered`), so a SIGTERM
+    that comes before this runs (a loaded machine can take longer to start a worker than the
+    caller takes to close the pool) waits, and ends the worker once they are unblocked here."""
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOP_SIGNALS)
 
 
 class ProcessOrdered(Iterator[T]):
@@ -55,9 +63,13 @@ class ProcessOrdered(Iterator[T]):
         if before_fork is not None:
             before_fork()
         _TASK[:] = [work]
+        # Forked (and the pool's threads started) with SIGTERM and SIGINT blocked: see
+        # _worker_signals. This thread's mask is put back at once.
+        masked = signal.pthread_sigmask(signal.SIG_BLOCK, _STOP_SIGNALS)
         try:
             self._pool = multiprocessing.get_context("fork").Pool(processes, _worker_signals)
         finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, masked)
             _TASK.clear()
         self._jobs = jobs
         self._window = processes + 1
