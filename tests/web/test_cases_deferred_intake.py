@@ -23,6 +23,7 @@ from prima.cases.models import Case, CaseEvent, CaseStatus
 from prima.casework import recording
 from prima.casework.checks import cases_check
 from prima.casework.tasks import case_event_mails
+from prima.flood import FLOOD_PER_SECOND, FLOOD_WAIT_SECONDS, FloodGate
 from prima.webhooks.models import WebhookDelivery, WebhookEndpoint
 from tests.web.test_cases_pages import form_data
 
@@ -246,6 +247,43 @@ def test_the_sweep_reads_above_its_floor_and_everything_now_and_then(
     assert Case.objects.filter(recorded=False).count() == 0
     assert CaseEvent.objects.filter(kind="created").count() == 3
     assert {second.pk, first.pk} <= set(CaseEvent.objects.values_list("case_id", flat=True))
+
+
+def test_a_flood_of_complaints_is_recorded_once_it_eases_or_after_the_longest_wait(
+    world, django_capture_on_commit_callbacks
+):
+    """While complaints arrive at FLOOD_PER_SECOND or faster, the sweep's passes wait (the
+    requests keep the write lock and the CPU), never longer than FLOOD_WAIT_SECONDS; each
+    complaint was stored and answered by its request meanwhile, and nothing is recorded twice."""
+    now = [0.0]
+    sweep = recording.RecordSweep(clock=lambda: now[0])
+    assert (sweep.gate.per_second, sweep.gate.max_wait) == (FLOOD_PER_SECOND, FLOOD_WAIT_SECONDS)
+    sweep.gate = FloodGate(per_second=5, max_wait=3, clock=sweep.clock)  # a smaller flood
+    first = complain(world)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert sweep.run_once() == 1  # ordinary intake: recorded at the next pass
+    flood = [complain(world) for _ in range(5)]
+    now[0] += 1.0
+    assert sweep.run_once() == 0  # 5 complaints in a second: the pass waits
+    now[0] += 2.0
+    flood += [complain(world) for _ in range(10)]
+    assert sweep.run_once() == 0  # still arriving that fast, not yet waited the longest
+    assert Case.objects.filter(recorded=False).count() == len(flood)
+    assert CaseEvent.objects.filter(kind="created").count() == 1
+    now[0] += 1.0
+    flood += [complain(world) for _ in range(5)]
+    with django_capture_on_commit_callbacks(execute=True):
+        assert sweep.run_once() == len(flood)  # waited the longest: every one recorded
+    assert not Case.objects.filter(recorded=False).exists()
+    assert CaseEvent.objects.filter(kind="created").count() == len(flood) + 1
+    assert {first.pk, *(c.pk for c in flood)} == set(
+        CaseEvent.objects.filter(kind="created").values_list("case_id", flat=True)
+    )
+    late = complain(world)
+    now[0] += 1.0
+    with django_capture_on_commit_callbacks(execute=True):
+        assert sweep.run_once() == 1  # the flood is over: the next pass records at once
+    assert CaseEvent.objects.filter(case=late, kind="created").count() == 1
 
 
 def test_on_sqlite_the_sweep_records_in_small_transactions(

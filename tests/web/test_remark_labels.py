@@ -14,6 +14,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from prima.cases import services as cs
+from prima.flood import FLOOD_PER_SECOND, FLOOD_WAIT_SECONDS, FloodGate
 from prima.remark_labels import services as labels
 from prima.remark_labels.models import LabelCursor, RemarkLabel
 from prima.surveys.models import Response
@@ -80,6 +81,27 @@ def test_a_text_committed_late_below_the_cursor_is_labelled(world):
     RemarkLabel.objects.filter(response=late).delete()  # as if it committed after the pass
     assert labels.label_pending() == 1
     assert RemarkLabel.objects.get(response=late).unsur == "U8"
+
+
+def test_the_sweep_waits_while_a_flood_of_texts_arrives(world):
+    """Under a flood of submissions and complaints the labels wait (the requests keep the write
+    lock and the CPU), at most FLOOD_WAIT_SECONDS; then one pass labels them all."""
+    now = [0.0]
+    gate = FloodGate(clock=lambda: now[0])
+    submit(world, "Pelayanan cepat")
+    assert labels.label_pass(gate) == 1  # a first look never waits
+    for i in range(int(FLOOD_PER_SECOND) // 2):
+        submit(world, f"Antrean lama sekali {i}")
+        cs.case_receive(
+            organization=world.alpha, unit=world.upt1, text=f"Loket tutup {i}", channel="web"
+        )
+    now[0] += 1.0
+    assert labels.label_pass(gate) is None  # 20 texts in a second, of both kinds
+    assert RemarkLabel.objects.count() == 1
+    now[0] += FLOOD_WAIT_SECONDS
+    submit(world, "Petugas ramah")  # one more in half a minute: the flood has eased
+    assert labels.label_pass(gate) == int(FLOOD_PER_SECOND) + 1
+    assert RemarkLabel.objects.count() == int(FLOOD_PER_SECOND) + 2
 
 
 def test_on_sqlite_the_sweep_stores_its_labels_in_small_transactions(world, monkeypatch):

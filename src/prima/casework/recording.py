@@ -14,8 +14,16 @@ who opens the case, and any change of it, records it first.
 Each pass reads the cases above a floor: the highest id seen less :data:`WINDOW` (on
 PostgreSQL a transaction may commit a lower id after a higher one was read). The first pass
 after a start, and one every :data:`FULL_SECONDS`, reads them all (cases left by a worker that
-stopped). ``prima cases check`` records any left as well (no worker running). The worker of
-``prima serve`` and ``prima db_worker`` run apart both start this sweep
+stopped). ``prima cases check`` records any left as well (no worker running).
+
+**A flood first, its records after** (:class:`prima.flood.FloodGate`): while complaints
+arrive faster than :data:`prima.flood.FLOOD_PER_SECOND`, a pass waits for the flood to ease,
+at most :data:`prima.flood.FLOOD_WAIT_SECONDS` at a time: the sweep's writes and the receipt
+e-mails they queue would otherwise take the database and the CPU from the requests still
+arriving. Each complaint is stored by its own request all the same, and its tracking page shows
+the receipt at once; the history line, receipt e-mail and webhook follow within that bound.
+
+The worker of ``prima serve`` and ``prima db_worker`` run apart both start this sweep
 (:func:`prima.config.task_worker.start_sweeps`, :func:`prima.config.task_worker.start_recorder`).
 """
 
@@ -24,11 +32,13 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable
 
 from django.db import close_old_connections, connection
 
 from prima.cases.models import Case
 from prima.cases.services import cases_record_pending
+from prima.flood import FloodGate
 
 log = logging.getLogger(__name__)
 
@@ -48,18 +58,24 @@ burst of complaints is recorded at up to 200 a second, and the requests keep the
 
 
 class RecordSweep:
-    """The passes of the sweep and their floor (one per worker process)."""
+    """The passes of the sweep and their floor (one per worker process). ``clock``: seconds
+    (``time.monotonic``; tests pass their own)."""
 
-    def __init__(self) -> None:
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
         self.floor: int | None = None  # None: the next pass reads every case
         self.full_at = 0.0
+        self.clock = clock
+        self.gate = FloodGate(clock=clock)
 
     def run_once(self) -> int:
-        """One pass; returns the cases recorded."""
-        if self.floor is not None and time.monotonic() - self.full_at >= FULL_SECONDS:
+        """One pass; returns the cases recorded (0 when it waits for a flood to ease)."""
+        now = self.clock()
+        top = Case.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+        if self.gate.holds(top):
+            return 0
+        if self.floor is not None and now - self.full_at >= FULL_SECONDS:
             self.floor = None
         full = self.floor is None
-        top = Case.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
         if connection.vendor == "sqlite":
             done = cases_record_pending(
                 after=self.floor or 0, batch_size=SQLITE_BATCH, pause=SQLITE_PAUSE
@@ -67,7 +83,7 @@ class RecordSweep:
         else:
             done = cases_record_pending(after=self.floor or 0)
         if full:
-            self.full_at = time.monotonic()
+            self.full_at = self.clock()
         self.floor = max(self.floor or 0, top - WINDOW)
         return len(done)
 

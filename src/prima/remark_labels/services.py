@@ -33,6 +33,7 @@ from django.utils.translation import gettext as _
 
 from prima import remarks
 from prima.cases.models import Case
+from prima.flood import FloodGate
 from prima.remark_labels.models import LabelCursor, RemarkLabel
 from prima.surveys.anonymity import local_day_start
 from prima.surveys.models import Response
@@ -131,17 +132,37 @@ def label_pending(*, batch: int = BATCH) -> int:
     return sum(_sweep(kind, batch) for kind in KINDS)
 
 
+def arrivals() -> int:
+    """A count that grows by one for each new response and case (the sum of their highest
+    ids), for the sweep's :class:`~prima.flood.FloodGate`."""
+    return sum(
+        model.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+        for model, _text, _target in KINDS.values()
+    )
+
+
+def label_pass(gate: FloodGate) -> int | None:
+    """A pass of :func:`label_pending`, or None while ``gate`` holds it: under a flood of
+    submissions or complaints the labels wait (at most
+    :data:`prima.flood.FLOOD_WAIT_SECONDS` at a time), and the requests get the database's
+    write lock and the CPU."""
+    if gate.holds(arrivals()):
+        return None
+    return label_pending()
+
+
 def label_loop(stop: threading.Event, *, pause: float = SWEEP_SECONDS) -> None:
     """The task worker's sweep: a pass, then another at once after a full batch, else after
     ``pause`` seconds, until ``stop`` is set. A failing pass is logged and retried."""
+    gate = FloodGate()
     while not stop.is_set():
-        done = 0
+        done: int | None = 0
         try:
             close_old_connections()
-            done = label_pending()
+            done = label_pass(gate)
         except Exception:
             log.exception("remark labels: a pass of the sweep failed")
-        if done < BATCH:
+        if done is None or done < BATCH:
             stop.wait(pause)
 
 
