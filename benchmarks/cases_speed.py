@@ -368,17 +368,49 @@ SETTLE_CPU = 0.05
 SETTLE_MAX = 180.0
 
 
-def settle(server_pgid: int, cluster: h.PgCluster | None) -> float:
-    """Wait until the server's process group (gunicorn, the task worker and its recorder) and
-    the database use less than :data:`SETTLE_CPU` of a core over a second, at most
-    :data:`SETTLE_MAX` seconds; returns the seconds waited. Each run then starts on an idle
-    machine: neither target is measured while the worker still records, labels and mails the
-    previous run's complaints (a burst's backlog), and the time printed is how long that took."""
+BACKLOG_SQL = """
+SELECT (SELECT COUNT(*) FROM cases_case WHERE NOT recorded)
+     + (SELECT COUNT(*) FROM django_tasks_database_dbtaskresult
+        WHERE status IN ('READY', 'RUNNING'))
+     + (SELECT COALESCE(MAX(id), 0) FROM cases_case)
+     - COALESCE((SELECT last_id FROM remark_labels_labelcursor WHERE kind = 'cases'), 0)
+     + (SELECT COALESCE(MAX(id), 0) FROM surveys_response)
+     - COALESCE((SELECT last_id FROM remark_labels_labelcursor WHERE kind = 'responses'), 0)
+"""
+"""The worker's work still to do: complaints not recorded, tasks queued or running (receipt
+e-mails), texts above the labelling sweep's cursors."""
+
+
+def backlog(engine: Engine) -> int:
+    """:data:`BACKLOG_SQL` on the engine's database (read only)."""
+    if engine.url is None:
+        import sqlite3
+
+        uri = f"file:{engine.data / 'prima.sqlite3'}?mode=ro"
+        with contextlib.closing(sqlite3.connect(uri, uri=True, timeout=30)) as conn:
+            return int(conn.execute(BACKLOG_SQL).fetchone()[0])
+    import psycopg
+
+    with psycopg.connect(engine.url, autocommit=True) as conn:
+        row = conn.execute(BACKLOG_SQL).fetchone()
+        return int(row[0]) if row else 0
+
+
+def settle(server_pgid: int, engine: Engine) -> float:
+    """Wait until the worker has no work left from the previous run (:func:`backlog`: the
+    recording sweep waits while a flood lasts, idle meanwhile) and the server's process group
+    (gunicorn, the task worker and its recorder) and the database use less than
+    :data:`SETTLE_CPU` of a core over a second, at most :data:`SETTLE_MAX` seconds; returns the
+    seconds waited. Each run then starts on an idle machine: neither target is measured while
+    the worker still records, labels and mails the previous run's complaints (a burst's
+    backlog), and the time printed is how long that took."""
     start = time.monotonic()
+    cluster = engine.cluster
     while time.monotonic() - start < SETTLE_MAX:
         before = st.group_cpu(server_pgid) + (st.postgres_cpu(cluster) or 0.0)
         time.sleep(1.0)
-        if st.group_cpu(server_pgid) + (st.postgres_cpu(cluster) or 0.0) - before < SETTLE_CPU:
+        used = st.group_cpu(server_pgid) + (st.postgres_cpu(cluster) or 0.0) - before
+        if used < SETTLE_CPU and backlog(engine) == 0:
             break
     return time.monotonic() - start
 
@@ -396,7 +428,7 @@ def measure_intake(engine: Engine, args: argparse.Namespace, log: Any) -> None:
         for r in range(args.rounds):
             for target in ("survey", "cases") if r % 2 == 0 else ("cases", "survey"):
                 path, body = paths[target]
-                waited = settle(proc.pid, engine.cluster)
+                waited = settle(proc.pid, engine)
                 log(f"{engine.label}: the worker idle after {waited:.0f} s (before {target})")
                 fig = st.run_load(
                     port,

@@ -78,8 +78,8 @@ def start_sweeps(*, record: bool = True) -> None:
     complaints labelled every few seconds (``prima.remark_labels``), and unless ``record`` is
     False (the worker ``prima serve`` starts on SQLite: :func:`start_recorder`) public
     complaints' first line of history, receipt and webhook within a second
-    (``prima.casework.recording``). Run by the worker ``prima serve`` starts and by ``prima
-    db_worker`` run apart."""
+    (``prima.casework.recording``; later under a flood, :mod:`prima.flood`). Run by the worker
+    ``prima serve`` starts and by ``prima db_worker`` run apart."""
     from prima.casework.recording import start_record_thread
     from prima.remark_labels.services import start_label_thread
 
