@@ -19,14 +19,8 @@ from __future__ import annotations
 import os
 import signal
 import threading
-import time
 
-
-def _watch_parent(parent: int, stop: threading.Event) -> None:
-    while not stop.is_set():
-        time.sleep(1.0)
-        if os.getppid() != parent:
-            stop.set()
+from prima.config.parent_watch import watch_parent
 
 
 def main() -> None:
@@ -36,7 +30,7 @@ def main() -> None:
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):  # Ctrl-C reaches the whole group
         signal.signal(signum, lambda *_: stop.set())
-    threading.Thread(target=_watch_parent, args=(parent, stop), daemon=True).start()
+    watch_parent(parent, stop.set)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "prima.config.settings")
     import django
 

@@ -18,16 +18,8 @@ import os
 import signal
 import subprocess
 import sys
-import threading
-import time
 
-
-def _watch_parent(parent: int) -> None:
-    while True:
-        time.sleep(1.0)
-        if os.getppid() != parent:
-            os.kill(os.getpid(), signal.SIGTERM)
-            return
+from prima.config.parent_watch import watch_parent
 
 
 def lower_priority() -> int:
@@ -44,7 +36,7 @@ def main() -> None:
     parent = int(os.environ.get("PRIMA_WORKER_PARENT") or os.getppid())
     if os.getppid() != parent:  # the server is already gone
         return
-    threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
+    watch_parent(parent, lambda: os.kill(os.getpid(), signal.SIGTERM))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "prima.config.settings")
     import django
     from django.core.management import call_command
