@@ -556,17 +556,26 @@ def _worker_records() -> bool:
     return not isinstance(task_backends[DEFAULT_TASK_BACKEND_ALIAS], ImmediateBackend)
 
 
+CREATED_FIELDS: dict[str, Any] = {
+    "actor": None,
+    "kind": CaseEventKind.CREATED,
+    "status_from": "",
+    "status_to": CaseStatus.NEW,
+    "note": "",
+    "public": True,
+}
+"""The fields of a first event that do not depend on its case (:func:`created_event`, and the
+``INSERT ... SELECT`` of :func:`_insert_created_events`)."""
+
+
 def created_event(case: Case) -> CaseEvent:
     """The first line of a case's history (kind ``created``, unsaved): stored by
     :func:`cases_record_pending` for a deferred case, shown from the row until then."""
     return CaseEvent(
         case=case,
         at=case.created_at or timezone.now(),
-        actor=None,
-        kind=CaseEventKind.CREATED,
-        status_to=CaseStatus.NEW,
-        public=True,
         data={"channel": case.channel},
+        **CREATED_FIELDS,
     )
 
 
@@ -583,15 +592,15 @@ def _insert_created_events(rows: list[Case]) -> list[CaseEvent]:
     channel = qn(Case._meta.get_field("channel").column)
     data = "jsonb_build_object" if connection.vendor == "postgresql" else "json_object"
     by_pk = {case.pk: case for case in rows}
-    names = ("case", "at", "actor", "kind", "status_from", "status_to", "note", "public", "data")
+    names = ("case", "at", *CREATED_FIELDS, "data")  # the case's own, the fixed ones, data
     sql = (
         f"INSERT INTO {qn(CaseEvent._meta.db_table)} ({', '.join(column[n] for n in names)}) "
         f"SELECT c.{qn(Case._meta.pk.column)}, c.{qn(Case._meta.get_field('created_at').column)},"
-        f" NULL, %s, %s, %s, %s, %s, {data}('channel', c.{channel})"
+        f" {', '.join(['%s'] * len(CREATED_FIELDS))}, {data}('channel', c.{channel})"
         f" FROM {qn(Case._meta.db_table)} c WHERE c.{qn(Case._meta.pk.column)} IN"
         f" ({', '.join(['%s'] * len(by_pk))}) RETURNING {column['id']}, {column['case']}"
     )
-    params = [CaseEventKind.CREATED, "", CaseStatus.NEW, "", True, *by_pk]
+    params = [*CREATED_FIELDS.values(), *by_pk]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         returned = {case_id: pk for pk, case_id in cursor.fetchall()}
